@@ -29,6 +29,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -296,7 +297,7 @@ class PostgresServer:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-NGINX_CONF = """\
+NGINX_MAIN = """\
 daemon off;
 master_process on;
 worker_processes 1;
@@ -316,7 +317,12 @@ http {{
     uwsgi_temp_path {root}/uwsgi;
     scgi_temp_path {root}/scgi;
 
-    # No "balance" directive: round-robin is nginx's default for an upstream.
+{site}
+}}
+"""
+
+ROUND_ROBIN_SITE = """\
+    # No balancing directive: round-robin is nginx's default for an upstream.
     upstream backends {{
 {servers}
     }}
@@ -324,7 +330,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
 
-        # Answered by nginx itself, so the fixture knows nginx is up before any backend is.
+        # Answered by nginx itself, so nginx can be seen up before any backend is.
         location = /__nginx_up {{
             return 204;
         }}
@@ -337,15 +343,21 @@ http {{
             proxy_read_timeout 10s;
         }}
     }}
-}}
 """
 
 
-def nginx_conf(root: Path, port: int, backend_ports: list[int], owner: RunAs) -> str:
-    """An nginx.conf that keeps every file under `root` and round-robins 127.0.0.1:`port` to backends."""
+def round_robin_site(port: int, backend_ports: list[int]) -> str:
+    """The http-level config: 127.0.0.1:`port` round-robin over 127.0.0.1:`backend_ports`."""
+    if not backend_ports:
+        raise ValueError("nginx needs at least one backend port")
     servers = "\n".join(f"        server 127.0.0.1:{p};" for p in backend_ports)
+    return ROUND_ROBIN_SITE.format(port=port, servers=servers)
+
+
+def nginx_conf(root: Path, site: str, owner: RunAs) -> str:
+    """A whole nginx.conf around `site` (http-level directives) that keeps every file under `root`."""
     user = f"user {owner.user} {owner.group};" if owner.user else ""
-    return NGINX_CONF.format(root=root, port=port, servers=servers, user=user)
+    return NGINX_MAIN.format(root=root, site=site, user=user)
 
 
 @dataclass
@@ -366,9 +378,14 @@ class NginxProxy:
 
     @classmethod
     def start(cls, backend_ports: list[int], attempts: int = 3) -> NginxProxy:
-        """Write a config for `backend_ports`, start nginx, and return once it answers HTTP."""
-        if not backend_ports:
-            raise ValueError("nginx needs at least one backend port")
+        """Start nginx round-robin over `backend_ports`; return once it answers HTTP."""
+        backend_ports = list(backend_ports)
+        return cls.start_site(lambda port: round_robin_site(port, backend_ports), attempts)
+
+    @classmethod
+    def start_site(cls, site_for_port: Callable[[int], str], attempts: int = 3) -> NginxProxy:
+        """Start nginx with the http-level config `site_for_port(port)`, which must listen on
+        127.0.0.1:port; return once it answers HTTP there."""
         if not os.access(NGINX, os.X_OK):
             raise ServiceError(f"{NGINX} is not installed")
         owner = RunAs.unprivileged("www-data")
@@ -378,7 +395,7 @@ class NginxProxy:
             for attempt in range(attempts):
                 proxy.port = free_port()
                 conf = root / "nginx.conf"
-                conf.write_text(nginx_conf(root, proxy.port, backend_ports, owner))
+                conf.write_text(nginx_conf(root, site_for_port(proxy.port), owner))
                 _run(
                     [NGINX, "-t", "-q", "-p", str(root), "-e", str(proxy.error_log), "-c", str(conf)],
                     RunAs(),
@@ -419,8 +436,10 @@ class NginxProxy:
     def _answers(self) -> bool:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
         try:
+            # Any answer will do: it comes from nginx, whether or not a backend is up yet.
             conn.request("GET", "/__nginx_up")
-            return conn.getresponse().status == 204
+            conn.getresponse().read()
+            return True
         except OSError:
             return False
         finally:
@@ -452,10 +471,13 @@ class NginxProxy:
 
 @dataclass
 class RecordingBackend:
-    """A tiny HTTP server on 127.0.0.1 that answers every GET with its own `name` and records paths."""
+    """A tiny HTTP server on 127.0.0.1 that answers GET and POST with its own `name`.
+
+    `requests` records (method, path, body) in arrival order.
+    """
 
     name: str
-    requests: list[str] = field(default_factory=list)
+    requests: list[tuple[str, str, bytes]] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
     thread: threading.Thread | None = None
 
@@ -464,20 +486,28 @@ class RecordingBackend:
         assert self.server is not None
         return self.server.server_address[1]
 
+    @property
+    def paths(self) -> list[str]:
+        return [path for _, path, _ in self.requests]
+
     def start(self) -> RecordingBackend:
         backend = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                backend.requests.append(self.path)
-                body = backend.name.encode()
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                backend.requests.append((self.command, self.path, body))
+                reply = backend.name.encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
-                self.wfile.write(body)
+                self.wfile.write(reply)
 
-            def log_message(self, format: str, *args) -> None:  # noqa: A002 - keep test output quiet
+            do_GET = do_POST = _answer  # http.server dispatches on do_<METHOD>
+
+            def log_message(self, format: str, *args) -> None:  # keep test output quiet
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

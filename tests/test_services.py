@@ -12,6 +12,7 @@ from tests.services import (
     RecordingBackend,
     RunAs,
     nginx_conf,
+    round_robin_site,
     unavailable,
 )
 
@@ -71,7 +72,7 @@ def test_nginx_round_robins_between_two_backends(nginx, backends):
     assert Counter(answers) == {"a": 5, "b": 5}
     assert len(backends[0].requests) == 5
     assert len(backends[1].requests) == 5
-    assert all(path.startswith("/healthz?i=") for b in backends for path in b.requests)
+    assert all(path.startswith("/healthz?i=") for b in backends for path in b.paths)
 
 
 def test_nginx_stop_frees_port_and_files(nginx, backends):
@@ -82,7 +83,7 @@ def test_nginx_stop_frees_port_and_files(nginx, backends):
 
 
 def test_nginx_conf_keeps_everything_in_its_directory(tmp_path):
-    conf = nginx_conf(tmp_path, 8080, [9001, 9002], RunAs())
+    conf = nginx_conf(tmp_path, round_robin_site(8080, [9001, 9002]), RunAs())
     assert "listen 127.0.0.1:8080;" in conf
     assert "server 127.0.0.1:9001;" in conf and "server 127.0.0.1:9002;" in conf
     assert "daemon off;" in conf
