@@ -1,0 +1,78 @@
+"""The Bolt app, built from settings, the store holder and the state store — never at import time.
+
+app = build_app(settings, holder, state)                 # talks to settings.slack_api_url
+app = build_app(settings, holder, state, client=client)  # e.g. the local console's client
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+import handlers
+from handlers.deps import Deps, Stores
+
+from .settings import Settings
+from .state import StateStore
+
+log = logging.getLogger("factbot")
+
+
+def build_app(
+    settings: Settings,
+    holder: Stores,
+    state: StateStore,
+    client: WebClient | None = None,
+    *,
+    answer_budget: float = 2.0,
+    listener_executor: Executor | None = None,
+) -> App:
+    """A Bolt App with every factbot listener registered, ready for any adapter or App.dispatch."""
+    if client is None:
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+        client = WebClient(token=token, base_url=settings.slack_api_url)
+    if not any(isinstance(h, RateLimitErrorRetryHandler) for h in client.retry_handlers):
+        client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    app = App(
+        client=client,
+        signing_secret=signing_secret,
+        # Socket Mode requests are not signed; HTTP ones always are.
+        request_verification_enabled=bool(signing_secret),
+        # auth.test happens on the first request instead (and in `serve`, with a readable error).
+        token_verification_enabled=False,
+        logger=logging.getLogger("factbot.bolt"),
+        listener_executor=listener_executor,
+    )
+    deps = Deps(stores=holder, state=state, admins=settings.admins, answer_budget=answer_budget)
+
+    @app.middleware
+    def provide_deps(context, next):
+        """Every listener can take `deps`."""
+        context["deps"] = deps
+        next()
+
+    @app.middleware
+    def answer_each_event_once(body, next):
+        """Slack redelivers an event it thinks we missed (X-Slack-Retry-Num); answer only the first."""
+        event_id = body.get("event_id") if isinstance(body, dict) else None
+        if event_id and not state.first_delivery(event_id):
+            log.info("skipping repeated delivery of event %s", event_id)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    for surface in handlers.SURFACES:
+        surface.register(app, deps)
+
+    @app.error
+    def log_unexpected(error, body):
+        """Anything that is not one of our expected failures: log it with its traceback."""
+        kind = body.get("type") or body.get("command") if isinstance(body, dict) else None
+        log.error("unhandled error while handling %s", kind or "a request", exc_info=error)
+
+    return app

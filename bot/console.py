@@ -1,0 +1,524 @@
+"""The local console: factbot in a terminal, through the same Bolt app and listeners as in Slack.
+
+    $ factbot                      # with no Slack settings
+    you> /fact Microsoft capex
+    you> @factbot how much did Meta plan to spend in 2024?
+    you> click 2                   # press button [2] of an answer
+    you> home                      # the App Home tab
+
+Like Hubot's shell adapter: each line becomes a Slack-shaped request (a slash command, an
+app_mention or a DM event, a block_actions click), signed with a per-session secret and passed to
+`App.dispatch`. What the bot sends back — in the acknowledgement, to the Web API or to a
+response_url — arrives at `LocalSlack`, a loopback stand-in for Slack, and is drawn with rich.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import secrets
+import threading
+import time
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import IO, Any
+from urllib.parse import parse_qsl, urlencode
+
+from pydantic import SecretStr
+from rich.console import Console, Group
+from rich.markup import escape as rich_escape
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.text import Text
+from slack_bolt import App, BoltRequest
+from slack_sdk import WebClient
+from slack_sdk.signature import SignatureVerifier
+
+from .app import build_app
+from .holder import StoreHolder
+from .settings import Settings
+from .state import StateStore
+
+USER = "ULOCALUSER"
+CHANNEL = "CLOCALCHAN"
+DM = "DLOCALDM"
+BOT_USER = "ULOCALBOT"
+TEAM = "TLOCAL"
+
+HELP = (
+    "Type a slash command (/fact, /spend, /bench, /factadmin), '@factbot <question>' as in a channel, "
+    "or any other text as a DM. 'click N' presses button [N]; 'home' opens App Home; 'quit' leaves."
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# drawing Block Kit in a terminal
+
+
+def mrkdwn_to_rich(text: str) -> str:
+    """Slack mrkdwn made into rich markup: *bold*, _italic_, `code`, <@U…> and &amp; entities."""
+    text = rich_escape(text)
+    text = re.sub(r"<@([UW][A-Z0-9]+)>", r"@\1", text)
+    text = re.sub(r"<([^|>]+)\|([^>]+)>", r"\2", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text = re.sub(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])", r"[bold]\1[/bold]", text)
+    text = re.sub(r"(?<![\w_])_(?!\s)([^_\n]+?)_(?![\w_])", r"[italic]\1[/italic]", text)
+    text = re.sub(r"`([^`\n]+)`", r"[cyan]\1[/cyan]", text)
+    return text
+
+
+@dataclass
+class Button:
+    """A button drawn in the terminal, remembered so `click N` can press it."""
+
+    action_id: str
+    block_id: str
+    value: str
+    label: str
+    channel: str
+    message_ts: str
+    thread_ts: str | None
+    ephemeral: bool
+    response_url: str
+
+
+def draw_blocks(blocks: Iterable[dict], *, number_button) -> Group:
+    """A rich renderable for a list of Block Kit blocks; `number_button(element, block)` gives labels."""
+    parts: list[Any] = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "section":
+            text = block["text"]["text"]
+            if text.startswith("> "):  # a verbatim quote
+                parts.append(Padding(Text(text[2:], style="italic"), (0, 0, 0, 2)))
+            else:
+                parts.append(Text.from_markup(mrkdwn_to_rich(text)))
+        elif kind == "header":
+            parts.append(Text(block["text"]["text"], style="bold magenta"))
+        elif kind == "context":
+            parts.append(
+                Text.from_markup(
+                    "[dim]"
+                    + "  ".join(mrkdwn_to_rich(e.get("text", "")) for e in block["elements"])
+                    + "[/dim]"
+                )
+            )
+        elif kind == "divider":
+            parts.append(Rule(style="dim"))
+        elif kind == "actions":
+            labels = [number_button(e, block) for e in block["elements"] if e.get("type") == "button"]
+            parts.append(Text.from_markup("  ".join(labels)))
+    return Group(*parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# the loopback Slack
+
+
+class LocalSlack(ThreadingHTTPServer):
+    """A loopback stand-in for Slack's Web API and response_url endpoints that draws what it gets."""
+
+    daemon_threads = True
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(("127.0.0.1", 0), _LocalSlackRequestHandler)
+        self.console = console
+        self.buttons: list[Button] = []
+        # Held while a slash command's acknowledgement is drawn, so follow-ups appear after it.
+        self.hold = threading.RLock()
+        self._ts = itertools.count(1)
+        self._thread = threading.Thread(target=self.serve_forever, name="local-slack", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def start(self) -> LocalSlack:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+    def next_ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def response_url(self, channel: str, message_ts: str, *, thread_ts: str | None = None) -> str:
+        query = urlencode({"channel": channel, "ts": message_ts, "thread_ts": thread_ts or ""})
+        return f"{self.base_url}/response?{query}"
+
+    def show(
+        self,
+        message: dict,
+        *,
+        channel: str,
+        ts: str,
+        thread_ts: str | None,
+        ephemeral: bool,
+        response_url: str | None = None,
+        title: str = "factbot",
+    ) -> None:
+        """Draw one message and remember its buttons."""
+        with self.hold:
+
+            def number(element: dict, block: dict) -> str:
+                self.buttons.append(
+                    Button(
+                        action_id=element["action_id"],
+                        block_id=block.get("block_id", ""),
+                        value=element.get("value", ""),
+                        label=element["text"]["text"],
+                        channel=channel,
+                        message_ts=ts,
+                        thread_ts=thread_ts,
+                        ephemeral=ephemeral,
+                        response_url=response_url or self.response_url(channel, ts),
+                    )
+                )
+                return f"[reverse] {len(self.buttons)} [/reverse] {rich_escape(element['text']['text'])}"
+
+            body = (
+                draw_blocks(message.get("blocks") or [], number_button=number)
+                if message.get("blocks")
+                else Text(message.get("text", ""))
+            )
+            where = "only you can see this" if ephemeral else ("in thread" if thread_ts else "in channel")
+            self.console.print(
+                Panel(
+                    body,
+                    title=f"[bold]{title}[/bold]",
+                    subtitle=f"[dim]{where}[/dim]",
+                    title_align="left",
+                    subtitle_align="right",
+                    expand=True,
+                )
+            )
+
+
+class _LocalSlackRequestHandler(BaseHTTPRequestHandler):
+    server: LocalSlack
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _body(self) -> dict:
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        if "json" in (self.headers.get("Content-Type") or ""):
+            return json.loads(raw or "{}")
+        return dict(parse_qsl(raw))
+
+    def _reply(self, data: dict | str) -> None:
+        body = (json.dumps(data) if isinstance(data, dict) else data).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json" if isinstance(data, dict) else "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        s = self.server
+        body = self._body()
+        for key in ("blocks", "view"):
+            if isinstance(body.get(key), str):
+                body[key] = json.loads(body[key])
+        if self.path.startswith("/response"):
+            query = dict(parse_qsl(self.path.partition("?")[2]))
+            public = body.get("response_type") == "in_channel"
+            ts = s.next_ts()
+            s.show(
+                body,
+                channel=query.get("channel", CHANNEL),
+                ts=ts,
+                thread_ts=query.get("thread_ts") or None,
+                ephemeral=not public,
+                response_url=self.path if not public else None,
+            )
+            self._reply("ok")
+            return
+        method = self.path.removeprefix("/api/").split("?")[0]
+        if method == "auth.test":
+            self._reply(
+                {
+                    "ok": True,
+                    "user_id": BOT_USER,
+                    "user": "factbot",
+                    "bot_id": "BLOCAL",
+                    "team_id": TEAM,
+                    "team": "local console",
+                    "url": "http://localhost/",
+                }
+            )
+        elif method in ("chat.postMessage", "chat.postEphemeral"):
+            ts = s.next_ts()
+            s.show(
+                body,
+                channel=body.get("channel", CHANNEL),
+                ts=ts,
+                thread_ts=body.get("thread_ts"),
+                ephemeral=method == "chat.postEphemeral",
+            )
+            self._reply({"ok": True, "channel": body.get("channel"), "ts": ts, "message_ts": ts})
+        elif method == "views.publish":
+            view = body.get("view") or {}
+            s.show(
+                {"blocks": view.get("blocks", [])},
+                channel="home",
+                ts=s.next_ts(),
+                thread_ts=None,
+                ephemeral=True,
+                title="App Home",
+            )
+            self._reply({"ok": True, "view": view})
+        else:
+            self._reply({"ok": True})
+
+
+# ---------------------------------------------------------------------------------------------
+# the REPL
+
+
+class ConsoleSession:
+    """Turns typed lines into signed Slack requests for one Bolt app, and draws the replies."""
+
+    def __init__(
+        self, app: App, local: LocalSlack, signing_secret: str, console: Console, listeners: ListenerTracker
+    ) -> None:
+        self.app = app
+        self.listeners = listeners
+        self.local = local
+        self.verifier = SignatureVerifier(signing_secret)
+        self.console = console
+        self._events = itertools.count(1)
+
+    def _dispatch(self, body: str, content_type: str) -> tuple[int, str]:
+        ts = str(int(time.time()))
+        headers = {
+            "content-type": content_type,
+            "x-slack-request-timestamp": ts,
+            "x-slack-signature": self.verifier.generate_signature(timestamp=ts, body=body),
+        }
+        response = self.app.dispatch(BoltRequest(body=body, headers=headers))
+        return response.status, response.body
+
+    def _event(self, event: dict) -> None:
+        n = next(self._events)
+        body = json.dumps(
+            {
+                "token": "local",
+                "team_id": TEAM,
+                "api_app_id": "ALOCAL",
+                "type": "event_callback",
+                "event_id": f"EvLOCAL{n:06d}",
+                "event_time": int(time.time()),
+                "event": event,
+                "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+            }
+        )
+        self._dispatch(body, "application/json")
+        self.listeners.wait_idle()
+
+    def handle(self, line: str) -> bool:
+        """Act on one typed line; False when the user wants to leave."""
+        line = line.strip()
+        if not line:
+            return True
+        if line in ("quit", "exit", "/quit"):
+            return False
+        if line in ("help", "?"):
+            self.console.print(HELP)
+            return True
+        if line == "home":
+            self._event(
+                {
+                    "type": "app_home_opened",
+                    "user": USER,
+                    "channel": DM,
+                    "tab": "home",
+                    "event_ts": self.local.next_ts(),
+                }
+            )
+            return True
+        click = re.fullmatch(r"(?:click\s+)?#?(\d+)", line)
+        if click:
+            self.click(int(click.group(1)))
+            return True
+        if line.startswith("/"):
+            self.command(line)
+            return True
+        ts = self.local.next_ts()
+        self.console.print(Panel(Text(line), title="you", title_align="left", style="dim"))
+        if re.match(r"^@factbot\b", line, re.IGNORECASE):
+            text = f"<@{BOT_USER}> " + line[len("@factbot") :].strip()
+            self._event(
+                {
+                    "type": "app_mention",
+                    "user": USER,
+                    "channel": CHANNEL,
+                    "text": text,
+                    "ts": ts,
+                    "event_ts": ts,
+                }
+            )
+        else:
+            self._event(
+                {
+                    "type": "message",
+                    "channel_type": "im",
+                    "user": USER,
+                    "channel": DM,
+                    "text": line,
+                    "ts": ts,
+                    "event_ts": ts,
+                }
+            )
+        return True
+
+    def command(self, line: str) -> None:
+        """A slash command: the acknowledgement is drawn here; later replies come via LocalSlack."""
+        name, _, text = line.partition(" ")
+        ts = self.local.next_ts()
+        body = urlencode(
+            {
+                "token": "local",
+                "team_id": TEAM,
+                "channel_id": CHANNEL,
+                "channel_name": "console",
+                "user_id": USER,
+                "user_name": "you",
+                "command": name,
+                "text": text,
+                "response_url": self.local.response_url(CHANNEL, ts),
+                "trigger_id": f"local.{ts}",
+            }
+        )
+        with self.local.hold:
+            status, raw = self._dispatch(body, "application/x-www-form-urlencoded")
+            if status == 404:
+                self.console.print(f"[red]No such command {rich_escape(name)}.[/red] {rich_escape(HELP)}")
+            elif raw:
+                message = json.loads(raw) if raw.startswith("{") else {"text": raw}
+                self.local.show(
+                    message,
+                    channel=CHANNEL,
+                    ts=ts,
+                    thread_ts=None,
+                    ephemeral=message.get("response_type") != "in_channel",
+                    response_url=self.local.response_url(CHANNEL, ts),
+                )
+        self.listeners.wait_idle()
+
+    def click(self, number: int) -> None:
+        """Press button [number] as Slack's block_actions would report it."""
+        if not 1 <= number <= len(self.local.buttons):
+            self.console.print(f"[red]There is no button [{number}].[/red]")
+            return
+        b = self.local.buttons[number - 1]
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": USER, "name": "you"},
+            "api_app_id": "ALOCAL",
+            "trigger_id": f"local.{time.time()}",
+            "response_url": b.response_url,
+            "channel": {"id": b.channel},
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": b.action_id,
+                    "block_id": b.block_id,
+                    "value": b.value,
+                    "text": {"type": "plain_text", "text": b.label},
+                    "action_ts": str(time.time()),
+                }
+            ],
+            "container": {
+                "type": "message",
+                "message_ts": b.message_ts,
+                "channel_id": b.channel,
+                "is_ephemeral": b.ephemeral,
+            },
+        }
+        if not b.ephemeral:
+            payload["message"] = {"type": "message", "ts": b.message_ts, "thread_ts": b.thread_ts}
+        self._dispatch(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+        self.listeners.wait_idle()
+
+
+class ListenerTracker(ThreadPoolExecutor):
+    """Bolt's listener executor, counting what is still running so the prompt returns after the reply."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=8, thread_name_prefix="console-listener")
+        self._pending: set[Future] = set()
+        self._lock = threading.Lock()
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future = super().submit(fn, *args, **kwargs)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, future: Future) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def wait_idle(self, timeout: float = 120) -> None:
+        """Block until every listener started so far has finished (at most `timeout` seconds)."""
+        with self._lock:
+            pending = set(self._pending)
+        wait(pending, timeout=timeout)
+
+
+def run_console(
+    settings: Settings,
+    holder: StoreHolder,
+    state: StateStore,
+    *,
+    lines: IO[str] | None = None,
+    console: Console | None = None,
+) -> int:
+    """The interactive console; reads `lines` (default: the terminal) until EOF or 'quit'."""
+    console = console or Console()
+    secret = secrets.token_hex(16)
+    local = LocalSlack(console).start()
+    listeners: ListenerTracker | None = None
+    try:
+        # The console user is the local operator, so /factadmin works here.
+        local_settings = settings.model_copy(
+            update={"slack_signing_secret": SecretStr(secret), "admins": settings.admins | {USER}}
+        )
+        client = WebClient(token="xoxb-local-console", base_url=f"{local.base_url}/api/")
+        listeners = ListenerTracker()
+        app = build_app(local_settings, holder, state, client=client, listener_executor=listeners)
+        session = ConsoleSession(app, local, secret, console, listeners)
+        stats = holder.current.stats()
+        console.print(
+            Panel(
+                f"[bold]factbot[/bold] local console — generation {stats.generation}: {stats.facts} facts from "
+                f"{stats.articles} articles.\n{rich_escape(HELP)}\nTry: [cyan]/fact Microsoft capex[/cyan]",
+                expand=True,
+            )
+        )
+        while True:
+            if lines is None:
+                try:
+                    line = console.input("[bold green]you>[/bold green] ")
+                except (EOFError, KeyboardInterrupt):
+                    break
+            else:
+                line = lines.readline()
+                if not line:
+                    break
+            if not session.handle(line):
+                break
+        return 0
+    finally:
+        local.stop()
+        if listeners is not None:
+            listeners.shutdown(wait=True)

@@ -1,0 +1,167 @@
+"""Settings: the only code that reads the environment (or a `.env` file).
+
+    settings = load_settings()          # SettingsError naming every problem at once
+    settings.mode                        # "socket" | "http" | "console"
+
+Slack's own names for Slack's secrets; FACTBOT_ for the rest. Secrets are SecretStr: they print as
+'**********' and never appear in logs or in error messages.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+# Env name → field name, in the order problems are reported.
+ENV_NAMES = {
+    "SLACK_BOT_TOKEN": "slack_bot_token",
+    "SLACK_SIGNING_SECRET": "slack_signing_secret",
+    "SLACK_APP_TOKEN": "slack_app_token",
+    "FACTBOT_ADMINS": "admins",
+    "FACTBOT_DB": "db",
+    "FACTBOT_SOURCES": "sources",
+    "FACTBOT_STATE": "state",
+    "FACTBOT_PORT": "port",
+    "FACTBOT_SLACK_API_URL": "slack_api_url",
+}
+
+
+class SettingsError(Exception):
+    """The configuration cannot start the bot; the message names every problem."""
+
+
+class Settings(BaseSettings):
+    """factbot's configuration (see the README's Settings table)."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    admins: Annotated[frozenset[str], NoDecode] = Field(frozenset(), validation_alias="FACTBOT_ADMINS")
+    db: Path = Field(Path("data/facts.db"), validation_alias="FACTBOT_DB")
+    sources: Path = Field(Path("seeds"), validation_alias="FACTBOT_SOURCES")
+    state: Path | None = Field(None, validation_alias="FACTBOT_STATE")
+    port: int = Field(3000, ge=0, le=65535, validation_alias="FACTBOT_PORT")
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias="FACTBOT_SLACK_API_URL")
+
+    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, v: Any) -> Any:
+        if isinstance(v, str) and not v.strip():
+            return None
+        return v
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not v.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return v
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not v.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return v
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_admins(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = [part.strip() for part in v.split(",") if part.strip()]
+        bad = [u for u in v if not _USER_ID.match(u)]
+        if bad:
+            raise ValueError(f"not Slack user ids (like U012ABCDEF): {', '.join(bad[:5])}")
+        return frozenset(v)
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_shape(cls, v: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", v):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return v if v.endswith("/") else v + "/"
+
+    @property
+    def mode(self) -> Literal["socket", "http", "console"]:
+        """How `factbot` runs: Socket Mode with an app token, HTTP with a signing secret, else the console."""
+        if self.slack_app_token is not None:
+            return "socket"
+        if self.slack_bot_token is not None:
+            return "http"
+        return "console"
+
+    @property
+    def state_path(self) -> Path:
+        """The state database: FACTBOT_STATE, or state.db next to the fact store."""
+        return self.state if self.state is not None else self.db.parent / "state.db"
+
+    def problems(self) -> list[str]:
+        """What is missing or inconsistent across settings (each field alone already validated)."""
+        found = []
+        if self.slack_app_token is not None and self.slack_bot_token is None:
+            found.append("SLACK_BOT_TOKEN: required with SLACK_APP_TOKEN (Socket Mode needs both)")
+        if (
+            self.slack_bot_token is not None
+            and self.slack_app_token is None
+            and self.slack_signing_secret is None
+        ):
+            found.append(
+                "SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN to use Socket Mode)"
+            )
+        if self.slack_signing_secret is not None and self.slack_bot_token is None:
+            found.append("SLACK_BOT_TOKEN: required with SLACK_SIGNING_SECRET")
+        if not self.db.exists() and not self.sources.is_dir():
+            found.append(
+                f"FACTBOT_SOURCES: {self.sources} is not a folder, and FACTBOT_DB {self.db} does not exist "
+                "to start from"
+            )
+        return found
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment and `.env`; SettingsError naming every problem if unusable.
+
+    `overrides` (by env name, e.g. FACTBOT_PORT=0) take precedence, for tests and the console."""
+    problems: list[str] = []
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as e:
+        bad_fields = set()
+        for err in e.errors():
+            name = str(err["loc"][0]) if err["loc"] else "settings"
+            # err["input"] is deliberately never shown: it may be a secret.
+            problems.append(f"{name}: {_plain(err['msg'])}")
+            bad_fields.add(name)
+        # Re-read with the malformed ones unset so cross-setting problems are reported in the same message.
+        try:
+            settings = Settings(**{**overrides, **{n: _neutral(n) for n in bad_fields if n in ENV_NAMES}})
+        except ValidationError:
+            raise SettingsError(_format(problems)) from None
+    problems += settings.problems()
+    if problems:
+        raise SettingsError(_format(problems))
+    return settings
+
+
+def _neutral(env_name: str) -> Any:
+    defaults = {"FACTBOT_ADMINS": "", "FACTBOT_PORT": 3000, "FACTBOT_SLACK_API_URL": "https://slack.com/api/"}
+    return defaults.get(env_name)
+
+
+def _plain(msg: str) -> str:
+    return msg.removeprefix("Value error, ")
+
+
+def _format(problems: list[str]) -> str:
+    lines = "\n".join(f"  - {p}" for p in problems)
+    return f"factbot cannot start; fix these settings (environment or .env):\n{lines}"

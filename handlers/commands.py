@@ -1,0 +1,99 @@
+"""Slash commands: /fact, /spend and /bench.
+
+Each answers inside the acknowledgement when the lookup finishes within `deps.answer_budget`
+(well under Slack's 3-second limit); a slower lookup is acknowledged with "Looking…" and the
+answer follows through response_url. Answers are ephemeral until someone presses Share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+
+from slack_bolt import Ack, App, Respond
+
+from store import StoreError
+
+from . import render
+from .deps import Deps
+from .errors import FactbotError
+from .lookup import clean_question, search, wants_help
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command as the manifest and the help text describe it."""
+
+    name: str
+    kind: str
+    description: str
+    usage_hint: str
+
+
+COMMANDS = (
+    Command("/fact", "fact", "Look up a fact about the AI industry, with its source", "Microsoft capex 2024"),
+    Command(
+        "/spend",
+        "spend",
+        "What a company spends on AI (capex, investment, chips), newest first",
+        "<company> [year]",
+    ),
+    Command("/bench", "bench", "Benchmark claims about a model or company", "<model or company>"),
+)
+
+
+def answer_in_ack(ack: Ack, respond: Respond, deps: Deps, make: Callable[[], render.Message]) -> None:
+    """Acknowledge with the message `make` builds if it is ready within the budget, else follow up.
+
+    Our own expected failures (and the store's) become a short ephemeral reply."""
+    future = deps.pool.submit(make)
+    try:
+        message = future.result(timeout=deps.answer_budget)
+    except FutureTimeout:
+        ack(text="Looking that up…", response_type="ephemeral")
+        try:
+            message = future.result()
+        except (FactbotError, StoreError) as e:
+            respond(**render.text_message(str(e)), response_type="ephemeral", replace_original=True)
+            return
+        respond(**message, response_type="ephemeral", replace_original=True)
+        return
+    except (FactbotError, StoreError) as e:
+        ack(**render.text_message(str(e)), response_type="ephemeral")
+        return
+    ack(**message, response_type="ephemeral")
+
+
+def _lookup_command(kind: str, ack: Ack, respond: Respond, command: dict, deps: Deps) -> None:
+    question = clean_question(command.get("text"))
+    if wants_help(question):
+        ack(**render.usage_message(kind), response_type="ephemeral")
+        return
+    answer_in_ack(
+        ack, respond, deps, lambda: render.answers_message(search(deps.stores.current, kind, question), kind)
+    )
+
+
+def fact_command(ack: Ack, respond: Respond, command: dict, deps: Deps) -> None:
+    """/fact <question>: the best-matching facts, each with its verbatim quote and source."""
+    _lookup_command("fact", ack, respond, command, deps)
+
+
+def spend_command(ack: Ack, respond: Respond, command: dict, deps: Deps) -> None:
+    """/spend <company> [year]: the company's spending facts, newest period first."""
+    _lookup_command("spend", ack, respond, command, deps)
+
+
+def bench_command(ack: Ack, respond: Respond, command: dict, deps: Deps) -> None:
+    """/bench <model or company>: benchmark claims."""
+    _lookup_command("bench", ack, respond, command, deps)
+
+
+LISTENERS = {"fact": fact_command, "spend": spend_command, "bench": bench_command}
+
+
+def register(app: App, deps: Deps) -> None:
+    """Attach the lookup commands to `app`."""
+    for c in COMMANDS:
+        app.command(c.name)(LISTENERS[c.kind])

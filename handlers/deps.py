@@ -1,0 +1,72 @@
+"""What the listeners need from the running bot, as small interfaces the bot/ package implements.
+
+Listeners receive one `Deps` through Bolt's context (`deps` argument), so they stay plain functions
+that tests can call with real stores and tiny fakes for ack/respond/say.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from store import FactStore
+
+
+@dataclass(frozen=True)
+class ReloadReport:
+    """What a successful reload did: the new generation, its size and how it differs from the last."""
+
+    generation: int
+    previous_generation: int
+    articles: int
+    facts: int
+    added: int
+    removed: int
+    seconds: float
+    skipped: list[str] = field(default_factory=list)  # "file: reason" for sources the builder could not use
+
+
+class Stores(Protocol):
+    """The live fact store and the means to replace it."""
+
+    @property
+    def current(self) -> FactStore: ...
+
+    @property
+    def generation(self) -> int: ...
+
+    @property
+    def started_at(self) -> float: ...
+
+    def reload(self) -> ReloadReport: ...
+
+
+class StateLog(Protocol):
+    """Where listeners record what users did; it outlives store reloads."""
+
+    def record_feedback(self, *, user: str, fact_id: str, vote: int, query: str, generation: int) -> None: ...
+
+    def record_share(self, *, user: str, channel: str, fact_id: str, generation: int) -> None: ...
+
+    def audit(self, *, user: str, action: str, allowed: bool, detail: str = "") -> None: ...
+
+
+@dataclass
+class Deps:
+    """Everything a listener may touch besides what Bolt passes in."""
+
+    stores: Stores
+    state: StateLog
+    admins: frozenset[str] = frozenset()
+    # Slack waits 3 s for the acknowledgement; answers ready within this budget ride on it,
+    # slower ones follow through response_url.
+    answer_budget: float = 2.0
+    pool: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(8, thread_name_prefix="lookup")
+    )
+
+    def uptime(self) -> float:
+        """Seconds since the bot started."""
+        return time.time() - self.stores.started_at

@@ -1,0 +1,23 @@
+"""The expected failures a listener turns into a short ephemeral reply.
+
+Anything else propagates to the app's single error handler, which logs it.
+"""
+
+
+class FactbotError(Exception):
+    """An expected failure with a message fit to show the user as is."""
+
+
+class ReloadInProgress(FactbotError):
+    """Another reload is already building a new store generation."""
+
+    def __init__(self) -> None:
+        super().__init__("A reload is already running; the current store keeps serving until it finishes.")
+
+
+class ReloadFailed(FactbotError):
+    """The new store generation could not be built or failed validation; the old one keeps serving."""
+
+
+class StaleButton(FactbotError):
+    """A button refers to something this bot can no longer find (old message, store reloaded since)."""

@@ -1,0 +1,132 @@
+"""Turning what a user typed (or a button they pressed) into one store search.
+
+The three slash commands differ only in which metrics they search and in what order; a button
+carries a `Ref` (the question, the kind and where in the results it points) so a click can repeat
+the search that produced it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from store import FactStore, SearchResult
+
+from .errors import StaleButton
+
+PAGE = 3  # answers per message: three answers with their buttons stay well inside Block Kit's 50 blocks
+MAX_QUERY = 500  # longer questions are cut here: no question needs more, and a Ref must fit a button value
+
+SPEND_METRICS = frozenset({"capex", "investment", "training_cost", "chip_spend"})
+BENCH_METRICS = frozenset({"benchmark"})
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One way of asking: which metrics to search and whether newest periods come first."""
+
+    name: str
+    metrics: frozenset[str] | None
+    newest_first: bool
+
+
+KINDS = {
+    "fact": Kind("fact", None, False),
+    "spend": Kind("spend", SPEND_METRICS, True),
+    "bench": Kind("bench", BENCH_METRICS, False),
+}
+
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_SPACE = re.compile(r"\s+")
+
+
+def clean_question(text: str | None) -> str:
+    """The question as the store should see it: mentions, control and zero-width characters gone,
+    whitespace collapsed, NFC-normalised, at most MAX_QUERY characters; "" when nothing is left."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    text = _MENTION.sub(" ", text)
+    text = _CONTROL.sub(" ", text)
+    text = _SPACE.sub(" ", text).strip()
+    return text[:MAX_QUERY].strip()
+
+
+def wants_help(question: str) -> bool:
+    """True when the user asked for usage rather than a fact."""
+    return question.lower() in {"", "help", "?", "-h", "--help", "帮助", "幫助"}
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a button points at: a search (kind + question) and a position in its results."""
+
+    kind: str
+    query: str
+    offset: int = 0  # first answer of the page the button shows (More) or belongs to
+    index: int | None = None  # absolute position of one answer (Share, feedback)
+    fact_id: str | None = None
+    related: bool = False  # the answer came from the "nearest facts" of a not-found result
+
+    def to_value(self) -> str:
+        """Compact JSON for a button's `value` (Block Kit allows 2,000 characters)."""
+        data: dict[str, object] = {"k": self.kind, "q": self.query, "o": self.offset}
+        if self.index is not None:
+            data["i"] = self.index
+        if self.fact_id is not None:
+            data["f"] = self.fact_id
+        if self.related:
+            data["r"] = 1
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_value(cls, value: str | None) -> Ref:
+        """The Ref a button carried; StaleButton if it is not one of ours."""
+        try:
+            data = json.loads(value or "")
+            kind = data["k"]
+            if kind not in KINDS:
+                raise ValueError(kind)
+            return cls(
+                kind=kind,
+                query=str(data["q"])[:MAX_QUERY],
+                offset=max(0, int(data.get("o", 0))),
+                index=None if data.get("i") is None else max(0, int(data["i"])),
+                fact_id=data.get("f"),
+                related=bool(data.get("r")),
+            )
+        except (ValueError, KeyError, TypeError) as e:
+            raise StaleButton("That button no longer works; please ask again.") from e
+
+
+def search(store: FactStore, kind: str, query: str, *, offset: int = 0, limit: int = PAGE) -> SearchResult:
+    """One store search the way `kind` asks it."""
+    k = KINDS[kind]
+    return store.search(
+        query,
+        limit=limit,
+        offset=offset,
+        metrics=set(k.metrics) if k.metrics is not None else None,
+        newest_first=k.newest_first,
+    )
+
+
+def find_answer(store: FactStore, ref: Ref):
+    """The answer a Share button points at, found again by repeating its search.
+
+    Raises StaleButton when the store no longer has that fact there (it was reloaded since)."""
+    if ref.index is None or ref.fact_id is None:
+        raise StaleButton("That button no longer works; please ask again.")
+    if ref.related:
+        result = search(store, ref.kind, ref.query, limit=PAGE)
+        candidates = result.related
+    else:
+        result = search(store, ref.kind, ref.query, offset=ref.index, limit=1)
+        candidates = result.answers
+    for answer in candidates:
+        if answer.fact_id == ref.fact_id:
+            return answer
+    raise StaleButton("That fact is no longer in the store (it was reloaded since); please ask again.")
