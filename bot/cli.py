@@ -1,0 +1,164 @@
+"""The ``factbot`` command: build the store, ask it questions, or run the bot.
+
+    factbot                      run the bot (Socket Mode, HTTP or local console, from settings)
+    factbot build [--sources DIR] [--db PATH] [--lexicon DIR]
+    factbot ask [--db PATH] [--json] QUESTION
+    factbot ask [--db PATH] --json -      one question per line in, one JSON object per line out
+    factbot bench [...]                   the scale benchmark (see README, Performance)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from store import BuildError, QueryError, StoreError, build_store, open_store
+from store.lexicon import Lexicon
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SOURCES = PROJECT_ROOT / "seeds"
+DEFAULT_DB = PROJECT_ROOT / "data" / "facts.db"
+
+
+def _defaults() -> tuple[Path, Path, list[str]]:
+    """Return the sources folder, store path and lexicon folders the settings name."""
+    try:
+        from bot.settings import load_paths
+    except ImportError:
+        return DEFAULT_SOURCES, DEFAULT_DB, []
+    return load_paths(DEFAULT_SOURCES, DEFAULT_DB)
+
+
+def ensure_store(db: Path, sources: Path, lexicon_dirs: list[str] | None = None, *, quiet: bool = False):
+    """Open the store at ``db``, building it from ``sources`` first if it does not exist."""
+    if not db.exists():
+        report = build_store(sources, db, lexicon=Lexicon.load(lexicon_dirs or []))
+        if not quiet:
+            print(f"built {db} from {sources}: {report.articles} articles, {report.facts} facts", file=sys.stderr)
+    return open_store(db)
+
+
+def _render_terminal(result) -> None:
+    from rich.console import Console
+    from rich.panel import Panel
+    from rich.text import Text
+
+    console = Console()
+    if not result.answers:
+        console.print(f"[bold]Not found.[/bold] Understood: {result.understood.describe()}")
+        for a in result.related:
+            console.print(Text(f"  related · {a.entity or '?'} · {a.metric}: {a.quote[:120]}", style="dim"))
+        return
+    for a in result.answers:
+        head = " · ".join(x for x in (a.entity, a.metric, a.period, a.readable_values) if x)
+        body = Text(a.quote)
+        body.append(f"\n— {a.file} [{a.start}:{a.end}]", style="dim")
+        console.print(Panel(body, title=head, title_align="left"))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    sources, db, lex = _defaults()
+    sources = Path(args.sources) if args.sources else sources
+    db = Path(args.db) if args.db else db
+    lexicon = Lexicon.load((args.lexicon or []) + lex)
+    report = build_store(sources, db, lexicon=lexicon)
+    for e in report.errors:
+        print(f"skipped {e.file}: {e.reason}", file=sys.stderr)
+    print(
+        f"generation {report.generation}: {report.articles} articles, {report.facts} facts "
+        f"(+{report.added} −{report.removed}) in {report.seconds:.2f}s -> {report.path}"
+    )
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    sources, db, lex = _defaults()
+    db = Path(args.db) if args.db else db
+    store = ensure_store(db, sources, lex, quiet=args.json)
+    questions = sys.stdin if args.question == ["-"] else [" ".join(args.question)]
+    for line in questions:
+        line = line.rstrip("\n")
+        try:
+            result = store.search(line, limit=args.limit)
+        except QueryError as e:
+            if args.json:
+                print(json.dumps({"query": line, "answers": [], "related": [], "error": str(e)}, ensure_ascii=False), flush=True)
+            else:
+                print(f"cannot search that: {e}")
+            continue
+        if args.json:
+            print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            _render_terminal(result)
+    return 0
+
+
+def cmd_repl(store) -> int:
+    """A plain question-and-answer loop in the terminal."""
+    print("factbot — ask about the AI industry (empty line or Ctrl-D to quit)")
+    while True:
+        try:
+            line = input("? ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not line.strip():
+            return 0
+        try:
+            _render_terminal(store.search(line))
+        except QueryError as e:
+            print(f"cannot search that: {e}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``factbot`` command."""
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="factbot", description="Answers about the AI industry, quoted from news articles.")
+    sub = parser.add_subparsers(dest="command")
+    b = sub.add_parser("build", help="build the fact store from a folder of articles")
+    b.add_argument("--sources", help="folder of articles (default: the configured sources)")
+    b.add_argument("--db", help="store file to write (default: the configured store)")
+    b.add_argument("--lexicon", action="append", help="extra lexicon folder of *.toml files (repeatable)")
+    a = sub.add_parser("ask", help="ask the store a question")
+    a.add_argument("--db", help="store file (built on first use if missing)")
+    a.add_argument("--json", action="store_true", help="one JSON object per question")
+    a.add_argument("--limit", type=int, default=3, help="answers per question (default 3)")
+    a.add_argument("question", nargs="+", help="the question, or - to read one per line from stdin")
+    bench = sub.add_parser("bench", help="run the scale benchmark")
+    bench.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser("console", help="the plain terminal question loop, without the Slack app")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            return cmd_build(args)
+        if args.command == "ask":
+            return cmd_ask(args)
+        if args.command == "bench":
+            from tests.bench_scale import main as bench_main  # noqa: PLC0415
+
+            return bench_main(args.rest)
+        if args.command == "console":
+            sources, db, lex = _defaults()
+            return cmd_repl(ensure_store(db, sources, lex))
+        return _serve()
+    except BuildError as e:
+        print(f"build failed: {e}", file=sys.stderr)
+        return 1
+    except StoreError as e:
+        print(f"factbot: {e}", file=sys.stderr)
+        return 1
+
+
+def _serve() -> int:
+    try:
+        from bot.serve import serve
+    except ImportError:
+        sources, db, lex = _defaults()
+        return cmd_repl(ensure_store(db, sources, lex))
+    return serve()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

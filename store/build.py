@@ -1,0 +1,319 @@
+"""Building the fact store: articles in a folder -> one SQLite file, atomically.
+
+The file is self-contained: besides documents and facts it carries the lexicon's aliases,
+metric keywords and glossary it was built with, so a replica needs nothing but the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from .errors import BuildError
+from .extract import Document, Fact, extract_facts
+from .lexicon import Lexicon, default_lexicon
+from .text import fold
+
+BUILDER_VERSION = "1.0.0"
+SCHEMA_VERSION = 1
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
+SOURCE_SUFFIXES = {".txt", ".md", ".text"}
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """A source file that could not be used, and why."""
+
+    file: str
+    reason: str
+
+
+@dataclass
+class BuildReport:
+    """What a build produced: counts, problems, timing and the new generation."""
+
+    path: Path
+    generation: int
+    articles: int
+    facts: int
+    seconds: float
+    errors: list[SourceProblem] = field(default_factory=list)
+    added: int = 0
+    removed: int = 0
+    chars: int = 0
+
+
+def tag(prefix: str, name: str) -> str:
+    """Return the FTS token that marks a fact's entity (``xe``), metric (``xm``) or year (``xy``)."""
+    return prefix + re.sub(r"[^0-9a-z]", "", fold(name)) if re.search(r"[0-9a-z]", fold(name)) else prefix + hashlib.md5(name.encode()).hexdigest()[:8]
+
+
+def text_tokens(key: str) -> list[str]:
+    """Return the FTS tokens of a match key: Chinese character bigrams and Latin/digit words."""
+    tokens: list[str] = []
+    for run in re.finditer(r"[\u3400-\u9fff]+|[0-9a-z]+", key):
+        s = run.group(0)
+        if s[0].isascii():
+            tokens.append(s)
+        elif len(s) == 1:
+            tokens.append(s)
+        else:
+            tokens.extend(s[i : i + 2] for i in range(len(s) - 1))
+    return tokens
+
+
+def read_source(path: Path) -> str:
+    """Return a source file's text, or raise ValueError saying why it cannot be used."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise ValueError("empty file")
+    if len(data) > MAX_SOURCE_BYTES:
+        raise ValueError(f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB")
+    if b"\x00" in data[:8192]:
+        raise ValueError("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"not UTF-8 (byte {e.start}: {data[e.start:e.start + 1]!r})") from None
+
+
+def iter_sources(folder: Path) -> list[Path]:
+    """Return the article files of a folder, sorted by name (hidden files skipped)."""
+    if not folder.is_dir():
+        raise BuildError(f"sources folder {folder} does not exist")
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and (p.suffix.lower() in SOURCE_SUFFIXES or not p.suffix)
+    )
+
+
+def _previous_state(previous: Path | None) -> tuple[int, set[str]]:
+    if not previous or not Path(previous).exists():
+        return 0, set()
+    try:
+        con = sqlite3.connect(f"file:{previous}?mode=ro", uri=True)
+        try:
+            row = con.execute("select value from meta where key = 'generation'").fetchone()
+            ids = {r[0] for r in con.execute("select id from facts")}
+        finally:
+            con.close()
+        return int(row[0]) if row else 0, ids
+    except sqlite3.Error:
+        return 0, set()
+
+
+def build_store(
+    sources: Path | str,
+    db_path: Path | str,
+    *,
+    lexicon: Lexicon | None = None,
+    previous: Path | str | None = None,
+) -> BuildReport:
+    """Build the fact store for every article in ``sources`` and write it to ``db_path``.
+
+    Returns a ``BuildReport``. The file appears all at once (written to a temporary file
+    beside it, then renamed), so a failed or interrupted build leaves any existing store
+    untouched. Unreadable sources are reported in ``errors``; the rest still build.
+    ``previous`` (default: the existing ``db_path``) gives the generation to follow and
+    the facts to compare against.
+    """
+    started = time.perf_counter()
+    sources = Path(sources)
+    db_path = Path(db_path)
+    lexicon = lexicon or default_lexicon()
+    previous = Path(previous) if previous else db_path
+    documents: list[Document] = []
+    errors: list[SourceProblem] = []
+    for path in iter_sources(sources):
+        try:
+            raw = read_source(path)
+        except (OSError, ValueError) as e:
+            errors.append(SourceProblem(path.name, str(e)))
+            continue
+        doc = extract_facts(raw, path.name, lexicon)
+        if not doc.facts:
+            errors.append(SourceProblem(path.name, "no facts found (is it an article of this genre?)"))
+        documents.append(doc)
+    if not any(d.facts for d in documents):
+        reasons = "; ".join(f"{e.file}: {e.reason}" for e in errors) or "the folder holds no articles"
+        raise BuildError(f"nothing to build from {sources}: {reasons}")
+    generation, old_ids = _previous_state(previous)
+    report = write_store(documents, db_path, lexicon=lexicon, generation=generation + 1)
+    new_ids = {f.id for d in documents for f in d.facts}
+    report.errors = errors
+    report.added = len(new_ids - old_ids)
+    report.removed = len(old_ids - new_ids)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def write_store(
+    documents: Iterable[Document],
+    db_path: Path,
+    *,
+    lexicon: Lexicon,
+    generation: int = 1,
+    batch: int = 5000,
+) -> BuildReport:
+    """Write documents and their facts to a new SQLite file at ``db_path``, atomically."""
+    started = time.perf_counter()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".building", dir=db_path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        counts = _write(documents, tmp, lexicon=lexicon, generation=generation, batch=batch)
+        os.replace(tmp, db_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    articles, facts, chars = counts
+    return BuildReport(db_path, generation, articles, facts, time.perf_counter() - started, chars=chars)
+
+
+def _schema(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["documents"].create(
+        {"file": str, "sha256": str, "published": str, "chars": int, "facts": int, "text": str}, pk="file"
+    )
+    db["facts"].create(
+        {
+            "rowid": int,
+            "id": str,
+            "file": str,
+            "start": int,
+            "end": int,
+            "quote": str,
+            "key": str,
+            "entity": str,
+            "entities": str,
+            "context": str,
+            "metric": str,
+            "metrics": str,
+            "period": str,
+            "period_sort": float,
+            "published": str,
+            "value_list": str,
+        },
+        pk="rowid",
+    )
+    db["entities"].create({"name": str, "zh": str, "kind": str, "parent": str, "facts": int}, pk="name")
+    db["aliases"].create({"alias": str, "name": str}, pk="alias")
+    db.execute("create virtual table facts_fts using fts5(tokens, content='', tokenize='unicode61')")
+
+
+def _fact_row(rowid: int, f: Fact) -> dict:
+    return {
+        "rowid": rowid,
+        "id": f.id,
+        "file": f.file,
+        "start": f.start,
+        "end": f.end,
+        "quote": f.quote,
+        "key": f.key,
+        "entity": f.entities[0] if f.entities else (f.context[0] if f.context else None),
+        "entities": json.dumps(f.entities, ensure_ascii=False),
+        "context": json.dumps(f.context, ensure_ascii=False),
+        "metric": f.metric,
+        "metrics": json.dumps(f.metrics),
+        "period": f.period,
+        "period_sort": f.period_sort,
+        "published": f.published,
+        "value_list": json.dumps([v.to_dict() for v in f.values], ensure_ascii=False),
+    }
+
+
+def _fact_tokens(f: Fact) -> str:
+    tokens = text_tokens(f.key)
+    tokens.extend(tag("xe", e) for e in f.entities)
+    tokens.extend(tag("xc", e) for e in f.context)
+    tokens.extend(tag("xm", m) for m in f.metrics)
+    return " ".join(tokens)
+
+
+def _write(documents: Iterable[Document], path: Path, *, lexicon: Lexicon, generation: int, batch: int) -> tuple[int, int, int]:
+    db = sqlite_utils.Database(path)
+    db.execute("pragma journal_mode = off")
+    db.execute("pragma synchronous = off")
+    _schema(db)
+    entity_counts: Counter[str] = Counter()
+    discovered: dict[str, str] = {}
+    hashes: dict[str, str] = {}
+    rowid = 0
+    articles = facts = chars = 0
+    fact_rows: list[dict] = []
+    fts_rows: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        db["facts"].insert_all(fact_rows, batch_size=1000)
+        db.conn.executemany("insert into facts_fts(rowid, tokens) values (?, ?)", fts_rows)
+        fact_rows.clear()
+        fts_rows.clear()
+
+    with db.conn:
+        for doc in documents:
+            articles += 1
+            chars += len(doc.text)
+            hashes[doc.file] = doc.sha256
+            db["documents"].insert(
+                {"file": doc.file, "sha256": doc.sha256, "published": doc.published, "chars": len(doc.text), "facts": len(doc.facts), "text": doc.text}
+            )
+            for f in doc.facts:
+                rowid += 1
+                facts += 1
+                fact_rows.append(_fact_row(rowid, f))
+                fts_rows.append((rowid, _fact_tokens(f)))
+                entity_counts.update(set(f.entities))
+                for n in f.names:
+                    if n not in lexicon.entities:
+                        discovered.setdefault(n, n)
+                if len(fact_rows) >= batch:
+                    flush()
+        flush()
+        known = set(lexicon.entities)
+        db["entities"].insert_all(
+            (
+                {"name": e.name, "zh": e.zh, "kind": e.kind, "parent": e.parent, "facts": entity_counts.get(e.name, 0)}
+                for e in lexicon.entities.values()
+            ),
+        )
+        db["entities"].insert_all(
+            ({"name": n, "zh": n, "kind": "name", "parent": None, "facts": entity_counts.get(n, 0)} for n in discovered if n not in known),
+        )
+        aliases = dict(lexicon.alias_pairs())
+        for n in discovered:
+            aliases.setdefault(fold(n), n)
+        db["aliases"].insert_all(({"alias": a, "name": n} for a, n in aliases.items()))
+        meta = {
+            "schema_version": SCHEMA_VERSION,
+            "generation": generation,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "builder_version": BUILDER_VERSION,
+            "lexicon": lexicon.fingerprint(),
+            "articles": articles,
+            "facts": facts,
+            "sources": json.dumps(hashes, sort_keys=True),
+            "metrics": json.dumps(
+                {m.name: {"label": m.label, "expects": m.expects, "spend": m.spend, "keywords": m.keywords} for m in lexicon.metrics.values()},
+                ensure_ascii=False,
+            ),
+            "glossary": json.dumps(lexicon.glossary, ensure_ascii=False),
+            "stopwords": json.dumps(sorted(lexicon.stopwords), ensure_ascii=False),
+        }
+        db["meta"].insert_all(({"key": k, "value": str(v)} for k, v in meta.items()))
+    db["facts"].create_index(["id"], unique=True)
+    db["facts"].create_index(["file"])
+    db.execute("insert into facts_fts(facts_fts) values ('optimize')")
+    db.conn.close()
+    return articles, facts, chars

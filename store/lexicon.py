@@ -1,0 +1,227 @@
+"""The lexicon: entity aliases, metric keywords, an English glossary and boilerplate markers.
+
+All of it is data (``store/lexicon/*.toml``); an operator extends it by dropping more TOML
+files of the same shape into a folder and passing that folder (``FACTBOT_LEXICON``).
+Every word is folded (``store.text.fold``) once, here, so lookups compare match keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import LexiconError
+from .text import fold
+
+DEFAULT_DIR = Path(__file__).with_name("lexicon")
+
+
+@dataclass
+class EntityDef:
+    """One entity: canonical English ``name``, Chinese ``zh``, ``kind``, owning ``parent``."""
+
+    name: str
+    zh: str
+    kind: str = "company"
+    parent: str | None = None
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MetricDef:
+    """One metric: the keywords that signal it and the kind of quantity that answers it."""
+
+    name: str
+    label: str
+    expects: str
+    spend: bool
+    keywords: list[str]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An alias found in a match key: ``key[start:end]`` names ``entity``."""
+
+    entity: str
+    start: int
+    end: int
+
+
+def _is_latin(s: str) -> bool:
+    return bool(re.fullmatch(r"[\x00-\x7f]+", s))
+
+
+def _boundary_ok(key: str, start: int, end: int) -> bool:
+    before = key[start - 1] if start > 0 else " "
+    after = key[end] if end < len(key) else " "
+    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+class Lexicon:
+    """Entity aliases, metric keywords, glossary and boilerplate, loaded from TOML."""
+
+    def __init__(self) -> None:
+        self.entities: dict[str, EntityDef] = {}
+        self.metrics: dict[str, MetricDef] = {}
+        self.glossary: dict[str, list[str]] = {}
+        self.stopwords: set[str] = set()
+        self.boilerplate_markers: list[str] = []
+        self.boilerplate_lines: set[str] = set()
+        self.generic_names: set[str] = set()
+        self.sources: list[Path] = []
+        self._alias_by_first: dict[str, list[tuple[str, str]]] = {}
+
+    # --- loading ---------------------------------------------------------------------
+    @classmethod
+    def load(cls, extra_dirs: Iterable[Path | str] = ()) -> Lexicon:
+        """Return the lexicon shipped with factbot, extended by every ``*.toml`` in ``extra_dirs``."""
+        lex = cls()
+        files = sorted(DEFAULT_DIR.glob("*.toml"))
+        for d in extra_dirs:
+            d = Path(d)
+            if not d.is_dir():
+                raise LexiconError(f"lexicon folder {d} does not exist")
+            files.extend(sorted(d.glob("*.toml")))
+        for f in files:
+            lex._add_file(f)
+        lex._index()
+        return lex
+
+    def _add_file(self, path: Path) -> None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            raise LexiconError(f"{path.name}: {e}") from e
+        self.sources.append(path)
+        for raw in data.get("entity", []):
+            try:
+                name = str(raw["name"]).strip()
+            except KeyError as e:
+                raise LexiconError(f"{path.name}: an [[entity]] has no name") from e
+            existing = self.entities.get(name)
+            aliases = [str(a) for a in raw.get("aliases", [])]
+            if existing:
+                existing.aliases.extend(a for a in aliases if a not in existing.aliases)
+                existing.zh = raw.get("zh", existing.zh)
+                existing.parent = raw.get("parent", existing.parent)
+                existing.kind = raw.get("kind", existing.kind)
+            else:
+                self.entities[name] = EntityDef(
+                    name=name,
+                    zh=str(raw.get("zh", name)),
+                    kind=str(raw.get("kind", "company")),
+                    parent=raw.get("parent"),
+                    aliases=aliases,
+                )
+        for name, raw in data.get("metric", {}).items():
+            keywords = [fold(str(k)) for k in raw.get("keywords", [])]
+            if name in self.metrics:
+                self.metrics[name].keywords.extend(k for k in keywords if k not in self.metrics[name].keywords)
+            else:
+                self.metrics[name] = MetricDef(
+                    name=name,
+                    label=str(raw.get("label", name)),
+                    expects=str(raw.get("expects", "any")),
+                    spend=bool(raw.get("spend", False)),
+                    keywords=keywords,
+                )
+        for word, zh in data.get("terms", {}).items():
+            self.glossary.setdefault(fold(word), []).extend(fold(z) for z in zh)
+        stop = data.get("stopwords", {})
+        for words in stop.values():
+            self.stopwords.update(fold(w) for w in words)
+        self.generic_names.update(fold(n) for n in data.get("names", {}).get("generic", []))
+        self.boilerplate_markers.extend(fold(m) for m in data.get("markers", []))
+        self.boilerplate_lines.update(fold(m) for m in data.get("lines", []))
+
+    def _index(self) -> None:
+        for ent in self.entities.values():
+            if ent.parent and ent.parent not in self.entities:
+                raise LexiconError(f"entity {ent.name!r} names an unknown parent {ent.parent!r}")
+        self._alias_by_first = {}
+        for alias, name in self.alias_pairs():
+            self._alias_by_first.setdefault(alias[0], []).append((alias, name))
+        for bucket in self._alias_by_first.values():
+            bucket.sort(key=lambda p: -len(p[0]))
+
+    def alias_pairs(self) -> list[tuple[str, str]]:
+        """Return every ``(folded alias, canonical name)`` pair, the names themselves included."""
+        pairs: dict[str, str] = {}
+        for ent in self.entities.values():
+            for a in [ent.name, ent.zh, *ent.aliases]:
+                k = fold(a.strip())
+                if len(k) >= 2 or (k and not _is_latin(k)):
+                    pairs.setdefault(k, ent.name)
+        return sorted(pairs.items())
+
+    # --- lookups ---------------------------------------------------------------------
+    def find_mentions(self, key: str) -> list[Mention]:
+        """Return the longest, non-overlapping alias mentions in a match key, left to right."""
+        found: list[Mention] = []
+        i = 0
+        n = len(key)
+        while i < n:
+            bucket = self._alias_by_first.get(key[i])
+            hit = None
+            if bucket:
+                for alias, name in bucket:
+                    if key.startswith(alias, i) and (not _is_latin(alias) or _boundary_ok(key, i, i + len(alias))):
+                        hit = Mention(name, i, i + len(alias))
+                        break
+            if hit:
+                found.append(hit)
+                i = hit.end
+            else:
+                i += 1
+        return found
+
+    def lineage(self, name: str) -> list[str]:
+        """Return ``name`` and the chain of companies it belongs to (SenseNova -> SenseTime)."""
+        out = [name]
+        seen = {name}
+        ent = self.entities.get(name)
+        while ent and ent.parent and ent.parent not in seen:
+            out.append(ent.parent)
+            seen.add(ent.parent)
+            ent = self.entities.get(ent.parent)
+        return out
+
+    def metric_hits(self, key: str) -> dict[str, tuple[int, int]]:
+        """Return, per metric found in ``key``, ``(strength, position)`` of its longest keyword."""
+        hits: dict[str, tuple[int, int]] = {}
+        for m in self.metrics.values():
+            best = None
+            for kw in m.keywords:
+                pos = key.find(kw)
+                if pos >= 0 and (not _is_latin(kw) or _boundary_ok(key, pos, pos + len(kw))):
+                    strength = len(kw) if not _is_latin(kw) else max(2, len(kw) // 3)
+                    if best is None or strength > best[0]:
+                        best = (strength, pos)
+            if best:
+                hits[m.name] = best
+        return hits
+
+    def is_boilerplate(self, key: str) -> bool:
+        """Tell whether a folded sentence is site boilerplate rather than article text."""
+        stripped = key.strip()
+        if stripped in self.boilerplate_lines:
+            return True
+        return any(m in key for m in self.boilerplate_markers)
+
+    def fingerprint(self) -> str:
+        """Return a hash of every lexicon file, so a store records which lexicon built it."""
+        h = hashlib.sha256()
+        for p in self.sources:
+            h.update(p.read_bytes())
+        return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=8)
+def default_lexicon(extra: tuple[str, ...] = ()) -> Lexicon:
+    """Return the shipped lexicon (plus ``extra`` folders), loaded once per process."""
+    return Lexicon.load(extra)

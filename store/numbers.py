@@ -1,0 +1,421 @@
+"""Quantities in Chinese financial prose: ``140億美元``, ``350億美元至400億美元``, ``2.7万张``.
+
+``parse_quantities`` works on the *match key* (see ``store.text.fold``), which has the
+same length as the cleaned text, so every ``Value`` carries offsets that cut its
+verbatim ``text`` out of the original article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_SCALES = {
+    "万亿": 1e12,
+    "千亿": 1e11,
+    "百亿": 1e10,
+    "十亿": 1e9,
+    "亿": 1e8,
+    "千万": 1e7,
+    "百万": 1e6,
+    "十万": 1e5,
+    "万": 1e4,
+    "千": 1e3,
+    "百": 1e2,
+    "trillion": 1e12,
+    "billion": 1e9,
+    "million": 1e6,
+    "bn": 1e9,
+    "mn": 1e6,
+}
+# unit text -> (kind, currency or canonical unit)
+_UNITS = {
+    "美元": ("money", "USD"),
+    "美金": ("money", "USD"),
+    "人民币": ("money", "CNY"),
+    "元人民币": ("money", "CNY"),
+    "元": ("money", "CNY"),
+    "港元": ("money", "HKD"),
+    "港币": ("money", "HKD"),
+    "新台币": ("money", "TWD"),
+    "台币": ("money", "TWD"),
+    "日元": ("money", "JPY"),
+    "日圆": ("money", "JPY"),
+    "欧元": ("money", "EUR"),
+    "英镑": ("money", "GBP"),
+    "韩元": ("money", "KRW"),
+    "%": ("percent", "%"),
+    "个百分点": ("points", "pp"),
+    "百分点": ("points", "pp"),
+    "倍": ("multiple", "x"),
+    "eflops": ("compute", "EFLOPS"),
+    "pflops": ("compute", "PFLOPS"),
+    "tflops": ("compute", "TFLOPS"),
+    "flops": ("compute", "FLOPS"),
+    "gb/s": ("bandwidth", "GB/s"),
+    "tb/s": ("bandwidth", "TB/s"),
+    "t": ("bandwidth", "T"),
+    "参数": ("count", "parameters"),
+    "张": ("count", "张"),
+    "颗": ("count", "颗"),
+    "枚": ("count", "枚"),
+    "块": ("count", "块"),
+    "台": ("count", "台"),
+    "片": ("count", "片"),
+    "家": ("count", "家"),
+    "款": ("count", "款"),
+    "个": ("count", "个"),
+    "名": ("count", "名"),
+    "位": ("count", "位"),
+    "人": ("count", "人"),
+    "项": ("count", "项"),
+    "token": ("count", "tokens"),
+    "tokens": ("count", "tokens"),
+    "天": ("duration", "days"),
+    "小时": ("duration", "hours"),
+    "个月": ("duration", "months"),
+    "周": ("duration", "weeks"),
+}
+_CURRENCY_PREFIX = {"us$": "USD", "$": "USD", "hk$": "HKD", "nt$": "TWD", "rmb": "CNY", "¥": "CNY", "￥": "CNY", "€": "EUR", "£": "GBP"}
+
+_PRE_QUALIFIERS = (
+    "大约", "约为", "约", "接近", "将近", "近", "超过", "超出", "逾", "超", "至少", "最少", "最高", "高达", "多达",
+    "不到", "不足", "少于", "低于", "仅", "只有", "达到", "达", "上", "倒数", "数", "几", "前",
+)  # fmt: skip
+_POST_QUALIFIERS = ("以上", "以下", "以内", "左右", "上下", "多", "余")
+# Qualifiers worth keeping in the output; the rest ("达到", "仅") only mark the boundary.
+_KEPT_QUALIFIERS = {
+    "大约": "约", "约为": "约", "约": "约", "接近": "近", "将近": "近", "近": "近", "超过": "超过", "超出": "超过",
+    "逾": "超过", "超": "超过", "至少": "至少", "最少": "至少", "最高": "最高", "高达": "高达", "多达": "高达",
+    "不到": "不到", "不足": "不到", "少于": "不到", "低于": "不到", "上": "超过", "数": "数", "几": "数", "前": "前", "倒数": "倒数",
+    "以上": "以上", "以下": "以下", "以内": "以内", "左右": "约", "上下": "约", "多": "多", "余": "多",
+}  # fmt: skip
+
+_UP_WORDS = ("同比增长", "增长", "增加", "上涨", "上升", "提升", "提高", "增幅", "涨幅", "大涨", "暴涨", "涨", "升至", "增")
+_DOWN_WORDS = ("同比下降", "同比下滑", "下降", "下滑", "减少", "降低", "回落", "下跌", "暴跌", "跌", "降幅", "缩减", "削减", "节省", "亏")
+
+_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_CHINESE = r"[零〇一二两三四五六七八九十百千万亿]+"
+_SCALE_RE = "|".join(sorted((re.escape(s) for s in _SCALES), key=len, reverse=True))
+_UNIT_RE = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
+_PREFIX_RE = "|".join(sorted((re.escape(p) for p in _CURRENCY_PREFIX), key=len, reverse=True))
+
+_NUMBER = re.compile(
+    rf"(?P<prefix>{_PREFIX_RE})?\s?"
+    rf"(?P<num>{_ARABIC}|{_CHINESE})"
+    rf"(?P<more>多|余)?\s?"
+    rf"(?P<scale>{_SCALE_RE})?"
+    rf"(?P<more2>多|余)?\s?"
+    rf"(?P<unit>{_UNIT_RE})?",
+)
+_FRACTION = re.compile(rf"(?P<den>{_CHINESE}|\d+)分之(?P<num>{_CHINESE}|\d+)")
+_RANGE_SEP = re.compile(r"\s?(?:至|到|-|~|～|—|–)\s?")
+_NOT_A_QUANTITY_AFTER = re.compile(r"\s?(?:年|月|日|号|季度|财季|财年|季|点|时|分|秒|级|代|nm|纳米|寸|期|届|岁|层)")
+
+
+@dataclass(frozen=True)
+class Value:
+    """A quantity as the article states it, with its parsed meaning."""
+
+    text: str
+    start: int
+    end: int
+    amount: float | None
+    unit: str | None = None
+    currency: str | None = None
+    qualifier: str | None = None
+    kind: str = "number"
+    low: float | None = None
+    high: float | None = None
+    change: bool = False
+    direction: int = 0  # +1 a rise, -1 a fall, 0 unknown or not a change
+    yoy: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _chinese_to_number(s: str) -> float | None:
+    if not s:
+        return None
+    if all(c in _CN_DIGITS for c in s):  # digit-by-digit: 二〇二四
+        return float("".join(str(_CN_DIGITS[c]) for c in s)) if len(s) > 1 else float(_CN_DIGITS[s])
+    total = 0.0
+    section = 0.0
+    digit = None
+    for ch in s:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            section += (digit if digit is not None else 1) * _CN_UNITS[ch]
+            digit = None
+        elif ch == "万":
+            total += (section + (digit or 0)) * 1e4
+            section, digit = 0.0, None
+        elif ch == "亿":
+            total = (total + section + (digit or 0)) * 1e8
+            section, digit = 0.0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _to_number(s: str) -> float | None:
+    if re.fullmatch(_ARABIC, s):
+        return float(s.replace(",", ""))
+    return _chinese_to_number(s)
+
+
+def _qualifier_before(key: str, start: int) -> tuple[str | None, int]:
+    window = key[max(0, start - 3) : start]
+    for q in _PRE_QUALIFIERS:
+        if window.endswith(q):
+            return _KEPT_QUALIFIERS.get(q), start - len(q)
+    return None, start
+
+
+def _qualifier_after(key: str, end: int) -> tuple[str | None, int]:
+    for q in _POST_QUALIFIERS:
+        if key.startswith(q, end) and q in _KEPT_QUALIFIERS:
+            return _KEPT_QUALIFIERS[q], end + len(q)
+    return None, end
+
+
+def _direction(key: str, start: int) -> tuple[int, bool]:
+    before = key[max(0, start - 8) : start]
+    # the nearest change word before the number decides
+    best = (-1, 0)
+    for words, sign in ((_UP_WORDS, 1), (_DOWN_WORDS, -1)):
+        for w in words:
+            pos = before.rfind(w)
+            if pos >= 0 and pos + len(w) > best[0]:
+                best = (pos + len(w), sign)
+    # "增长79%至140亿" : the 至 after a percentage makes the next number a level, not a change
+    return best[1], "同比" in before
+
+
+@dataclass
+class _Raw:
+    start: int
+    end: int
+    amount: float | None
+    scale: float
+    kind: str
+    unit: str | None
+    currency: str | None
+    has_scale: bool
+    more: bool = False
+
+
+_DATES_AND_TIMES = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?|\d{4}-\d{4}年")
+
+
+def _raw_quantities(key: str) -> list[_Raw]:
+    raws: list[_Raw] = []
+    taken = [False] * (len(key) + 1)
+    masked = [False] * (len(key) + 1)
+    for m in _DATES_AND_TIMES.finditer(key):
+        for i in range(m.start(), m.end()):
+            masked[i] = True
+    for m in _FRACTION.finditer(key):
+        den, num = _to_number(m.group("den")), _to_number(m.group("num"))
+        if den and num is not None:
+            raws.append(_Raw(m.start(), m.end(), num / den, 1, "fraction", None, None, False))
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+    for m in _NUMBER.finditer(key):
+        if taken[m.start("num")]:
+            continue
+        num_text = m.group("num")
+        is_chinese = not num_text[0].isdigit()
+        scale_text = m.group("scale")
+        unit_text = m.group("unit")
+        prefix = m.group("prefix")
+        if is_chinese:
+            # Chinese numerals appear in ordinary words (一个, 万卡级): require a scale or unit.
+            if num_text in ("万", "亿", "千", "百", "十", "万亿") and not unit_text:
+                continue
+            if not (scale_text or unit_text) and not re.search(r"[万亿]", num_text):
+                continue
+            if unit_text and _UNITS[unit_text][0] in ("count", "duration") and not re.search(r"[十百千万亿]", num_text):
+                continue  # 一家, 唯一一家, 两个月: words, not measurements
+        before_num = key[max(0, m.start("num") - 2) : m.start("num")]
+        if before_num[-1:].isascii() and before_num[-1:].isalpha() or re.fullmatch(r"[a-z]-", before_num):
+            continue  # part of a model name: GPT-4, A100, H800, o1
+        if masked[m.start("num")]:
+            continue
+        if m.end("num") < len(key) and key[m.end("num")].isascii() and key[m.end("num")].isalpha() and not (unit_text or scale_text):
+            continue  # 3D, 5G, 7nm
+        num_end = m.end("num")
+        after_num = m.end()
+        if not (scale_text or unit_text) and _NOT_A_QUANTITY_AFTER.match(key, num_end):
+            continue  # a year, a date, a time, a level: periods are parsed elsewhere
+        if unit_text == "t":
+            unit_end = m.end("unit")
+            if not num_text[0].isdigit() or key[num_end] != "t" or (unit_end < len(key) and key[unit_end].isascii() and key[unit_end].isalnum()):
+                continue
+        if not (scale_text or unit_text or prefix) and (not num_text[0].isdigit() or float(num_text.replace(",", "")) < 1000 or re.fullmatch(r"(19|20)\d\d", num_text)):
+            continue  # a bare small number is a list marker or a version (5.0版); a bare year is a period
+        if num_text in _SCALES and not scale_text:
+            amount, scale_text = 1.0, num_text  # 上万张, 上千万: the scale word is the number
+        else:
+            amount = _to_number(num_text)
+        if amount is None:
+            continue
+        if is_chinese and scale_text is None:
+            scale = 1.0
+        else:
+            scale = _SCALES.get(scale_text or "", 1.0)
+        if unit_text:
+            kind, unit_or_currency = _UNITS[unit_text]
+        else:
+            kind, unit_or_currency = "number", None
+        currency = None
+        unit = None
+        if prefix:
+            currency = _CURRENCY_PREFIX[prefix]
+            kind = "money"
+        if kind == "money":
+            currency = currency or unit_or_currency
+        else:
+            unit = unit_or_currency
+        # trim trailing whitespace captured before an absent unit
+        end = after_num
+        while end > m.start() and key[end - 1].isspace():
+            end -= 1
+        start = m.start() if prefix else m.start("num")
+        raws.append(_Raw(start, end, amount * scale, scale, kind, unit, currency, bool(scale_text), bool(m.group("more") or m.group("more2"))))
+        for i in range(start, end):
+            taken[i] = True
+    raws.sort(key=lambda r: r.start)
+    return raws
+
+
+def parse_quantities(key: str, original: str | None = None) -> list[Value]:
+    """Return every quantity in ``key`` (a folded sentence), with verbatim text from ``original``.
+
+    >>> [v.amount for v in parse_quantities("资本支出同比增长79%至140亿美元")]
+    [79.0, 14000000000.0]
+    """
+    original = key if original is None else original
+    raws = _raw_quantities(key)
+    values: list[Value] = []
+    i = 0
+    while i < len(raws):
+        r = raws[i]
+        low = high = None
+        start, end = r.start, r.end
+        kind, unit, currency = r.kind, r.unit, r.currency
+        amount = r.amount
+        if i + 1 < len(raws):
+            nxt = raws[i + 1]
+            sep = _RANGE_SEP.fullmatch(key, r.end, nxt.start)
+            same_kind = r.kind == nxt.kind and r.unit == nxt.unit and r.currency == nxt.currency
+            bare_first = r.kind == "number" and not r.has_scale and nxt.kind != "number"
+            if sep and (same_kind or bare_first) and (nxt.amount or 0) >= (r.amount or 0) * (nxt.scale if bare_first else 1):
+                low = r.amount * (nxt.scale if bare_first else 1) if r.amount is not None else None
+                high = nxt.amount
+                kind, unit, currency = nxt.kind, nxt.unit, nxt.currency
+                amount = low
+                end = nxt.end
+                i += 1
+        qualifier, q_start = _qualifier_before(key, start)
+        post, end2 = _qualifier_after(key, end)
+        if post:
+            qualifier = qualifier or post
+            end = end2
+        if r.more and not qualifier:
+            qualifier = "多"
+        if qualifier in ("前", "倒数") and kind != "percent":
+            qualifier = None
+        elif qualifier:
+            start = q_start if q_start < start else start
+        direction, yoy = _direction(key, start)
+        change = kind in ("percent", "multiple", "points") and direction != 0
+        # 增长79%至140亿: only the percentage is a change; the level after 至 is not
+        if kind == "money" and direction != 0 and re.search(r"(?:至|到)\s?$", key[max(0, start - 2) : start]):
+            direction, change = 0, False
+        if kind not in ("percent", "multiple", "points"):
+            direction, change = 0, False
+        values.append(
+            Value(
+                text=original[start:end],
+                start=start,
+                end=end,
+                amount=amount,
+                unit=unit,
+                currency=currency,
+                qualifier=qualifier,
+                kind=kind,
+                low=low,
+                high=high,
+                change=change,
+                direction=direction,
+                yoy=yoy,
+            )
+        )
+        i += 1
+    return _drop_restatements(key, values)
+
+
+def _drop_restatements(key: str, values: list[Value]) -> list[Value]:
+    # "10462亿元人民币(约1517亿美元)": the bracketed figure restates the one before it.
+    kept: list[Value] = []
+    for v in values:
+        before = key[max(0, v.start - 2) : v.start]
+        if kept and kept[-1].kind == "money" and v.kind == "money" and ("(" in before or "（" in before):
+            continue
+        if kept and kept[-1].kind == "money" and v.kind == "money" and re.search(r"(?:折合|约合|相当于)[^,，。]{0,4}$", key[max(0, v.start - 8) : v.start]):
+            continue
+        kept.append(v)
+    return kept
+
+
+_CURRENCY_SIGN = {"USD": "US$", "CNY": "¥", "HKD": "HK$", "TWD": "NT$", "JPY": "JP¥", "EUR": "€", "GBP": "£", "KRW": "₩"}
+
+
+def _readable_amount(amount: float) -> str:
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(amount) >= size:
+            return f"{amount / size:.1f} {word}".replace(".0 ", " ") if amount % (size / 10) == 0 else f"{amount / size:.2f} {word}".rstrip("0").replace(". ", " ")
+    if amount == int(amount):
+        return f"{int(amount):,}"
+    return f"{amount:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_value(v: Value) -> str:
+    """Return one value in readable English units: ``US$14 billion``, ``+79% YoY``, ``27,000 张``."""
+    if v.amount is None:
+        return v.text
+
+    def num(x: float) -> str:
+        if v.kind == "money":
+            return _CURRENCY_SIGN.get(v.currency or "", (v.currency or "") + " ") + _readable_amount(x)
+        if v.kind == "percent":
+            return f"{x:g}%"
+        if v.kind == "multiple":
+            return f"{x:g}×"
+        if v.kind == "fraction":
+            return f"{x:.3g}"
+        if v.kind == "points":
+            return f"{x:g} pp"
+        text = _readable_amount(x)
+        return f"{text} {v.unit}" if v.unit else text
+
+    body = f"{num(v.low)}–{num(v.high)}" if v.low is not None and v.high is not None else num(v.amount)
+    if v.change:
+        body = ("+" if v.direction > 0 else "−") + body
+        if v.yoy:
+            body += " YoY"
+    prefix = {"约": "about ", "近": "nearly ", "超过": "over ", "至少": "at least ", "最高": "up to ", "高达": "as much as ",
+              "不到": "under ", "以上": "over ", "以下": "under ", "以内": "within ", "多": "over ", "数": "several × ",
+              "前": "top ", "倒数": "bottom "}.get(v.qualifier or "", "")  # fmt: skip
+    return prefix + body
+
+
+def format_values(values: list[Value], limit: int = 3) -> str:
+    """Return the first few values joined for a headline: ``US$14 billion, +79% YoY``."""
+    ordered = sorted(values[:limit], key=lambda v: (v.change, v.start))
+    return ", ".join(format_value(v) for v in ordered)

@@ -1,0 +1,648 @@
+"""Answering questions from a fact store.
+
+``open_store(path).search("Microsoft capex")`` reads the question (entities, metrics,
+periods and the remaining words, in English, Simplified or Traditional Chinese, typos
+included), gathers candidates through the FTS index, and ranks them with rapidfuzz.
+A fact is an *answer* only when it is about what the question names; everything else
+that came close is returned as *related*.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from pypinyin import Style, lazy_pinyin
+from rapidfuzz import fuzz, process
+
+from .build import SCHEMA_VERSION, tag, text_tokens
+from .errors import QueryError, StoreInvalid, StoreNotFound
+from .numbers import Value, format_values
+from .text import clean_text, fold
+
+MAX_QUERY_CHARS = 300
+CANDIDATES = 300
+
+
+@dataclass
+class Understanding:
+    """What the search read in a question."""
+
+    entities: list[str] = field(default_factory=list)
+    metrics: list[str] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # words that must appear but match nothing known
+
+    def describe(self) -> str:
+        parts = []
+        if self.entities:
+            parts.append("entity " + ", ".join(self.entities))
+        if self.metrics:
+            parts.append("metric " + ", ".join(self.metrics))
+        if self.periods:
+            parts.append("period " + ", ".join(self.periods))
+        if self.terms or self.unknown:
+            parts.append("words " + ", ".join([*self.terms, *self.unknown]))
+        return "; ".join(parts) or "nothing searchable"
+
+
+@dataclass
+class Answer:
+    """One fact returned for a question: the verbatim quote, where it is, and what it says."""
+
+    fact_id: str
+    quote: str
+    file: str
+    start: int
+    end: int
+    entity: str | None
+    entity_zh: str | None
+    entities: list[str]
+    metric: str
+    period: str | None
+    published: str | None
+    values: list[Value]
+    score: float
+
+    @property
+    def readable_values(self) -> str:
+        return format_values(self.values)
+
+    def to_dict(self) -> dict:
+        """Return the JSON contract shape (``quote``, ``source``, ``entity``, ``values`` …)."""
+        return {
+            "id": self.fact_id,
+            "quote": self.quote,
+            "source": {"file": self.file, "start": self.start, "end": self.end},
+            "entity": self.entity,
+            "entity_zh": self.entity_zh,
+            "entities": self.entities,
+            "metric": self.metric,
+            "period": self.period,
+            "published": self.published,
+            "values": [
+                {
+                    "text": v.text,
+                    "amount": v.amount,
+                    "unit": v.unit,
+                    "currency": v.currency,
+                    "qualifier": v.qualifier,
+                    "kind": v.kind,
+                    "low": v.low,
+                    "high": v.high,
+                    "change": v.change,
+                    "direction": v.direction,
+                }
+                for v in self.values
+            ],
+            "readable": self.readable_values,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass
+class SearchResult:
+    """The answers to a question (empty: not found), related facts, and what was understood."""
+
+    query: str
+    understood: Understanding
+    answers: list[Answer]
+    related: list[Answer]
+    total: int = 0  # how many answers exist beyond this page
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "understood": asdict(self.understood),
+            "answers": [a.to_dict() for a in self.answers],
+            "related": [a.to_dict() for a in self.related],
+            "total": self.total,
+        }
+
+
+@dataclass
+class StoreStats:
+    """What a store holds, for status pages."""
+
+    path: str
+    generation: int
+    built_at: str
+    builder_version: str
+    articles: int
+    facts: int
+    top_entities: list[tuple[str, int]]
+    sources: dict[str, str]
+
+
+@dataclass
+class _Candidate:
+    row: sqlite3.Row
+    entities: list[str]
+    context: list[str]
+    metrics: list[str]
+    values: list[Value]
+    score: float = 0.0
+    entity_match: float = 0.0
+    metric_match: float = 0.0
+    text_match: float = 0.0
+    period_match: float = 0.5
+    unknown_ok: bool = True
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9.\-+]*[a-z0-9+]|[a-z0-9]")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_QUARTER_Q = re.compile(r"(?<![a-z])(?:q([1-4])|([1-4])q)(?![a-z0-9])|第([一二三四1-4])(?:财)?季")
+_VAGUE = {"多", "数", "超过"}
+
+
+def _is_latin(s: str) -> bool:
+    return all(ord(c) < 128 for c in s)
+
+
+def _boundary_ok(key: str, start: int, end: int) -> bool:
+    before = key[start - 1] if start > 0 else " "
+    after = key[end] if end < len(key) else " "
+    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+@lru_cache(maxsize=4096)
+def _pinyin(s: str) -> str:
+    return " ".join(lazy_pinyin(s, style=Style.NORMAL, errors="ignore"))
+
+
+def normalise_query(text: str) -> str:
+    """Return a question ready for reading: annotations gone, odd Unicode folded, trimmed."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = "".join(c if unicodedata.category(c)[0] != "C" or c in "\n\t" else " " for c in text)
+    text = clean_text(text)
+    text = re.sub(r"<@[A-Z0-9]+(?:\|[^>]*)?>", " ", text)  # Slack mentions of the bot
+    return re.sub(r"\s+", " ", text).strip()[:MAX_QUERY_CHARS]
+
+
+class FactStore:
+    """A read-only fact store; safe to share between threads (one connection per thread)."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise StoreNotFound(f"no fact store at {self.path}")
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        try:
+            con = self._con()
+            meta = dict(con.execute("select key, value from meta").fetchall())
+            if int(meta.get("schema_version", -1)) != SCHEMA_VERSION:
+                raise StoreInvalid(f"{self.path} has schema {meta.get('schema_version')}, expected {SCHEMA_VERSION}")
+            self.meta = meta
+            self.metrics: dict[str, dict] = json.loads(meta["metrics"])
+            self.glossary: dict[str, list[str]] = json.loads(meta["glossary"])
+            self.stopwords: set[str] = set(json.loads(meta["stopwords"]))
+            self.entity_info = {r["name"]: dict(r) for r in con.execute("select * from entities")}
+            self.aliases: dict[str, str] = dict(con.execute("select alias, name from aliases").fetchall())
+            con.execute("select rowid from facts_fts where facts_fts match 'xmcapex' limit 1").fetchall()
+        except sqlite3.DatabaseError as e:
+            self.close()
+            raise StoreInvalid(f"{self.path} is not a factbot store: {e}") from e
+        except (KeyError, ValueError) as e:
+            self.close()
+            raise StoreInvalid(f"{self.path} is missing store metadata: {e}") from e
+        self._index_aliases()
+
+    # --- connections -----------------------------------------------------------------
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            con.row_factory = sqlite3.Row
+            self._local.con = con
+            with self._lock:
+                self._connections.append(con)
+        return con
+
+    def close(self) -> None:
+        """Close every connection this store opened."""
+        with self._lock:
+            for con in self._connections:
+                try:
+                    con.close()
+                except sqlite3.Error:
+                    pass
+            self._connections.clear()
+        self._local = threading.local()
+
+    # --- vocabulary ------------------------------------------------------------------
+    def _index_aliases(self) -> None:
+        self._alias_by_first: dict[str, list[tuple[str, str]]] = {}
+        self._latin_aliases: dict[str, str] = {}
+        self._pinyin_aliases: dict[str, str] = {}
+        for alias, name in self.aliases.items():
+            if not alias:
+                continue
+            self._alias_by_first.setdefault(alias[0], []).append((alias, name))
+            if _is_latin(alias):
+                if len(alias) >= 4:
+                    self._latin_aliases[alias] = name
+            elif _CJK_RUN.fullmatch(alias) and len(alias) >= 2:
+                self._pinyin_aliases.setdefault(_pinyin(alias), name)
+        for bucket in self._alias_by_first.values():
+            bucket.sort(key=lambda p: -len(p[0]))
+        self._metric_keywords: list[tuple[str, str]] = sorted(
+            ((kw, m) for m, info in self.metrics.items() for kw in info["keywords"]), key=lambda p: -len(p[0])
+        )
+        self._latin_metric_keywords = {kw: m for kw, m in self._metric_keywords if _is_latin(kw)}
+        self._glossary_phrases = sorted(self.glossary, key=len, reverse=True)
+
+    def spend_metrics(self) -> set[str]:
+        """Return the metrics that count as spending (capex, investment, training cost …)."""
+        return {m for m, info in self.metrics.items() if info.get("spend")}
+
+    # --- reading the question ----------------------------------------------------------
+    def understand(self, query: str) -> Understanding:
+        """Return what a question names: entities, metrics, periods and other words."""
+        q = fold(normalise_query(query))
+        u = Understanding()
+        covered = [False] * len(q)
+
+        def cover(a: int, b: int) -> None:
+            for i in range(a, b):
+                covered[i] = True
+
+        # entities named exactly (longest alias first)
+        i = 0
+        while i < len(q):
+            for alias, name in self._alias_by_first.get(q[i], ()):
+                if q.startswith(alias, i) and (not _is_latin(alias) or _boundary_ok(q, i, i + len(alias))):
+                    if name not in u.entities:
+                        u.entities.append(name)
+                    cover(i, i + len(alias))
+                    i += len(alias) - 1
+                    break
+            i += 1
+        # metric keywords (Chinese anywhere, English as whole words)
+        for kw, metric in self._metric_keywords:
+            start = 0
+            while (pos := q.find(kw, start)) >= 0:
+                start = pos + 1
+                if any(covered[pos : pos + len(kw)]) or (_is_latin(kw) and not _boundary_ok(q, pos, pos + len(kw))):
+                    continue
+                if metric not in u.metrics:
+                    u.metrics.append(metric)
+                cover(pos, pos + len(kw))
+        # periods
+        for m in _YEAR.finditer(q):
+            if not covered[m.start()]:
+                u.periods.append(m.group(1))
+                cover(m.start(), m.end())
+        for m in _QUARTER_Q.finditer(q):
+            if not any(covered[m.start() : m.end()]):
+                cover(m.start(), m.end())
+        # glossary phrases (English words and their Chinese renderings)
+        for phrase in self._glossary_phrases:
+            start = 0
+            while (pos := q.find(phrase, start)) >= 0:
+                start = pos + 1
+                if any(covered[pos : pos + len(phrase)]) or not _boundary_ok(q, pos, pos + len(phrase)):
+                    continue
+                u.terms.append(phrase)
+                cover(pos, pos + len(phrase))
+        # what is left: Latin words and Chinese runs
+        rest = "".join(c if not covered[i] else " " for i, c in enumerate(q))
+        for m in _LATIN_WORD.finditer(rest):
+            word = m.group(0)
+            if word in self.stopwords or (len(word) <= 2 and not word.isdigit() and word not in self._latin_aliases):
+                continue
+            name = self._fuzzy_entity(word)
+            if name:
+                if name not in u.entities:
+                    u.entities.append(name)
+                continue
+            metric = self._fuzzy_metric(word)
+            if metric:
+                if metric not in u.metrics:
+                    u.metrics.append(metric)
+                continue
+            if re.fullmatch(r"\d+(?:\.\d+)?", word):
+                u.terms.append(word)
+            else:
+                u.unknown.append(word)
+        for m in _CJK_RUN.finditer(rest):
+            run = m.group(0)
+            for piece in self._homophone_entities(run, u):
+                run = run.replace(piece, " ")
+            for chunk in run.split():
+                chunk = "".join(c for c in chunk if c not in self.stopwords) if len(chunk) > 1 else chunk
+                if chunk and chunk not in self.stopwords:
+                    u.terms.append(chunk)
+        return u
+
+    def _fuzzy_entity(self, word: str) -> str | None:
+        if len(word) < 4 or not self._latin_aliases:
+            return None
+        hit = process.extractOne(word, self._latin_aliases.keys(), scorer=fuzz.ratio, score_cutoff=80)
+        return self._latin_aliases[hit[0]] if hit else None
+
+    def _fuzzy_metric(self, word: str) -> str | None:
+        if len(word) < 5:
+            return None
+        hit = process.extractOne(word, self._latin_metric_keywords.keys(), scorer=fuzz.ratio, score_cutoff=86)
+        return self._latin_metric_keywords[hit[0]] if hit else None
+
+    def _homophone_entities(self, run: str, u: Understanding) -> list[str]:
+        # Pinyin input picks the wrong character of the right sound: 腾迅 for 腾讯.
+        found = []
+        i = 0
+        while i < len(run):
+            for size in (4, 3, 2):
+                piece = run[i : i + size]
+                if len(piece) < size:
+                    continue
+                name = self._pinyin_aliases.get(_pinyin(piece))
+                if name:
+                    if name not in u.entities:
+                        u.entities.append(name)
+                    found.append(piece)
+                    i += size - 1
+                    break
+            i += 1
+        return found
+
+    # --- searching -------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 3,
+        offset: int = 0,
+        metrics: set[str] | None = None,
+        newest_first: bool = False,
+    ) -> SearchResult:
+        """Return the facts that answer ``query``, best first, and the related facts.
+
+        ``metrics`` narrows answers to those metrics (``/spend``, ``/bench``);
+        ``newest_first`` orders answers by the period they state. Raises ``QueryError``
+        when nothing in the question can be searched.
+        """
+        text = normalise_query(query)
+        if not text:
+            raise QueryError("the question is empty")
+        u = self.understand(text)
+        if metrics:
+            wanted = [m for m in u.metrics if m in metrics] or sorted(metrics)
+            u.metrics = wanted
+        if not (u.entities or u.metrics or u.terms or u.unknown):
+            raise QueryError(f"nothing searchable in {text[:60]!r}")
+        candidates = self._candidates(u)
+        for c in candidates:
+            self._score(c, u)
+        ranked = sorted(candidates, key=lambda c: (-c.score, c.row["rowid"]))
+        answers = [c for c in ranked if self._is_answer(c, u, strict_metrics=bool(metrics))]
+        if newest_first:
+            answers.sort(key=lambda c: (-(c.row["period_sort"] or 0), -c.score))
+        answer_ids = {c.row["rowid"] for c in answers}
+        related = [c for c in ranked if c.row["rowid"] not in answer_ids and (c.entity_match > 0 or c.metric_match > 0 or c.text_match >= 50)]
+        page = answers[offset : offset + limit]
+        return SearchResult(
+            query=text,
+            understood=u,
+            answers=[self._answer(c, u) for c in page],
+            related=[self._answer(c, u) for c in related[:limit]] if not page else [],
+            total=len(answers),
+        )
+
+    def _fts(self, expr: str, limit: int, order: str = "rank") -> list[int]:
+        sql = "select rowid from facts_fts where facts_fts match ? order by rank limit ?"
+        try:
+            return [r[0] for r in self._con().execute(sql, (expr, limit))]
+        except sqlite3.OperationalError:
+            return []
+
+    def _recent(self, expr: str, limit: int) -> list[int]:
+        sql = (
+            "select f.rowid from facts f where f.rowid in (select rowid from facts_fts where facts_fts match ?) "
+            "order by f.period_sort desc, f.rowid limit ?"
+        )
+        try:
+            return [r[0] for r in self._con().execute(sql, (expr, limit))]
+        except sqlite3.OperationalError:
+            return []
+
+    def _candidates(self, u: Understanding) -> list[_Candidate]:
+        ent = " OR ".join(f"{tag('xe', e)} OR {tag('xc', e)}" for e in u.entities)
+        met = " OR ".join(tag("xm", m) for m in u.metrics)
+        words: list[str] = []
+        for t in u.terms + u.unknown:
+            for alt in self.glossary.get(t, [t]):
+                words.extend(text_tokens(alt))
+        for e in u.entities:
+            words.extend(text_tokens(fold(self.entity_info.get(e, {}).get("zh") or e)))
+        words = list(dict.fromkeys(w for w in words if w))
+        text = " OR ".join(f'"{w}"' for w in words[:40])
+        rowids: list[int] = []
+        if ent and met:
+            rowids += self._fts(f"({ent}) AND ({met})" + (f" AND ({text})" if text else ""), CANDIDATES)
+            rowids += self._recent(f"({ent}) AND ({met})", CANDIDATES // 2)
+        if ent:
+            rowids += self._fts(f"({ent})" + (f" AND ({text})" if text else ""), CANDIDATES // 2)
+            rowids += self._recent(f"({ent})", 50)
+        if met:
+            rowids += self._fts(f"({met})" + (f" AND ({text})" if text else ""), CANDIDATES // 2)
+        if text:
+            rowids += self._fts(text, CANDIDATES // 2)
+        rowids = list(dict.fromkeys(rowids))
+        if not rowids:
+            return []
+        rows = self._con().execute(
+            f"select * from facts where rowid in ({','.join('?' * len(rowids))})", rowids
+        ).fetchall()
+        return [
+            _Candidate(
+                row=r,
+                entities=json.loads(r["entities"]),
+                context=json.loads(r["context"]),
+                metrics=json.loads(r["metrics"]),
+                values=[Value(**v) for v in json.loads(r["value_list"])],
+            )
+            for r in rows
+        ]
+
+    def _score(self, c: _Candidate, u: Understanding) -> None:
+        key = c.row["key"]
+        # entities: named in the sentence counts fully, carried over from the one before less
+        if u.entities:
+            per = []
+            for e in u.entities:
+                if e in c.entities:
+                    per.append(1.0)
+                elif e in c.context:
+                    per.append(0.8)
+                else:
+                    per.append(0.0)
+            c.entity_match = sum(per) / len(per)
+        # metrics: the fact's own ranking of its metrics
+        if u.metrics:
+            best = 0.0
+            for m in u.metrics:
+                if m in c.metrics:
+                    best = max(best, 1.0 - 0.08 * c.metrics.index(m))
+            c.metric_match = best
+        # words: each term scored on its own, weighted by length (see shared notes)
+        weights = 0.0
+        total = 0.0
+        for t in u.terms:
+            alts = self.glossary.get(t, [t])
+            s = max(fuzz.partial_ratio(a, key) if len(a) <= len(key) else fuzz.ratio(a, key) for a in alts)
+            w = max(len(min(alts, key=len)), 1) if not _is_latin(t) or t in self.glossary else min(len(t), 4)
+            weights += w
+            total += w * s
+        for t in u.unknown:
+            s = fuzz.partial_ratio(t, key) if len(t) <= len(key) else 0
+            if s < 80:
+                c.unknown_ok = False
+            weights += min(len(t), 6)
+            total += min(len(t), 6) * s
+        c.text_match = total / weights if weights else 0.0
+        # periods: the stated year agrees, is silent, or contradicts
+        if u.periods:
+            period = c.row["period"] or ""
+            years_in_key = set(_YEAR.findall(key))
+            if any(p in period for p in u.periods):
+                c.period_match = 1.0
+            elif any(p in years_in_key for p in u.periods):
+                c.period_match = 0.8
+            elif period and re.search(r"(19|20)\d\d", period):
+                c.period_match = 0.0
+            else:
+                c.period_match = 0.4
+        # values: a figure of the kind the metric is answered by
+        kinds = {v.kind for v in c.values if not _inside_slogan(key, v, c.row["start"])}
+        value_fit = 0.0
+        if u.metrics:
+            expects = {self.metrics.get(m, {}).get("expects", "any") for m in u.metrics if m in c.metrics}
+            if expects and any(e == "any" or e in kinds for e in expects) and kinds:
+                value_fit = 1.0
+            elif kinds:
+                value_fit = 0.4
+        elif kinds:
+            value_fit = 0.6
+        vague = sum(1 for v in c.values if v.qualifier in _VAGUE)
+        # focus: a fact about several other companies is a weaker answer for one of them
+        query_family = set(u.entities)
+        for e in u.entities:
+            query_family.update(self._lineage(e))
+        others = [
+            e for e in c.entities
+            if e not in query_family and self.entity_info.get(e, {}).get("kind") in ("company", "name")
+            and not (set(self._lineage(e)) & query_family)
+        ]  # fmt: skip
+        score = 0.0
+        score += 40 * c.entity_match if u.entities else 0
+        score += 25 * c.metric_match if u.metrics else 0
+        score += 25 * c.text_match / 100 if (u.terms or u.unknown) else 0
+        score += 10 * c.period_match if u.periods else 0
+        score += 6 * value_fit
+        score -= min(3 * len(others), 9) if u.entities else 0
+        score -= 1.0 * min(vague, 2)
+        score += 1.5 * min(max(c.row["period_sort"] or 0, 0) / 2100, 1.0)
+        score -= 0.5 if not c.entities else 0
+        c.score = score
+
+    def _lineage(self, name: str) -> list[str]:
+        out = [name]
+        info = self.entity_info.get(name)
+        while info and info.get("parent") and info["parent"] not in out:
+            out.append(info["parent"])
+            info = self.entity_info.get(info["parent"])
+        return out
+
+    def _is_answer(self, c: _Candidate, u: Understanding, *, strict_metrics: bool) -> bool:
+        if not c.unknown_ok:
+            return False
+        if u.entities and c.entity_match <= 0:
+            return False
+        if u.metrics and c.metric_match <= 0:
+            return False
+        if u.periods and c.period_match == 0.0:
+            return False
+        if u.terms and not u.entities and c.text_match < (60 if u.metrics else 70):
+            return False
+        if u.terms and u.entities and not u.metrics and c.text_match < 40:
+            return False
+        return True
+
+    def _answer(self, c: _Candidate, u: Understanding) -> Answer:
+        r = c.row
+        entity = next((e for e in u.entities if e in c.entities or e in c.context), None)
+        entity = entity or (c.entities[0] if c.entities else (c.context[0] if c.context else None))
+        metric = next((m for m in u.metrics if m in c.metrics), None) or (c.metrics[0] if c.metrics else "other")
+        info = self.entity_info.get(entity or "", {})
+        return Answer(
+            fact_id=r["id"],
+            quote=r["quote"],
+            file=r["file"],
+            start=r["start"],
+            end=r["end"],
+            entity=entity,
+            entity_zh=info.get("zh"),
+            entities=c.entities or c.context,
+            metric=metric,
+            period=r["period"],
+            published=r["published"],
+            values=c.values,
+            score=max(0.0, min(c.score / 100, 1.0)),
+        )
+
+    # --- about the store ---------------------------------------------------------------
+    def stats(self) -> StoreStats:
+        """Return generation, build time and counts of this store."""
+        con = self._con()
+        top = con.execute(
+            "select name, facts from entities where facts > 0 and kind != 'person' order by facts desc, name limit 10"
+        ).fetchall()
+        return StoreStats(
+            path=str(self.path),
+            generation=int(self.meta["generation"]),
+            built_at=self.meta["built_at"],
+            builder_version=self.meta["builder_version"],
+            articles=int(self.meta["articles"]),
+            facts=int(self.meta["facts"]),
+            top_entities=[(r[0], r[1]) for r in top],
+            sources=json.loads(self.meta["sources"]),
+        )
+
+    def fact_ids(self) -> set[str]:
+        """Return the id of every fact, to compare generations."""
+        return {r[0] for r in self._con().execute("select id from facts")}
+
+    def document_text(self, file: str) -> str | None:
+        """Return the cleaned text of one article (what quotes are cut from)."""
+        row = self._con().execute("select text from documents where file = ?", (file,)).fetchone()
+        return row[0] if row else None
+
+    def entity_names(self) -> Counter[str]:
+        """Return fact counts per entity."""
+        return Counter({r[0]: r[1] for r in self._con().execute("select name, facts from entities where facts > 0")})
+
+
+def _inside_slogan(key: str, v: Value, offset: int) -> bool:
+    # "跻身“年营收5000亿元俱乐部”": a figure inside a short quoted phrase names, not measures
+    s, e = v.start - offset, v.end - offset
+    left = key.rfind("“", 0, s)
+    if left < 0 or key.rfind("”", 0, s) > left:
+        return False
+    right = key.find("”", e)
+    return right >= 0 and right - left <= 16
+
+
+def open_store(path: Path | str) -> FactStore:
+    """Open the fact store at ``path`` read-only. Raises StoreNotFound or StoreInvalid."""
+    return FactStore(path)

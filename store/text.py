@@ -1,0 +1,276 @@
+"""Cleaning, folding and splitting of article text.
+
+Three jobs, kept apart because each has its own contract:
+
+* ``clean_text`` removes debris that is *not* part of the article (flattened pinyin
+  annotations such as ``發(fā)布``); quotes are cut from its output verbatim.
+* ``fold`` builds a *match key* of exactly the same length as its input
+  (Traditional -> Simplified, full width -> half width, lower case), so an offset
+  found in the key is the same offset in the cleaned text.
+* ``find_mojibake`` and ``split_sentences`` find the spans that may be quoted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_GROUP = re.compile(
+    r"[(（](?P<syl>[a-zü%s]{1,7})[)）]" % _TONED,
+)
+# A pinyin group whose opening parenthesis was eaten by mojibake: `因?yàn)`.
+_ORPHAN_PINYIN = re.compile(r"\?(?P<syl>[a-zü%s]{1,7})[)）]" % _TONED)
+
+
+def _strip_tones(syllable: str) -> str:
+    decomposed = unicodedata.normalize("NFD", syllable)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ü", "v")
+
+
+@lru_cache(maxsize=1)
+def _legal_syllables() -> frozenset[str]:
+    # Every reading pypinyin knows, without tones: the closed set of Mandarin syllables.
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    syllables = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            syllables.add(_strip_tones(reading))
+    return frozenset(syllables)
+
+
+def _is_annotation(group: str) -> bool:
+    return any(c in _TONED for c in group) and _strip_tones(group) in _legal_syllables()
+
+
+def clean_text(text: str) -> str:
+    """Return the article text without flattened pinyin annotations (``發(fā)布`` -> ``發布``).
+
+    A parenthesised group is removed only when it carries a tone mark *and* is a legal
+    Mandarin syllable once the marks are stripped, so ``(Amy Hood)``, ``(17 級)`` and
+    ``(EBITDA)`` stay. Line endings are normalised to ``\\n`` and a BOM is dropped.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    return _PINYIN_GROUP.sub(lambda m: "" if _is_annotation(m.group("syl")) else m.group(0), text)
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def _fold_char_width(text: str) -> str:
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E:  # full-width ASCII block
+            out.append(chr(code - 0xFEE0))
+        elif code == 0x3000:
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# Regional and variant spellings folded in the key: only pairs of equal length, so
+# offsets survive. Longer or shorter variants belong in the lexicon as aliases.
+_KEY_VARIANTS = str.maketrans({"著": "着", "臺": "台", "於": "于", "裏": "里", "羣": "群", "綫": "线"})
+
+
+def fold(text: str) -> str:
+    """Return the match key of ``text``: Simplified, half width, lower case, same length.
+
+    >>> fold("微軟資本支出ＡＩ")
+    '微软资本支出ai'
+    """
+    if not text:
+        return text
+    converted = _t2s().convert(text)
+    if len(converted) != len(text):  # never observed; keep offsets honest if it happens
+        converted = "".join(_t2s().convert(ch) or ch for ch in text)
+        if len(converted) != len(text):
+            converted = text
+    key = _fold_char_width(converted).translate(_KEY_VARIANTS).lower()
+    # str.lower can change length for a few exotic letters (e.g. 'İ'); fall back per char.
+    if len(key) != len(text):
+        key = "".join((c.lower() if len(c.lower()) == 1 else c) for c in _fold_char_width(converted))
+    return key
+
+
+# --- mojibake -----------------------------------------------------------------------
+
+_CLAUSE_DELIMS = set(",，;；:：。!！?？\n")
+_SENTENCE_PUNCT_AFTER_QMARK = set("!！。,，;；")
+_HTML_RESIDUE = re.compile(r"</?[a-z]{1,6}>|/[a-z]{1,3}>")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def _is_expected_char(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        code < 0x250  # Latin, Latin-1, Latin Extended-A/B
+        or 0x2000 <= code <= 0x206F  # general punctuation
+        or 0x2100 <= code <= 0x22FF  # letterlike, arrows, maths
+        or 0x2460 <= code <= 0x24FF  # enclosed numbers
+        or 0x2500 <= code <= 0x27BF  # boxes, shapes, dingbats
+        or 0x3000 <= code <= 0x303F  # CJK punctuation
+        or 0x3040 <= code <= 0x30FF  # kana
+        or 0x3400 <= code <= 0x4DBF
+        or 0x4E00 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFE30 <= code <= 0xFE4F
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x1F000 <= code <= 0x1FAFF  # emoji
+        or ch in "\n\t"
+    )
+
+
+def _strong_signals(text: str) -> list[int]:
+    hits = []
+    for i, ch in enumerate(text):
+        code = ord(ch)
+        if ch == "\ufffd" or 0xE000 <= code <= 0xF8FF or 0x80 <= code <= 0x9F:
+            hits.append(i)
+        elif ch == "?" and i + 1 < len(text) and text[i + 1] in _SENTENCE_PUNCT_AFTER_QMARK:
+            # An ASCII '?' glued to Chinese sentence punctuation is a lost byte, not a question.
+            if i > 0 and _is_cjk(text[i - 1]) or text[i + 1] in "。，；！":
+                hits.append(i)
+    hits.extend(m.start() for m in _ORPHAN_PINYIN.finditer(text) if _is_annotation(m.group("syl")))
+    hits.extend(m.start() for m in _HTML_RESIDUE.finditer(text))
+    return hits
+
+
+def _weak_signals(text: str) -> list[int]:
+    hits = []
+    for i, ch in enumerate(text):
+        if not _is_expected_char(ch):
+            hits.append(i)
+        elif "A" <= ch <= "Z" and 0 < i < len(text) - 1 and _is_cjk(text[i - 1]) and _is_cjk(text[i + 1]):
+            hits.append(i)  # a lone capital between two Chinese characters
+    return hits
+
+
+def find_mojibake(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` spans of ``text`` damaged by mis-decoding, never to be quoted.
+
+    A span starts at a signal (U+FFFD, private-use or C1 characters, ``?`` glued to Chinese
+    punctuation, a pinyin group whose ``(`` was eaten, HTML residue; or two weaker signals
+    within three characters) and runs to the next clause delimiter, since the damage eats
+    the characters after it, punctuation included.
+    """
+    starts = set(_strong_signals(text))
+    weak = sorted(_weak_signals(text))
+    for a, b in zip(weak, weak[1:], strict=False):
+        if b - a <= 3:
+            starts.update((a, b))
+    spans: list[tuple[int, int]] = []
+    for start in sorted(starts):
+        end = start + 1
+        while end < len(text) and (text[end] not in _CLAUSE_DELIMS or end <= start + 1):
+            end += 1
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+# --- sentences ----------------------------------------------------------------------
+
+_SENTENCE_END = set("。!！?？")
+_CLOSERS = set("”’」』\"')）】")
+_OPEN_QUOTES = {"“": "”", "「": "」", "『": "』"}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the cleaned text: ``text == source[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Split cleaned article text into sentences, keeping quoted speech in one piece.
+
+    Ends at ``。!?`` (ASCII and full width) plus any closing quotes, and at line breaks.
+    Surrounding whitespace is trimmed from each span; empty spans are dropped.
+    """
+    spans: list[Span] = []
+    start = 0
+    open_quotes: list[str] = []
+    i = 0
+    n = len(text)
+
+    def emit(a: int, b: int) -> None:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.append(Span(a, b, text[a:b]))
+
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            emit(start, i)
+            start = i + 1
+            open_quotes.clear()
+        elif ch in _OPEN_QUOTES:
+            open_quotes.append(_OPEN_QUOTES[ch])
+        elif open_quotes and ch == open_quotes[-1]:
+            open_quotes.pop()
+        elif ch in _SENTENCE_END and not open_quotes:
+            j = i + 1
+            while j < n and (text[j] in _SENTENCE_END or text[j] in _CLOSERS):
+                j += 1
+            emit(start, j)
+            start = i = j
+            continue
+        i += 1
+    emit(start, n)
+    return spans
+
+
+def clean_runs(sentence: Span, damaged: list[tuple[int, int]]) -> list[Span]:
+    """Return the parts of ``sentence`` that overlap no damaged span, cut at clause borders.
+
+    A part that would end mid-clause before the damage is cut back to the last clause
+    delimiter, unless the damage replaced the sentence's own ending (``發展?!``).
+    """
+    a, b = sentence.start, sentence.end
+    hits = [(s, e) for s, e in damaged if s < b and e > a]
+    if not hits:
+        return [sentence]
+    text = sentence.text
+    runs: list[Span] = []
+    cursor = a
+    for s, e in hits:
+        if s > cursor:
+            cut = s
+            ends_sentence = s + 1 < len(text) + a and text[s - a] == "?" and s + 1 - a < len(text) and text[s + 1 - a] in _SENTENCE_PUNCT_AFTER_QMARK
+            if not ends_sentence:
+                k = s - a
+                while k > cursor - a and text[k - 1] not in _CLAUSE_DELIMS:
+                    k -= 1
+                cut = a + k
+            piece_end = cut
+            while piece_end > cursor and text[piece_end - a - 1] in _CLAUSE_DELIMS:
+                piece_end -= 1
+            if piece_end > cursor:
+                runs.append(Span(cursor, piece_end, text[cursor - a : piece_end - a]))
+        cursor = max(cursor, e)
+        while cursor < b and text[cursor - a] in _CLAUSE_DELIMS:
+            cursor += 1
+    if cursor < b:
+        runs.append(Span(cursor, b, text[cursor - a :]))
+    return [r for r in runs if r.text.strip()]
