@@ -1,0 +1,248 @@
+"""The state store in PostgreSQL, for more than one replica.
+
+    state = PostgresState("postgresql://factbot@db.internal/factbot")   # FACTBOT_STATE_DSN
+    state.first_delivery("Ev123")   # True on exactly one replica, however Slack retries it
+    state.current_store()           # the generation a reload on any replica published
+
+Implements `bot.state.StateStore` with the same tables and meaning as `SqliteState`. Every
+method is one statement in autocommit mode, so each is its own short transaction; the seen-event
+insert is `INSERT … ON CONFLICT DO NOTHING`, atomic across every process sharing the database.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from psycopg import pq
+
+from .state import SEEN_EVENTS_TTL, AuditEntry, StoreRecord
+
+# Any constant shared by every replica: serialises schema creation when several start at once
+# (concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL's catalogs).
+_SCHEMA_LOCK = 0x66616374  # "fact"
+
+_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS seen_events (
+        event_id text PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now())""",
+    "CREATE INDEX IF NOT EXISTS seen_events_at ON seen_events (at)",
+    """CREATE TABLE IF NOT EXISTS feedback (
+        id bigserial PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now(),
+        user_id text NOT NULL,
+        fact_id text NOT NULL,
+        vote smallint NOT NULL CHECK (vote IN (-1, 1)),
+        query text NOT NULL,
+        generation bigint NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS shares (
+        id bigserial PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now(),
+        user_id text NOT NULL,
+        channel text NOT NULL,
+        fact_id text NOT NULL,
+        generation bigint NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS audit (
+        id bigserial PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now(),
+        user_id text NOT NULL,
+        action text NOT NULL,
+        allowed boolean NOT NULL,
+        detail text NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS live_store (
+        id smallint PRIMARY KEY CHECK (id = 1),
+        path text NOT NULL,
+        generation bigint NOT NULL,
+        at timestamptz NOT NULL DEFAULT now())""",
+]
+
+# Old event ids are pruned by roughly one insert in this many, so no replica needs a timer.
+_PRUNE_ONE_IN = 100
+
+
+class StateUnavailable(Exception):
+    """The state database could not be reached, or every connection to it stayed busy."""
+
+
+class _Pool:
+    """A few reusable connections, at most `max_size` at once; broken ones are replaced."""
+
+    def __init__(self, dsn: str, *, max_size: int, wait: float, check_idle_after: float) -> None:
+        self._dsn = dsn
+        self._wait = wait
+        self._check_idle_after = check_idle_after
+        self._slots = threading.BoundedSemaphore(max_size)
+        self._idle: list[tuple[psycopg.Connection, float]] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _connect(self) -> psycopg.Connection:
+        try:
+            conn = psycopg.connect(self._dsn, autocommit=True, connect_timeout=10, application_name="factbot")
+        except psycopg.OperationalError as e:
+            # libpq's message names host and port, never the password.
+            raise StateUnavailable(f"cannot connect to the state database: {str(e).strip()}") from e
+        # Slack waits 3 s for an acknowledgement: a statement stuck longer must fail, not hang.
+        conn.execute("SET statement_timeout = '5s'")
+        return conn
+
+    def _checkout(self) -> psycopg.Connection:
+        with self._lock:
+            if self._closed:
+                raise StateUnavailable("the state store is closed")
+            conn, since = self._idle.pop() if self._idle else (None, 0.0)
+        if conn is not None and not conn.closed and time.monotonic() - since >= self._check_idle_after:
+            # A connection idle for a while may have been cut (server restart, failover, idle
+            # timeout in a proxy): find out now, while a retry is still harmless.
+            try:
+                conn.execute("SELECT 1")
+            except psycopg.Error:
+                conn.close()
+        if conn is None or conn.closed:
+            conn = self._connect()
+        return conn
+
+    def _checkin(self, conn: psycopg.Connection) -> None:
+        reusable = (
+            not conn.closed and not conn.broken and conn.info.transaction_status == pq.TransactionStatus.IDLE
+        )
+        with self._lock:
+            if reusable and not self._closed:
+                self._idle.append((conn, time.monotonic()))
+                return
+        conn.close()
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        if not self._slots.acquire(timeout=self._wait):
+            raise StateUnavailable(f"no state database connection free within {self._wait:.0f}s")
+        try:
+            conn = self._checkout()
+            try:
+                yield conn
+            except psycopg.OperationalError as e:
+                conn.close()
+                raise StateUnavailable(f"the state database failed: {str(e).strip()}") from e
+            except psycopg.Error:
+                self._checkin(conn)  # an SQL error leaves an autocommit connection usable
+                raise
+            except BaseException:
+                conn.close()
+                raise
+            else:
+                self._checkin(conn)
+        finally:
+            self._slots.release()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn, _ in idle:
+            conn.close()
+
+
+class PostgresState:
+    """StateStore in PostgreSQL: one database shared by every replica of the bot.
+
+    `max_connections` bounds this process's connections; callers beyond it wait up to
+    `wait` seconds. Safe to call from many threads.
+    """
+
+    def __init__(
+        self, dsn: str, *, max_connections: int = 8, wait: float = 5.0, check_idle_after: float = 2.0
+    ) -> None:
+        self._pool = _Pool(dsn, max_size=max_connections, wait=wait, check_idle_after=check_idle_after)
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+            for statement in _SCHEMA:
+                conn.execute(statement)
+
+    def first_delivery(self, event_id: str) -> bool:
+        """True the first time any replica sees `event_id`, False for every later delivery of it."""
+        with self._pool.connection() as conn:
+            cur = conn.execute(
+                "INSERT INTO seen_events (event_id) VALUES (%s) ON CONFLICT (event_id) DO NOTHING",
+                (event_id,),
+            )
+            first = cur.rowcount == 1
+            if first and random.randrange(_PRUNE_ONE_IN) == 0:
+                conn.execute(
+                    "DELETE FROM seen_events WHERE at < now() - make_interval(secs => %s)", (SEEN_EVENTS_TTL,)
+                )
+        return first
+
+    def record_feedback(self, *, user: str, fact_id: str, vote: int, query: str, generation: int) -> None:
+        """Store one 👍 (vote > 0) or 👎 on a fact."""
+        with self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO feedback (user_id, fact_id, vote, query, generation) VALUES (%s, %s, %s, %s, %s)",
+                (user, fact_id, 1 if vote > 0 else -1, query, generation),
+            )
+
+    def record_share(self, *, user: str, channel: str, fact_id: str, generation: int) -> None:
+        """Store that `user` shared a fact into `channel`."""
+        with self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO shares (user_id, channel, fact_id, generation) VALUES (%s, %s, %s, %s)",
+                (user, channel, fact_id, generation),
+            )
+
+    def audit(self, *, user: str, action: str, allowed: bool, detail: str = "") -> None:
+        """Append one admin command attempt to the audit log."""
+        with self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO audit (user_id, action, allowed, detail) VALUES (%s, %s, %s, %s)",
+                (user, action, allowed, detail),
+            )
+
+    def current_store(self) -> StoreRecord | None:
+        """The store file and generation the last reload on any replica published, if any."""
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT path, generation, extract(epoch FROM at)::float8 FROM live_store WHERE id = 1"
+            ).fetchone()
+        return StoreRecord(*row) if row else None
+
+    def set_current_store(self, path: str, generation: int) -> None:
+        """Publish `path` as the live store; every replica polling current_store() follows it."""
+        with self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO live_store (id, path, generation, at) VALUES (1, %s, %s, now()) "
+                "ON CONFLICT (id) DO UPDATE SET path = excluded.path, generation = excluded.generation, "
+                "at = excluded.at",
+                (path, generation),
+            )
+
+    def feedback_totals(self) -> dict[str, tuple[int, int]]:
+        """fact_id → (👍 count, 👎 count)."""
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT fact_id, count(*) FILTER (WHERE vote = 1), count(*) FILTER (WHERE vote = -1) "
+                "FROM feedback GROUP BY fact_id"
+            ).fetchall()
+        return {fact_id: (up, down) for fact_id, up, down in rows}
+
+    def shares(self) -> list[tuple[str, str, str]]:
+        """(user, channel, fact_id) of every share, oldest first."""
+        with self._pool.connection() as conn:
+            rows = conn.execute("SELECT user_id, channel, fact_id FROM shares ORDER BY id").fetchall()
+        return [tuple(row) for row in rows]
+
+    def audit_log(self, limit: int = 50) -> list[AuditEntry]:
+        """The newest audit entries first."""
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT extract(epoch FROM at)::float8, user_id, action, allowed, detail "
+                "FROM audit ORDER BY id DESC LIMIT %s",
+                (limit,),
+            ).fetchall()
+        return [AuditEntry(*row) for row in rows]
+
+    def close(self) -> None:
+        """Close every connection; later calls raise StateUnavailable."""
+        self._pool.close()

@@ -1,0 +1,206 @@
+"""PostgresState against a real PostgreSQL: the StateStore contract, shared by several replicas."""
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
+import pytest
+
+from bot.state import SqliteState, StoreRecord
+from bot.state_pg import PostgresState, StateUnavailable
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def state(request, tmp_path):
+    """Each contract test runs on both backends: PostgreSQL must mean what SQLite means."""
+    if request.param == "sqlite":
+        backend = SqliteState(tmp_path / "state.db")
+    else:
+        backend = PostgresState(request.getfixturevalue("postgres_db"))
+    yield backend
+    backend.close()
+
+
+@pytest.fixture
+def replicas(postgres_db):
+    """Three PostgresState instances on one database, as three replicas would have."""
+    started = [PostgresState(postgres_db) for _ in range(3)]
+    yield started
+    for replica in started:
+        replica.close()
+
+
+# --- the contract, on both backends -------------------------------------------------------------
+
+
+def test_first_delivery_once_per_event_id(state):
+    assert state.first_delivery("Ev1") is True
+    assert state.first_delivery("Ev1") is False
+    assert state.first_delivery("Ev1") is False
+    assert state.first_delivery("Ev2") is True
+
+
+def test_feedback_totals_count_up_and_down_votes(state):
+    state.record_feedback(user="U1", fact_id="f1", vote=1, query="Meta capex", generation=1)
+    state.record_feedback(user="U2", fact_id="f1", vote=1, query="Meta capex", generation=1)
+    state.record_feedback(user="U3", fact_id="f1", vote=-1, query="Meta capex 2024", generation=2)
+    state.record_feedback(user="U1", fact_id="f2", vote=-5, query="微软 资本开支", generation=2)
+    assert state.feedback_totals() == {"f1": (2, 1), "f2": (0, 1)}
+
+
+def test_shares_oldest_first(state):
+    state.record_share(user="U1", channel="C1", fact_id="f1", generation=1)
+    state.record_share(user="U2", channel="C2", fact_id="f2", generation=1)
+    assert state.shares() == [("U1", "C1", "f1"), ("U2", "C2", "f2")]
+
+
+def test_audit_log_newest_first_with_limit(state):
+    before = time.time()
+    state.audit(user="U1", action="reload", allowed=True, detail="generation 2")
+    state.audit(user="U9", action="reload", allowed=False)
+    state.audit(user="U1", action="status", allowed=True)
+    log = state.audit_log()
+    assert [(e.user, e.action, e.allowed, e.detail) for e in log] == [
+        ("U1", "status", True, ""),
+        ("U9", "reload", False, ""),
+        ("U1", "reload", True, "generation 2"),
+    ]
+    assert all(isinstance(e.allowed, bool) for e in log)
+    assert all(before - 5 <= e.at <= time.time() + 5 for e in log)
+    assert [e.action for e in state.audit_log(limit=1)] == ["status"]
+
+
+def test_current_store_published_and_replaced(state):
+    assert state.current_store() is None
+    state.set_current_store("/srv/store/facts.db", 1)
+    first = state.current_store()
+    assert (first.path, first.generation) == ("/srv/store/facts.db", 1)
+    assert isinstance(first, StoreRecord) and abs(first.at - time.time()) < 5
+    state.set_current_store("/srv/store/facts.g2-a1b2c3.db", 2)
+    second = state.current_store()
+    assert (second.path, second.generation) == ("/srv/store/facts.g2-a1b2c3.db", 2)
+
+
+def test_odd_text_round_trips(state):
+    odd = "“引号” \U0001f44d 🇨🇳 \\ ' \" ; DROP TABLE feedback; --" + "字" * 4000
+    state.record_feedback(user="U1", fact_id="f1", vote=1, query=odd, generation=1)
+    state.audit(user="U1", action="reload", allowed=True, detail=odd)
+    assert state.audit_log()[0].detail == odd
+    assert state.feedback_totals() == {"f1": (1, 0)}
+
+
+# --- several replicas on one database ---------------------------------------------------------
+
+
+def test_a_retried_delivery_is_answered_once_across_replicas(replicas):
+    # Slack retries an event up to three times; each retry may land on any replica, and two
+    # deliveries may arrive at the same moment.
+    start = threading.Barrier(12)
+
+    def deliver(i):
+        start.wait(timeout=10)
+        return replicas[i % 3].first_delivery("Ev-retried")
+
+    with ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(deliver, range(12)))
+    assert answers.count(True) == 1
+
+
+def test_many_events_many_replicas_each_answered_exactly_once(replicas):
+    events = [f"Ev{i}" for i in range(200)]
+
+    def deliver(args):
+        replica, event_id = args
+        return event_id, replica.first_delivery(event_id)
+
+    jobs = [(replica, event_id) for event_id in events for replica in replicas]
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(deliver, jobs))
+    firsts = [event_id for event_id, first in results if first]
+    assert sorted(firsts) == sorted(events)
+
+
+def test_a_reload_on_one_replica_is_seen_by_the_others(replicas):
+    a, b, c = replicas
+    a.set_current_store("/srv/store/facts.db", 1)
+    assert b.current_store().generation == 1
+    c.set_current_store("/srv/store/facts.g2-0f0f0f.db", 2)
+    for replica in (a, b):
+        record = replica.current_store()
+        assert (record.path, record.generation) == ("/srv/store/facts.g2-0f0f0f.db", 2)
+
+
+def test_feedback_from_every_replica_adds_up(replicas):
+    for i, replica in enumerate(replicas):
+        replica.record_feedback(user=f"U{i}", fact_id="f1", vote=1, query="q", generation=1)
+        replica.record_share(user=f"U{i}", channel="C1", fact_id="f1", generation=1)
+    assert replicas[0].feedback_totals() == {"f1": (3, 0)}
+    assert len(replicas[2].shares()) == 3
+
+
+def test_replicas_starting_together_create_the_schema_once(postgres_db):
+    start = threading.Barrier(4)
+
+    def boot(_):
+        start.wait(timeout=10)
+        return PostgresState(postgres_db)
+
+    with ThreadPoolExecutor(4) as pool:
+        states = list(pool.map(boot, range(4)))
+    try:
+        assert states[0].first_delivery("Ev-boot") is True
+        assert states[3].first_delivery("Ev-boot") is False
+    finally:
+        for s in states:
+            s.close()
+
+
+# --- connections --------------------------------------------------------------------------------
+
+
+def test_many_threads_share_a_few_connections(postgres_db, postgres_server):
+    state = PostgresState(postgres_db, max_connections=3)
+    try:
+        with ThreadPoolExecutor(20) as pool:
+            list(pool.map(lambda i: state.first_delivery(f"Ev{i}"), range(300)))
+        with psycopg.connect(postgres_server.dsn(), autocommit=True) as admin:
+            (count,) = admin.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'factbot' AND datname = %s",
+                (postgres_db.rsplit("/", 1)[1],),
+            ).fetchone()
+        assert 1 <= count <= 3
+    finally:
+        state.close()
+
+
+def test_survives_the_server_cutting_its_connections(postgres_db, postgres_server):
+    state = PostgresState(postgres_db, check_idle_after=0)
+    try:
+        assert state.first_delivery("Ev-before") is True
+        with psycopg.connect(postgres_server.dsn(), autocommit=True) as admin:
+            cut = admin.execute(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = 'factbot' AND datname = %s",
+                (postgres_db.rsplit("/", 1)[1],),
+            ).fetchone()[0]
+        assert cut >= 1
+        # The idle connection is found dead on checkout and replaced before the insert runs.
+        assert state.first_delivery("Ev-after") is True
+        assert state.first_delivery("Ev-before") is False
+    finally:
+        state.close()
+
+
+def test_unreachable_database_is_one_clear_error(postgres_server):
+    from tests.services import free_port
+
+    with pytest.raises(StateUnavailable, match="cannot connect to the state database"):
+        PostgresState(f"postgresql://postgres@127.0.0.1:{free_port()}/factbot")
+
+
+def test_closed_state_refuses_calls(postgres_db):
+    state = PostgresState(postgres_db)
+    state.close()
+    with pytest.raises(StateUnavailable, match="closed"):
+        state.first_delivery("Ev1")
