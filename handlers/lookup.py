@@ -73,7 +73,7 @@ class Ref:
 
     def to_value(self) -> str:
         """Compact JSON for a button's `value` (Block Kit allows 2,000 characters)."""
-        data: dict[str, object] = {"k": self.kind, "q": self.query, "o": self.offset}
+        data: dict[str, object] = {"k": self.kind, "q": self.query[:MAX_QUERY], "o": self.offset}
         if self.index is not None:
             data["i"] = self.index
         if self.fact_id is not None:

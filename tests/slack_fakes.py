@@ -1,0 +1,286 @@
+"""Stand-ins for Slack at the network boundary, for the bot's end-to-end tests.
+
+* `FakeSlack`: Slack's Web API and response_url endpoints on 127.0.0.1, port 0. Records every call
+  (method, parsed JSON/form body, headers) and answers the way Slack does for the methods the bot uses.
+* `signed_headers`: the v0 HMAC signature Slack puts on every HTTP request.
+* `slash`, `event`, `block_actions`: Slack-shaped request bodies.
+* `BotServer`: the bot's ASGI app (bot.serve.make_asgi) under uvicorn on port 0 in a thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+BOT_USER = "UFACTBOT"
+TEAM = "T0TEST"
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-1-test"
+
+
+@dataclass
+class Call:
+    """One request the bot made to (fake) Slack."""
+
+    method: str  # Web API method, or "response_url"
+    body: dict[str, Any]
+    headers: dict[str, str]
+    path: str = ""
+
+
+@dataclass
+class FakeSlack:
+    """Slack's Web API + response_url endpoints on loopback. `ws_url` answers apps.connections.open."""
+
+    ws_url: str | None = None
+    calls: list[Call] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._cond = threading.Condition()
+        self._ts = itertools.count(1)
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    body = json.loads(raw or "{}")
+                else:
+                    body = dict(parse_qsl(raw))
+                for key in ("blocks", "view"):
+                    if isinstance(body.get(key), str):
+                        body[key] = json.loads(body[key])
+                path = self.path
+                method = "response_url" if path.startswith("/response/") else path.removeprefix("/api/")
+                reply = fake.reply(method, body)
+                fake.record(Call(method, body, dict(self.headers), path))
+                data = reply.encode() if isinstance(reply, str) else json.dumps(reply).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain" if isinstance(reply, str) else "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"{self.url}/response/{name}"
+
+    def reply(self, method: str, body: dict) -> dict | str:
+        if method == "response_url":
+            return "ok"
+        ts = f"{int(time.time())}.{next(self._ts):06d}"
+        if method == "auth.test":
+            return {"ok": True, "user_id": BOT_USER, "user": "factbot", "bot_id": "BFACTBOT", "team_id": TEAM,
+                    "team": "Test", "url": "https://test.slack.com/"}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.ws_url} if self.ws_url else {"ok": False, "error": "no_ws"}
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": body.get("channel"), "ts": ts, "message": {"ts": ts}}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": ts}
+        if method == "views.publish":
+            return {"ok": True, "view": body.get("view")}
+        return {"ok": False, "error": "unknown_method"}
+
+    def record(self, call: Call) -> None:
+        with self._cond:
+            self.calls.append(call)
+            self._cond.notify_all()
+
+    def of(self, method: str) -> list[Call]:
+        with self._cond:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """The first `count` calls of `method`, waiting up to `timeout` seconds for them."""
+        with self._cond:
+            ok = self._cond.wait_for(lambda: len([c for c in self.calls if c.method == method]) >= count, timeout)
+            found = [c for c in self.calls if c.method == method]
+        assert ok, f"expected {count} {method} call(s), got {len(found)}: {[c.method for c in self.calls]}"
+        return found[:count]
+
+    def clear(self) -> None:
+        with self._cond:
+            self.calls.clear()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def signature(body: str, timestamp: str, secret: str = SIGNING_SECRET) -> str:
+    """Slack's v0 request signature, computed independently of slack_sdk."""
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return f"v0={digest}"
+
+
+def signed_headers(body: str, *, content_type: str, secret: str = SIGNING_SECRET, timestamp: int | None = None,
+                   extra: dict[str, str] | None = None) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    headers = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature(body, ts, secret),
+    }
+    headers.update(extra or {})
+    return headers
+
+
+def slash(command: str, text: str, *, user: str = "UALICE", response_url: str = "", channel: str = "CGENERAL") -> str:
+    """A slash command request body (form-encoded)."""
+    return urlencode({
+        "token": "legacy", "team_id": TEAM, "team_domain": "test", "channel_id": channel,
+        "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": command,
+        "text": text, "api_app_id": "AFACTBOT", "response_url": response_url, "trigger_id": "1.2.3",
+    })
+
+
+def event(inner: dict, *, event_id: str) -> str:
+    """An Events API request body (JSON)."""
+    return json.dumps({
+        "token": "legacy", "team_id": TEAM, "api_app_id": "AFACTBOT", "type": "event_callback",
+        "event_id": event_id, "event_time": int(time.time()), "event": inner,
+        "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+    })
+
+
+def mention(text: str, *, ts: str = "1700000000.000100", user: str = "UALICE", thread_ts: str | None = None) -> dict:
+    e = {"type": "app_mention", "user": user, "text": f"<@{BOT_USER}> {text}", "ts": ts, "channel": "CGENERAL",
+         "event_ts": ts}
+    if thread_ts:
+        e["thread_ts"] = thread_ts
+    return e
+
+
+def dm(text: str, *, ts: str = "1700000000.000200", user: str = "UALICE") -> dict:
+    return {"type": "message", "channel_type": "im", "user": user, "text": text, "ts": ts, "channel": "DALICE",
+            "event_ts": ts}
+
+
+def block_actions_payload(button: dict, *, user: str = "UALICE", response_url: str, ephemeral: bool = True,
+                          channel: str = "CGENERAL", message_ts: str = "1700000000.000300",
+                          thread_ts: str | None = None) -> dict:
+    """What Slack sends when `button` (a Block Kit button dict from one of our messages) is pressed."""
+    payload: dict[str, Any] = {
+        "type": "block_actions", "team": {"id": TEAM, "domain": "test"}, "user": {"id": user, "username": user},
+        "api_app_id": "AFACTBOT", "token": "legacy", "trigger_id": "1.2.3", "response_url": response_url,
+        "channel": {"id": channel, "name": "general"},
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": ephemeral},
+        "actions": [{
+            "type": "button", "action_id": button["action_id"], "block_id": button.get("block_id", "b"),
+            "value": button.get("value", ""), "text": button["text"], "action_ts": str(time.time()),
+        }],
+    }
+    if not ephemeral:
+        payload["message"] = {"type": "message", "ts": message_ts, "user": BOT_USER, "text": "answer",
+                              **({"thread_ts": thread_ts} if thread_ts else {})}
+    return payload
+
+
+def block_actions(button: dict, **kwargs: Any) -> str:
+    """A block_actions request body (form-encoded `payload=`)."""
+    return urlencode({"payload": json.dumps(block_actions_payload(button, **kwargs))})
+
+
+def buttons(message: dict) -> dict[str, list[dict]]:
+    """The buttons of a rendered message by action_id (each with its block_id)."""
+    found: dict[str, list[dict]] = {}
+    for block in message.get("blocks", []):
+        if block.get("type") == "actions":
+            for element in block["elements"]:
+                found.setdefault(element["action_id"], []).append({**element, "block_id": block.get("block_id")})
+    return found
+
+
+def all_text(message: dict) -> str:
+    """Every piece of text in a message or view, joined: what a reader would see."""
+    parts = [message.get("text") or ""]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("mrkdwn", "plain_text"):
+                parts.append(node.get("text", ""))
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(message.get("blocks", []))
+    return "\n".join(parts)
+
+
+@dataclass
+class Response:
+    status: int
+    body: str
+    headers: dict[str, str]
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def http(url: str, body: str | None = None, headers: dict[str, str] | None = None, timeout: float = 10) -> Response:
+    """A plain HTTP request; error statuses are returned, not raised."""
+    data = body.encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, headers=headers or {}, method="POST" if data is not None else "GET")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return Response(r.status, r.read().decode(), dict(r.headers))
+    except urllib.error.HTTPError as e:
+        return Response(e.code, e.read().decode(), dict(e.headers))
+
+
+class BotServer:
+    """The bot's ASGI app under uvicorn on 127.0.0.1, port 0, in a background thread."""
+
+    def __init__(self, asgi: Any) -> None:
+        import uvicorn
+
+        from bot.serve import uvicorn_config
+
+        self.server = uvicorn.Server(uvicorn_config(asgi, host="127.0.0.1", port=0))
+        self._thread = threading.Thread(target=self.server.run, daemon=True)
+        self._thread.start()
+        deadline = time.time() + 10
+        while not self.server.started:
+            assert time.time() < deadline, "uvicorn did not start"
+            time.sleep(0.01)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+
+    def post(self, body: str, *, content_type: str, **kwargs: Any) -> Response:
+        return http(f"{self.url}/slack/events", body, signed_headers(body, content_type=content_type, **kwargs))
+
+    def command(self, command: str, text: str, **kwargs: Any) -> Response:
+        return self.post(slash(command, text, **kwargs), content_type="application/x-www-form-urlencoded")
+
+    def close(self) -> None:
+        self.server.should_exit = True
+        self._thread.join(10)
