@@ -35,6 +35,7 @@ class Fact:
     period_sort: float
     published: str | None
     names: list[str] = field(default_factory=list)  # capitalised names not in the lexicon
+    metric_distance: dict[str, int] = field(default_factory=dict)  # keyword to its figure, in characters
 
     @property
     def metric(self) -> str:
@@ -161,10 +162,10 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
                 named.append(n)
         context: list[str] = []
         depth = 0
-        if not named and previous and (not new_paragraph or _PRONOUN_START.match(s_key)) and previous[1] < 2:
-            context, depth = previous[0], previous[1] + 1
-        elif not named and previous and _PRONOUN_START.match(s_key) and previous[1] < 2:
-            context, depth = previous[0], previous[1] + 1
+        starts_with_pronoun = bool(_PRONOUN_START.match(s_key))
+        if previous and previous[1] < 2 and (starts_with_pronoun or (not named and not new_paragraph)):
+            # "例如,它通过了…" / "他補充道…": the subject is the one of the sentence before
+            context, depth = [e for e in previous[0] if e not in named], previous[1] + 1
         if named:
             previous = (named, 0)
         elif context:
@@ -196,7 +197,7 @@ def _fact_from_run(
         return None
     if not named and not hits and not context:
         return None  # a bare number with nothing to say what it measures
-    metrics = _rank_metrics(hits, values, lexicon)
+    metrics, distances = _rank_metrics(hits, values, lexicon)
     period = parse_period(r_key, article_year)
     shifted = [
         Value(**{**v.to_dict(), "start": v.start + run.start, "end": v.end + run.start}) for v in values
@@ -211,6 +212,7 @@ def _fact_from_run(
         entities=list(named),
         context=list(context),
         metrics=metrics,
+        metric_distance=distances,
         values=shifted,
         period=period.label if period else None,
         period_sort=period.sort if period else 0.0,
@@ -219,15 +221,23 @@ def _fact_from_run(
     )
 
 
-def _rank_metrics(hits: dict[str, tuple[int, int]], values: list[Value], lexicon: Lexicon) -> list[str]:
-    kinds = {v.kind for v in values}
+_FAR = 999
+
+
+def _rank_metrics(hits: dict[str, tuple[int, int]], values: list[Value], lexicon: Lexicon) -> tuple[list[str], dict[str, int]]:
+    """Order a sentence's metrics: the one whose keyword sits next to a figure of its kind first."""
+    distances: dict[str, int] = {}
+    for name, (strength, pos) in hits.items():
+        expects = lexicon.metrics[name].expects
+        fitting = [v for v in values if expects == "any" or v.kind == expects]
+        end = pos + strength
+        distances[name] = min((v.start - end if v.start >= end else max(pos - v.end, 0) for v in fitting), default=_FAR)
 
     def score(name: str) -> tuple:
         strength, pos = hits[name]
-        expects = lexicon.metrics[name].expects
-        fits = expects == "any" or expects in kinds
         # 'growth' and 'market_size' are the catch-alls; a specific metric outranks them
         generic = name in ("growth", "market_size", "benchmark")
-        return (fits, not generic, strength, -pos)
+        near = distances[name] <= 20
+        return (near, not generic, -distances[name], strength, -pos)
 
-    return sorted(hits, key=score, reverse=True)
+    return sorted(hits, key=score, reverse=True), distances

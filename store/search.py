@@ -149,6 +149,7 @@ class _Candidate:
     context: list[str]
     metrics: list[str]
     values: list[Value]
+    distance: dict[str, int] = field(default_factory=dict)
     score: float = 0.0
     entity_match: float = 0.0
     metric_match: float = 0.0
@@ -161,7 +162,7 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9.\-+]*[a-z0-9+]|[a-z0-9]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _QUARTER_Q = re.compile(r"(?<![a-z])(?:q([1-4])|([1-4])q)(?![a-z0-9])|第([一二三四1-4])(?:财)?季")
-_VAGUE = {"多", "数", "超过"}
+_VAGUE = {"多", "数"}
 
 
 def _is_latin(s: str) -> bool:
@@ -260,7 +261,10 @@ class FactStore:
             ((kw, m) for m, info in self.metrics.items() for kw in info["keywords"]), key=lambda p: -len(p[0])
         )
         self._latin_metric_keywords = {kw: m for kw, m in self._metric_keywords if _is_latin(kw)}
-        self._glossary_phrases = sorted(self.glossary, key=len, reverse=True)
+        self._phrases: list[tuple[str, str | None]] = sorted(
+            [*self._metric_keywords, *((g, None) for g in self.glossary if g not in self._latin_metric_keywords)],
+            key=lambda p: -len(p[0]),
+        )
 
     def spend_metrics(self) -> set[str]:
         """Return the metrics that count as spending (capex, investment, training cost …)."""
@@ -277,6 +281,11 @@ class FactStore:
             for i in range(a, b):
                 covered[i] = True
 
+        entity_cover = [False] * len(q)
+
+        def covered_by_entity(i: int) -> bool:
+            return entity_cover[i]
+
         # entities named exactly (longest alias first)
         i = 0
         while i < len(q):
@@ -285,19 +294,26 @@ class FactStore:
                     if name not in u.entities:
                         u.entities.append(name)
                     cover(i, i + len(alias))
+                    for k in range(i, i + len(alias)):
+                        entity_cover[k] = True
                     i += len(alias) - 1
                     break
             i += 1
-        # metric keywords (Chinese anywhere, English as whole words)
-        for kw, metric in self._metric_keywords:
+        # metric keywords and glossary phrases, longest first ("bar exam" before "exam")
+        keyword_spans: list[tuple[int, int]] = []
+        for phrase, metric in self._phrases:
             start = 0
-            while (pos := q.find(kw, start)) >= 0:
+            while (pos := q.find(phrase, start)) >= 0:
                 start = pos + 1
-                if any(covered[pos : pos + len(kw)]) or (_is_latin(kw) and not _boundary_ok(q, pos, pos + len(kw))):
+                if any(covered[pos : pos + len(phrase)]) or (_is_latin(phrase) and not _boundary_ok(q, pos, pos + len(phrase))):
                     continue
-                if metric not in u.metrics:
-                    u.metrics.append(metric)
-                cover(pos, pos + len(kw))
+                if metric is None:
+                    u.terms.append(phrase)
+                else:
+                    if metric not in u.metrics:
+                        u.metrics.append(metric)
+                    keyword_spans.append((pos, pos + len(phrase)))
+                cover(pos, pos + len(phrase))
         # periods
         for m in _YEAR.finditer(q):
             if not covered[m.start()]:
@@ -306,15 +322,19 @@ class FactStore:
         for m in _QUARTER_Q.finditer(q):
             if not any(covered[m.start() : m.end()]):
                 cover(m.start(), m.end())
-        # glossary phrases (English words and their Chinese renderings)
-        for phrase in self._glossary_phrases:
-            start = 0
-            while (pos := q.find(phrase, start)) >= 0:
-                start = pos + 1
-                if any(covered[pos : pos + len(phrase)]) or not _boundary_ok(q, pos, pos + len(phrase)):
-                    continue
-                u.terms.append(phrase)
-                cover(pos, pos + len(phrase))
+        # a Chinese metric keyword inside a longer run ("中国市场") also stays a term as a whole
+        for a, b in keyword_spans:
+            if _is_latin(q[a:b]):
+                continue
+            lo, hi = a, b
+            while lo > 0 and _CJK_RUN.match(q[lo - 1]) and not covered_by_entity(lo - 1):
+                lo -= 1
+            while hi < len(q) and _CJK_RUN.match(q[hi]) and not covered_by_entity(hi):
+                hi += 1
+            if (lo, hi) != (a, b):
+                for i in range(lo, hi):
+                    covered[i] = True
+                u.terms.append(q[lo:hi])
         # what is left: Latin words and Chinese runs
         rest = "".join(c if not covered[i] else " " for i, c in enumerate(q))
         for m in _LATIN_WORD.finditer(rest):
@@ -471,6 +491,7 @@ class FactStore:
                 context=json.loads(r["context"]),
                 metrics=json.loads(r["metrics"]),
                 values=[Value(**v) for v in json.loads(r["value_list"])],
+                distance=json.loads(r["metric_distance"]),
             )
             for r in rows
         ]
@@ -484,7 +505,7 @@ class FactStore:
                 if e in c.entities:
                     per.append(1.0)
                 elif e in c.context:
-                    per.append(0.8)
+                    per.append(0.7)
                 else:
                     per.append(0.0)
             c.entity_match = sum(per) / len(per)
@@ -527,14 +548,21 @@ class FactStore:
         kinds = {v.kind for v in c.values if not _inside_slogan(key, v, c.row["start"])}
         value_fit = 0.0
         if u.metrics:
-            expects = {self.metrics.get(m, {}).get("expects", "any") for m in u.metrics if m in c.metrics}
-            if expects and any(e == "any" or e in kinds for e in expects) and kinds:
+            near = min((c.distance.get(m, 999) for m in u.metrics if m in c.metrics), default=999)
+            if near <= 12:
                 value_fit = 1.0
+            elif near <= 25:
+                value_fit = 0.8
             elif kinds:
                 value_fit = 0.4
         elif kinds:
-            value_fit = 0.6
-        vague = sum(1 for v in c.values if v.qualifier in _VAGUE)
+            value_fit = 0.3 + 0.7 * min(len(c.values), 3) / 3
+        expected = {self.metrics.get(m, {}).get("expects", "any") for m in u.metrics}
+        vague = sum(
+            1
+            for v in c.values
+            if (v.qualifier in _VAGUE or not re.search(r"\d", v.text)) and (not expected or v.kind in expected or "any" in expected)
+        )
         # focus: a fact about several other companies is a weaker answer for one of them
         query_family = set(u.entities)
         for e in u.entities:
@@ -547,7 +575,7 @@ class FactStore:
         score = 0.0
         score += 40 * c.entity_match if u.entities else 0
         score += 25 * c.metric_match if u.metrics else 0
-        score += 25 * c.text_match / 100 if (u.terms or u.unknown) else 0
+        score += 35 * c.text_match / 100 if (u.terms or u.unknown) else 0
         score += 10 * c.period_match if u.periods else 0
         score += 6 * value_fit
         score -= min(3 * len(others), 9) if u.entities else 0
