@@ -197,7 +197,7 @@ def _fact_from_run(
         return None
     if not named and not hits and not context:
         return None  # a bare number with nothing to say what it measures
-    metrics, distances = _rank_metrics(hits, values, lexicon)
+    metrics, distances = _rank_metrics(hits, lexicon.metric_positions(r_key), values, lexicon)
     period = parse_period(r_key, article_year)
     shifted = [
         Value(**{**v.to_dict(), "start": v.start + run.start, "end": v.end + run.start}) for v in values
@@ -224,14 +224,18 @@ def _fact_from_run(
 _FAR = 999
 
 
-def _rank_metrics(hits: dict[str, tuple[int, int]], values: list[Value], lexicon: Lexicon) -> tuple[list[str], dict[str, int]]:
+def _rank_metrics(
+    hits: dict[str, tuple[int, int]], positions: dict[str, list[tuple[int, int]]], values: list[Value], lexicon: Lexicon
+) -> tuple[list[str], dict[str, int]]:
     """Order a sentence's metrics: the one whose keyword sits next to a figure of its kind first."""
     distances: dict[str, int] = {}
-    for name, (strength, pos) in hits.items():
+    for name in hits:
         expects = lexicon.metrics[name].expects
         fitting = [v for v in values if expects == "any" or v.kind == expects]
-        end = pos + strength
-        distances[name] = min((v.start - end if v.start >= end else max(pos - v.end, 0) for v in fitting), default=_FAR)
+        distances[name] = min(
+            (v.start - end if v.start >= end else max(pos - v.end, 0) for v in fitting for pos, end in positions.get(name, [])),
+            default=_FAR,
+        )
 
     def score(name: str) -> tuple:
         strength, pos = hits[name]

@@ -206,6 +206,18 @@ class Lexicon:
                 hits[m.name] = best
         return hits
 
+    def metric_positions(self, key: str) -> dict[str, list[tuple[int, int]]]:
+        """Return, per metric found in ``key``, every ``(start, end)`` of its keywords."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        for m in self.metrics.values():
+            for kw in m.keywords:
+                start = 0
+                while (pos := key.find(kw, start)) >= 0:
+                    start = pos + 1
+                    if not _is_latin(kw) or _boundary_ok(key, pos, pos + len(kw)):
+                        found.setdefault(m.name, []).append((pos, pos + len(kw)))
+        return found
+
     def is_boilerplate(self, key: str) -> bool:
         """Tell whether a folded sentence is site boilerplate rather than article text."""
         stripped = key.strip()

@@ -40,6 +40,7 @@ class Understanding:
     periods: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # words that must appear but match nothing known
+    keywords: list[str] = field(default_factory=list)  # the metric keywords as the question wrote them
 
     def describe(self) -> str:
         parts = []
@@ -312,6 +313,7 @@ class FactStore:
                 else:
                     if metric not in u.metrics:
                         u.metrics.append(metric)
+                    u.keywords.append(phrase)
                     keyword_spans.append((pos, pos + len(phrase)))
                 cover(pos, pos + len(phrase))
         # periods
@@ -577,11 +579,16 @@ class FactStore:
         score += 25 * c.metric_match if u.metrics else 0
         score += 35 * c.text_match / 100 if (u.terms or u.unknown) else 0
         score += 10 * c.period_match if u.periods else 0
-        score += 6 * value_fit
+        score += 10 * value_fit
         score -= min(3 * len(others), 9) if u.entities else 0
         score -= 1.0 * min(vague, 2)
         score += 1.5 * min(max(c.row["period_sort"] or 0, 0) / 2100, 1.0)
         score -= 0.5 if not c.entities else 0
+        # the question's own keyword, verbatim ("EBITDA"), is stronger than a synonym
+        score += 3 if any(kw in key for kw in u.keywords) else 0
+        # a fact that leads with the entity asked about is more about it
+        if u.entities and c.entities and c.entities[0] in query_family:
+            score += 2
         c.score = score
 
     def _lineage(self, name: str) -> list[str]:
@@ -599,8 +606,8 @@ class FactStore:
             return False
         if u.metrics and c.metric_match <= 0:
             return False
-        if u.periods and c.period_match == 0.0:
-            return False
+        if u.periods and c.period_match < 0.8:
+            return False  # the question names a year the fact does not state
         if u.terms and not u.entities and c.text_match < (60 if u.metrics else 70):
             return False
         if u.terms and u.entities and not u.metrics and c.text_match < 40:
