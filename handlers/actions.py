@@ -9,9 +9,10 @@ from slack_bolt import Ack, App, Respond, Say
 from store import StoreError
 
 from . import render
+from .answer import answer_page
 from .deps import Deps
 from .errors import FactbotError
-from .lookup import Ref, find_answer, search
+from .lookup import Ref, find_answer
 
 
 def _reply_problem(respond: Respond, e: Exception) -> None:
@@ -45,18 +46,18 @@ def more_action(ack: Ack, body: dict, action: dict, respond: Respond, say: Say, 
     ack()
     try:
         ref = Ref.from_value(action.get("value"))
-        result = search(deps.stores.current, ref.kind, ref.query, offset=ref.offset)
+        page = answer_page(deps.stores.current, ref.kind, ref.query, offset=ref.offset)
     except (FactbotError, StoreError) as e:
         _reply_problem(respond, e)
         return
     if _is_ephemeral(body):
-        respond(**render.answers_message(result, ref.kind, offset=ref.offset), replace_original=True)
+        respond(**page, replace_original=True)
         return
     message = body.get("message") or {}
     thread_ts = (
         message.get("thread_ts") or message.get("ts") or (body.get("container") or {}).get("message_ts")
     )
-    say(**render.answers_message(result, ref.kind, offset=ref.offset), thread_ts=thread_ts)
+    say(**page, thread_ts=thread_ts)
 
 
 def feedback_action(ack: Ack, body: dict, action: dict, respond: Respond, deps: Deps) -> None:

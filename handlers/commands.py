@@ -16,9 +16,10 @@ from slack_bolt import Ack, App, Respond
 from store import StoreError
 
 from . import render
+from .answer import answer_page
 from .deps import Deps
 from .errors import FactbotError
-from .lookup import clean_question, search, wants_help
+from .lookup import clean_question, wants_help
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,7 @@ def _lookup_command(kind: str, ack: Ack, respond: Respond, command: dict, deps: 
     if wants_help(question):
         ack(**render.usage_message(kind), response_type="ephemeral")
         return
-    answer_in_ack(
-        ack, respond, deps, lambda: render.answers_message(search(deps.stores.current, kind, question), kind)
-    )
+    answer_in_ack(ack, respond, deps, lambda: answer_page(deps.stores.current, kind, question))
 
 
 def fact_command(ack: Ack, respond: Respond, command: dict, deps: Deps) -> None:

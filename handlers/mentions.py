@@ -7,9 +7,10 @@ from slack_bolt import App, Say
 from store import StoreError
 
 from . import render
+from .answer import answer_page
 from .deps import Deps
 from .errors import FactbotError
-from .lookup import clean_question, search, wants_help
+from .lookup import clean_question, wants_help
 
 
 def _answer_in_thread(event: dict, say: Say, deps: Deps) -> None:
@@ -19,7 +20,7 @@ def _answer_in_thread(event: dict, say: Say, deps: Deps) -> None:
         say(**render.mention_usage_message(), thread_ts=thread_ts)
         return
     try:
-        message = render.answers_message(search(deps.stores.current, "fact", question), "fact")
+        message = answer_page(deps.stores.current, "fact", question)
     except (FactbotError, StoreError) as e:
         message = render.text_message(str(e))
     say(**message, thread_ts=thread_ts)

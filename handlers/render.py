@@ -28,7 +28,7 @@ from slack_sdk.models.views import View
 from store import Answer, SearchResult, StoreStats, format_values
 
 from .deps import ReloadReport
-from .lookup import PAGE, Ref
+from .lookup import Ref
 
 MAX_BLOCKS = 50
 MAX_TEXT = 3000
@@ -218,7 +218,7 @@ def answers_message(result: SearchResult, kind: str, *, offset: int = 0, shareab
         blocks += answer_blocks(answer, ref, number=index + 1, shareable=shareable)
         blocks.append(DividerBlock())
     footer: list[Block] = [_context(understood_line(result))]
-    if count >= PAGE:
+    if offset + count < result.total:
         more = Ref(kind, query, offset=offset + count)
         footer.append(ActionsBlock(block_id="more", elements=[_button("More", "more", more.to_value())]))
     fallback = f"{headline(result.answers[0])}: {result.answers[0].quote}"
@@ -240,9 +240,19 @@ def not_found_message(result: SearchResult, kind: str, *, offset: int = 0) -> Me
             ref = Ref(kind, query, index=i, fact_id=answer.fact_id, related=True)
             blocks += answer_blocks(answer, ref, number=i + 1)
     elif not offset:
-        syntax, _, examples = USAGE[kind]
-        blocks.append(_context(escape("Try: " + " · ".join(examples))))
+        blocks.append(_context(escape("Try: " + " · ".join(USAGE[kind][2]))))
     return _message(lead.replace("*", ""), blocks)
+
+
+def unsearchable_message(question: str, kind: str, reason: str) -> Message:
+    """A question with nothing the store can search for (only emoji, punctuation, stopwords…)."""
+    lead = fit(question, MAX_ECHO + 60, prefix="I couldn't find anything to search for in “", suffix="”.")
+    blocks: list[Block] = [
+        _section(lead),
+        _context(fit(reason, MAX_TEXT)),
+        _context(escape("Try: " + " · ".join(USAGE[kind][2]))),
+    ]
+    return _message(lead, blocks)
 
 
 def shared_message(answer: Answer, ref: Ref, user: str) -> Message:
