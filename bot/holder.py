@@ -26,6 +26,9 @@ from .state import StateStore
 
 log = logging.getLogger(__name__)
 
+# How often each replica asks the state store which generation is live (issue 4: within seconds).
+FOLLOW_INTERVAL = 2.0
+
 
 class StoreHolder:
     """Holds the FactStore every lookup reads, and replaces it on reload."""
@@ -39,6 +42,9 @@ class StoreHolder:
         self._reload_lock = threading.Lock()
         self._retired: list[FactStore] = []
         self.started_at = time.time()
+        self._stop_following = threading.Event()
+        self._follower: threading.Thread | None = None
+        self._unfollowable: str | None = None
 
     @classmethod
     def open(cls, *, db: Path, sources: Path, state: StateStore) -> StoreHolder:
@@ -128,6 +134,61 @@ class StoreHolder:
             skipped=[f"{e.file}: {e.reason}" for e in report.errors],
         )
 
+    def follow(self) -> bool:
+        """Switch to the store the state database names if another replica's reload published a
+        different one; True if this holder swapped stores.
+
+        A reload running here, or a published file this replica cannot open, leaves the live store
+        as it is until the next call."""
+        if not self._reload_lock.acquire(blocking=False):
+            return False
+        try:
+            # Read the record under the lock: a record read before one of our own reloads
+            # finished would switch us back to the generation that reload replaced.
+            record = self._state.current_store()
+            if record is None or record.path == str(self._store.path):
+                return False
+            try:
+                new = open_store(Path(record.path))
+            except (StoreError, OSError) as e:
+                if self._unfollowable != record.path:  # once per published file, not every poll
+                    log.warning(
+                        "cannot follow store generation %s at %s: %s", record.generation, record.path, e
+                    )
+                    self._unfollowable = record.path
+                return False
+            old = self._store
+            self._store = new
+            self._generation = new.stats().generation
+            self._retire(old)
+            log.info(
+                "following store generation %s published by another replica: %s",
+                self._generation,
+                record.path,
+            )
+            return True
+        finally:
+            self._reload_lock.release()
+
+    def start_following(self, interval: float = FOLLOW_INTERVAL) -> None:
+        """Call follow() every `interval` seconds on a daemon thread until close()."""
+        if self._follower is not None:
+            return
+
+        def poll() -> None:
+            failing = False
+            while not self._stop_following.wait(interval):
+                try:
+                    self.follow()
+                    failing = False
+                except Exception:  # a poll must never end the thread: log once per outage
+                    if not failing:
+                        log.exception("cannot read the live store generation from the state database")
+                    failing = True
+
+        self._follower = threading.Thread(target=poll, name="store-follower", daemon=True)
+        self._follower.start()
+
     def _retire(self, old: FactStore) -> None:
         # Keep the previous store open for lookups still running on it; close and delete the one
         # before it, which no lookup has been given since the last reload.
@@ -141,6 +202,9 @@ class StoreHolder:
 
     def close(self) -> None:
         """Close every store this holder opened."""
+        self._stop_following.set()
+        if self._follower is not None:
+            self._follower.join(timeout=10)
         for s in [*self._retired, self._store]:
             s.close()
         self._retired.clear()

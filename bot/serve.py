@@ -31,7 +31,8 @@ from store import StoreError
 from .app import build_app
 from .holder import StoreHolder
 from .settings import Settings, SettingsError, load_settings
-from .state import SqliteState
+from .state import open_state
+from .state_pg import StateUnavailable
 
 log = logging.getLogger("factbot")
 
@@ -229,17 +230,24 @@ def serve(settings: Settings | None = None) -> int:
     )
     if console_mode:  # the console says "no such command" itself
         logging.getLogger("factbot.bolt").setLevel(logging.ERROR)
-    state = SqliteState(settings.state_path)
+    try:
+        state = open_state(settings)
+    except StateUnavailable as e:
+        print(f"factbot cannot start: {e}", file=sys.stderr)
+        return 1
     try:
         holder = StoreHolder.open(db=settings.db, sources=settings.sources, state=state)
     except StoreError as e:
         print(f"factbot cannot start: the fact store at {settings.db} is unusable: {e}", file=sys.stderr)
+        state.close()
         return 1
     try:
         if settings.mode == "console":
             from .console import run_console
 
             return run_console(settings, holder, state)
+        # Replicas follow a reload done by any one of them through the shared state store.
+        holder.start_following()
         app = build_app(settings, holder, state)
         try:
             who = app.client.auth_test()

@@ -27,6 +27,7 @@ ENV_NAMES = {
     "FACTBOT_DB": "db",
     "FACTBOT_SOURCES": "sources",
     "FACTBOT_STATE": "state",
+    "FACTBOT_STATE_DSN": "state_dsn",
     "FACTBOT_PORT": "port",
     "FACTBOT_SLACK_API_URL": "slack_api_url",
 }
@@ -50,10 +51,12 @@ class Settings(BaseSettings):
     db: Path = Field(Path("data/facts.db"), validation_alias="FACTBOT_DB")
     sources: Path = Field(Path("seeds"), validation_alias="FACTBOT_SOURCES")
     state: Path | None = Field(None, validation_alias="FACTBOT_STATE")
+    # PostgreSQL for state shared by several replicas; unset or empty: SQLite at state_path.
+    state_dsn: SecretStr | None = Field(None, validation_alias="FACTBOT_STATE_DSN")
     port: int = Field(3000, ge=0, le=65535, validation_alias="FACTBOT_PORT")
     slack_api_url: str = Field("https://slack.com/api/", validation_alias="FACTBOT_SLACK_API_URL")
 
-    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "state_dsn", mode="before")
     @classmethod
     def _blank_is_unset(cls, v: Any) -> Any:
         if isinstance(v, str) and not v.strip():
@@ -72,6 +75,14 @@ class Settings(BaseSettings):
     def _app_token_shape(cls, v: SecretStr | None) -> SecretStr | None:
         if v is not None and not v.get_secret_value().startswith("xapp-"):
             raise ValueError("must be an app-level token starting with xapp-")
+        return v
+
+    @field_validator("state_dsn")
+    @classmethod
+    def _dsn_shape(cls, v: SecretStr | None) -> SecretStr | None:
+        # A DSN carries a password: the message never repeats it.
+        if v is not None and not re.match(r"^(postgres(ql)?://|\w+\s*=)", v.get_secret_value().strip()):
+            raise ValueError("must be a PostgreSQL URL (postgresql://user:password@host/db) or key=value DSN")
         return v
 
     @field_validator("admins", mode="before")

@@ -17,7 +17,10 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 SEEN_EVENTS_TTL = 24 * 3600  # Slack retries within minutes; a day of event ids is plenty
 
@@ -177,3 +180,14 @@ class SqliteState:
                 conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+def open_state(settings: Settings) -> StateStore:
+    """The state store the settings call for: PostgreSQL with FACTBOT_STATE_DSN, else SQLite at
+    settings.state_path."""
+    if settings.state_dsn is not None:
+        # Imported here: bot.state_pg imports this module.
+        from .state_pg import PostgresState
+
+        return PostgresState(settings.state_dsn.get_secret_value())
+    return SqliteState(settings.state_path)
