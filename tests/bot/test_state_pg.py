@@ -1,13 +1,18 @@
 """PostgresState against a real PostgreSQL: the StateStore contract, shared by several replicas."""
 
+import logging
+import shutil
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import psycopg
 import pytest
 
-from bot.state import SqliteState, StoreRecord
+from bot.holder import StoreHolder
+from bot.settings import Settings, SettingsError, load_settings
+from bot.state import SqliteState, StoreRecord, open_state
 from bot.state_pg import PostgresState, StateUnavailable
 
 
@@ -204,3 +209,111 @@ def test_closed_state_refuses_calls(postgres_db):
     state.close()
     with pytest.raises(StateUnavailable, match="closed"):
         state.first_delivery("Ev1")
+
+
+# --- replicas following a reload ---------------------------------------------------------------
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+@pytest.fixture
+def fleet(postgres_db, tmp_path):
+    """Three StoreHolders, each with its own PostgresState, over one store directory: replicas."""
+    sources = tmp_path / "sources"
+    shutil.copytree(SEEDS, sources)
+    db = tmp_path / "store" / "facts.db"
+    states = [PostgresState(postgres_db) for _ in range(3)]
+    holders = [StoreHolder.open(db=db, sources=sources, state=state) for state in states]
+    yield holders
+    for holder in holders:
+        holder.close()
+    for state in states:
+        state.close()
+
+
+def wait_until(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_replicas_start_on_the_published_generation(fleet):
+    paths = {str(h.current.path) for h in fleet}
+    assert len(paths) == 1
+    assert {h.generation for h in fleet} == {fleet[0].generation}
+
+
+def test_a_reload_on_one_replica_is_followed_by_the_others_without_restart(fleet):
+    first, *others = fleet
+    before = first.generation
+    report = first.reload()
+    assert report.generation == before + 1
+    assert all(h.generation == before for h in others)  # nobody has polled yet
+    for holder in others:
+        holder.start_following(interval=0.1)
+    assert wait_until(lambda: all(h.generation == report.generation for h in others), timeout=5)
+    assert {str(h.current.path) for h in fleet} == {str(first.current.path)}
+    for holder in fleet:
+        assert holder.current.search("Microsoft capex") is not None
+
+
+def test_follow_is_a_no_op_when_nothing_changed(fleet):
+    assert [h.follow() for h in fleet] == [False, False, False]
+
+
+def test_a_published_file_this_replica_cannot_open_keeps_the_live_store(fleet, caplog):
+    first, second, _ = fleet
+    live = str(second.current.path)
+    first._state.set_current_store("/nonexistent/facts.g9-abcdef.db", 9)
+    with caplog.at_level(logging.WARNING, logger="bot.holder"):
+        assert second.follow() is False
+        assert second.follow() is False
+    assert str(second.current.path) == live
+    assert len([r for r in caplog.records if "cannot follow" in r.getMessage()]) == 1
+
+
+def test_follow_waits_for_a_reload_running_here(fleet):
+    first, second, _ = fleet
+    first.reload()
+    with second._reload_lock:
+        assert second.follow() is False
+    assert second.follow() is True
+
+
+# --- choosing the backend ----------------------------------------------------------------------
+
+
+def test_open_state_picks_postgres_with_a_dsn_and_sqlite_without(postgres_db, tmp_path):
+    with_dsn = Settings(FACTBOT_DB=str(tmp_path / "facts.db"), FACTBOT_STATE_DSN=postgres_db)
+    state = open_state(with_dsn)
+    try:
+        assert isinstance(state, PostgresState)
+    finally:
+        state.close()
+    without = Settings(FACTBOT_DB=str(tmp_path / "facts.db"), FACTBOT_STATE_DSN="  ")
+    assert without.state_dsn is None
+    state = open_state(without)
+    try:
+        assert isinstance(state, SqliteState)
+        assert state.path == tmp_path / "state.db"
+    finally:
+        state.close()
+
+
+def test_a_malformed_dsn_is_reported_without_its_password(tmp_path):
+    with pytest.raises(SettingsError) as refused:
+        load_settings(
+            FACTBOT_DB=str(tmp_path / "facts.db"), FACTBOT_SOURCES=str(SEEDS), FACTBOT_STATE_DSN="s3cret-pw"
+        )
+    assert "FACTBOT_STATE_DSN" in str(refused.value)
+    assert "s3cret-pw" not in str(refused.value)
+
+
+def test_the_dsn_never_prints(tmp_path):
+    settings = Settings(
+        FACTBOT_DB=str(tmp_path / "facts.db"), FACTBOT_STATE_DSN="postgresql://u:hunter2@db/x"
+    )
+    assert "hunter2" not in repr(settings) and "hunter2" not in str(settings.model_dump())
