@@ -1,10 +1,10 @@
 """The ``factbot`` command: build the store, ask it questions, or run the bot.
 
-    factbot                      run the bot (Socket Mode, HTTP or local console, from settings)
-    factbot build [--sources DIR] [--db PATH] [--lexicon DIR]
-    factbot ask [--db PATH] [--json] QUESTION
-    factbot ask [--db PATH] --json -      one question per line in, one JSON object per line out
-    factbot bench [...]                   the scale benchmark (see README, Performance)
+factbot                      run the bot (Socket Mode, HTTP or local console, from settings)
+factbot build [--sources DIR] [--db PATH] [--lexicon DIR]
+factbot ask [--db PATH] [--json] QUESTION
+factbot ask [--db PATH] --json -      one question per line in, one JSON object per line out
+factbot bench [...]                   the scale benchmark (see README, Performance)
 """
 
 from __future__ import annotations
@@ -36,7 +36,10 @@ def ensure_store(db: Path, sources: Path, lexicon_dirs: list[str] | None = None,
     if not db.exists():
         report = build_store(sources, db, lexicon=Lexicon.load(lexicon_dirs or []))
         if not quiet:
-            print(f"built {db} from {sources}: {report.articles} articles, {report.facts} facts", file=sys.stderr)
+            print(
+                f"built {db} from {sources}: {report.articles} articles, {report.facts} facts",
+                file=sys.stderr,
+            )
     return open_store(db)
 
 
@@ -84,7 +87,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
             result = store.search(line, limit=args.limit)
         except QueryError as e:
             if args.json:
-                print(json.dumps({"query": line, "answers": [], "related": [], "error": str(e)}, ensure_ascii=False), flush=True)
+                print(
+                    json.dumps(
+                        {"query": line, "answers": [], "related": [], "error": str(e)}, ensure_ascii=False
+                    ),
+                    flush=True,
+                )
             else:
                 print(f"cannot search that: {e}")
             continue
@@ -115,7 +123,9 @@ def cmd_repl(store) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``factbot`` command."""
     argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="factbot", description="Answers about the AI industry, quoted from news articles.")
+    parser = argparse.ArgumentParser(
+        prog="factbot", description="Answers about the AI industry, quoted from news articles."
+    )
     sub = parser.add_subparsers(dest="command")
     b = sub.add_parser("build", help="build the fact store from a folder of articles")
     b.add_argument("--sources", help="folder of articles (default: the configured sources)")

@@ -57,7 +57,11 @@ class BuildReport:
 
 def tag(prefix: str, name: str) -> str:
     """Return the FTS token that marks a fact's entity (``xe``), metric (``xm``) or year (``xy``)."""
-    return prefix + re.sub(r"[^0-9a-z]", "", fold(name)) if re.search(r"[0-9a-z]", fold(name)) else prefix + hashlib.md5(name.encode()).hexdigest()[:8]
+    return (
+        prefix + re.sub(r"[^0-9a-z]", "", fold(name))
+        if re.search(r"[0-9a-z]", fold(name))
+        else prefix + hashlib.md5(name.encode()).hexdigest()[:8]
+    )
 
 
 def text_tokens(key: str) -> list[str]:
@@ -86,7 +90,7 @@ def read_source(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ValueError(f"not UTF-8 (byte {e.start}: {data[e.start:e.start + 1]!r})") from None
+        raise ValueError(f"not UTF-8 (byte {e.start}: {data[e.start : e.start + 1]!r})") from None
 
 
 def iter_sources(folder: Path) -> list[Path]:
@@ -94,7 +98,11 @@ def iter_sources(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise BuildError(f"sources folder {folder} does not exist")
     return sorted(
-        p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and (p.suffix.lower() in SOURCE_SUFFIXES or not p.suffix)
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and not p.name.startswith(".")
+        and (p.suffix.lower() in SOURCE_SUFFIXES or not p.suffix)
     )
 
 
@@ -244,7 +252,9 @@ def _fact_tokens(f: Fact) -> str:
     return " ".join(tokens)
 
 
-def _write(documents: Iterable[Document], path: Path, *, lexicon: Lexicon, generation: int, batch: int) -> tuple[int, int, int]:
+def _write(
+    documents: Iterable[Document], path: Path, *, lexicon: Lexicon, generation: int, batch: int
+) -> tuple[int, int, int]:
     db = sqlite_utils.Database(path)
     db.execute("pragma journal_mode = off")
     db.execute("pragma synchronous = off")
@@ -269,7 +279,14 @@ def _write(documents: Iterable[Document], path: Path, *, lexicon: Lexicon, gener
             chars += len(doc.text)
             hashes[doc.file] = doc.sha256
             db["documents"].insert(
-                {"file": doc.file, "sha256": doc.sha256, "published": doc.published, "chars": len(doc.text), "facts": len(doc.facts), "text": doc.text}
+                {
+                    "file": doc.file,
+                    "sha256": doc.sha256,
+                    "published": doc.published,
+                    "chars": len(doc.text),
+                    "facts": len(doc.facts),
+                    "text": doc.text,
+                }
             )
             for f in doc.facts:
                 rowid += 1
@@ -286,12 +303,22 @@ def _write(documents: Iterable[Document], path: Path, *, lexicon: Lexicon, gener
         known = set(lexicon.entities)
         db["entities"].insert_all(
             (
-                {"name": e.name, "zh": e.zh, "kind": e.kind, "parent": e.parent, "facts": entity_counts.get(e.name, 0)}
+                {
+                    "name": e.name,
+                    "zh": e.zh,
+                    "kind": e.kind,
+                    "parent": e.parent,
+                    "facts": entity_counts.get(e.name, 0),
+                }
                 for e in lexicon.entities.values()
             ),
         )
         db["entities"].insert_all(
-            ({"name": n, "zh": n, "kind": "name", "parent": None, "facts": entity_counts.get(n, 0)} for n in discovered if n not in known),
+            (
+                {"name": n, "zh": n, "kind": "name", "parent": None, "facts": entity_counts.get(n, 0)}
+                for n in discovered
+                if n not in known
+            ),
         )
         aliases = dict(lexicon.alias_pairs())
         for n in discovered:
@@ -307,7 +334,10 @@ def _write(documents: Iterable[Document], path: Path, *, lexicon: Lexicon, gener
             "facts": facts,
             "sources": json.dumps(hashes, sort_keys=True),
             "metrics": json.dumps(
-                {m.name: {"label": m.label, "expects": m.expects, "spend": m.spend, "keywords": m.keywords} for m in lexicon.metrics.values()},
+                {
+                    m.name: {"label": m.label, "expects": m.expects, "spend": m.spend, "keywords": m.keywords}
+                    for m in lexicon.metrics.values()
+                },
                 ensure_ascii=False,
             ),
             "glossary": json.dumps(lexicon.glossary, ensure_ascii=False),

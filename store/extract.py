@@ -53,7 +53,9 @@ class Document:
     sha256: str
 
 
-_PRONOUN_START = re.compile(r"^(?:[“\"「]?)(?:他|她|它|其|该公司|该|这|此|他们|她们|对此|同时|此外|而|但|不过|例如|比如)")
+_PRONOUN_START = re.compile(
+    r"^(?:[“\"「]?)(?:他|她|它|其|该公司|该|这|此|他们|她们|对此|同时|此外|而|但|不过|例如|比如)"
+)
 _TITLES = (
     "首席执行官", "首席财务官", "首席技术官", "首席运营官", "首席科学家", "创始人", "联合创始人", "董事长", "总裁",
     "副总裁", "高级副总裁", "总经理", "负责人", "合伙人", "高管", "ceo", "cfo", "cto", "coo", "发言人", "秘书长", "研究员",
@@ -62,7 +64,27 @@ _NAME_AFTER_TITLE = re.compile(
     r"(?:%s)(?:兼(?:ceo|首席执行官|总裁))?(?P<name>[\u4e00-\u9fff]{1,6}(?:·[\u4e00-\u9fff]{1,8})?)(?:\((?P<latin>[a-z][a-z .\-]{2,40})\))?"
     % "|".join(sorted(_TITLES, key=len, reverse=True))
 )
-_NAME_TRAILERS = ("表示", "认为", "指出", "透露", "介绍", "坦言", "强调", "称", "说", "也", "在", "曾", "则", "就", "还", "对", "告诉", "谈道", "预测")
+_NAME_TRAILERS = (
+    "表示",
+    "认为",
+    "指出",
+    "透露",
+    "介绍",
+    "坦言",
+    "强调",
+    "称",
+    "说",
+    "也",
+    "在",
+    "曾",
+    "则",
+    "就",
+    "还",
+    "对",
+    "告诉",
+    "谈道",
+    "预测",
+)
 _LATIN_NAME = re.compile(
     r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:(?:[ .\-]|\s(?:of|and|for|the|de)\s)[A-Z0-9][A-Za-z0-9]*)*)(?![A-Za-z0-9])"
 )
@@ -81,7 +103,9 @@ def fact_id(file: str, start: int, end: int, quote: str) -> str:
 def _person_links(key: str, mentions: list, lexicon: Lexicon) -> dict[str, str]:
     """Find 'COMPANY ... CEO 某某(Latin Name)' and map the person's names to the company."""
     links: dict[str, str] = {}
-    companies = [m for m in mentions if m.entity not in lexicon.entities or lexicon.entities[m.entity].kind != "person"]
+    companies = [
+        m for m in mentions if m.entity not in lexicon.entities or lexicon.entities[m.entity].kind != "person"
+    ]
     for m in _NAME_AFTER_TITLE.finditer(key):
         name = m.group("name")
         for t in _NAME_TRAILERS:
@@ -102,7 +126,9 @@ def _person_links(key: str, mentions: list, lexicon: Lexicon) -> dict[str, str]:
     return links
 
 
-def _discovered_names(sentence: str, covered: list[tuple[int, int]], lexicon: Lexicon) -> list[tuple[str, int, int]]:
+def _discovered_names(
+    sentence: str, covered: list[tuple[int, int]], lexicon: Lexicon
+) -> list[tuple[str, int, int]]:
     names = []
     for m in _LATIN_NAME.finditer(sentence):
         word = m.group(1).strip(" .-")
@@ -144,7 +170,13 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
         mentions = lexicon.find_mentions(s_key)
         found_names = _discovered_names(sentence.text, [(m.start, m.end) for m in mentions], lexicon)
         names = [n for n, _, _ in found_names]
-        people.update(_person_links(s_key, sorted([*mentions, *(Mention(n, a, b) for n, a, b in found_names)], key=lambda m: m.start), lexicon))
+        people.update(
+            _person_links(
+                s_key,
+                sorted([*mentions, *(Mention(n, a, b) for n, a, b in found_names)], key=lambda m: m.start),
+                lexicon,
+            )
+        )
         named: list[str] = []
         for m in mentions:
             for name in lexicon.lineage(m.entity):
@@ -225,7 +257,10 @@ _FAR = 999
 
 
 def _rank_metrics(
-    hits: dict[str, tuple[int, int]], positions: dict[str, list[tuple[int, int]]], values: list[Value], lexicon: Lexicon
+    hits: dict[str, tuple[int, int]],
+    positions: dict[str, list[tuple[int, int]]],
+    values: list[Value],
+    lexicon: Lexicon,
 ) -> tuple[list[str], dict[str, int]]:
     """Order a sentence's metrics: the one whose keyword sits next to a figure of its kind first."""
     distances: dict[str, int] = {}
@@ -233,7 +268,11 @@ def _rank_metrics(
         expects = lexicon.metrics[name].expects
         fitting = [v for v in values if expects == "any" or v.kind == expects]
         distances[name] = min(
-            (v.start - end if v.start >= end else max(pos - v.end, 0) for v in fitting for pos, end in positions.get(name, [])),
+            (
+                v.start - end if v.start >= end else max(pos - v.end, 0)
+                for v in fitting
+                for pos, end in positions.get(name, [])
+            ),
             default=_FAR,
         )
 

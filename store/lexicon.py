@@ -121,7 +121,9 @@ class Lexicon:
         for name, raw in data.get("metric", {}).items():
             keywords = [fold(str(k)) for k in raw.get("keywords", [])]
             if name in self.metrics:
-                self.metrics[name].keywords.extend(k for k in keywords if k not in self.metrics[name].keywords)
+                self.metrics[name].keywords.extend(
+                    k for k in keywords if k not in self.metrics[name].keywords
+                )
             else:
                 self.metrics[name] = MetricDef(
                     name=name,
@@ -170,7 +172,9 @@ class Lexicon:
             hit = None
             if bucket:
                 for alias, name in bucket:
-                    if key.startswith(alias, i) and (not _is_latin(alias) or _boundary_ok(key, i, i + len(alias))):
+                    if key.startswith(alias, i) and (
+                        not _is_latin(alias) or _boundary_ok(key, i, i + len(alias))
+                    ):
                         hit = Mention(name, i, i + len(alias))
                         break
             if hit:

@@ -10,7 +10,20 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _SCALES = {
     "万亿": 1e12,
@@ -78,11 +91,21 @@ _UNITS = {
     "个月": ("duration", "months"),
     "周": ("duration", "weeks"),
 }
-_CURRENCY_PREFIX = {"us$": "USD", "$": "USD", "hk$": "HKD", "nt$": "TWD", "rmb": "CNY", "¥": "CNY", "￥": "CNY", "€": "EUR", "£": "GBP"}
+_CURRENCY_PREFIX = {
+    "us$": "USD",
+    "$": "USD",
+    "hk$": "HKD",
+    "nt$": "TWD",
+    "rmb": "CNY",
+    "¥": "CNY",
+    "￥": "CNY",
+    "€": "EUR",
+    "£": "GBP",
+}
 
 _PRE_QUALIFIERS = (
     "大约", "约为", "约", "接近", "将近", "近", "超过", "超出", "逾", "超", "至少", "最少", "最高", "高达", "多达",
-    "不到", "不足", "少于", "低于", "仅", "只有", "达到", "达", "上", "倒数", "数", "几", "前",
+    "不到", "不足", "少于", "低于", "仅", "只有", "达到", "达", "为", "上", "倒数", "数", "几", "前",
 )  # fmt: skip
 _POST_QUALIFIERS = ("以上", "以下", "以内", "左右", "上下", "多", "余")
 # Qualifiers worth keeping in the output; the rest ("达到", "仅") only mark the boundary.
@@ -93,8 +116,39 @@ _KEPT_QUALIFIERS = {
     "以上": "以上", "以下": "以下", "以内": "以内", "左右": "约", "上下": "约", "多": "多", "余": "多",
 }  # fmt: skip
 
-_UP_WORDS = ("同比增长", "增长", "增加", "上涨", "上升", "提升", "提高", "增幅", "涨幅", "大涨", "暴涨", "涨", "升至", "增")
-_DOWN_WORDS = ("同比下降", "同比下滑", "下降", "下滑", "减少", "降低", "回落", "下跌", "暴跌", "跌", "降幅", "缩减", "削减", "节省", "亏")
+_UP_WORDS = (
+    "同比增长",
+    "增长",
+    "增加",
+    "上涨",
+    "上升",
+    "提升",
+    "提高",
+    "增幅",
+    "涨幅",
+    "大涨",
+    "暴涨",
+    "涨",
+    "升至",
+    "增",
+)
+_DOWN_WORDS = (
+    "同比下降",
+    "同比下滑",
+    "下降",
+    "下滑",
+    "减少",
+    "降低",
+    "回落",
+    "下跌",
+    "暴跌",
+    "跌",
+    "降幅",
+    "缩减",
+    "削减",
+    "节省",
+    "亏",
+)
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CHINESE = r"[零〇一二两三四五六七八九十百千万亿]+"
@@ -112,7 +166,9 @@ _NUMBER = re.compile(
 )
 _FRACTION = re.compile(rf"(?P<den>{_CHINESE}|\d+)分之(?P<num>{_CHINESE}|\d+)")
 _RANGE_SEP = re.compile(r"\s?(?:至|到|-|~|～|—|–)\s?")
-_NOT_A_QUANTITY_AFTER = re.compile(r"\s?(?:年|月|日|号|季度|财季|财年|季|点|时|分|秒|级|代|nm|纳米|寸|期|届|岁|层)")
+_NOT_A_QUANTITY_AFTER = re.compile(
+    r"\s?(?:年|月|日|号|季度|财季|财年|季|点|时|分|秒|级|代|nm|纳米|寸|期|届|岁|层)"
+)
 
 
 @dataclass(frozen=True)
@@ -169,10 +225,16 @@ def _to_number(s: str) -> float | None:
 
 
 def _qualifier_before(key: str, start: int) -> tuple[str | None, int]:
-    window = key[max(0, start - 3) : start]
-    for q in _PRE_QUALIFIERS:
-        if window.endswith(q):
-            return _KEPT_QUALIFIERS.get(q), start - len(q)
+    # "约达5.4亿": a kept qualifier may stand before a boundary word such as 达 or 为
+    pos = start
+    for _ in range(2):
+        window = key[max(0, pos - 3) : pos]
+        hit = next((q for q in _PRE_QUALIFIERS if window.endswith(q)), None)
+        if hit is None:
+            break
+        pos -= len(hit)
+        if hit in _KEPT_QUALIFIERS:
+            return _KEPT_QUALIFIERS[hit], pos
     return None, start
 
 
@@ -239,14 +301,23 @@ def _raw_quantities(key: str) -> list[_Raw]:
                 continue
             if not (scale_text or unit_text) and not re.search(r"[万亿]", num_text):
                 continue
-            if unit_text and _UNITS[unit_text][0] in ("count", "duration") and not re.search(r"[十百千万亿]", num_text):
+            if (
+                unit_text
+                and _UNITS[unit_text][0] in ("count", "duration")
+                and not re.search(r"[十百千万亿]", num_text)
+            ):
                 continue  # 一家, 唯一一家, 两个月: words, not measurements
         before_num = key[max(0, m.start("num") - 2) : m.start("num")]
         if before_num[-1:].isascii() and before_num[-1:].isalpha() or re.fullmatch(r"[a-z]-", before_num):
             continue  # part of a model name: GPT-4, A100, H800, o1
         if masked[m.start("num")]:
             continue
-        if m.end("num") < len(key) and key[m.end("num")].isascii() and key[m.end("num")].isalpha() and not (unit_text or scale_text):
+        if (
+            m.end("num") < len(key)
+            and key[m.end("num")].isascii()
+            and key[m.end("num")].isalpha()
+            and not (unit_text or scale_text)
+        ):
             continue  # 3D, 5G, 7nm
         num_end = m.end("num")
         after_num = m.end()
@@ -254,9 +325,17 @@ def _raw_quantities(key: str) -> list[_Raw]:
             continue  # a year, a date, a time, a level: periods are parsed elsewhere
         if unit_text == "t":
             unit_end = m.end("unit")
-            if not num_text[0].isdigit() or key[num_end] != "t" or (unit_end < len(key) and key[unit_end].isascii() and key[unit_end].isalnum()):
+            if (
+                not num_text[0].isdigit()
+                or key[num_end] != "t"
+                or (unit_end < len(key) and key[unit_end].isascii() and key[unit_end].isalnum())
+            ):
                 continue
-        if not (scale_text or unit_text or prefix) and (not num_text[0].isdigit() or float(num_text.replace(",", "")) < 1000 or re.fullmatch(r"(19|20)\d\d", num_text)):
+        if not (scale_text or unit_text or prefix) and (
+            not num_text[0].isdigit()
+            or float(num_text.replace(",", "")) < 1000
+            or re.fullmatch(r"(19|20)\d\d", num_text)
+        ):
             continue  # a bare small number is a list marker or a version (5.0版); a bare year is a period
         if num_text in _SCALES and not scale_text:
             amount, scale_text = 1.0, num_text  # 上万张, 上千万: the scale word is the number
@@ -286,7 +365,19 @@ def _raw_quantities(key: str) -> list[_Raw]:
         while end > m.start() and key[end - 1].isspace():
             end -= 1
         start = m.start() if prefix else m.start("num")
-        raws.append(_Raw(start, end, amount * scale, scale, kind, unit, currency, bool(scale_text), bool(m.group("more") or m.group("more2"))))
+        raws.append(
+            _Raw(
+                start,
+                end,
+                amount * scale,
+                scale,
+                kind,
+                unit,
+                currency,
+                bool(scale_text),
+                bool(m.group("more") or m.group("more2")),
+            )
+        )
         for i in range(start, end):
             taken[i] = True
     raws.sort(key=lambda r: r.start)
@@ -314,7 +405,11 @@ def parse_quantities(key: str, original: str | None = None) -> list[Value]:
             sep = _RANGE_SEP.fullmatch(key, r.end, nxt.start)
             same_kind = r.kind == nxt.kind and r.unit == nxt.unit and r.currency == nxt.currency
             bare_first = r.kind == "number" and not r.has_scale and nxt.kind != "number"
-            if sep and (same_kind or bare_first) and (nxt.amount or 0) >= (r.amount or 0) * (nxt.scale if bare_first else 1):
+            if (
+                sep
+                and (same_kind or bare_first)
+                and (nxt.amount or 0) >= (r.amount or 0) * (nxt.scale if bare_first else 1)
+            ):
                 low = r.amount * (nxt.scale if bare_first else 1) if r.amount is not None else None
                 high = nxt.amount
                 kind, unit, currency = nxt.kind, nxt.unit, nxt.currency
@@ -367,19 +462,37 @@ def _drop_restatements(key: str, values: list[Value]) -> list[Value]:
         before = key[max(0, v.start - 2) : v.start]
         if kept and kept[-1].kind == "money" and v.kind == "money" and ("(" in before or "（" in before):
             continue
-        if kept and kept[-1].kind == "money" and v.kind == "money" and re.search(r"(?:折合|约合|相当于)[^,，。]{0,4}$", key[max(0, v.start - 8) : v.start]):
+        if (
+            kept
+            and kept[-1].kind == "money"
+            and v.kind == "money"
+            and re.search(r"(?:折合|约合|相当于)[^,，。]{0,4}$", key[max(0, v.start - 8) : v.start])
+        ):
             continue
         kept.append(v)
     return kept
 
 
-_CURRENCY_SIGN = {"USD": "US$", "CNY": "¥", "HKD": "HK$", "TWD": "NT$", "JPY": "JP¥", "EUR": "€", "GBP": "£", "KRW": "₩"}
+_CURRENCY_SIGN = {
+    "USD": "US$",
+    "CNY": "¥",
+    "HKD": "HK$",
+    "TWD": "NT$",
+    "JPY": "JP¥",
+    "EUR": "€",
+    "GBP": "£",
+    "KRW": "₩",
+}
 
 
 def _readable_amount(amount: float) -> str:
     for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
         if abs(amount) >= size:
-            return f"{amount / size:.1f} {word}".replace(".0 ", " ") if amount % (size / 10) == 0 else f"{amount / size:.2f} {word}".rstrip("0").replace(". ", " ")
+            return (
+                f"{amount / size:.1f} {word}".replace(".0 ", " ")
+                if amount % (size / 10) == 0
+                else f"{amount / size:.2f} {word}".rstrip("0").replace(". ", " ")
+            )
     if amount == int(amount):
         return f"{int(amount):,}"
     return f"{amount:,.2f}".rstrip("0").rstrip(".")

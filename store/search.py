@@ -204,7 +204,9 @@ class FactStore:
             con = self._con()
             meta = dict(con.execute("select key, value from meta").fetchall())
             if int(meta.get("schema_version", -1)) != SCHEMA_VERSION:
-                raise StoreInvalid(f"{self.path} has schema {meta.get('schema_version')}, expected {SCHEMA_VERSION}")
+                raise StoreInvalid(
+                    f"{self.path} has schema {meta.get('schema_version')}, expected {SCHEMA_VERSION}"
+                )
             self.meta = meta
             self.metrics: dict[str, dict] = json.loads(meta["metrics"])
             self.glossary: dict[str, list[str]] = json.loads(meta["glossary"])
@@ -263,7 +265,10 @@ class FactStore:
         )
         self._latin_metric_keywords = {kw: m for kw, m in self._metric_keywords if _is_latin(kw)}
         self._phrases: list[tuple[str, str | None]] = sorted(
-            [*self._metric_keywords, *((g, None) for g in self.glossary if g not in self._latin_metric_keywords)],
+            [
+                *self._metric_keywords,
+                *((g, None) for g in self.glossary if g not in self._latin_metric_keywords),
+            ],
             key=lambda p: -len(p[0]),
         )
 
@@ -306,7 +311,9 @@ class FactStore:
             start = 0
             while (pos := q.find(phrase, start)) >= 0:
                 start = pos + 1
-                if any(covered[pos : pos + len(phrase)]) or (_is_latin(phrase) and not _boundary_ok(q, pos, pos + len(phrase))):
+                if any(covered[pos : pos + len(phrase)]) or (
+                    _is_latin(phrase) and not _boundary_ok(q, pos, pos + len(phrase))
+                ):
                     continue
                 if metric is None:
                     u.terms.append(phrase)
@@ -341,7 +348,9 @@ class FactStore:
         rest = "".join(c if not covered[i] else " " for i, c in enumerate(q))
         for m in _LATIN_WORD.finditer(rest):
             word = m.group(0)
-            if word in self.stopwords or (len(word) <= 2 and not word.isdigit() and word not in self._latin_aliases):
+            if word in self.stopwords or (
+                len(word) <= 2 and not word.isdigit() and word not in self._latin_aliases
+            ):
                 continue
             name = self._fuzzy_entity(word)
             if name:
@@ -431,7 +440,12 @@ class FactStore:
         if newest_first:
             answers.sort(key=lambda c: (-(c.row["period_sort"] or 0), -c.score))
         answer_ids = {c.row["rowid"] for c in answers}
-        related = [c for c in ranked if c.row["rowid"] not in answer_ids and (c.entity_match > 0 or c.metric_match > 0 or c.text_match >= 50)]
+        related = [
+            c
+            for c in ranked
+            if c.row["rowid"] not in answer_ids
+            and (c.entity_match > 0 or c.metric_match > 0 or c.text_match >= 50)
+        ]
         page = answers[offset : offset + limit]
         return SearchResult(
             query=text,
@@ -483,9 +497,11 @@ class FactStore:
         rowids = list(dict.fromkeys(rowids))
         if not rowids:
             return []
-        rows = self._con().execute(
-            f"select * from facts where rowid in ({','.join('?' * len(rowids))})", rowids
-        ).fetchall()
+        rows = (
+            self._con()
+            .execute(f"select * from facts where rowid in ({','.join('?' * len(rowids))})", rowids)
+            .fetchall()
+        )
         return [
             _Candidate(
                 row=r,
@@ -563,7 +579,8 @@ class FactStore:
         vague = sum(
             1
             for v in c.values
-            if (v.qualifier in _VAGUE or not re.search(r"\d", v.text)) and (not expected or v.kind in expected or "any" in expected)
+            if (v.qualifier in _VAGUE or not re.search(r"\d", v.text))
+            and (not expected or v.kind in expected or "any" in expected)
         )
         # focus: a fact about several other companies is a weaker answer for one of them
         query_family = set(u.entities)
@@ -618,7 +635,9 @@ class FactStore:
         r = c.row
         entity = next((e for e in u.entities if e in c.entities or e in c.context), None)
         entity = entity or (c.entities[0] if c.entities else (c.context[0] if c.context else None))
-        metric = next((m for m in u.metrics if m in c.metrics), None) or (c.metrics[0] if c.metrics else "other")
+        metric = next((m for m in u.metrics if m in c.metrics), None) or (
+            c.metrics[0] if c.metrics else "other"
+        )
         info = self.entity_info.get(entity or "", {})
         return Answer(
             fact_id=r["id"],
@@ -665,7 +684,9 @@ class FactStore:
 
     def entity_names(self) -> Counter[str]:
         """Return fact counts per entity."""
-        return Counter({r[0]: r[1] for r in self._con().execute("select name, facts from entities where facts > 0")})
+        return Counter(
+            {r[0]: r[1] for r in self._con().execute("select name, facts from entities where facts > 0")}
+        )
 
 
 def _inside_slogan(key: str, v: Value, offset: int) -> bool:

@@ -229,6 +229,10 @@ def split_sentences(text: str) -> list[Span]:
             open_quotes.append(_OPEN_QUOTES[ch])
         elif open_quotes and ch == open_quotes[-1]:
             open_quotes.pop()
+            if not open_quotes and i > 0 and text[i - 1] in _SENTENCE_END:
+                # “……。” closes the sentence together with the quotation
+                emit(start, i + 1)
+                start = i + 1
         elif ch in _SENTENCE_END and not open_quotes:
             j = i + 1
             while j < n and (text[j] in _SENTENCE_END or text[j] in _CLOSERS):
@@ -257,7 +261,12 @@ def clean_runs(sentence: Span, damaged: list[tuple[int, int]]) -> list[Span]:
     for s, e in hits:
         if s > cursor:
             cut = s
-            ends_sentence = s + 1 < len(text) + a and text[s - a] == "?" and s + 1 - a < len(text) and text[s + 1 - a] in _SENTENCE_PUNCT_AFTER_QMARK
+            ends_sentence = (
+                s + 1 < len(text) + a
+                and text[s - a] == "?"
+                and s + 1 - a < len(text)
+                and text[s + 1 - a] in _SENTENCE_PUNCT_AFTER_QMARK
+            )
             if not ends_sentence:
                 k = s - a
                 while k > cursor - a and text[k - 1] not in _CLAUSE_DELIMS:

@@ -1,0 +1,147 @@
+import pytest
+
+from store import Lexicon, clean_text, extract_facts, parse_period
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return Lexicon.load()
+
+
+def facts_of(text, lexicon, file="a.txt"):
+    return extract_facts(text, file, lexicon).facts
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "metric", "amounts", "period"),
+    [
+        (
+            "4月25日,微軟在財報中稱,在第三財季中,資本支出同比增長79%至140億美元。",
+            "Microsoft",
+            "capex",
+            [79, 1.4e10],
+            "fiscal Q3",
+        ),
+        ("Meta預計2024年的資本支出將在350億美元至400億美元之間。", "Meta", "capex", [3.5e10], "2024"),
+        ("OpenAI公司在2022年亏损约达5.4亿美元,折合人民币约31亿元。", "OpenAI", "loss", [5.4e8], "2022"),
+        ("业内传说商汤科技拥有有2.7万张AI专用GPU。", "SenseTime", "gpu_count", [27000], None),
+        ("科大訊飛推出130億參數的大模型。", "iFlytek", "parameters", [1.3e10], None),
+        (
+            "2024财年第二财季财报会上,英伟达高管透露,英伟达数据中心业务收入的20%至25%都来自中国市场。",
+            "Nvidia",
+            "revenue",
+            [20],
+            "FY2024 Q2",
+        ),
+        ("輝達第三季營收創新高,達到181億美元。", "Nvidia", "revenue", [1.81e10], "Q3"),
+        ("台積電2024年資本支出預計為300億美元。", "TSMC", "capex", [3e10], "2024"),
+    ],
+)
+def test_extract_one_sentence(text, entity, metric, amounts, period, lexicon):
+    (fact,) = facts_of(text, lexicon)
+    assert entity in fact.entities
+    assert fact.metric == metric
+    assert [v.amount for v in fact.values][: len(amounts)] == pytest.approx(amounts)
+    assert fact.period == period
+    assert text[fact.start : fact.end] == fact.quote
+
+
+def test_benchmark_claims_without_numbers_are_facts(lexicon):
+    text = "商湯科技董事長兼CEO徐立表示,日日新5.0大部分核心測試集指標上全面對標甚至已經超過OpenAI目前最先進的AI大模型GPT-4 Turbo。"
+    (fact,) = facts_of(text, lexicon)
+    assert fact.metric == "benchmark"
+    assert {"SenseTime", "SenseNova", "GPT-4 Turbo"} <= set(fact.entities)
+
+
+def test_names_missing_from_the_lexicon_are_still_entities(lexicon):
+    facts = facts_of("他的客戶包括Descript,以及處理醫療記錄的初創公司PicnicHealth。", lexicon)
+    assert {"Descript", "PicnicHealth"} <= set(facts[0].entities)
+
+
+def test_a_person_introduced_with_a_company_carries_it_into_later_sentences(lexicon):
+    text = (
+        "為其他公司提供算力資源的Baseten公司首席執行官圖欣·斯里瓦斯塔瓦(Tuhin Srivastava)表示,轉變已在進行中。\n"
+        "斯里瓦斯塔瓦稱,客戶發現需要更多的處理能力。他補充道:“我們幫助一位客戶將算力資源需求降低了60%。”"
+    )
+    facts = facts_of(text, lexicon)
+    later = [f for f in facts if "60%" in f.quote][0]
+    assert "Baseten" in later.entities + later.context
+    assert "Baseten" in [f for f in facts if f.quote.startswith("斯里瓦斯塔瓦稱")][0].entities
+
+
+def test_a_pronoun_sentence_inherits_the_subject_before_it(lexicon):
+    text = "實驗表明,GPT-4在各種專業測試上的表現與人類水平相當。例如,它通過了模擬律師考試,且分數在應試者的前10%左右。"
+    facts = facts_of(text, lexicon)
+    assert "GPT-4" in facts[1].context
+
+
+def test_mojibake_is_never_quoted(seeds, lexicon):
+    path = seeds / "001_4ce25b532b9baee5.txt"
+    doc = extract_facts(path.read_text(encoding="utf-8"), path.name, lexicon)
+    for f in doc.facts:
+        assert (
+            "?" not in f.quote.replace("?”", "")
+            or "?" in f.quote
+            and not any(c in f.quote for c in "樗橥χ荆")
+        )
+        assert not any(bad in f.quote for bad in ("樗C", "橥评", "彼墓荆", "χ溈", "/p>"))
+    assert any("100倍以上" in f.quote for f in doc.facts)
+
+
+def test_boilerplate_is_not_a_fact(seeds, lexicon):
+    path = seeds / "002_b6b9a5957fad2dae.txt"
+    doc = extract_facts(path.read_text(encoding="utf-8"), path.name, lexicon)
+    quotes = " ".join(f.quote for f in doc.facts)
+    for marker in ("发表评论", "验证码", "粤公网安备", "不代表OFweek立场"):
+        assert marker not in quotes
+    assert doc.published == "2023-05-15"
+
+
+def test_every_seed_yields_facts_with_verbatim_quotes(seeds, lexicon):
+    for path in sorted(seeds.iterdir()):
+        raw = path.read_text(encoding="utf-8")
+        doc = extract_facts(raw, path.name, lexicon)
+        assert len(doc.facts) >= 20, path.name
+        assert doc.text == clean_text(raw)
+        for f in doc.facts:
+            assert doc.text[f.start : f.end] == f.quote
+            for v in f.values:
+                assert doc.text[v.start : v.end] == v.text
+
+
+def test_extraction_is_deterministic(seeds, lexicon):
+    path = seeds / "000_098a629b4404de33.txt"
+    raw = path.read_text(encoding="utf-8")
+    assert [f.id for f in extract_facts(raw, path.name, lexicon).facts] == [
+        f.id for f in extract_facts(raw, path.name, lexicon).facts
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "label"),
+    [
+        ("2024财年第二财季财报会上", "FY2024 Q2"),
+        ("在第三财季中,创下了2016年以来最大增幅", "fiscal Q3"),
+        ("预计2024年的资本支出", "2024"),
+        ("2023年上半年,中国人工智能服务器市场规模", "2023 H1"),
+        ("2023年至2026年,全球用于运行生成式ai的服务器", "2023–2026"),
+        ("而在2022年10月,腾讯完成", "2022-10"),
+        ("3月27日,京东上a800最高售价", "3月27日"),
+        ("2022年三季度,英伟达推出a800", "2022 Q3"),
+        ("没有时间", None),
+    ],
+)
+def test_parse_period(key, label):
+    p = parse_period(key)
+    assert (p.label if p else None) == label
+
+
+def test_lexicon_is_extensible_from_a_folder(tmp_path):
+    (tmp_path / "extra.toml").write_text(
+        '[[entity]]\nname = "Zhipu Huazhang"\nzh = "华章智谱"\nkind = "company"\naliases = ["华章智谱", "ZHZ"]\n'
+        '[metric.capex]\nkeywords = ["购置开支"]\n',
+        encoding="utf-8",
+    )
+    lex = Lexicon.load([tmp_path])
+    (fact,) = extract_facts("華章智譜今年購置開支達到30億元。", "x.txt", lex).facts
+    assert fact.entities == ["Zhipu Huazhang"] and fact.metric == "capex"

@@ -1,0 +1,122 @@
+import pytest
+
+from store import fold, format_values, parse_quantities
+
+
+def parse(text):
+    return parse_quantities(fold(text), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # text, [(verbatim, amount, low, high, kind, unit-or-currency, qualifier)]
+        (
+            "資本支出同比增長79%至140億美元",
+            [
+                ("79%", 79, None, None, "percent", "%", None),
+                ("140億美元", 1.4e10, None, None, "money", "USD", None),
+            ],
+        ),
+        (
+            "預計在350億美元至400億美元之間",
+            [("350億美元至400億美元", 3.5e10, 3.5e10, 4e10, "money", "USD", None)],
+        ),
+        ("拥有有2.7万张AI专用GPU", [("2.7万张", 27000, None, None, "count", "张", None)]),
+        ("亏损约达5.4亿美元", [("约达5.4亿美元", 5.4e8, None, None, "money", "USD", "约")]),
+        ("营收5545.5亿元", [("5545.5亿元", 5.5455e11, None, None, "money", "CNY", None)]),
+        (
+            "净收入10462亿元人民币(约1517亿美元)",
+            [("10462亿元人民币", 1.0462e12, None, None, "money", "CNY", None)],
+        ),
+        ("约3600万美元", [("约3600万美元", 3.6e7, None, None, "money", "USD", "约")]),
+        ("2万亿美元", [("2万亿美元", 2e12, None, None, "money", "USD", None)]),
+        ("十分之一", [("十分之一", 0.1, None, None, "fraction", None, None)]),
+        ("三分之一", [("三分之一", 1 / 3, None, None, "fraction", None, None)]),
+        ("1300亿不等", [("1300亿", 1.3e11, None, None, "number", None, None)]),
+        ("100倍以上", [("100倍以上", 100, None, None, "multiple", "x", "以上")]),
+        ("涨幅近200%", [("近200%", 200, None, None, "percent", "%", "近")]),
+        ("收入的20%至25%都来自中国", [("20%至25%", 20, 20, 25, "percent", "%", None)]),
+        ("最高售价为93999元", [("93999元", 93999, None, None, "money", "CNY", None)]),
+        ("收入超800亿美元", [("超800亿美元", 8e10, None, None, "money", "USD", "超过")]),
+        (
+            "自1.6萬美元升至2.3萬美元",
+            [
+                ("1.6萬美元", 16000, None, None, "money", "USD", None),
+                ("2.3萬美元", 23000, None, None, "money", "USD", None),
+            ],
+        ),
+        ("预计达到59.3EFLOPS", [("59.3EFLOPS", 59.3, None, None, "compute", "EFLOPS", None)]),
+        ("带来3.2T超高互联带宽", [("3.2T", 3.2, None, None, "bandwidth", "T", None)]),
+        ("亏了30多亿元", [("30多亿元", 3e9, None, None, "money", "CNY", "多")]),
+        ("上万张英伟达的卡", [("上万张", 10000, None, None, "count", "张", "超过")]),
+        ("推出130億參數的大模型", [("130億參數", 1.3e10, None, None, "count", "parameters", None)]),
+        ("Revenue of US$14 billion", [("US$14 billion", 1.4e10, None, None, "money", "USD", None)]),
+        ("應試者的前10%左右", [("前10%左右", 10, None, None, "percent", "%", "前")]),
+    ],
+)
+def test_parse_quantities(text, expected):
+    got = [(v.text, v.amount, v.low, v.high, v.kind, v.unit or v.currency, v.qualifier) for v in parse(text)]
+    assert len(got) == len(expected), got
+    for g, e in zip(got, expected, strict=True):
+        assert g[0] == e[0]
+        assert g[1] == pytest.approx(e[1])
+        assert (g[2], g[3]) == (pytest.approx(e[2]) if e[2] else None, pytest.approx(e[3]) if e[3] else None)
+        assert g[4:] == e[4:]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年",
+        "4月25日",
+        "2023-05-15 09:06",
+        "GPT-4 Turbo",
+        "A100芯片",
+        "日日新5.0版",
+        "唯一一家",
+        "1、大模型",
+        "第三财季",
+        "2022这部分业务",
+    ],
+)
+def test_years_dates_versions_and_names_are_not_quantities(text):
+    assert parse(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "yoy"),
+    [
+        ("同比增长79%", 1, True),
+        ("同比下降22%", -1, True),
+        ("股价暴跌近20%", -1, False),
+        ("大涨超过12%", 1, False),
+    ],
+)
+def test_changes_have_a_direction(text, direction, yoy):
+    (v,) = parse(text)
+    assert v.change and v.direction == direction and v.yoy == yoy
+
+
+def test_a_level_after_zhi_is_not_a_change():
+    pct, level = parse("資本支出同比增長79%至140億美元")
+    assert pct.change and not level.change
+
+
+def test_offsets_cut_the_verbatim_text():
+    text = "據估算,GPT-3單次訓練成本約為140萬美元,大型語言模型則高至1200萬美元。"
+    for v in parse(text):
+        assert text[v.start : v.end] == v.text
+
+
+@pytest.mark.parametrize(
+    ("text", "readable"),
+    [
+        ("資本支出同比增長79%至140億美元", "US$14 billion, +79% YoY"),
+        ("在350億美元至400億美元之間", "US$35 billion–US$40 billion"),
+        ("拥有2.7万张GPU", "27,000 张"),
+        ("亏损约达5.4亿美元", "about US$540 million"),
+    ],
+)
+def test_format_values_reads_at_a_glance(text, readable):
+    assert format_values(parse(text)) == readable
