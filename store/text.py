@@ -64,17 +64,11 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def _fold_char_width(text: str) -> str:
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:  # full-width ASCII block
-            out.append(chr(code - 0xFEE0))
-        elif code == 0x3000:
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_WIDTH)
 
 
 # Regional and variant spellings folded in the key: only pairs of equal length, so
@@ -90,6 +84,17 @@ def fold(text: str) -> str:
     """
     if not text:
         return text
+    if len(text) <= 32:
+        return _fold_short(text)
+    return _fold(text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     converted = _t2s().convert(text)
     if len(converted) != len(text):  # never observed; keep offsets honest if it happens
         converted = "".join(_t2s().convert(ch) or ch for ch in text)
