@@ -518,17 +518,20 @@ def format_value(v: Value) -> str:
         return f"{text} {v.unit}" if v.unit else text
 
     body = f"{num(v.low)}–{num(v.high)}" if v.low is not None and v.high is not None else num(v.amount)
+    if v.qualifier == "数":  # 数十亿美元 is "several billion", not "several × 1 billion"
+        body = re.sub(r"(?<![\d.])1 (thousand|million|billion|trillion)", r"several \1", body)
     if v.change:
         body = ("+" if v.direction > 0 else "−") + body
         if v.yoy:
             body += " YoY"
     prefix = {"约": "about ", "近": "nearly ", "超过": "over ", "至少": "at least ", "最高": "up to ", "高达": "as much as ",
-              "不到": "under ", "以上": "over ", "以下": "under ", "以内": "within ", "多": "over ", "数": "several × ",
+              "不到": "under ", "以上": "over ", "以下": "under ", "以内": "within ", "多": "over ", "数": "",
               "前": "top ", "倒数": "bottom "}.get(v.qualifier or "", "")  # fmt: skip
     return prefix + body
 
 
 def format_values(values: list[Value], limit: int = 3) -> str:
     """Return the first few values joined for a headline: ``US$14 billion, +79% YoY``."""
-    ordered = sorted(values[:limit], key=lambda v: (v.change, v.start))
+    exact = [v for v in values if re.search(r"\d", v.text)] or values  # 翻了一倍, 上万: prose, not figures
+    ordered = sorted(exact[:limit], key=lambda v: (v.change, v.start))
     return ", ".join(format_value(v) for v in ordered)

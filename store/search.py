@@ -639,6 +639,9 @@ class FactStore:
             c.metrics[0] if c.metrics else "other"
         )
         info = self.entity_info.get(entity or "", {})
+        expects = self.metrics.get(metric, {}).get("expects", "any")
+        # the figures of the metric asked about lead, with the change rates beside them
+        values = sorted(c.values, key=lambda v: (not (expects == "any" or v.kind == expects or v.change), v.start))
         return Answer(
             fact_id=r["id"],
             quote=r["quote"],
@@ -651,7 +654,7 @@ class FactStore:
             metric=metric,
             period=r["period"],
             published=r["published"],
-            values=c.values,
+            values=values,
             score=max(0.0, min(c.score / 100, 1.0)),
         )
 
