@@ -284,3 +284,14 @@ class BotServer:
     def close(self) -> None:
         self.server.should_exit = True
         self._thread.join(10)
+
+
+def eventually(check: Any, timeout: float = 10.0) -> Any:
+    """The first truthy result of `check()`, polling for up to `timeout` seconds (the bot replies
+    from listener threads, so some effects land just after the reply the test waited for)."""
+    deadline = time.time() + timeout
+    while True:
+        value = check()
+        if value or time.time() > deadline:
+            return value
+        time.sleep(0.02)

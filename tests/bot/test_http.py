@@ -16,6 +16,7 @@ from tests.slack_fakes import (
     buttons,
     dm,
     event,
+    eventually,
     http,
     mention,
     signed_headers,
@@ -155,7 +156,7 @@ def test_share_button_posts_publicly_saying_who_shared(bot):
     assert "<@UBOB>" in all_text(call.body)
     first_quote = message["blocks"][2]["text"]["text"]
     assert first_quote in all_text(call.body)
-    assert bot.state.shares()[0][:2] == ("UBOB", "CGENERAL")
+    assert eventually(bot.state.shares)[0][:2] == ("UBOB", "CGENERAL")
 
 
 def test_more_button_shows_the_next_answers(bot):
