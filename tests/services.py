@@ -22,6 +22,7 @@ import grp
 import http.client
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -358,6 +359,23 @@ def nginx_conf(root: Path, site: str, owner: RunAs) -> str:
     """A whole nginx.conf around `site` (http-level directives) that keeps every file under `root`."""
     user = f"user {owner.user} {owner.group};" if owner.user else ""
     return NGINX_MAIN.format(root=root, site=site, user=user)
+
+
+EXAMPLE_SITE = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf"
+
+
+def example_site(port: int, backend_ports: list[int]) -> str:
+    """deploy/nginx.conf as shipped, with its listen and upstream servers moved to loopback test ports."""
+    text = EXAMPLE_SITE.read_text()
+    text, listens = re.subn(r"(?m)^(\s*)listen 80;", rf"\g<1>listen 127.0.0.1:{port};", text)
+    ports = iter(backend_ports)
+    text, servers = re.subn(r"server 127\.0\.0\.1:\d+", lambda m: f"server 127.0.0.1:{next(ports)}", text)
+    if listens != 1 or servers != len(backend_ports):
+        raise ValueError(
+            f"deploy/nginx.conf has {listens} 'listen 80;' and {servers} upstream servers; "
+            f"expected 1 and {len(backend_ports)}"
+        )
+    return text
 
 
 @dataclass

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
-from tests.services import NGINX, NginxProxy, RecordingBackend, unavailable
+from tests.services import NGINX, NginxProxy, RecordingBackend, example_site, unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -333,22 +333,13 @@ def test_systemd_unit_passes_systemd_analyze_verify(tmp_path):
 # --- nginx example -----------------------------------------------------------------------------
 
 
-def example_site_on(port: int, backend_ports: list[int]) -> str:
-    """deploy/nginx.conf with its listen and upstream servers moved to loopback test ports."""
-    text = (DEPLOY / "nginx.conf").read_text()
-    text = re.sub(r"(?m)^(\s*)listen 80;", rf"\g<1>listen 127.0.0.1:{port};", text)
-    servers = iter(backend_ports)
-    text = re.sub(r"server 127\.0\.0\.1:\d+", lambda m: f"server 127.0.0.1:{next(servers)}", text)
-    return text
-
-
 def test_nginx_example_routes_slack_events_round_robin():
     if not os.access(NGINX, os.X_OK):
         unavailable("nginx is not installed (apt-get install nginx)")
     backends = [RecordingBackend(name).start() for name in ("r1", "r2", "r3")]
     proxy = None
     try:
-        proxy = NginxProxy.start_site(lambda port: example_site_on(port, [b.port for b in backends]))
+        proxy = NginxProxy.start_site(lambda port: example_site(port, [b.port for b in backends]))
         answered_by = []
         for i in range(6):
             request = urllib.request.Request(
