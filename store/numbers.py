@@ -27,6 +27,7 @@ _CN_DIGITS = {
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _SCALES = {
     "万亿": 1e12,
+    "兆": 1e12,  # Taiwan: 1兆 = 10^12
     "千亿": 1e11,
     "百亿": 1e10,
     "十亿": 1e9,
@@ -118,6 +119,10 @@ _KEPT_QUALIFIERS = {
 
 _UP_WORDS = (
     "同比增长",
+    "年增",
+    "季增",
+    "月增",
+    "成长",
     "增长",
     "增加",
     "上涨",
@@ -134,6 +139,11 @@ _UP_WORDS = (
 )
 _DOWN_WORDS = (
     "同比下降",
+    "年减",
+    "季减",
+    "月减",
+    "衰退",
+    "萎缩",
     "同比下滑",
     "下降",
     "下滑",
@@ -150,6 +160,20 @@ _DOWN_WORDS = (
     "亏",
 )
 
+_CURRENCY_WORDS = {
+    "新台币": "TWD",
+    "台币": "TWD",
+    "人民币": "CNY",
+    "港币": "HKD",
+    "港元": "HKD",
+    "美金": "USD",
+    "日币": "JPY",
+    "日圆": "JPY",
+    "韩元": "KRW",
+}
+_CURRENCY_BEFORE = re.compile(
+    "(" + "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True)) + r")\s?(?:约|达|为)?\s?$"
+)
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CHINESE = r"[零〇一二两三四五六七八九十百千万亿]+"
 _SCALE_RE = "|".join(sorted((re.escape(s) for s in _SCALES), key=len, reverse=True))
@@ -255,7 +279,7 @@ def _direction(key: str, start: int) -> tuple[int, bool]:
             if pos >= 0 and pos + len(w) > best[0]:
                 best = (pos + len(w), sign)
     # "增长79%至140亿" : the 至 after a percentage makes the next number a level, not a change
-    return best[1], "同比" in before
+    return best[1], "同比" in before or "年增" in before or "年减" in before
 
 
 @dataclass
@@ -355,6 +379,10 @@ def _raw_quantities(key: str) -> list[_Raw]:
         unit = None
         if prefix:
             currency = _CURRENCY_PREFIX[prefix]
+            kind = "money"
+        named = _CURRENCY_BEFORE.search(key, max(0, m.start() - 4), m.start())
+        if named and (unit_text in (None, "元") and (scale_text or unit_text)):
+            currency = _CURRENCY_WORDS[named.group(1)]
             kind = "money"
         if kind == "money":
             currency = currency or unit_or_currency

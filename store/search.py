@@ -641,7 +641,9 @@ class FactStore:
         info = self.entity_info.get(entity or "", {})
         expects = self.metrics.get(metric, {}).get("expects", "any")
         # the figures of the metric asked about lead, with the change rates beside them
-        values = sorted(c.values, key=lambda v: (not (expects == "any" or v.kind == expects or v.change), v.start))
+        values = sorted(
+            c.values, key=lambda v: (not (expects == "any" or v.kind == expects or v.change), v.start)
+        )
         return Answer(
             fact_id=r["id"],
             quote=r["quote"],

@@ -35,6 +35,15 @@ def facts_of(text, lexicon, file="a.txt"):
         ),
         ("輝達第三季營收創新高,達到181億美元。", "Nvidia", "revenue", [1.81e10], "Q3"),
         ("台積電2024年資本支出預計為300億美元。", "TSMC", "capex", [3e10], "2024"),
+        ("台積電第三季合併營收達新台幣7596.9億元,年增36.5%。", "TSMC", "revenue", [7.5969e11, 36.5], "Q3"),
+        ("聯發科第三季稅後淨利為新台幣254億元。", "MediaTek", "net_profit", [2.54e10], "Q3"),
+        (
+            "騰訊控股2022年營收5545.5億元(約796億美元),同比下滑1%。",
+            "Tencent",
+            "revenue",
+            [5.5455e11, 1],
+            "2022",
+        ),
     ],
 )
 def test_extract_one_sentence(text, entity, metric, amounts, period, lexicon):

@@ -52,6 +52,8 @@ def parse(text):
         ("上万张英伟达的卡", [("上万张", 10000, None, None, "count", "张", "超过")]),
         ("推出130億參數的大模型", [("130億參數", 1.3e10, None, None, "count", "parameters", None)]),
         ("Revenue of US$14 billion", [("US$14 billion", 1.4e10, None, None, "money", "USD", None)]),
+        ("營收達新台幣7596.9億元", [("7596.9億元", 7.5969e11, None, None, "money", "TWD", None)]),
+        ("市值突破20兆元", [("20兆元", 2e13, None, None, "money", "CNY", None)]),
         ("應試者的前10%左右", [("前10%左右", 10, None, None, "percent", "%", "前")]),
     ],
 )
