@@ -192,7 +192,9 @@ class SocketModeRuntime:
         self.handler = SocketModeHandler(app, app_token=app_token, ping_interval=ping_interval)
         details = (lambda: {"generation": holder.generation}) if holder is not None else (lambda: {})
         self.health_server = HealthServer((host, port), lambda: socket_health(self.handler), details)
-        self._thread = threading.Thread(target=self.health_server.serve_forever, name="healthz", daemon=True)
+        self._thread = threading.Thread(
+            target=self.health_server.serve_forever, kwargs={"poll_interval": 0.1}, name="healthz", daemon=True
+        )
 
     def start(self) -> SocketModeRuntime:
         self._thread.start()

@@ -295,3 +295,98 @@ def eventually(check: Any, timeout: float = 10.0) -> Any:
         if value or time.time() > deadline:
             return value
         time.sleep(0.02)
+
+
+class FakeSocketModeServer:
+    """Slack's Socket Mode WebSocket endpoint on 127.0.0.1, port 0 (the `websockets` library).
+
+    Greets each connection with `hello`, pushes envelopes with `push()` and returns the app's ack,
+    can `drop()` the connection (the app must reconnect through apps.connections.open) and `stall()`
+    it — stop reading, so pings go unanswered while the socket stays open."""
+
+    def __init__(self) -> None:
+        import asyncio
+
+        self._asyncio = asyncio
+        self.loop = asyncio.new_event_loop()
+        self.connections: list[Any] = []
+        self.acks: dict[str, dict] = {}
+        self._cond = threading.Condition()
+        self._ids = itertools.count(1)
+        started = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(started,), daemon=True)
+        self._thread.start()
+        assert started.wait(10), "WebSocket stand-in did not start"
+
+    def _run(self, started: threading.Event) -> None:
+        from websockets.asyncio.server import serve
+
+        async def handler(ws: Any) -> None:
+            with self._cond:
+                self.connections.append(ws)
+                self._cond.notify_all()
+            await ws.send(json.dumps({"type": "hello", "num_connections": len(self.connections),
+                                      "connection_info": {"app_id": "AFACTBOT"}}))
+            async for raw in ws:
+                data = json.loads(raw)
+                with self._cond:
+                    self.acks[data.get("envelope_id", "")] = data
+                    self._cond.notify_all()
+
+        async def main() -> None:
+            async with serve(handler, "127.0.0.1", 0, ping_interval=None) as server:
+                self.server = server
+                self.port = server.sockets[0].getsockname()[1]
+                self._stopped = self._asyncio.Event()
+                started.set()
+                await self._stopped.wait()
+
+        self.loop.run_until_complete(main())
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/link/?ticket=test"
+
+    def wait_for_connections(self, count: int, timeout: float = 15) -> Any:
+        """The `count`-th connection (1-based), once the app has opened it."""
+        with self._cond:
+            assert self._cond.wait_for(lambda: len(self.connections) >= count, timeout), (
+                f"expected {count} connection(s), got {len(self.connections)}")
+            return self.connections[count - 1]
+
+    def push(self, kind: str, payload: dict, *, accepts_response_payload: bool = False,
+             retry_attempt: int = 0, timeout: float = 10) -> dict:
+        """Send one envelope on the newest connection; the app's ack for it."""
+        envelope_id = f"env-{next(self._ids)}"
+        envelope = {"envelope_id": envelope_id, "type": kind, "payload": payload,
+                    "accepts_response_payload": accepts_response_payload}
+        if kind == "events_api":
+            envelope |= {"retry_attempt": retry_attempt, "retry_reason": "timeout" if retry_attempt else ""}
+        ws = self.connections[-1]
+        self._asyncio.run_coroutine_threadsafe(ws.send(json.dumps(envelope)), self.loop).result(5)
+        with self._cond:
+            assert self._cond.wait_for(lambda: envelope_id in self.acks, timeout), f"no ack for {kind}"
+            return self.acks[envelope_id]
+
+    def drop(self) -> None:
+        """Close the newest connection the way a server restart would."""
+        ws = self.connections[-1]
+        self._asyncio.run_coroutine_threadsafe(ws.close(1001, "going away"), self.loop).result(5)
+
+    def stall(self) -> None:
+        """Stop reading from the newest connection: it stays open but answers nothing."""
+        ws = self.connections[-1]
+        self.loop.call_soon_threadsafe(ws.transport.pause_reading)
+
+    def close(self) -> None:
+        if self.loop.is_closed():
+            return
+
+        async def stop() -> None:
+            for ws in self.connections:
+                ws.transport.abort()
+            self._stopped.set()
+
+        self._asyncio.run_coroutine_threadsafe(stop(), self.loop).result(5)
+        self._thread.join(10)
+        self.loop.close()
