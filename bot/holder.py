@@ -16,11 +16,12 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from handlers.deps import ReloadReport
 from handlers.errors import ReloadFailed, ReloadInProgress
-from store import FactStore, StoreError, build_store, open_store
+from store import FactStore, Lexicon, StoreError, build_store, open_store
 
 from .state import StateStore
 
@@ -33,11 +34,14 @@ FOLLOW_INTERVAL = 2.0
 class StoreHolder:
     """Holds the FactStore every lookup reads, and replaces it on reload."""
 
-    def __init__(self, store: FactStore, *, db: Path, sources: Path, state: StateStore) -> None:
+    def __init__(
+        self, store: FactStore, *, db: Path, sources: Path, state: StateStore, lexicon: Sequence[Path] = ()
+    ) -> None:
         self._store = store
         self._generation = store.stats().generation
         self._db = Path(db)
         self._sources = Path(sources)
+        self._lexicon = tuple(lexicon)
         self._state = state
         self._reload_lock = threading.Lock()
         self._retired: list[FactStore] = []
@@ -47,7 +51,7 @@ class StoreHolder:
         self._unfollowable: str | None = None
 
     @classmethod
-    def open(cls, *, db: Path, sources: Path, state: StateStore) -> StoreHolder:
+    def open(cls, *, db: Path, sources: Path, state: StateStore, lexicon: Sequence[Path] = ()) -> StoreHolder:
         """The holder for the live store: the generation the state database names if its file still
         exists, else FACTBOT_DB — built from the sources first if there is none yet."""
         db = Path(db)
@@ -56,9 +60,9 @@ class StoreHolder:
         if not path.exists():
             log.info("no fact store at %s yet; building it from %s", path, sources)
             db.parent.mkdir(parents=True, exist_ok=True)
-            build_store(Path(sources), path)
+            build_store(Path(sources), path, lexicon=Lexicon.load(lexicon))
         store = open_store(path)
-        holder = cls(store, db=db, sources=sources, state=state)
+        holder = cls(store, db=db, sources=sources, state=state, lexicon=lexicon)
         state.set_current_store(str(path), holder.generation)
         return holder
 
@@ -92,7 +96,10 @@ class StoreHolder:
             f"{self._db.stem}.g{old_stats.generation + 1}-{secrets.token_hex(3)}{self._db.suffix}"
         )
         try:
-            report = build_store(self._sources, target, previous=Path(old_stats.path))
+            # The lexicon is read afresh: an operator may have added a TOML file before reloading.
+            report = build_store(
+                self._sources, target, previous=Path(old_stats.path), lexicon=Lexicon.load(self._lexicon)
+            )
         except StoreError as e:
             _remove(target)
             raise ReloadFailed(f"the build failed: {e}") from e

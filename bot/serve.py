@@ -193,7 +193,10 @@ class SocketModeRuntime:
         details = (lambda: {"generation": holder.generation}) if holder is not None else (lambda: {})
         self.health_server = HealthServer((host, port), lambda: socket_health(self.handler), details)
         self._thread = threading.Thread(
-            target=self.health_server.serve_forever, kwargs={"poll_interval": 0.1}, name="healthz", daemon=True
+            target=self.health_server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="healthz",
+            daemon=True,
         )
 
     def start(self) -> SocketModeRuntime:
@@ -238,7 +241,9 @@ def serve(settings: Settings | None = None) -> int:
         print(f"factbot cannot start: {e}", file=sys.stderr)
         return 1
     try:
-        holder = StoreHolder.open(db=settings.db, sources=settings.sources, state=state)
+        holder = StoreHolder.open(
+            db=settings.db, sources=settings.sources, state=state, lexicon=settings.lexicon
+        )
     except StoreError as e:
         print(f"factbot cannot start: the fact store at {settings.db} is unusable: {e}", file=sys.stderr)
         state.close()

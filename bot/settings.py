@@ -26,6 +26,7 @@ ENV_NAMES = {
     "FACTBOT_ADMINS": "admins",
     "FACTBOT_DB": "db",
     "FACTBOT_SOURCES": "sources",
+    "FACTBOT_LEXICON": "lexicon",
     "FACTBOT_STATE": "state",
     "FACTBOT_STATE_DSN": "state_dsn",
     "FACTBOT_PORT": "port",
@@ -50,6 +51,8 @@ class Settings(BaseSettings):
     admins: Annotated[frozenset[str], NoDecode] = Field(frozenset(), validation_alias="FACTBOT_ADMINS")
     db: Path = Field(Path("data/facts.db"), validation_alias="FACTBOT_DB")
     sources: Path = Field(Path("seeds"), validation_alias="FACTBOT_SOURCES")
+    # Extra lexicon folders of *.toml files, comma-separated, used by builds and reloads.
+    lexicon: Annotated[tuple[Path, ...], NoDecode] = Field((), validation_alias="FACTBOT_LEXICON")
     state: Path | None = Field(None, validation_alias="FACTBOT_STATE")
     # PostgreSQL for state shared by several replicas; unset or empty: SQLite at state_path.
     state_dsn: SecretStr | None = Field(None, validation_alias="FACTBOT_STATE_DSN")
@@ -94,6 +97,16 @@ class Settings(BaseSettings):
         if bad:
             raise ValueError(f"not Slack user ids (like U012ABCDEF): {', '.join(bad[:5])}")
         return frozenset(v)
+
+    @field_validator("lexicon", mode="before")
+    @classmethod
+    def _split_lexicon(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = [part.strip() for part in v.split(",") if part.strip()]
+        missing = [str(p) for p in v if not Path(p).is_dir()]
+        if missing:
+            raise ValueError(f"not a folder: {', '.join(missing[:5])}")
+        return tuple(Path(p) for p in v)
 
     @field_validator("slack_api_url")
     @classmethod
@@ -164,8 +177,28 @@ def load_settings(**overrides: Any) -> Settings:
     return settings
 
 
+def load_paths(default_sources: Path, default_db: Path) -> tuple[Path, Path, list[str]]:
+    """(sources, store path, extra lexicon folders) for the command line's build and ask.
+
+    Only the path settings matter there, so a malformed Slack setting does not stop a build;
+    `default_sources`/`default_db` apply where FACTBOT_SOURCES/FACTBOT_DB are unset."""
+    try:
+        settings = Settings()
+    except ValidationError as e:
+        bad = {str(err["loc"][0]) for err in e.errors() if err["loc"]}
+        settings = Settings(**{n: _neutral(n) for n in bad if n in ENV_NAMES})
+    sources = settings.sources if "sources" in settings.model_fields_set else Path(default_sources)
+    db = settings.db if "db" in settings.model_fields_set else Path(default_db)
+    return sources, db, [str(p) for p in settings.lexicon]
+
+
 def _neutral(env_name: str) -> Any:
-    defaults = {"FACTBOT_ADMINS": "", "FACTBOT_PORT": 3000, "FACTBOT_SLACK_API_URL": "https://slack.com/api/"}
+    defaults = {
+        "FACTBOT_ADMINS": "",
+        "FACTBOT_LEXICON": "",
+        "FACTBOT_PORT": 3000,
+        "FACTBOT_SLACK_API_URL": "https://slack.com/api/",
+    }
     return defaults.get(env_name)
 
 

@@ -1,0 +1,64 @@
+"""The docs are true: the manifest matches the app, and the README lists every setting."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.settings import ENV_NAMES
+from handlers.commands import COMMANDS
+from tests.slack_fakes import http, signed_headers, slash
+
+ROOT = Path(__file__).resolve().parents[2]
+MANIFEST = yaml.safe_load((ROOT / "deploy" / "manifest.yml").read_text(encoding="utf-8"))
+
+
+def _manifest_commands() -> dict[str, dict]:
+    return {c["command"]: c for c in MANIFEST["features"]["slash_commands"]}
+
+
+def test_manifest_commands_are_exactly_the_registered_ones(bot):
+    registered = {c.name for c in COMMANDS} | {"/factadmin"}
+    assert set(_manifest_commands()) == registered
+    # and the running app really answers each of them (an unknown command is a 404)
+    for name in registered:
+        body = slash(name, "help", user="UADMIN1")
+        r = http(f"{bot.server.url}/slack/events", body, signed_headers(body, content_type="application/x-www-form-urlencoded"))
+        assert r.status == 200, name
+    body = slash("/notours", "x")
+    assert http(f"{bot.server.url}/slack/events", body,
+                signed_headers(body, content_type="application/x-www-form-urlencoded")).status == 404
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.name)
+def test_manifest_describes_each_command_as_the_help_does(command):
+    entry = _manifest_commands()[command.name]
+    assert entry["description"] == command.description and len(entry["description"]) <= 100
+    assert entry["usage_hint"] == command.usage_hint
+
+
+def test_manifest_subscribes_to_what_the_bot_listens_for():
+    events = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+    assert events == {"app_mention", "message.im", "app_home_opened"}
+    scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "app_mentions:read", "chat:write", "im:history"} <= scopes
+    assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
+    assert MANIFEST["settings"]["socket_mode_enabled"] is True
+    assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def test_readme_lists_every_setting():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = {m for m in re.findall(r"^\| `([A-Z_]+)` \|", readme, re.M)}
+    assert set(ENV_NAMES) <= table, f"missing from the README's settings table: {set(ENV_NAMES) - table}"
+
+
+def test_readme_walks_from_manifest_to_running_bot():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Running in Slack"):]
+    for step in ("deploy/manifest.yml", "SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET",
+                 "/slack/events", "FACTBOT_ADMINS", "/factadmin reload"):
+        assert step in section, step
