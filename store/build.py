@@ -27,7 +27,7 @@ from .lexicon import Lexicon, default_lexicon
 from .text import fold
 
 BUILDER_VERSION = "1.0.0"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 SOURCE_SUFFIXES = {".txt", ".md", ".text"}
 
@@ -207,6 +207,7 @@ def _schema(db: sqlite_utils.Database) -> None:
             "entity": str,
             "entities": str,
             "context": str,
+            "context_weight": float,
             "metric": str,
             "metrics": str,
             "metric_distance": str,
@@ -219,6 +220,7 @@ def _schema(db: sqlite_utils.Database) -> None:
     )
     db["entities"].create({"name": str, "zh": str, "kind": str, "parent": str, "facts": int}, pk="name")
     db["aliases"].create({"alias": str, "name": str}, pk="alias")
+    db["latin_words"].create({"word": str}, pk="word")
     db.execute("create virtual table facts_fts using fts5(tokens, content='', tokenize='unicode61')")
 
 
@@ -234,6 +236,7 @@ def _fact_row(rowid: int, f: Fact) -> dict:
         "entity": f.entities[0] if f.entities else (f.context[0] if f.context else None),
         "entities": json.dumps(f.entities, ensure_ascii=False),
         "context": json.dumps(f.context, ensure_ascii=False),
+        "context_weight": f.context_weight,
         "metric": f.metric,
         "metrics": json.dumps(f.metrics),
         "metric_distance": json.dumps(f.metric_distance),
@@ -265,6 +268,7 @@ def _write(
     rowid = 0
     articles = facts = chars = 0
     fact_rows: list[dict] = []
+    latin_words: set[str] = set()
     fts_rows: list[tuple[int, str]] = []
 
     def flush() -> None:
@@ -293,6 +297,7 @@ def _write(
                 facts += 1
                 fact_rows.append(_fact_row(rowid, f))
                 fts_rows.append((rowid, _fact_tokens(f)))
+                latin_words.update(w for w in re.findall(r"[a-z][a-z0-9]+", f.key) if len(w) <= 40)
                 entity_counts.update(set(f.entities))
                 for n in f.names:
                     if n not in lexicon.entities:
@@ -324,6 +329,7 @@ def _write(
         for n in discovered:
             aliases.setdefault(fold(n), n)
         db["aliases"].insert_all(({"alias": a, "name": n} for a, n in aliases.items()))
+        db["latin_words"].insert_all(({"word": w} for w in sorted(latin_words)), batch_size=5000)
         meta = {
             "schema_version": SCHEMA_VERSION,
             "generation": generation,

@@ -36,6 +36,7 @@ class Fact:
     published: str | None
     names: list[str] = field(default_factory=list)  # capitalised names not in the lexicon
     metric_distance: dict[str, int] = field(default_factory=dict)  # keyword to its figure, in characters
+    context_weight: float = 0.7  # how surely the carried-over subject is this sentence's subject
 
     @property
     def metric(self) -> str:
@@ -56,6 +57,7 @@ class Document:
 _PRONOUN_START = re.compile(
     r"^(?:[“\"「]?)(?:他|她|它|其|该公司|该|这|此|他们|她们|对此|同时|此外|而|但|不过|例如|比如)"
 )
+_PRONOUN_ANYWHERE = re.compile(r"他们|她们|它们|该公司|其|他|她")
 _TITLES = (
     "首席执行官", "首席财务官", "首席技术官", "首席运营官", "首席科学家", "创始人", "联合创始人", "董事长", "总裁",
     "副总裁", "高级副总裁", "总经理", "负责人", "合伙人", "高管", "ceo", "cfo", "cto", "coo", "发言人", "秘书长", "研究员",
@@ -202,9 +204,12 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
             previous = (named, 0)
         elif context:
             previous = (context, depth)
+        # a pronoun referring back ("他們的資本支出…") makes the carried-over subject surer
+        context_weight = 0.85 if starts_with_pronoun or _PRONOUN_ANYWHERE.search(s_key) else 0.7
         for run in clean_runs(sentence, damaged):
             fact = _fact_from_run(run, key, file, lexicon, named, context, published, article_year, names)
             if fact:
+                fact.context_weight = context_weight
                 facts.append(fact)
     return Document(file=file, text=text, published=published, facts=facts, sha256=sha)
 

@@ -41,6 +41,7 @@ class Understanding:
     terms: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # words that must appear but match nothing known
     keywords: list[str] = field(default_factory=list)  # the metric keywords as the question wrote them
+    ignored: list[str] = field(default_factory=list)  # words that match nothing in the store
 
     def describe(self) -> str:
         parts = []
@@ -213,6 +214,7 @@ class FactStore:
             self.stopwords: set[str] = set(json.loads(meta["stopwords"]))
             self.entity_info = {r["name"]: dict(r) for r in con.execute("select * from entities")}
             self.aliases: dict[str, str] = dict(con.execute("select alias, name from aliases").fetchall())
+            self.latin_words: set[str] = {r[0] for r in con.execute("select word from latin_words")}
             con.execute("select rowid from facts_fts where facts_fts match 'xmcapex' limit 1").fetchall()
         except sqlite3.DatabaseError as e:
             self.close()
@@ -279,7 +281,10 @@ class FactStore:
     # --- reading the question ----------------------------------------------------------
     def understand(self, query: str) -> Understanding:
         """Return what a question names: entities, metrics, periods and other words."""
-        q = fold(normalise_query(query))
+        raw = normalise_query(query)
+        q = fold(raw)
+        # capitalised words as the asker typed them: an unknown one is a name we know nothing of
+        capitalised = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z0-9]+", raw)}
         u = Understanding()
         covered = [False] * len(q)
 
@@ -364,8 +369,10 @@ class FactStore:
                 continue
             if re.fullmatch(r"\d+(?:\.\d+)?", word):
                 u.terms.append(word)
+            elif word in self.latin_words or word in capitalised:
+                u.unknown.append(word)  # a specific term (M6, DGX) or a name: must appear
             else:
-                u.unknown.append(word)
+                u.ignored.append(word)  # an ordinary word the glossary lacks: cannot help
         for m in _CJK_RUN.finditer(rest):
             run = m.group(0)
             for piece in self._homophone_entities(run, u):
@@ -430,7 +437,7 @@ class FactStore:
         if metrics:
             wanted = [m for m in u.metrics if m in metrics] or sorted(metrics)
             u.metrics = wanted
-        if not (u.entities or u.metrics or u.terms or u.unknown):
+        if not (u.entities or u.metrics or u.terms or u.unknown or u.ignored):
             raise QueryError(f"nothing searchable in {text[:60]!r}")
         candidates = self._candidates(u)
         for c in candidates:
@@ -523,17 +530,15 @@ class FactStore:
                 if e in c.entities:
                     per.append(1.0)
                 elif e in c.context:
-                    per.append(0.7)
+                    per.append(c.row["context_weight"])
                 else:
                     per.append(0.0)
             c.entity_match = sum(per) / len(per)
         # metrics: the fact's own ranking of its metrics
         if u.metrics:
-            best = 0.0
-            for m in u.metrics:
-                if m in c.metrics:
-                    best = max(best, 1.0 - 0.08 * c.metrics.index(m))
-            c.metric_match = best
+            # every metric asked about counts ("capex growth" wants both)
+            per_metric = [1.0 - 0.08 * c.metrics.index(m) if m in c.metrics else 0.0 for m in u.metrics]
+            c.metric_match = sum(per_metric) / len(per_metric)
         # words: each term scored on its own, weighted by length (see shared notes)
         weights = 0.0
         total = 0.0
@@ -543,8 +548,10 @@ class FactStore:
             w = max(len(min(alts, key=len)), 1) if not _is_latin(t) or t in self.glossary else min(len(t), 4)
             weights += w
             total += w * s
+        names = " ".join(c.entities + c.context).lower()
         for t in u.unknown:
             s = fuzz.partial_ratio(t, key) if len(t) <= len(key) else 0
+            s = max(s, fuzz.partial_ratio(t, names) if names and len(t) <= len(names) else 0)
             if s < 80:
                 c.unknown_ok = False
             weights += min(len(t), 6)
@@ -619,6 +626,8 @@ class FactStore:
     def _is_answer(self, c: _Candidate, u: Understanding, *, strict_metrics: bool) -> bool:
         if not c.unknown_ok:
             return False
+        if u.ignored and not u.entities and not u.terms:
+            return False  # "bitcoin price": the subject is a word the store does not know
         if u.entities and c.entity_match <= 0:
             return False
         if u.metrics and c.metric_match <= 0:
