@@ -264,6 +264,7 @@ def _write(
     _schema(db)
     entity_counts: Counter[str] = Counter()
     discovered: dict[str, str] = {}
+    people: dict[str, str] = {}
     hashes: dict[str, str] = {}
     rowid = 0
     articles = facts = chars = 0
@@ -282,6 +283,7 @@ def _write(
             articles += 1
             chars += len(doc.text)
             hashes[doc.file] = doc.sha256
+            people.update((p, o) for p, o in doc.people.items() if p not in lexicon.entities)
             db["documents"].insert(
                 {
                     "file": doc.file,

@@ -52,6 +52,7 @@ class Document:
     published: str | None
     facts: list[Fact]
     sha256: str
+    people: dict[str, str] = field(default_factory=dict)  # person named in it -> their company
 
 
 _PRONOUN_START = re.compile(
@@ -160,6 +161,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
     damaged = find_mojibake(text)
     facts: list[Fact] = []
     people: dict[str, str] = {}
+    people_latin: dict[str, str] = {}
     previous: tuple[list[str], int] | None = None  # entities of the sentence before, and depth
     last_line_end = -1
     for sentence in split_sentences(text):
@@ -172,13 +174,18 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
         mentions = lexicon.find_mentions(s_key)
         found_names = _discovered_names(sentence.text, [(m.start, m.end) for m in mentions], lexicon)
         names = [n for n, _, _ in found_names]
-        people.update(
-            _person_links(
-                s_key,
-                sorted([*mentions, *(Mention(n, a, b) for n, a, b in found_names)], key=lambda m: m.start),
-                lexicon,
-            )
+        links = _person_links(
+            s_key,
+            sorted([*mentions, *(Mention(n, a, b) for n, a, b in found_names)], key=lambda m: m.start),
+            lexicon,
         )
+        people.update(links)
+        # the person as a findable name: "Tuhin Srivastava" stands for 斯里瓦斯塔瓦 too
+        latin = {fold(n): n for n in names}
+        full = next((latin[fold(p)] for p in links if fold(p) in latin), None)
+        if full:
+            for person in links:
+                people_latin.setdefault(person, full)
         named: list[str] = []
         for m in mentions:
             for name in lexicon.lineage(m.entity):
@@ -186,7 +193,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
                     named.append(name)
         for person, owner in people.items():
             if fold(person) in s_key:
-                for name in lexicon.lineage(owner):
+                for name in [people_latin.get(person, person), *lexicon.lineage(owner)]:
                     if name not in named:
                         named.append(name)
         for n in names:
@@ -211,7 +218,14 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
             if fact:
                 fact.context_weight = context_weight
                 facts.append(fact)
-    return Document(file=file, text=text, published=published, facts=facts, sha256=sha)
+    return Document(
+        file=file,
+        text=text,
+        published=published,
+        facts=facts,
+        sha256=sha,
+        people={people_latin.get(p, p): o for p, o in people.items()},
+    )
 
 
 def _fact_from_run(
