@@ -162,6 +162,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
     facts: list[Fact] = []
     people: dict[str, str] = {}
     people_latin: dict[str, str] = {}
+    last_period: tuple[str, float] | None = None
     previous: tuple[list[str], int] | None = None  # entities of the sentence before, and depth
     last_line_end = -1
     for sentence in split_sentences(text):
@@ -217,7 +218,24 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
             fact = _fact_from_run(run, key, file, lexicon, named, context, published, article_year, names)
             if fact:
                 fact.context_weight = context_weight
+                if fact.period is None and context and last_period:
+                    # "其中資料中心營收為308億美元": a figure carried over from the sentence
+                    # before belongs to that sentence's period too
+                    fact.period, fact.period_sort = last_period
                 facts.append(fact)
+                if fact.period:
+                    last_period = (fact.period, fact.period_sort)
+        if not context and not named:
+            last_period = None
+        elif named:
+            last_period = next(
+                (
+                    (f.period, f.period_sort)
+                    for f in reversed(facts)
+                    if f.period and f.start >= sentence.start
+                ),
+                None,
+            )
     return Document(
         file=file,
         text=text,
@@ -248,7 +266,7 @@ def _fact_from_run(
         return None
     if not named and not hits and not context:
         return None  # a bare number with nothing to say what it measures
-    metrics, distances = _rank_metrics(hits, lexicon.metric_positions(r_key), values, lexicon)
+    metrics, distances = _rank_metrics(r_key, hits, lexicon.metric_positions(r_key), values, lexicon)
     period = parse_period(r_key, article_year)
     shifted = [
         Value(**{**v.to_dict(), "start": v.start + run.start, "end": v.end + run.start}) for v in values
@@ -275,7 +293,18 @@ def _fact_from_run(
 _FAR = 999
 
 
+def _distance(key: str, pos: int, end: int, v: Value) -> int:
+    # Chinese states a metric, then its figure ("收入超800亿美元"); a figure before the keyword,
+    # or one in another clause, is less likely to be its value.
+    if v.start >= end:
+        gap, between = v.start - end, key[end : v.start]
+    else:
+        gap, between = 2 * max(pos - v.end, 0), key[v.end : pos]
+    return gap + 15 * sum(between.count(c) for c in ",，;；")
+
+
 def _rank_metrics(
+    key: str,
     hits: dict[str, tuple[int, int]],
     positions: dict[str, list[tuple[int, int]]],
     values: list[Value],
@@ -287,11 +316,7 @@ def _rank_metrics(
         expects = lexicon.metrics[name].expects
         fitting = [v for v in values if expects == "any" or v.kind == expects]
         distances[name] = min(
-            (
-                v.start - end if v.start >= end else max(pos - v.end, 0)
-                for v in fitting
-                for pos, end in positions.get(name, [])
-            ),
+            (_distance(key, pos, end, v) for v in fitting for pos, end in positions.get(name, [])),
             default=_FAR,
         )
 

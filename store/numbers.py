@@ -279,7 +279,7 @@ def _direction(key: str, start: int) -> tuple[int, bool]:
             if pos >= 0 and pos + len(w) > best[0]:
                 best = (pos + len(w), sign)
     # "增长79%至140亿" : the 至 after a percentage makes the next number a level, not a change
-    return best[1], "同比" in before or "年增" in before or "年减" in before
+    return best[1], any(w in before for w in ("同比", "年增", "年减", "按年"))
 
 
 @dataclass
@@ -432,13 +432,11 @@ def parse_quantities(key: str, original: str | None = None) -> list[Value]:
             nxt = raws[i + 1]
             sep = _RANGE_SEP.fullmatch(key, r.end, nxt.start)
             same_kind = r.kind == nxt.kind and r.unit == nxt.unit and r.currency == nxt.currency
-            bare_first = r.kind == "number" and not r.has_scale and nxt.kind != "number"
-            if (
-                sep
-                and (same_kind or bare_first)
-                and (nxt.amount or 0) >= (r.amount or 0) * (nxt.scale if bare_first else 1)
-            ):
-                low = r.amount * (nxt.scale if bare_first else 1) if r.amount is not None else None
+            # "300亿至320亿美元", "350至400亿美元": the unit (and scale) of the second serves both
+            bare_first = r.kind == "number" and nxt.kind != "number"
+            factor = nxt.scale if bare_first and not r.has_scale else 1
+            if sep and (same_kind or bare_first) and (nxt.amount or 0) >= (r.amount or 0) * factor:
+                low = r.amount * factor if r.amount is not None else None
                 high = nxt.amount
                 kind, unit, currency = nxt.kind, nxt.unit, nxt.currency
                 amount = low

@@ -76,6 +76,10 @@ def parse_period(key: str, article_year: int | None = None) -> Period | None:
             month = int(md.group(1))
             return Period(f"{year}-{month:02d}", year + (month - 1) / 12)
         return Period(str(year), float(year))
+    iso = _ISO_DATE.search(key)
+    if iso:
+        y, mo, d = (int(g) for g in iso.groups())
+        return Period(f"{y:04d}-{mo:02d}-{d:02d}", y + (mo - 1) / 12 + d / 400)
     if q:
         base = float(article_year) if article_year else 0.0
         return Period(("fiscal " if fiscal_quarter else "") + f"Q{q}", base + (q - 1) / 4)
