@@ -27,7 +27,7 @@ from .lexicon import Lexicon, default_lexicon
 from .text import fold
 
 BUILDER_VERSION = "1.0.0"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 SOURCE_SUFFIXES = {".txt", ".md", ".text"}
 
@@ -213,6 +213,7 @@ def _schema(db: sqlite_utils.Database) -> None:
             "metric_distance": str,
             "period": str,
             "period_sort": float,
+            "recency": float,
             "published": str,
             "value_list": str,
         },
@@ -242,9 +243,18 @@ def _fact_row(rowid: int, f: Fact) -> dict:
         "metric_distance": json.dumps(f.metric_distance),
         "period": f.period,
         "period_sort": f.period_sort,
+        "recency": recency(f),
         "published": f.published,
         "value_list": json.dumps([v.to_dict() for v in f.values], ensure_ascii=False),
     }
+
+
+def recency(f: Fact) -> float:
+    """Return how recent a fact's figure is: its stated period, else its article's date."""
+    if f.period_sort >= 1900 or not f.published:
+        return f.period_sort
+    year, month = int(f.published[:4]), int(f.published[5:7])
+    return year + (month - 1) / 12
 
 
 def _fact_tokens(f: Fact) -> str:
@@ -354,6 +364,7 @@ def _write(
         db["meta"].insert_all(({"key": k, "value": str(v)} for k, v in meta.items()))
     db["facts"].create_index(["id"], unique=True)
     db["facts"].create_index(["file"])
+    db["facts"].create_index(["recency"])
     db.execute("insert into facts_fts(facts_fts) values ('optimize')")
     db.conn.close()
     return articles, facts, chars

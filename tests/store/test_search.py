@@ -201,3 +201,20 @@ def test_cli_builds_the_store_on_first_use(tmp_path, seeds):
     assert "99799元" in out.stdout
     store = open_store(db)
     assert store.stats().articles == 5
+
+
+def test_a_newer_figure_outranks_an_older_one(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("微软2023年资本支出为500亿美元。\n", encoding="utf-8")
+    (src / "b.txt").write_text("微软2024年资本支出为800亿美元。\n", encoding="utf-8")
+    (src / "2021-03-01-old.txt").write_text("谷歌资本支出为100亿美元。\n", encoding="utf-8")
+    (src / "c.txt").write_text("2024-06-30 10:00\n谷歌资本支出为400亿美元。\n", encoding="utf-8")
+    from store import build_store
+
+    build_store(src, tmp_path / "f.db")
+    store = open_store(tmp_path / "f.db")
+    assert "800亿美元" in store.search("Microsoft capex").answers[0].quote
+    google = store.search("Google capex").answers
+    assert "400亿美元" in google[0].quote and google[0].published == "2024-06-30"
+    assert google[1].published == "2021-03-01"
