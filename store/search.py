@@ -165,6 +165,11 @@ _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9.\-+]*[a-z0-9+]|[a-z0-9]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _QUARTER_Q = re.compile(r"(?<![a-z])(?:q([1-4])|([1-4])q)(?![a-z0-9])|第([一二三四1-4])(?:财)?季")
 _VAGUE = {"多", "数"}
+_CN_QUARTER = {"一": "1", "二": "2", "三": "3", "四": "4"}
+_QUARTER_IN_TEXT = {
+    q: re.compile(rf"q{n}|第{c}(?:财)?季|(?<!第){c}季度")
+    for q, n, c in (("Q1", 1, "一"), ("Q2", 2, "二"), ("Q3", 3, "三"), ("Q4", 4, "四"))
+}
 
 
 def _is_latin(s: str) -> bool:
@@ -335,6 +340,8 @@ class FactStore:
                 cover(m.start(), m.end())
         for m in _QUARTER_Q.finditer(q):
             if not any(covered[m.start() : m.end()]):
+                n = next(g for g in m.groups() if g)
+                u.periods.append(f"Q{_CN_QUARTER.get(n, n)}")
                 cover(m.start(), m.end())
         # a Chinese metric keyword inside a longer run ("中国市场") also stays a term as a whole
         for a, b in keyword_spans:
@@ -559,16 +566,7 @@ class FactStore:
         c.text_match = total / weights if weights else 0.0
         # periods: the stated year agrees, is silent, or contradicts
         if u.periods:
-            period = c.row["period"] or ""
-            years_in_key = set(_YEAR.findall(key))
-            if any(p in period for p in u.periods):
-                c.period_match = 1.0
-            elif any(p in years_in_key for p in u.periods):
-                c.period_match = 0.8
-            elif period and re.search(r"(19|20)\d\d", period):
-                c.period_match = 0.0
-            else:
-                c.period_match = 0.4
+            c.period_match = _period_match(u.periods, c.row["period"] or "", key)
         # values: a figure of the kind the metric is answered by
         kinds = {v.kind for v in c.values if not _inside_slogan(key, v, c.row["start"])}
         value_fit = 0.0
@@ -637,8 +635,10 @@ class FactStore:
             return False
         if u.metrics and c.metric_match <= 0:
             return False
-        if u.periods and c.period_match < 0.8:
-            return False  # the question names a year the fact does not state
+        if u.periods and (
+            c.period_match == 0.0 or any(p[0] != "Q" for p in u.periods) and c.period_match < 0.7
+        ):
+            return False  # the question names a year the fact does not state, or another quarter
         if u.terms and not u.entities and c.text_match < (60 if u.metrics else 70):
             return False
         if u.terms and u.entities and not u.metrics and c.text_match < 40:
@@ -706,6 +706,31 @@ class FactStore:
         return Counter(
             {r[0]: r[1] for r in self._con().execute("select name, facts from entities where facts > 0")}
         )
+
+
+def _period_match(asked: list[str], period: str, key: str) -> float:
+    """Score a fact's period against the years and quarters a question names (0: contradicts)."""
+    scores = []
+    for p in asked:
+        if p in period:
+            scores.append(1.0)
+        elif (
+            p.startswith("Q")
+            and _QUARTER_IN_TEXT[p].search(key)
+            or not p.startswith("Q")
+            and p in _YEAR.findall(key)
+        ):
+            scores.append(0.8)
+        elif (
+            p.startswith("Q")
+            and re.search(r"Q[1-4]", period)
+            or not p.startswith("Q")
+            and re.search(r"(19|20)\d\d", period)
+        ):
+            scores.append(0.0)  # the fact states another year or quarter
+        else:
+            scores.append(0.4 if not p.startswith("Q") else 0.6)
+    return 0.0 if 0.0 in scores else sum(scores) / len(scores)
 
 
 def _inside_slogan(key: str, v: Value, offset: int) -> bool:

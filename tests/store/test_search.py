@@ -218,3 +218,19 @@ def test_a_newer_figure_outranks_an_older_one(tmp_path):
     google = store.search("Google capex").answers
     assert "400亿美元" in google[0].quote and google[0].published == "2024-06-30"
     assert google[1].published == "2021-03-01"
+
+
+@pytest.mark.parametrize(
+    ("query", "period"),
+    [
+        ("Microsoft capex Q3", "fiscal Q3"),
+        ("Azure growth 第三季", "fiscal Q3"),
+        ("Google cloud revenue Q1", "fiscal Q1"),
+    ],
+)
+def test_quarters_in_questions_match_stated_quarters(seed_store, query, period):
+    assert seed_store.search(query).answers[0].period == period
+
+
+def test_another_quarter_is_not_an_answer(seed_store):
+    assert all(a.period != "fiscal Q3" for a in seed_store.search("Microsoft capex Q1").answers)
