@@ -32,6 +32,7 @@ def test_http_mode_starts_answers_signed_commands_and_stops_on_sigterm(tmp_path,
     }
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli"], cwd=tmp_path, env=env | {"PYTHONPATH": ROOT},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    came_up = False
     try:
         def healthy():
             try:
@@ -39,7 +40,10 @@ def test_http_mode_starts_answers_signed_commands_and_stops_on_sigterm(tmp_path,
             except OSError:
                 return False
 
-        assert eventually(healthy, timeout=60), "factbot did not come up"
+        eventually(lambda: proc.poll() is not None or healthy(), timeout=60)
+        came_up = healthy()
+        if not came_up:  # e.g. the port was taken meanwhile: the output below says why
+            return
         assert fake_slack.of("auth.test"), "the token is checked at start-up"
         from tests.slack_fakes import signed_headers, slash
 
@@ -54,6 +58,7 @@ def test_http_mode_starts_answers_signed_commands_and_stops_on_sigterm(tmp_path,
         except subprocess.TimeoutExpired:
             proc.kill()
             out, _ = proc.communicate()
+    assert came_up, f"factbot did not come up:\n{out}"
     # uvicorn shuts down gracefully, then re-raises SIGTERM so supervisors see the usual exit
     assert proc.returncode in (0, -signal.SIGTERM), out
     assert "Traceback" not in out
