@@ -255,7 +255,7 @@ class FactStore:
     def _index_aliases(self) -> None:
         self._alias_by_first: dict[str, list[tuple[str, str]]] = {}
         self._latin_aliases: dict[str, str] = {}
-        self._pinyin_aliases: dict[str, str] = {}
+        self._pinyin_aliases: dict[str, list[tuple[str, str]]] = {}
         for alias, name in self.aliases.items():
             if not alias:
                 continue
@@ -264,7 +264,7 @@ class FactStore:
                 if len(alias) >= 4:
                     self._latin_aliases[alias] = name
             elif _CJK_RUN.fullmatch(alias) and len(alias) >= 2:
-                self._pinyin_aliases.setdefault(_pinyin(alias), name)
+                self._pinyin_aliases.setdefault(_pinyin(alias), []).append((alias, name))
         for bucket in self._alias_by_first.values():
             bucket.sort(key=lambda p: -len(p[0]))
         self._metric_keywords: list[tuple[str, str]] = sorted(
@@ -411,7 +411,15 @@ class FactStore:
                 piece = run[i : i + size]
                 if len(piece) < size:
                     continue
-                name = self._pinyin_aliases.get(_pinyin(piece))
+                # same sound, and at least half the characters right: 腾迅 is 腾讯, 统一 is not 通义
+                name = next(
+                    (
+                        n
+                        for alias, n in self._pinyin_aliases.get(_pinyin(piece), ())
+                        if 2 * sum(a == b for a, b in zip(alias, piece, strict=False)) >= len(alias)
+                    ),
+                    None,
+                )
                 if name:
                     if name not in u.entities:
                         u.entities.append(name)

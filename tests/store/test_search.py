@@ -234,3 +234,16 @@ def test_quarters_in_questions_match_stated_quarters(seed_store, query, period):
 
 def test_another_quarter_is_not_an_answer(seed_store):
     assert all(a.period != "fiscal Q3" for a in seed_store.search("Microsoft capex Q1").answers)
+
+
+@pytest.mark.parametrize(
+    ("query", "entity"),
+    [("腾迅 营收", "Tencent"), ("英为达 数据中心", "Nvidia"), ("字节跳懂 收入", "ByteDance")],
+)
+def test_pinyin_homophone_typos_find_the_entity(seed_store, query, entity):
+    assert entity in seed_store.understand(query).entities
+
+
+@pytest.mark.parametrize("query", ["统一 营收", "温馨 提示", "摆渡 费用"])
+def test_words_that_only_sound_like_a_name_are_not_that_name(seed_store, query):
+    assert seed_store.understand(query).entities == []
