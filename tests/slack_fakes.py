@@ -70,14 +70,18 @@ class FakeSlack:
                 fake.record(Call(method, body, dict(self.headers), path))
                 data = reply.encode() if isinstance(reply, str) else json.dumps(reply).encode()
                 self.send_response(200)
-                self.send_header("Content-Type", "text/plain" if isinstance(reply, str) else "application/json")
+                self.send_header(
+                    "Content-Type", "text/plain" if isinstance(reply, str) else "application/json"
+                )
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     @property
@@ -96,8 +100,15 @@ class FakeSlack:
             return "ok"
         ts = f"{int(time.time())}.{next(self._ts):06d}"
         if method == "auth.test":
-            return {"ok": True, "user_id": BOT_USER, "user": "factbot", "bot_id": "BFACTBOT", "team_id": TEAM,
-                    "team": "Test", "url": "https://test.slack.com/"}
+            return {
+                "ok": True,
+                "user_id": BOT_USER,
+                "user": "factbot",
+                "bot_id": "BFACTBOT",
+                "team_id": TEAM,
+                "team": "Test",
+                "url": "https://test.slack.com/",
+            }
         if method == "apps.connections.open":
             return {"ok": True, "url": self.ws_url} if self.ws_url else {"ok": False, "error": "no_ws"}
         if method == "chat.postMessage":
@@ -120,7 +131,9 @@ class FakeSlack:
     def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
         """The first `count` calls of `method`, waiting up to `timeout` seconds for them."""
         with self._cond:
-            ok = self._cond.wait_for(lambda: len([c for c in self.calls if c.method == method]) >= count, timeout)
+            ok = self._cond.wait_for(
+                lambda: len([c for c in self.calls if c.method == method]) >= count, timeout
+            )
             found = [c for c in self.calls if c.method == method]
         assert ok, f"expected {count} {method} call(s), got {len(found)}: {[c.method for c in self.calls]}"
         return found[:count]
@@ -140,8 +153,14 @@ def signature(body: str, timestamp: str, secret: str = SIGNING_SECRET) -> str:
     return f"v0={digest}"
 
 
-def signed_headers(body: str, *, content_type: str, secret: str = SIGNING_SECRET, timestamp: int | None = None,
-                   extra: dict[str, str] | None = None) -> dict[str, str]:
+def signed_headers(
+    body: str,
+    *,
+    content_type: str,
+    secret: str = SIGNING_SECRET,
+    timestamp: int | None = None,
+    extra: dict[str, str] | None = None,
+) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
     headers = {
         "Content-Type": content_type,
@@ -152,54 +171,117 @@ def signed_headers(body: str, *, content_type: str, secret: str = SIGNING_SECRET
     return headers
 
 
-def slash(command: str, text: str, *, user: str = "UALICE", response_url: str = "", channel: str = "CGENERAL") -> str:
+def slash(
+    command: str, text: str, *, user: str = "UALICE", response_url: str = "", channel: str = "CGENERAL"
+) -> str:
     """A slash command request body (form-encoded)."""
-    return urlencode({
-        "token": "legacy", "team_id": TEAM, "team_domain": "test", "channel_id": channel,
-        "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": command,
-        "text": text, "api_app_id": "AFACTBOT", "response_url": response_url, "trigger_id": "1.2.3",
-    })
+    return urlencode(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "team_domain": "test",
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": "AFACTBOT",
+            "response_url": response_url,
+            "trigger_id": "1.2.3",
+        }
+    )
 
 
 def event(inner: dict, *, event_id: str) -> str:
     """An Events API request body (JSON)."""
-    return json.dumps({
-        "token": "legacy", "team_id": TEAM, "api_app_id": "AFACTBOT", "type": "event_callback",
-        "event_id": event_id, "event_time": int(time.time()), "event": inner,
-        "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
-    })
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "AFACTBOT",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": inner,
+            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        }
+    )
 
 
-def mention(text: str, *, ts: str = "1700000000.000100", user: str = "UALICE", thread_ts: str | None = None) -> dict:
-    e = {"type": "app_mention", "user": user, "text": f"<@{BOT_USER}> {text}", "ts": ts, "channel": "CGENERAL",
-         "event_ts": ts}
+def mention(
+    text: str, *, ts: str = "1700000000.000100", user: str = "UALICE", thread_ts: str | None = None
+) -> dict:
+    e = {
+        "type": "app_mention",
+        "user": user,
+        "text": f"<@{BOT_USER}> {text}",
+        "ts": ts,
+        "channel": "CGENERAL",
+        "event_ts": ts,
+    }
     if thread_ts:
         e["thread_ts"] = thread_ts
     return e
 
 
 def dm(text: str, *, ts: str = "1700000000.000200", user: str = "UALICE") -> dict:
-    return {"type": "message", "channel_type": "im", "user": user, "text": text, "ts": ts, "channel": "DALICE",
-            "event_ts": ts}
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": "DALICE",
+        "event_ts": ts,
+    }
 
 
-def block_actions_payload(button: dict, *, user: str = "UALICE", response_url: str, ephemeral: bool = True,
-                          channel: str = "CGENERAL", message_ts: str = "1700000000.000300",
-                          thread_ts: str | None = None) -> dict:
+def block_actions_payload(
+    button: dict,
+    *,
+    user: str = "UALICE",
+    response_url: str,
+    ephemeral: bool = True,
+    channel: str = "CGENERAL",
+    message_ts: str = "1700000000.000300",
+    thread_ts: str | None = None,
+) -> dict:
     """What Slack sends when `button` (a Block Kit button dict from one of our messages) is pressed."""
     payload: dict[str, Any] = {
-        "type": "block_actions", "team": {"id": TEAM, "domain": "test"}, "user": {"id": user, "username": user},
-        "api_app_id": "AFACTBOT", "token": "legacy", "trigger_id": "1.2.3", "response_url": response_url,
+        "type": "block_actions",
+        "team": {"id": TEAM, "domain": "test"},
+        "user": {"id": user, "username": user},
+        "api_app_id": "AFACTBOT",
+        "token": "legacy",
+        "trigger_id": "1.2.3",
+        "response_url": response_url,
         "channel": {"id": channel, "name": "general"},
-        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": ephemeral},
-        "actions": [{
-            "type": "button", "action_id": button["action_id"], "block_id": button.get("block_id", "b"),
-            "value": button.get("value", ""), "text": button["text"], "action_ts": str(time.time()),
-        }],
+        "container": {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel,
+            "is_ephemeral": ephemeral,
+        },
+        "actions": [
+            {
+                "type": "button",
+                "action_id": button["action_id"],
+                "block_id": button.get("block_id", "b"),
+                "value": button.get("value", ""),
+                "text": button["text"],
+                "action_ts": str(time.time()),
+            }
+        ],
     }
     if not ephemeral:
-        payload["message"] = {"type": "message", "ts": message_ts, "user": BOT_USER, "text": "answer",
-                              **({"thread_ts": thread_ts} if thread_ts else {})}
+        payload["message"] = {
+            "type": "message",
+            "ts": message_ts,
+            "user": BOT_USER,
+            "text": "answer",
+            **({"thread_ts": thread_ts} if thread_ts else {}),
+        }
     return payload
 
 
@@ -214,7 +296,9 @@ def buttons(message: dict) -> dict[str, list[dict]]:
     for block in message.get("blocks", []):
         if block.get("type") == "actions":
             for element in block["elements"]:
-                found.setdefault(element["action_id"], []).append({**element, "block_id": block.get("block_id")})
+                found.setdefault(element["action_id"], []).append(
+                    {**element, "block_id": block.get("block_id")}
+                )
     return found
 
 
@@ -246,10 +330,14 @@ class Response:
         return json.loads(self.body)
 
 
-def http(url: str, body: str | None = None, headers: dict[str, str] | None = None, timeout: float = 10) -> Response:
+def http(
+    url: str, body: str | None = None, headers: dict[str, str] | None = None, timeout: float = 10
+) -> Response:
     """A plain HTTP request; error statuses are returned, not raised."""
     data = body.encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, headers=headers or {}, method="POST" if data is not None else "GET")
+    req = urllib.request.Request(
+        url, data=data, headers=headers or {}, method="POST" if data is not None else "GET"
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return Response(r.status, r.read().decode(), dict(r.headers))
@@ -276,7 +364,9 @@ class BotServer:
         self.url = f"http://127.0.0.1:{port}"
 
     def post(self, body: str, *, content_type: str, **kwargs: Any) -> Response:
-        return http(f"{self.url}/slack/events", body, signed_headers(body, content_type=content_type, **kwargs))
+        return http(
+            f"{self.url}/slack/events", body, signed_headers(body, content_type=content_type, **kwargs)
+        )
 
     def command(self, command: str, text: str, **kwargs: Any) -> Response:
         return self.post(slash(command, text, **kwargs), content_type="application/x-www-form-urlencoded")
@@ -325,8 +415,15 @@ class FakeSocketModeServer:
             with self._cond:
                 self.connections.append(ws)
                 self._cond.notify_all()
-            await ws.send(json.dumps({"type": "hello", "num_connections": len(self.connections),
-                                      "connection_info": {"app_id": "AFACTBOT"}}))
+            await ws.send(
+                json.dumps(
+                    {
+                        "type": "hello",
+                        "num_connections": len(self.connections),
+                        "connection_info": {"app_id": "AFACTBOT"},
+                    }
+                )
+            )
             async for raw in ws:
                 data = json.loads(raw)
                 with self._cond:
@@ -351,15 +448,27 @@ class FakeSocketModeServer:
         """The `count`-th connection (1-based), once the app has opened it."""
         with self._cond:
             assert self._cond.wait_for(lambda: len(self.connections) >= count, timeout), (
-                f"expected {count} connection(s), got {len(self.connections)}")
+                f"expected {count} connection(s), got {len(self.connections)}"
+            )
             return self.connections[count - 1]
 
-    def push(self, kind: str, payload: dict, *, accepts_response_payload: bool = False,
-             retry_attempt: int = 0, timeout: float = 10) -> dict:
+    def push(
+        self,
+        kind: str,
+        payload: dict,
+        *,
+        accepts_response_payload: bool = False,
+        retry_attempt: int = 0,
+        timeout: float = 10,
+    ) -> dict:
         """Send one envelope on the newest connection; the app's ack for it."""
         envelope_id = f"env-{next(self._ids)}"
-        envelope = {"envelope_id": envelope_id, "type": kind, "payload": payload,
-                    "accepts_response_payload": accepts_response_payload}
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": accepts_response_payload,
+        }
         if kind == "events_api":
             envelope |= {"retry_attempt": retry_attempt, "retry_reason": "timeout" if retry_attempt else ""}
         ws = self.connections[-1]

@@ -101,7 +101,9 @@ class RunningBot:
 
 
 @pytest.fixture
-def bot(settings: Settings, holder: StoreHolder, state: SqliteState, fake_slack: FakeSlack) -> Iterator[RunningBot]:
+def bot(
+    settings: Settings, holder: StoreHolder, state: SqliteState, fake_slack: FakeSlack
+) -> Iterator[RunningBot]:
     """factbot in HTTP mode on loopback, talking to the fake Slack."""
     app = build_app(settings, holder, state)
     server = BotServer(make_asgi(app, holder))

@@ -27,11 +27,14 @@ from tests.slack_fixtures import ADMIN
 FORM = "application/x-www-form-urlencoded"
 
 
-@pytest.mark.parametrize("command,text,expect", [
-    ("/fact", "Microsoft capex", "Microsoft"),
-    ("/spend", "Meta 2024", "Meta"),
-    ("/bench", "GPT-4", ""),
-])
+@pytest.mark.parametrize(
+    "command,text,expect",
+    [
+        ("/fact", "Microsoft capex", "Microsoft"),
+        ("/spend", "Meta 2024", "Meta"),
+        ("/bench", "GPT-4", ""),
+    ],
+)
 def test_each_lookup_command_answers_in_the_acknowledgement(bot, command, text, expect):
     r = bot.server.command(command, text, response_url=bot.slack.response_url())
     assert r.status == 200
@@ -49,14 +52,17 @@ def test_empty_or_help_is_usage(bot, command, text):
     assert f"Usage: {command}" in message["text"]
 
 
-@pytest.mark.parametrize("text", [
-    "微软 资本支出 " * 400,  # 4,000+ characters
-    "🙂🤖💸" * 5,
-    "Ｍｉｃｒｏｓｏｆｔ ｃａｐｅｘ",  # full-width
-    "微\u200b软\u202e capex\u0000",  # zero-width, bidi override, NUL
-    "مايكروسوفت",
-    "<!channel> <@U123> *bold* _it_ `code`",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "微软 资本支出 " * 400,  # 4,000+ characters
+        "🙂🤖💸" * 5,
+        "Ｍｉｃｒｏｓｏｆｔ ｃａｐｅｘ",  # full-width
+        "微\u200b软\u202e capex\u0000",  # zero-width, bidi override, NUL
+        "مايكروسوفت",
+        "<!channel> <@U123> *bold* _it_ `code`",
+    ],
+)
 def test_odd_or_huge_input_gets_a_readable_reply(bot, text):
     r = bot.server.command("/fact", text)
     assert r.status == 200
@@ -67,7 +73,9 @@ def test_odd_or_huge_input_gets_a_readable_reply(bot, text):
 
 
 def test_mention_is_answered_once_in_a_thread(bot):
-    body = event(mention("how much did Meta plan to spend in 2024?", ts="1700000001.000100"), event_id="EvMENTION1")
+    body = event(
+        mention("how much did Meta plan to spend in 2024?", ts="1700000001.000100"), event_id="EvMENTION1"
+    )
     r = bot.server.post(body, content_type="application/json")
     assert r.status == 200
     (call,) = bot.slack.wait_for("chat.postMessage")
@@ -77,8 +85,10 @@ def test_mention_is_answered_once_in_a_thread(bot):
 
 
 def test_direct_message_is_answered_in_a_thread(bot):
-    r = bot.server.post(event(dm("Microsoft capex", ts="1700000002.000200"), event_id="EvDM1"),
-                        content_type="application/json")
+    r = bot.server.post(
+        event(dm("Microsoft capex", ts="1700000002.000200"), event_id="EvDM1"),
+        content_type="application/json",
+    )
     assert r.status == 200
     (call,) = bot.slack.wait_for("chat.postMessage")
     assert call.body["channel"] == "DALICE" and call.body["thread_ts"] == "1700000002.000200"
@@ -90,8 +100,11 @@ def test_retried_deliveries_are_answered_once(bot):
     assert bot.server.post(body, content_type="application/json").status == 200
     bot.slack.wait_for("chat.postMessage")
     for n in (1, 2, 3):
-        retry = bot.server.post(body, content_type="application/json",
-                                extra={"X-Slack-Retry-Num": str(n), "X-Slack-Retry-Reason": "http_timeout"})
+        retry = bot.server.post(
+            body,
+            content_type="application/json",
+            extra={"X-Slack-Retry-Num": str(n), "X-Slack-Retry-Reason": "http_timeout"},
+        )
         assert retry.status == 200
     # a later, different event is still answered: the bot was not merely stuck
     other = event(mention("Meta capex", ts="1700000004.000400"), event_id="EvRETRY2")
@@ -99,7 +112,10 @@ def test_retried_deliveries_are_answered_once(bot):
     calls = bot.slack.wait_for("chat.postMessage", 2)
     time.sleep(0.3)  # give a wrongly-accepted retry the chance to show up
     posts = bot.slack.of("chat.postMessage")
-    assert len(posts) == 2 and {c.body["thread_ts"] for c in calls} == {"1700000003.000300", "1700000004.000400"}
+    assert len(posts) == 2 and {c.body["thread_ts"] for c in calls} == {
+        "1700000003.000300",
+        "1700000004.000400",
+    }
 
 
 def test_bot_ignores_its_own_and_edited_messages(bot):
@@ -147,8 +163,10 @@ def _ask(bot, text="Microsoft capex"):
 
 def test_share_button_posts_publicly_saying_who_shared(bot):
     message, b = _ask(bot)
-    r = bot.server.post(block_actions(b["share"][0], user="UBOB", response_url=bot.slack.response_url("share")),
-                        content_type=FORM)
+    r = bot.server.post(
+        block_actions(b["share"][0], user="UBOB", response_url=bot.slack.response_url("share")),
+        content_type=FORM,
+    )
     assert r.status == 200
     (call,) = bot.slack.wait_for("response_url")
     assert call.path == "/response/share"
@@ -162,22 +180,37 @@ def test_share_button_posts_publicly_saying_who_shared(bot):
 def test_more_button_shows_the_next_answers(bot):
     _, b = _ask(bot, "Microsoft")
     assert "more" in b
-    bot.server.post(block_actions(b["more"][0], response_url=bot.slack.response_url("more")), content_type=FORM)
+    bot.server.post(
+        block_actions(b["more"][0], response_url=bot.slack.response_url("more")), content_type=FORM
+    )
     (call,) = bot.slack.wait_for("response_url")
     assert call.body["replace_original"] is True
     assert "More answers" in all_text(call.body)
-    numbers = [blk["block_id"] for blk in call.body["blocks"] if blk.get("block_id", "").startswith("answer-")
-               and not blk["block_id"].endswith("actions")]
+    numbers = [
+        blk["block_id"]
+        for blk in call.body["blocks"]
+        if blk.get("block_id", "").startswith("answer-") and not blk["block_id"].endswith("actions")
+    ]
     assert numbers[0] == "answer-4"
 
 
 def test_more_under_a_threaded_answer_posts_into_the_thread(bot):
-    bot.server.post(event(mention("Microsoft", ts="1700000005.000500"), event_id="EvMORE1"),
-                    content_type="application/json")
+    bot.server.post(
+        event(mention("Microsoft", ts="1700000005.000500"), event_id="EvMORE1"),
+        content_type="application/json",
+    )
     (answer,) = bot.slack.wait_for("chat.postMessage")
     more = buttons(answer.body)["more"][0]
-    bot.server.post(block_actions(more, ephemeral=False, response_url=bot.slack.response_url("m"),
-                                  message_ts="1700000005.000600", thread_ts="1700000005.000500"), content_type=FORM)
+    bot.server.post(
+        block_actions(
+            more,
+            ephemeral=False,
+            response_url=bot.slack.response_url("m"),
+            message_ts="1700000005.000600",
+            thread_ts="1700000005.000500",
+        ),
+        content_type=FORM,
+    )
     calls = bot.slack.wait_for("chat.postMessage", 2)
     assert calls[1].body["thread_ts"] == "1700000005.000500"
     assert "More answers" in all_text(calls[1].body)
@@ -187,8 +220,9 @@ def test_more_under_a_threaded_answer_posts_into_the_thread(bot):
 def test_feedback_buttons_record_votes(bot, action_id, expected):
     _, b = _ask(bot)
     button = b[action_id][0]
-    bot.server.post(block_actions(button, user="UCAROL", response_url=bot.slack.response_url("fb")),
-                    content_type=FORM)
+    bot.server.post(
+        block_actions(button, user="UCAROL", response_url=bot.slack.response_url("fb")), content_type=FORM
+    )
     (call,) = bot.slack.wait_for("response_url")
     assert "Thanks" in all_text(call.body) and call.body["response_type"] == "ephemeral"
     fact_id = Ref.from_value(button["value"]).fact_id
@@ -203,7 +237,9 @@ def test_admin_status(bot):
 
 def test_non_admin_is_refused_politely_and_the_attempt_is_logged(bot, caplog):
     before = bot.holder.generation
-    message = bot.server.command("/factadmin", "reload", user="UMALLORY", response_url=bot.slack.response_url()).json()
+    message = bot.server.command(
+        "/factadmin", "reload", user="UMALLORY", response_url=bot.slack.response_url()
+    ).json()
     assert "only for this bot's admins" in all_text(message)
     assert "UMALLORY" in caplog.text
     assert bot.state.audit_log()[0].user == "UMALLORY" and not bot.state.audit_log()[0].allowed
@@ -231,7 +267,9 @@ def test_admin_reload_while_lookups_run_never_fails_a_lookup(bot):
     try:
         before = bot.holder.generation
         for _ in range(2):
-            ack = bot.server.command("/factadmin", "reload", user=ADMIN, response_url=bot.slack.response_url("reload"))
+            ack = bot.server.command(
+                "/factadmin", "reload", user=ADMIN, response_url=bot.slack.response_url("reload")
+            )
             assert "Rebuilding" in all_text(ack.json())
         reports = bot.slack.wait_for("response_url", 2, timeout=60)
     finally:
@@ -242,8 +280,10 @@ def test_admin_reload_while_lookups_run_never_fails_a_lookup(bot):
     assert answered > 0
     texts = [all_text(c.body) for c in reports]
     assert any(f"generation {before} → {before + 1}" in t for t in texts)
-    assert all(("articles" in t and "facts" in t and "added" in t and "built in" in t) or "already running" in t
-               for t in texts)
+    assert all(
+        ("articles" in t and "facts" in t and "added" in t and "built in" in t) or "already running" in t
+        for t in texts
+    )
     assert bot.holder.generation > before
 
 
@@ -259,8 +299,10 @@ def test_failed_reload_keeps_the_old_store_and_tells_the_admin(bot, sources):
 
 
 def test_app_home_is_published(bot):
-    body = event({"type": "app_home_opened", "user": "UALICE", "channel": "DALICE", "tab": "home",
-                  "event_ts": "1.0"}, event_id="EvHOME1")
+    body = event(
+        {"type": "app_home_opened", "user": "UALICE", "channel": "DALICE", "tab": "home", "event_ts": "1.0"},
+        event_id="EvHOME1",
+    )
     assert bot.server.post(body, content_type="application/json").status == 200
     (call,) = bot.slack.wait_for("views.publish")
     assert call.body["user_id"] == "UALICE"

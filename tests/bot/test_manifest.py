@@ -26,11 +26,21 @@ def test_manifest_commands_are_exactly_the_registered_ones(bot):
     # and the running app really answers each of them (an unknown command is a 404)
     for name in registered:
         body = slash(name, "help", user="UADMIN1")
-        r = http(f"{bot.server.url}/slack/events", body, signed_headers(body, content_type="application/x-www-form-urlencoded"))
+        r = http(
+            f"{bot.server.url}/slack/events",
+            body,
+            signed_headers(body, content_type="application/x-www-form-urlencoded"),
+        )
         assert r.status == 200, name
     body = slash("/notours", "x")
-    assert http(f"{bot.server.url}/slack/events", body,
-                signed_headers(body, content_type="application/x-www-form-urlencoded")).status == 404
+    assert (
+        http(
+            f"{bot.server.url}/slack/events",
+            body,
+            signed_headers(body, content_type="application/x-www-form-urlencoded"),
+        ).status
+        == 404
+    )
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.name)
@@ -58,7 +68,14 @@ def test_readme_lists_every_setting():
 
 def test_readme_walks_from_manifest_to_running_bot():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Running in Slack"):]
-    for step in ("deploy/manifest.yml", "SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET",
-                 "/slack/events", "FACTBOT_ADMINS", "/factadmin reload"):
+    section = readme[readme.index("## Running in Slack") :]
+    for step in (
+        "deploy/manifest.yml",
+        "SLACK_APP_TOKEN",
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "/slack/events",
+        "FACTBOT_ADMINS",
+        "/factadmin reload",
+    ):
         assert step in section, step

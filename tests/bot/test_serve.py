@@ -30,10 +30,17 @@ def test_http_mode_starts_answers_signed_commands_and_stops_on_sigterm(tmp_path,
         "FACTBOT_DB": str(tmp_path / "data" / "facts.db"),
         "FACTBOT_SOURCES": str(sources),
     }
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli"], cwd=tmp_path, env=env | {"PYTHONPATH": ROOT},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli"],
+        cwd=tmp_path,
+        env=env | {"PYTHONPATH": ROOT},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     came_up = False
     try:
+
         def healthy():
             try:
                 return http(f"http://127.0.0.1:{port}/healthz", timeout=1).status == 200
@@ -48,8 +55,11 @@ def test_http_mode_starts_answers_signed_commands_and_stops_on_sigterm(tmp_path,
         from tests.slack_fakes import signed_headers, slash
 
         body = slash("/fact", "Microsoft capex")
-        r = http(f"http://127.0.0.1:{port}/slack/events", body,
-                 signed_headers(body, content_type="application/x-www-form-urlencoded"))
+        r = http(
+            f"http://127.0.0.1:{port}/slack/events",
+            body,
+            signed_headers(body, content_type="application/x-www-form-urlencoded"),
+        )
         assert r.status == 200 and "Microsoft" in all_text(r.json())
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -68,8 +78,9 @@ def test_http_mode_starts_answers_signed_commands_and_stops_on_sigterm(tmp_path,
 def test_bad_settings_stop_start_up_with_one_message(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTBOT_"))}
     env |= {"SLACK_BOT_TOKEN": "xoxb-secret-value", "FACTBOT_PORT": "http", "PYTHONPATH": ROOT}
-    proc = subprocess.run([sys.executable, "-m", "bot.cli"], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 2
     assert "FACTBOT_PORT" in proc.stderr and "SLACK_SIGNING_SECRET" in proc.stderr
     assert "secret-value" not in proc.stderr

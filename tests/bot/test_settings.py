@@ -22,11 +22,14 @@ def test_defaults_run_the_local_console():
     assert s.slack_api_url == "https://slack.com/api/" and s.state_path == Path("data/state.db")
 
 
-@pytest.mark.parametrize("env,mode", [
-    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, "socket"),
-    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, "http"),
-    ({"SLACK_BOT_TOKEN": " ", "SLACK_SIGNING_SECRET": ""}, "console"),
-])
+@pytest.mark.parametrize(
+    "env,mode",
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, "socket"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, "http"),
+        ({"SLACK_BOT_TOKEN": " ", "SLACK_SIGNING_SECRET": ""}, "console"),
+    ],
+)
 def test_mode_follows_what_is_configured(env, mode, monkeypatch):
     for k, v in env.items():
         monkeypatch.setenv(k, v)
@@ -48,18 +51,27 @@ def test_every_problem_is_named_at_once_and_secrets_never_appear(monkeypatch):
     with pytest.raises(SettingsError) as e:
         load_settings()
     message = str(e.value)
-    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "FACTBOT_PORT", "FACTBOT_ADMINS", "FACTBOT_SLACK_API_URL"):
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN",
+        "FACTBOT_PORT",
+        "FACTBOT_ADMINS",
+        "FACTBOT_SLACK_API_URL",
+    ):
         assert name in message
     assert "super-secret" not in message and "not-an-app-token-secret" not in message
     assert "alice" in message  # not a secret: says which admin id is wrong
 
 
-@pytest.mark.parametrize("env,missing", [
-    ({"SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN"),
-    ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
-    ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
-    ({"FACTBOT_SOURCES": "nowhere", "FACTBOT_DB": "nothing.db"}, "FACTBOT_SOURCES"),
-])
+@pytest.mark.parametrize(
+    "env,missing",
+    [
+        ({"SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
+        ({"FACTBOT_SOURCES": "nowhere", "FACTBOT_DB": "nothing.db"}, "FACTBOT_SOURCES"),
+    ],
+)
 def test_missing_companions_are_named(env, missing, monkeypatch):
     for k, v in env.items():
         monkeypatch.setenv(k, v)

@@ -47,14 +47,30 @@ def socket_bot(settings, holder, state, fake_slack, ws_server):
 
 
 def _slash_payload(command: str, text: str, response_url: str, user: str = "UALICE") -> dict:
-    return {"token": "legacy", "team_id": "T0TEST", "channel_id": "CGENERAL", "user_id": user, "command": command,
-            "text": text, "api_app_id": "AFACTBOT", "response_url": response_url, "trigger_id": "1.2.3"}
+    return {
+        "token": "legacy",
+        "team_id": "T0TEST",
+        "channel_id": "CGENERAL",
+        "user_id": user,
+        "command": command,
+        "text": text,
+        "api_app_id": "AFACTBOT",
+        "response_url": response_url,
+        "trigger_id": "1.2.3",
+    }
 
 
 def _events_payload(inner: dict, event_id: str) -> dict:
-    return {"token": "legacy", "team_id": "T0TEST", "api_app_id": "AFACTBOT", "type": "event_callback",
-            "event_id": event_id, "event_time": int(time.time()), "event": inner,
-            "authorizations": [{"team_id": "T0TEST", "user_id": "UFACTBOT", "is_bot": True}]}
+    return {
+        "token": "legacy",
+        "team_id": "T0TEST",
+        "api_app_id": "AFACTBOT",
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "event": inner,
+        "authorizations": [{"team_id": "T0TEST", "user_id": "UFACTBOT", "is_bot": True}],
+    }
 
 
 def test_connection_is_opened_with_the_app_token(socket_bot, fake_slack):
@@ -63,18 +79,27 @@ def test_connection_is_opened_with_the_app_token(socket_bot, fake_slack):
 
 
 def test_slash_command_answer_rides_on_the_envelope_ack(socket_bot, ws_server, fake_slack):
-    ack = ws_server.push("slash_commands", _slash_payload("/fact", "Microsoft capex", fake_slack.response_url()),
-                         accepts_response_payload=True)
+    ack = ws_server.push(
+        "slash_commands",
+        _slash_payload("/fact", "Microsoft capex", fake_slack.response_url()),
+        accepts_response_payload=True,
+    )
     assert ack["payload"]["response_type"] == "ephemeral"
     assert "Microsoft" in all_text(ack["payload"])
 
 
 def test_admin_command_over_socket_mode(socket_bot, ws_server, fake_slack):
-    ack = ws_server.push("slash_commands", _slash_payload("/factadmin", "status", fake_slack.response_url(),
-                                                          user=ADMIN), accepts_response_payload=True)
+    ack = ws_server.push(
+        "slash_commands",
+        _slash_payload("/factadmin", "status", fake_slack.response_url(), user=ADMIN),
+        accepts_response_payload=True,
+    )
     assert "Generation" in all_text(ack["payload"])
-    refused = ws_server.push("slash_commands", _slash_payload("/factadmin", "reload", fake_slack.response_url(),
-                                                              user="UMALLORY"), accepts_response_payload=True)
+    refused = ws_server.push(
+        "slash_commands",
+        _slash_payload("/factadmin", "reload", fake_slack.response_url(), user="UMALLORY"),
+        accepts_response_payload=True,
+    )
     assert "only for this bot's admins" in all_text(refused["payload"])
 
 
@@ -93,8 +118,11 @@ def test_mention_event_is_acked_and_answered_once_despite_a_retry(socket_bot, ws
 
 
 def test_interactive_button_is_acked_and_handled(socket_bot, ws_server, fake_slack):
-    ack = ws_server.push("slash_commands", _slash_payload("/fact", "Microsoft capex", fake_slack.response_url()),
-                         accepts_response_payload=True)
+    ack = ws_server.push(
+        "slash_commands",
+        _slash_payload("/fact", "Microsoft capex", fake_slack.response_url()),
+        accepts_response_payload=True,
+    )
     up = buttons(ack["payload"])["feedback_up"][0]
     ws_server.push("interactive", block_actions_payload(up, response_url=fake_slack.response_url("fb")))
     (call,) = fake_slack.wait_for("response_url")
@@ -110,8 +138,11 @@ def test_dropped_connection_is_reopened_and_keeps_answering(socket_bot, ws_serve
     ws_server.drop()
     ws_server.wait_for_connections(2)
     assert len(fake_slack.of("apps.connections.open")) >= 2
-    ack = ws_server.push("slash_commands", _slash_payload("/fact", "Meta capex", fake_slack.response_url()),
-                         accepts_response_payload=True)
+    ack = ws_server.push(
+        "slash_commands",
+        _slash_payload("/fact", "Meta capex", fake_slack.response_url()),
+        accepts_response_payload=True,
+    )
     assert "Meta" in all_text(ack["payload"])
     assert eventually(lambda: http(socket_bot.health_server.url).status == 200)
 
@@ -126,17 +157,26 @@ def test_stalled_connection_turns_healthz_red_until_reconnected(socket_bot, ws_s
     fake_slack.ws_url = ws_server.url
     ws_server.wait_for_connections(2)
     assert eventually(lambda: http(socket_bot.health_server.url).status == 200)
-    ack = ws_server.push("slash_commands", _slash_payload("/fact", "Microsoft capex", fake_slack.response_url()),
-                         accepts_response_payload=True)
+    ack = ws_server.push(
+        "slash_commands",
+        _slash_payload("/fact", "Microsoft capex", fake_slack.response_url()),
+        accepts_response_payload=True,
+    )
     assert "Microsoft" in all_text(ack["payload"])
 
 
-@pytest.mark.parametrize("connected,last_pong,alive", [
-    (False, 99.0, False),
-    (True, None, False),
-    (True, 99.5, True),
-    (True, 100.0 - 3 * 10 + 1, True),
-    (True, 100.0 - 3 * 10 - 1, False),
-])
+@pytest.mark.parametrize(
+    "connected,last_pong,alive",
+    [
+        (False, 99.0, False),
+        (True, None, False),
+        (True, 99.5, True),
+        (True, 100.0 - 3 * 10 + 1, True),
+        (True, 100.0 - 3 * 10 - 1, False),
+    ],
+)
 def test_connection_health_needs_recent_pongs(connected, last_pong, alive):
-    assert connection_health(connected=connected, last_pong=last_pong, now=100.0, ping_interval=10).alive is alive
+    assert (
+        connection_health(connected=connected, last_pong=last_pong, now=100.0, ping_interval=10).alive
+        is alive
+    )

@@ -48,8 +48,14 @@ def _command(text: str, *, name: str = "/fact", user: str = "UALICE") -> dict:
     return {"command": name, "text": text, "user_id": user, "channel_id": "CGENERAL"}
 
 
-@pytest.mark.parametrize("listener,name", [(commands.fact_command, "/fact"), (commands.spend_command, "/spend"),
-                                           (commands.bench_command, "/bench")])
+@pytest.mark.parametrize(
+    "listener,name",
+    [
+        (commands.fact_command, "/fact"),
+        (commands.spend_command, "/spend"),
+        (commands.bench_command, "/bench"),
+    ],
+)
 @pytest.mark.parametrize("text", ["", "help", "  HELP  "])
 def test_empty_or_help_answers_usage(listener, name, text, deps):
     ack, respond = Recorder(), Recorder()
@@ -69,9 +75,15 @@ def test_fact_answer_arrives_with_the_ack(deps):
 
 def test_spend_lists_only_spending_metrics_newest_first(deps):
     ack = Recorder()
-    commands.spend_command(ack=ack, respond=Recorder(), command=_command("Microsoft", name="/spend"), deps=deps)
-    result = deps.stores.current.search("Microsoft", metrics={"capex", "investment", "training_cost", "chip_spend"},
-                                        newest_first=True, limit=3)
+    commands.spend_command(
+        ack=ack, respond=Recorder(), command=_command("Microsoft", name="/spend"), deps=deps
+    )
+    result = deps.stores.current.search(
+        "Microsoft",
+        metrics={"capex", "investment", "training_cost", "chip_spend"},
+        newest_first=True,
+        limit=3,
+    )
     assert result.answers
     text = all_text(ack.last)
     for answer in result.answers:
@@ -110,8 +122,10 @@ def test_slow_lookup_is_acknowledged_then_answered_via_response_url(holder, stat
     stores = GatedStores(holder)
     deps = Deps(stores=stores, state=state, answer_budget=0.05)
     ack, respond = Recorder(), Recorder()
-    t = threading.Thread(target=commands.fact_command,
-                         kwargs=dict(ack=ack, respond=respond, command=_command("Microsoft capex"), deps=deps))
+    t = threading.Thread(
+        target=commands.fact_command,
+        kwargs=dict(ack=ack, respond=respond, command=_command("Microsoft capex"), deps=deps),
+    )
     t.start()
     assert ack.event.wait(5)
     assert "Looking" in ack.last["text"] and not respond.calls
@@ -121,8 +135,18 @@ def test_slow_lookup_is_acknowledged_then_answered_via_response_url(holder, stat
     assert "Microsoft" in all_text(respond.last)
 
 
-@pytest.mark.parametrize("text", ["🙂" * 10, "\u200b\u200b", "Ｍｉｃｒｏｓｏｆｔ ｃａｐｅｘ", "微软\u0000资本支出", "x" * 5000,
-                                  "مايكروسوفت", "<@U123> <!here> *bold*"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "🙂" * 10,
+        "\u200b\u200b",
+        "Ｍｉｃｒｏｓｏｆｔ ｃａｐｅｘ",
+        "微软\u0000资本支出",
+        "x" * 5000,
+        "مايكروسوفت",
+        "<@U123> <!here> *bold*",
+    ],
+)
 def test_odd_and_huge_input_gets_a_reply_never_an_exception(text, deps):
     ack = Recorder()
     commands.fact_command(ack=ack, respond=Recorder(), command=_command(text), deps=deps)
@@ -132,15 +156,18 @@ def test_odd_and_huge_input_gets_a_reply_never_an_exception(text, deps):
 
 def test_mention_is_answered_in_a_thread_under_the_question(deps):
     say = Recorder()
-    mentions.app_mention(event={"text": "<@UFACTBOT> Microsoft capex", "ts": "111.222", "user": "UALICE"},
-                         say=say, deps=deps)
+    mentions.app_mention(
+        event={"text": "<@UFACTBOT> Microsoft capex", "ts": "111.222", "user": "UALICE"}, say=say, deps=deps
+    )
     assert say.last["thread_ts"] == "111.222"
     assert "Microsoft" in all_text(say.last)
 
 
 def test_mention_inside_a_thread_stays_in_that_thread(deps):
     say = Recorder()
-    mentions.app_mention(event={"text": "<@UFACTBOT> Meta", "ts": "5.6", "thread_ts": "1.2"}, say=say, deps=deps)
+    mentions.app_mention(
+        event={"text": "<@UFACTBOT> Meta", "ts": "5.6", "thread_ts": "1.2"}, say=say, deps=deps
+    )
     assert say.last["thread_ts"] == "1.2"
 
 
@@ -152,7 +179,9 @@ def test_bare_mention_explains_how_to_ask(deps):
 
 def test_direct_message_answered_and_only_people_s_new_messages_count(deps):
     say = Recorder()
-    mentions.direct_message(event={"text": "Microsoft capex", "ts": "3.4", "channel_type": "im"}, say=say, deps=deps)
+    mentions.direct_message(
+        event={"text": "Microsoft capex", "ts": "3.4", "channel_type": "im"}, say=say, deps=deps
+    )
     assert say.last["thread_ts"] == "3.4" and "Microsoft" in all_text(say.last)
     assert mentions.is_direct_message({"channel_type": "im", "user": "U1", "text": "hi"})
     assert not mentions.is_direct_message({"channel_type": "im", "user": "U1", "subtype": "message_changed"})
@@ -169,8 +198,13 @@ def _answer_buttons(deps, query="Microsoft capex"):
 def test_share_posts_the_same_answer_publicly_and_records_it(deps, state):
     share = _answer_buttons(deps)["share"][0]
     ack, respond = Recorder(), Recorder()
-    actions.share_action(ack=ack, body={"user": {"id": "UBOB"}, "channel": {"id": "CGENERAL"}}, action=share,
-                         respond=respond, deps=deps)
+    actions.share_action(
+        ack=ack,
+        body={"user": {"id": "UBOB"}, "channel": {"id": "CGENERAL"}},
+        action=share,
+        respond=respond,
+        deps=deps,
+    )
     assert ack.calls
     assert respond.last["response_type"] == "in_channel" and respond.last["replace_original"] is False
     assert "<@UBOB>" in all_text(respond.last)
@@ -181,7 +215,9 @@ def test_share_of_a_fact_gone_after_reload_says_so(deps, state):
     share = dict(_answer_buttons(deps)["share"][0])
     share["value"] = share["value"].replace('"f":"', '"f":"gone-')
     respond = Recorder()
-    actions.share_action(ack=Recorder(), body={"user": {"id": "UBOB"}}, action=share, respond=respond, deps=deps)
+    actions.share_action(
+        ack=Recorder(), body={"user": {"id": "UBOB"}}, action=share, respond=respond, deps=deps
+    )
     assert "no longer" in respond.last["text"] and respond.last["response_type"] == "ephemeral"
     assert state.shares() == []
 
@@ -191,8 +227,14 @@ def test_more_replaces_a_private_answer_with_the_next_page(deps):
     if "more" not in b:
         pytest.skip("too few Microsoft facts in the seeds for a second page")
     respond, say = Recorder(), Recorder()
-    actions.more_action(ack=Recorder(), body={"user": {"id": "UALICE"}, "container": {"is_ephemeral": True}},
-                        action=b["more"][0], respond=respond, say=say, deps=deps)
+    actions.more_action(
+        ack=Recorder(),
+        body={"user": {"id": "UALICE"}, "container": {"is_ephemeral": True}},
+        action=b["more"][0],
+        respond=respond,
+        say=say,
+        deps=deps,
+    )
     assert respond.last["replace_original"] is True and not say.calls
     assert "More answers" in all_text(respond.last) or "No more" in all_text(respond.last)
 
@@ -202,8 +244,11 @@ def test_more_under_a_public_answer_continues_in_its_thread(deps):
     if "more" not in b:
         pytest.skip("too few Microsoft facts in the seeds for a second page")
     respond, say = Recorder(), Recorder()
-    body = {"user": {"id": "UALICE"}, "container": {"is_ephemeral": False, "message_ts": "9.9"},
-            "message": {"ts": "9.9", "thread_ts": "1.0"}}
+    body = {
+        "user": {"id": "UALICE"},
+        "container": {"is_ephemeral": False, "message_ts": "9.9"},
+        "message": {"ts": "9.9", "thread_ts": "1.0"},
+    }
     actions.more_action(ack=Recorder(), body=body, action=b["more"][0], respond=respond, say=say, deps=deps)
     assert say.last["thread_ts"] == "1.0" and not respond.calls
 
@@ -212,7 +257,9 @@ def test_more_under_a_public_answer_continues_in_its_thread(deps):
 def test_feedback_is_recorded_with_the_generation(action_id, vote, deps, state):
     button = _answer_buttons(deps)[action_id][0]
     respond = Recorder()
-    actions.feedback_action(ack=Recorder(), body={"user": {"id": "UCAROL"}}, action=button, respond=respond, deps=deps)
+    actions.feedback_action(
+        ack=Recorder(), body={"user": {"id": "UCAROL"}}, action=button, respond=respond, deps=deps
+    )
     from handlers.lookup import Ref
 
     fact_id = Ref.from_value(button["value"]).fact_id
@@ -222,8 +269,12 @@ def test_feedback_is_recorded_with_the_generation(action_id, vote, deps, state):
 
 def test_require_admin_refuses_politely_logs_and_audits(deps, state, caplog):
     ack, nexts = Recorder(), []
-    admin.require_admin(ack=ack, command=_command("reload", name="/factadmin", user="UMALLORY"),
-                        deps=deps, next=lambda: nexts.append(1))
+    admin.require_admin(
+        ack=ack,
+        command=_command("reload", name="/factadmin", user="UMALLORY"),
+        deps=deps,
+        next=lambda: nexts.append(1),
+    )
     assert not nexts  # the listener never runs
     assert "only for this bot's admins" in ack.last["text"]
     assert "UMALLORY" in caplog.text
@@ -233,15 +284,20 @@ def test_require_admin_refuses_politely_logs_and_audits(deps, state, caplog):
 
 def test_require_admin_lets_admins_through(deps):
     ack, nexts = Recorder(), []
-    admin.require_admin(ack=ack, command=_command("reload", name="/factadmin", user=ADMIN), deps=deps,
-                        next=lambda: nexts.append(1))
+    admin.require_admin(
+        ack=ack,
+        command=_command("reload", name="/factadmin", user=ADMIN),
+        deps=deps,
+        next=lambda: nexts.append(1),
+    )
     assert nexts == [1] and not ack.calls
 
 
 def test_status_reports_generation_counts_build_time_uptime(deps):
     ack = Recorder()
-    admin.factadmin_command(ack=ack, respond=Recorder(), command=_command("status", name="/factadmin", user=ADMIN),
-                            deps=deps)
+    admin.factadmin_command(
+        ack=ack, respond=Recorder(), command=_command("status", name="/factadmin", user=ADMIN), deps=deps
+    )
     stats = deps.stores.current.stats()
     text = all_text(ack.last)
     assert f"Generation {stats.generation}" in text and f"{stats.facts} facts" in text
@@ -251,8 +307,9 @@ def test_status_reports_generation_counts_build_time_uptime(deps):
 def test_reload_reports_the_new_generation(deps, state):
     before = deps.stores.generation
     ack, respond = Recorder(), Recorder()
-    admin.factadmin_command(ack=ack, respond=respond, command=_command("reload", name="/factadmin", user=ADMIN),
-                            deps=deps)
+    admin.factadmin_command(
+        ack=ack, respond=respond, command=_command("reload", name="/factadmin", user=ADMIN), deps=deps
+    )
     assert "Rebuilding" in ack.last["text"]
     text = all_text(respond.last)
     assert f"generation {before} → {before + 1}" in text and "added" in text and "removed" in text
@@ -265,8 +322,9 @@ def test_failed_reload_tells_the_admin_why_and_old_store_serves(deps, sources):
         f.unlink()
     before = deps.stores.generation
     respond = Recorder()
-    admin.factadmin_command(ack=Recorder(), respond=respond, command=_command("reload", name="/factadmin", user=ADMIN),
-                            deps=deps)
+    admin.factadmin_command(
+        ack=Recorder(), respond=respond, command=_command("reload", name="/factadmin", user=ADMIN), deps=deps
+    )
     assert "Reload failed" in all_text(respond.last)
     assert deps.stores.generation == before
     assert deps.stores.current.search("Microsoft capex").answers
@@ -274,7 +332,9 @@ def test_failed_reload_tells_the_admin_why_and_old_store_serves(deps, sources):
 
 def test_factadmin_without_verb_shows_usage(deps):
     ack = Recorder()
-    admin.factadmin_command(ack=ack, respond=Recorder(), command=_command("", name="/factadmin", user=ADMIN), deps=deps)
+    admin.factadmin_command(
+        ack=ack, respond=Recorder(), command=_command("", name="/factadmin", user=ADMIN), deps=deps
+    )
     assert "/factadmin reload" in all_text(ack.last)
 
 

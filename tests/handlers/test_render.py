@@ -130,21 +130,33 @@ def test_usage_lists_syntax_and_examples(kind):
 
 def test_shared_message_names_who_shared_and_has_no_share_button(store):
     answer = search(store, "fact", "Microsoft capex").answers[0]
-    message = render.shared_message(answer, Ref("fact", "Microsoft capex", index=0, fact_id=answer.fact_id), "UBOB")
+    message = render.shared_message(
+        answer, Ref("fact", "Microsoft capex", index=0, fact_id=answer.fact_id), "UBOB"
+    )
     assert "<@UBOB>" in all_text(message)
     assert "share" not in buttons(message)
     assert answer.quote.replace("\n", " ") in all_text(message)
 
 
 def test_reload_and_status_and_home(store):
-    report = ReloadReport(generation=3, previous_generation=2, articles=5, facts=40, added=4, removed=1,
-                          seconds=1.25, skipped=["bad.txt: empty"])
+    report = ReloadReport(
+        generation=3,
+        previous_generation=2,
+        articles=5,
+        facts=40,
+        added=4,
+        removed=1,
+        seconds=1.25,
+        skipped=["bad.txt: empty"],
+    )
     text = all_text(render.reload_message(report))
     for piece in ("2 → 3", "5 articles", "40 facts", "+4 added", "−1 removed", "1.2s", "bad.txt: empty"):
         assert piece in text
     stats = store.stats()
     status = all_text(render.status_message(stats, uptime=3725))
-    assert f"Generation {stats.generation}" in status and f"{stats.facts} facts" in status and "1h 02m" in status
+    assert (
+        f"Generation {stats.generation}" in status and f"{stats.facts} facts" in status and "1h 02m" in status
+    )
     view = render.home_view(stats)
     assert view["type"] == "home"
     home = all_text(view)
@@ -154,6 +166,8 @@ def test_reload_and_status_and_home(store):
         assert stats.top_entities[0][0] in home
 
 
-@pytest.mark.parametrize("seconds,expected", [(4.24, "4.2s"), (125, "2m 05s"), (7200, "2h 00m"), (90061, "1d 1h 01m")])
+@pytest.mark.parametrize(
+    "seconds,expected", [(4.24, "4.2s"), (125, "2m 05s"), (7200, "2h 00m"), (90061, "1d 1h 01m")]
+)
 def test_duration(seconds, expected):
     assert render.duration(seconds) == expected
