@@ -115,18 +115,13 @@ def search(store: FactStore, kind: str, query: str, *, offset: int = 0, limit: i
 
 
 def find_answer(store: FactStore, ref: Ref):
-    """The answer a Share button points at, found again by repeating its search.
+    """The answer a Share button points at, looked up by its fact id.
 
-    Raises StaleButton when the store no longer has that fact there (it was reloaded since)."""
-    if ref.index is None or ref.fact_id is None:
+    Raises StaleButton when the store no longer has that fact (a reload removed it)."""
+    if ref.fact_id is None:
         raise StaleButton("That button no longer works; please ask again.")
-    if ref.related:
-        result = search(store, ref.kind, ref.query, limit=PAGE)
-        candidates = result.related
-    else:
-        result = search(store, ref.kind, ref.query, offset=ref.index, limit=1)
-        candidates = result.answers
-    for answer in candidates:
-        if answer.fact_id == ref.fact_id:
-            return answer
+    # fact ids are stable across reloads of the same text, so a share outlives a reload
+    answer = store.fact(ref.fact_id)
+    if answer is not None:
+        return answer
     raise StaleButton("That fact is no longer in the store (it was reloaded since); please ask again.")

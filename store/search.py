@@ -524,17 +524,18 @@ class FactStore:
             .execute(f"select * from facts where rowid in ({','.join('?' * len(rowids))})", rowids)
             .fetchall()
         )
-        return [
-            _Candidate(
-                row=r,
-                entities=json.loads(r["entities"]),
-                context=json.loads(r["context"]),
-                metrics=json.loads(r["metrics"]),
-                values=[Value(**v) for v in json.loads(r["value_list"])],
-                distance=json.loads(r["metric_distance"]),
-            )
-            for r in rows
-        ]
+        return [self._candidate(r) for r in rows]
+
+    @staticmethod
+    def _candidate(r: sqlite3.Row) -> _Candidate:
+        return _Candidate(
+            row=r,
+            entities=json.loads(r["entities"]),
+            context=json.loads(r["context"]),
+            metrics=json.loads(r["metrics"]),
+            values=[Value(**v) for v in json.loads(r["value_list"])],
+            distance=json.loads(r["metric_distance"]),
+        )
 
     def _score(self, c: _Candidate, u: Understanding) -> None:
         key = c.row["key"]
@@ -699,6 +700,13 @@ class FactStore:
             top_entities=[(r[0], r[1]) for r in top],
             sources=json.loads(self.meta["sources"]),
         )
+
+    def fact(self, fact_id: str) -> Answer | None:
+        """Return one fact by its id (ids are stable across rebuilds of the same text), or None."""
+        row = self._con().execute("select * from facts where id = ?", (fact_id,)).fetchone()
+        if row is None:
+            return None
+        return self._answer(self._candidate(row), Understanding())
 
     def fact_ids(self) -> set[str]:
         """Return the id of every fact, to compare generations."""

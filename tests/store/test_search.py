@@ -247,3 +247,10 @@ def test_pinyin_homophone_typos_find_the_entity(seed_store, query, entity):
 @pytest.mark.parametrize("query", ["统一 营收", "温馨 提示", "摆渡 费用"])
 def test_words_that_only_sound_like_a_name_are_not_that_name(seed_store, query):
     assert seed_store.understand(query).entities == []
+
+
+def test_a_fact_is_found_again_by_its_id(seed_store):
+    a = seed_store.search("Microsoft capex").answers[0]
+    again = seed_store.fact(a.fact_id)
+    assert (again.quote, again.file, again.start, again.values) == (a.quote, a.file, a.start, a.values)
+    assert seed_store.fact("no-such-id") is None
