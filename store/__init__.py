@@ -9,7 +9,7 @@ This package never imports Slack: the bot and the command line are built on top 
 """
 
 from .build import BuildReport, SourceProblem, build_store
-from .errors import BuildError, LexiconError, QueryError, StoreError, StoreInvalid, StoreNotFound
+from .errors import BuildError, LexiconError, QueryError, StoreClosed, StoreError, StoreInvalid, StoreNotFound
 from .extract import Document, Fact, extract_facts
 from .lexicon import Lexicon
 from .numbers import Value, format_value, format_values, parse_quantities
@@ -30,6 +30,7 @@ __all__ = [
     "QueryError",
     "SearchResult",
     "SourceProblem",
+    "StoreClosed",
     "StoreError",
     "StoreInvalid",
     "StoreNotFound",

@@ -25,3 +25,7 @@ class LexiconError(StoreError):
 
 class QueryError(StoreError):
     """The question cannot be searched (empty, or nothing searchable left after cleaning)."""
+
+
+class StoreClosed(StoreError):
+    """The store was retired by a reload; the question should be asked again."""

@@ -9,21 +9,25 @@ that came close is returned as *related*.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
 import threading
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
 from .build import SCHEMA_VERSION, tag, text_tokens
-from .errors import QueryError, StoreInvalid, StoreNotFound
+from .errors import QueryError, StoreClosed, StoreInvalid, StoreNotFound
 from .numbers import Value, format_values
 from .text import clean_text, fold
 
@@ -196,6 +200,17 @@ def normalise_query(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()[:MAX_QUERY_CHARS]
 
 
+def _using(method: Callable) -> Callable:
+    """Run a store method as a lookup that holds the store open until it returns."""
+
+    @functools.wraps(method)
+    def wrapper(self: FactStore, *args: Any, **kwargs: Any) -> Any:
+        with self._in_use():
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class FactStore:
     """A read-only fact store; safe to share between threads (one connection per thread)."""
 
@@ -206,6 +221,8 @@ class FactStore:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._users = 0
+        self._closing = False
         try:
             con = self._con()
             meta = dict(con.execute("select key, value from meta").fetchall())
@@ -222,10 +239,10 @@ class FactStore:
             self.latin_words: set[str] = {r[0] for r in con.execute("select word from latin_words")}
             con.execute("select rowid from facts_fts where facts_fts match 'xmcapex' limit 1").fetchall()
         except sqlite3.DatabaseError as e:
-            self.close()
+            self._close_connections()
             raise StoreInvalid(f"{self.path} is not a factbot store: {e}") from e
         except (KeyError, ValueError) as e:
-            self.close()
+            self._close_connections()
             raise StoreInvalid(f"{self.path} is missing store metadata: {e}") from e
         self._index_aliases()
 
@@ -240,8 +257,32 @@ class FactStore:
                 self._connections.append(con)
         return con
 
+    @contextmanager
+    def _in_use(self) -> Iterator[None]:
+        # A reload retires an old store while lookups may still run on it: closing a SQLite
+        # connection under a running query crashes the process, so the last user closes.
+        with self._lock:
+            if self._closing:
+                raise StoreClosed(f"the store {self.path.name} was retired; ask again")
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._users -= 1
+                last = self._closing and self._users == 0
+            if last:
+                self._close_connections()
+
     def close(self) -> None:
-        """Close every connection this store opened."""
+        """Close this store: now if no lookup is running on it, else when the last one ends."""
+        with self._lock:
+            self._closing = True
+            idle = self._users == 0
+        if idle:
+            self._close_connections()
+
+    def _close_connections(self) -> None:
         with self._lock:
             for con in self._connections:
                 try:
@@ -430,6 +471,7 @@ class FactStore:
         return found
 
     # --- searching -------------------------------------------------------------------
+    @_using
     def search(
         self,
         query: str,
@@ -684,6 +726,7 @@ class FactStore:
         )
 
     # --- about the store ---------------------------------------------------------------
+    @_using
     def stats(self) -> StoreStats:
         """Return generation, build time and counts of this store."""
         con = self._con()
@@ -701,6 +744,7 @@ class FactStore:
             sources=json.loads(self.meta["sources"]),
         )
 
+    @_using
     def fact(self, fact_id: str) -> Answer | None:
         """Return one fact by its id (ids are stable across rebuilds of the same text), or None."""
         row = self._con().execute("select * from facts where id = ?", (fact_id,)).fetchone()
@@ -708,15 +752,18 @@ class FactStore:
             return None
         return self._answer(self._candidate(row), Understanding())
 
+    @_using
     def fact_ids(self) -> set[str]:
         """Return the id of every fact, to compare generations."""
         return {r[0] for r in self._con().execute("select id from facts")}
 
+    @_using
     def document_text(self, file: str) -> str | None:
         """Return the cleaned text of one article (what quotes are cut from)."""
         row = self._con().execute("select text from documents where file = ?", (file,)).fetchone()
         return row[0] if row else None
 
+    @_using
     def entity_names(self) -> Counter[str]:
         """Return fact counts per entity."""
         return Counter(

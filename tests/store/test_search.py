@@ -151,7 +151,7 @@ def test_public_surface_is_pinned():
     assert sorted(store.__all__) == sorted(
         [
             "Answer", "BuildError", "BuildReport", "Document", "Fact", "FactStore", "Lexicon", "LexiconError", "Period",
-            "QueryError", "SearchResult", "SourceProblem", "StoreError", "StoreInvalid", "StoreNotFound", "StoreStats",
+            "QueryError", "SearchResult", "SourceProblem", "StoreClosed", "StoreError", "StoreInvalid", "StoreNotFound", "StoreStats",
             "Understanding", "Value", "build_store", "clean_text", "extract_facts", "find_mojibake", "fold",
             "format_value", "format_values", "normalise_query", "open_store", "parse_period", "parse_quantities",
             "published_date", "split_sentences",
@@ -254,3 +254,33 @@ def test_a_fact_is_found_again_by_its_id(seed_store):
     again = seed_store.fact(a.fact_id)
     assert (again.quote, again.file, again.start, again.values) == (a.quote, a.file, a.start, a.values)
     assert seed_store.fact("no-such-id") is None
+
+
+def test_closing_a_store_waits_for_the_lookups_running_on_it(seed_store_path):
+    """A reload retires an old store while lookups may still run on it: none may crash or fail."""
+    import threading
+
+    from store import StoreError
+
+    store = open_store(seed_store_path)
+    started = threading.Event()
+    results, errors = [], []
+
+    def lookups():
+        started.set()
+        for _ in range(200):
+            try:
+                results.append(bool(store.search("Microsoft capex").answers))
+            except StoreError:
+                return  # asked after the close: refused cleanly, never a crash
+
+    threads = [threading.Thread(target=lookups) for _ in range(4)]
+    for t in threads:
+        t.start()
+    started.wait()
+    store.close()
+    for t in threads:
+        t.join()
+    assert results and all(results) and errors == []
+    with pytest.raises(StoreError):
+        store.search("Microsoft capex")
