@@ -707,6 +707,7 @@ def main(argv: list[str]) -> int:
         seeds_probe = run_probe(seeds_db, [q for _, q in mix], questions, 1.0)
         q = seeds_probe["quality"]
         seeds_quality = f"{q['passed']}/{q['total']}" if q else "n/a"
+        seeds_db.unlink()
         log(f"seeds: {seeds_report.facts} facts, questions {seeds_quality}; "
             f"synthetic articles carry {per_article:.1f} facts each")  # fmt: skip
         rows = []
