@@ -27,7 +27,7 @@ from .lexicon import Lexicon, default_lexicon
 from .text import fold
 
 BUILDER_VERSION = "1.0.0"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 SOURCE_SUFFIXES = {".txt", ".md", ".text"}
 
@@ -257,6 +257,18 @@ def recency(f: Fact) -> float:
     return year + (month - 1) / 12
 
 
+ROWID_BUCKET = 10**8
+
+
+def recency_rowid(f: Fact, seq: int) -> int:
+    """Return a fact's rowid: newer figures get larger ids, so the index yields newest first.
+
+    The recency (a fractional year) is kept to a hundredth of a year; ``seq`` keeps ids unique
+    and, within one bucket, the articles' order.
+    """
+    return (int(round(recency(f) * 100)) + 1) * ROWID_BUCKET + seq
+
+
 def _fact_tokens(f: Fact) -> str:
     tokens = text_tokens(f.key)
     tokens.extend(tag("xe", e) for e in f.entities)
@@ -276,7 +288,7 @@ def _write(
     discovered: dict[str, str] = {}
     people: dict[str, str] = {}
     hashes: dict[str, str] = {}
-    rowid = 0
+    seq = 0
     articles = facts = chars = 0
     fact_rows: list[dict] = []
     latin_words: set[str] = set()
@@ -305,8 +317,9 @@ def _write(
                 }
             )
             for f in doc.facts:
-                rowid += 1
+                seq += 1
                 facts += 1
+                rowid = recency_rowid(f, seq)
                 fact_rows.append(_fact_row(rowid, f))
                 fts_rows.append((rowid, _fact_tokens(f)))
                 latin_words.update(w for w in re.findall(r"[a-z][a-z0-9]+", f.key) if len(w) <= 40)
@@ -366,5 +379,10 @@ def _write(
     db["facts"].create_index(["file"])
     db["facts"].create_index(["recency"])
     db.execute("insert into facts_fts(facts_fts) values ('optimize')")
+    # how many facts hold each token: the search skips tokens too common to narrow anything
+    db.execute("create virtual table temp.fts_vocab using fts5vocab(main, facts_fts, row)")
+    db.execute("create table term_df (term text primary key, df integer) without rowid")
+    db.execute("insert into term_df select term, doc from temp.fts_vocab")
+    db.conn.commit()
     db.conn.close()
     return articles, facts, chars

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 import sqlite3
 import threading
@@ -32,7 +33,10 @@ from .numbers import Value, format_values
 from .text import clean_text, fold
 
 MAX_QUERY_CHARS = 300
-CANDIDATES = 300
+CANDIDATES = 300  # facts scored in full per question
+PER_TOKEN = 2000  # newest facts fetched per question token
+MAX_TOKENS = 6  # the rarest tokens of a question are enough to find its facts
+COMMON_TOKEN = 0.2  # share of all facts above which a token narrows nothing
 
 
 @dataclass
@@ -237,6 +241,8 @@ class FactStore:
             self.entity_info = {r["name"]: dict(r) for r in con.execute("select * from entities")}
             self.aliases: dict[str, str] = dict(con.execute("select alias, name from aliases").fetchall())
             self.latin_words: set[str] = {r[0] for r in con.execute("select word from latin_words")}
+            self.fact_count = int(meta["facts"])
+            self._df_cache: dict[str, int] = {}
             con.execute("select rowid from facts_fts where facts_fts match 'xmcapex' limit 1").fetchall()
         except sqlite3.DatabaseError as e:
             self._close_connections()
@@ -499,7 +505,7 @@ class FactStore:
         candidates = self._candidates(u)
         for c in candidates:
             self._score(c, u)
-        ranked = sorted(candidates, key=lambda c: (-c.score, c.row["rowid"]))
+        ranked = sorted(candidates, key=lambda c: (-c.score, -c.row["rowid"]))
         answers = [c for c in ranked if self._is_answer(c, u, strict_metrics=bool(metrics))]
         if newest_first:
             answers.sort(key=lambda c: (-(c.row["recency"] or 0), -c.score))
@@ -519,45 +525,64 @@ class FactStore:
             total=len(answers),
         )
 
-    def _fts(self, expr: str, limit: int, order: str = "rank") -> list[int]:
-        sql = "select rowid from facts_fts where facts_fts match ? order by rank limit ?"
+    def _newest(self, expr: str, limit: int) -> list[int]:
+        # Rowids grow with recency (store.build.recency_rowid), so "order by rowid desc" is the
+        # newest first, and FTS5 answers it without ranking every match.
+        sql = "select rowid from facts_fts where facts_fts match ? order by rowid desc limit ?"
         try:
             return [r[0] for r in self._con().execute(sql, (expr, limit))]
         except sqlite3.OperationalError:
             return []
 
-    def _recent(self, expr: str, limit: int) -> list[int]:
-        sql = (
-            "select f.rowid from facts f where f.rowid in (select rowid from facts_fts where facts_fts match ?) "
-            "order by f.recency desc, f.rowid limit ?"
-        )
-        try:
-            return [r[0] for r in self._con().execute(sql, (expr, limit))]
-        except sqlite3.OperationalError:
-            return []
+    def _df(self, token: str) -> int:
+        cached = self._df_cache.get(token)
+        if cached is None:
+            row = self._con().execute("select df from term_df where term = ?", (token,)).fetchone()
+            cached = self._df_cache[token] = row[0] if row else 0
+        return cached
 
-    def _candidates(self, u: Understanding) -> list[_Candidate]:
-        ent = " OR ".join(f"{tag('xe', e)} OR {tag('xc', e)}" for e in u.entities)
-        met = " OR ".join(tag("xm", m) for m in u.metrics)
+    def _query_tokens(self, u: Understanding, with_entity_names: bool) -> list[tuple[str, float]]:
+        """Return the question's index tokens that can narrow the search, rarest first, with idf."""
         words: list[str] = []
         for t in u.terms + u.unknown:
             for alt in self.glossary.get(t, [t]):
                 words.extend(text_tokens(alt))
-        for e in u.entities:
-            words.extend(text_tokens(fold(self.entity_info.get(e, {}).get("zh") or e)))
-        words = list(dict.fromkeys(w for w in words if w))
-        text = " OR ".join(f'"{w}"' for w in words[:40])
+        if with_entity_names:
+            for e in u.entities:
+                words.extend(text_tokens(fold(self.entity_info.get(e, {}).get("zh") or e)))
+        out = []
+        for w in dict.fromkeys(w for w in words if w):
+            df = self._df(w)
+            if 0 < df <= COMMON_TOKEN * self.fact_count:  # a token in a fifth of all facts narrows nothing
+                out.append((w, math.log(self.fact_count / df)))
+        return sorted(out, key=lambda p: -p[1])[:MAX_TOKENS]
+
+    def _by_tokens(self, base: str, tokens: list[tuple[str, float]], keep: int) -> list[int]:
+        """Rank facts matching ``base`` by the summed idf of the question's tokens they hold."""
+        weight: Counter[int] = Counter()
+        for token, idf in tokens:
+            expr = f'({base}) AND "{token}"' if base else f'"{token}"'
+            for rowid in self._newest(expr, PER_TOKEN):
+                weight[rowid] += idf
+        # ties go to the newer fact (the larger rowid)
+        return [r for r, _ in sorted(weight.items(), key=lambda p: (-p[1], -p[0]))[:keep]]
+
+    def _candidates(self, u: Understanding) -> list[_Candidate]:
+        ent = " OR ".join(f"{tag('xe', e)} OR {tag('xc', e)}" for e in u.entities)
+        met = " OR ".join(tag("xm", m) for m in u.metrics)
+        parts = [f"({p})" for p in (ent, met) if p]
+        tags = " AND ".join(parts)
+        tokens = self._query_tokens(u, with_entity_names=not ent)
         rowids: list[int] = []
-        if ent and met:
-            rowids += self._fts(f"({ent}) AND ({met})" + (f" AND ({text})" if text else ""), CANDIDATES)
-            rowids += self._recent(f"({ent}) AND ({met})", CANDIDATES // 2)
-        if ent:
-            rowids += self._fts(f"({ent})" + (f" AND ({text})" if text else ""), CANDIDATES // 2)
-            rowids += self._recent(f"({ent})", 50)
-        if met:
-            rowids += self._fts(f"({met})" + (f" AND ({text})" if text else ""), CANDIDATES // 2)
-        if text:
-            rowids += self._fts(text, CANDIDATES // 2)
+        if tags:
+            rowids += self._newest(tags, CANDIDATES // 2)
+            rowids += self._by_tokens(tags, tokens, CANDIDATES // 2)
+            if len(rowids) < CANDIDATES // 4 and len(parts) > 1:
+                # nothing has both: the nearest facts about either, for "related"
+                rowids += self._newest(f"({ent})", CANDIDATES // 4) + self._by_tokens(f"({ent})", tokens, CANDIDATES // 4)
+                rowids += self._by_tokens(f"({met})", tokens, CANDIDATES // 4) or self._newest(f"({met})", CANDIDATES // 4)
+        elif tokens:
+            rowids += self._by_tokens("", tokens, CANDIDATES)
         rowids = list(dict.fromkeys(rowids))
         if not rowids:
             return []
