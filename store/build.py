@@ -27,7 +27,7 @@ from .lexicon import Lexicon, default_lexicon
 from .text import fold
 
 BUILDER_VERSION = "1.0.0"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 SOURCE_SUFFIXES = {".txt", ".md", ".text"}
 
@@ -198,6 +198,7 @@ def _schema(db: sqlite_utils.Database) -> None:
     db["facts"].create(
         {
             "rowid": int,
+            "rid": int,
             "id": str,
             "file": str,
             "start": int,
@@ -225,9 +226,10 @@ def _schema(db: sqlite_utils.Database) -> None:
     db.execute("create virtual table facts_fts using fts5(tokens, content='', tokenize='unicode61')")
 
 
-def _fact_row(rowid: int, f: Fact) -> dict:
+def _fact_row(rowid: int, rid: int, f: Fact) -> dict:
     return {
         "rowid": rowid,
+        "rid": rid,
         "id": f.id,
         "file": f.file,
         "start": f.start,
@@ -258,10 +260,12 @@ def recency(f: Fact) -> float:
 
 
 ROWID_BUCKET = 10**8
+FAR = 999
+STATED_WITHIN = 12  # characters between a metric's keyword and its figure
 
 
 def recency_rowid(f: Fact, seq: int) -> int:
-    """Return a fact's rowid: newer figures get larger ids, so the index yields newest first.
+    """Return a fact's id in the FTS index: newer figures get larger ids, so it yields newest first.
 
     The recency (a fractional year) is kept to a hundredth of a year; ``seq`` keeps ids unique
     and, within one bucket, the articles' order.
@@ -274,6 +278,8 @@ def _fact_tokens(f: Fact) -> str:
     tokens.extend(tag("xe", e) for e in f.entities)
     tokens.extend(tag("xc", e) for e in f.context)
     tokens.extend(tag("xm", m) for m in f.metrics)
+    # the metric's own figure sits right by its keyword ("资本支出…140亿美元"): a stated value
+    tokens.extend(tag("xv", m) for m in f.metrics if f.metric_distance.get(m, FAR) <= STATED_WITHIN)
     return " ".join(tokens)
 
 
@@ -319,9 +325,10 @@ def _write(
             for f in doc.facts:
                 seq += 1
                 facts += 1
-                rowid = recency_rowid(f, seq)
-                fact_rows.append(_fact_row(rowid, f))
-                fts_rows.append((rowid, _fact_tokens(f)))
+                # the table keeps arrival order (fast appends); the index is ordered by recency
+                rid = recency_rowid(f, seq)
+                fact_rows.append(_fact_row(seq, rid, f))
+                fts_rows.append((rid, _fact_tokens(f)))
                 latin_words.update(w for w in re.findall(r"[a-z][a-z0-9]+", f.key) if len(w) <= 40)
                 entity_counts.update(set(f.entities))
                 for n in f.names:
@@ -376,6 +383,7 @@ def _write(
         }
         db["meta"].insert_all(({"key": k, "value": str(v)} for k, v in meta.items()))
     db["facts"].create_index(["id"], unique=True)
+    db["facts"].create_index(["rid"], unique=True)
     db["facts"].create_index(["file"])
     db["facts"].create_index(["recency"])
     db.execute("insert into facts_fts(facts_fts) values ('optimize')")

@@ -34,8 +34,8 @@ from .text import clean_text, fold
 
 MAX_QUERY_CHARS = 300
 CANDIDATES = 300  # facts scored in full per question
-PER_TOKEN = 2000  # newest facts fetched per question token
-MAX_TOKENS = 6  # the rarest tokens of a question are enough to find its facts
+PER_TOKEN = 1000  # newest facts fetched per question token
+MAX_TOKENS = 5  # the rarest tokens of a question are enough to find its facts
 COMMON_TOKEN = 0.2  # share of all facts above which a token narrows nothing
 
 
@@ -505,15 +505,15 @@ class FactStore:
         candidates = self._candidates(u)
         for c in candidates:
             self._score(c, u)
-        ranked = sorted(candidates, key=lambda c: (-c.score, -c.row["rowid"]))
+        ranked = sorted(candidates, key=lambda c: (-c.score, -c.row["rid"]))
         answers = [c for c in ranked if self._is_answer(c, u, strict_metrics=bool(metrics))]
         if newest_first:
             answers.sort(key=lambda c: (-(c.row["recency"] or 0), -c.score))
-        answer_ids = {c.row["rowid"] for c in answers}
+        answer_ids = {c.row["rid"] for c in answers}
         related = [
             c
             for c in ranked
-            if c.row["rowid"] not in answer_ids
+            if c.row["rid"] not in answer_ids
             and (c.entity_match > 0 or c.metric_match > 0 or c.text_match >= 50)
         ]
         page = answers[offset : offset + limit]
@@ -526,8 +526,8 @@ class FactStore:
         )
 
     def _newest(self, expr: str, limit: int) -> list[int]:
-        # Rowids grow with recency (store.build.recency_rowid), so "order by rowid desc" is the
-        # newest first, and FTS5 answers it without ranking every match.
+        # Index ids grow with recency (store.build.recency_rowid), so "order by rowid desc" is
+        # the newest first, and FTS5 answers it without ranking every match.
         sql = "select rowid from facts_fts where facts_fts match ? order by rowid desc limit ?"
         try:
             return [r[0] for r in self._con().execute(sql, (expr, limit))]
@@ -575,8 +575,11 @@ class FactStore:
         tokens = self._query_tokens(u, with_entity_names=not ent)
         rowids: list[int] = []
         if tags:
-            rowids += self._newest(tags, CANDIDATES // 2)
-            rowids += self._by_tokens(tags, tokens, CANDIDATES // 2)
+            if met:
+                stated = " OR ".join(tag("xv", m) for m in u.metrics)
+                rowids += self._newest(f"{tags} AND ({stated})", CANDIDATES // 3)
+            rowids += self._newest(tags, CANDIDATES // 3)
+            rowids += self._by_tokens(tags, tokens, CANDIDATES // 3)
             if len(rowids) < CANDIDATES // 4 and len(parts) > 1:
                 # nothing has both: the nearest facts about either, for "related"
                 rowids += self._newest(f"({ent})", CANDIDATES // 4) + self._by_tokens(f"({ent})", tokens, CANDIDATES // 4)
@@ -588,7 +591,7 @@ class FactStore:
             return []
         rows = (
             self._con()
-            .execute(f"select * from facts where rowid in ({','.join('?' * len(rowids))})", rowids)
+            .execute(f"select * from facts where rid in ({','.join('?' * len(rowids))})", rowids)
             .fetchall()
         )
         return [self._candidate(r) for r in rows]
