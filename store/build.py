@@ -27,7 +27,7 @@ from .lexicon import Lexicon, default_lexicon
 from .text import fold
 
 BUILDER_VERSION = "1.0.0"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 SOURCE_SUFFIXES = {".txt", ".md", ".text"}
 
@@ -261,6 +261,7 @@ def recency(f: Fact) -> float:
 
 ROWID_BUCKET = 10**8
 FAR = 999
+_YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 STATED_WITHIN = 12  # characters between a metric's keyword and its figure
 
 
@@ -278,6 +279,9 @@ def _fact_tokens(f: Fact) -> str:
     tokens.extend(tag("xe", e) for e in f.entities)
     tokens.extend(tag("xc", e) for e in f.context)
     tokens.extend(tag("xm", m) for m in f.metrics)
+    # every year the fact states, in its period or its words: "OpenAI 2022 loss" needs 2022
+    years = set(_YEARS.findall(f.period or "")) | set(_YEARS.findall(f.key))
+    tokens.extend(f"xy{y}" for y in sorted(years))
     # the metric's own figure sits right by its keyword ("资本支出…140亿美元"): a stated value
     tokens.extend(tag("xv", m) for m in f.metrics if f.metric_distance.get(m, FAR) <= STATED_WITHIN)
     return " ".join(tokens)

@@ -570,7 +570,8 @@ class FactStore:
     def _candidates(self, u: Understanding) -> list[_Candidate]:
         ent = " OR ".join(f"{tag('xe', e)} OR {tag('xc', e)}" for e in u.entities)
         met = " OR ".join(tag("xm", m) for m in u.metrics)
-        parts = [f"({p})" for p in (ent, met) if p]
+        years = " OR ".join(f"xy{p}" for p in u.periods if p.isdigit())
+        parts = [f"({p})" for p in (ent, met, years) if p]
         tags = " AND ".join(parts)
         tokens = self._query_tokens(u, with_entity_names=not ent)
         rowids: list[int] = []
@@ -581,9 +582,16 @@ class FactStore:
             rowids += self._newest(tags, CANDIDATES // 3)
             rowids += self._by_tokens(tags, tokens, CANDIDATES // 3)
             if len(rowids) < CANDIDATES // 4 and len(parts) > 1:
-                # nothing has both: the nearest facts about either, for "related"
-                rowids += self._newest(f"({ent})", CANDIDATES // 4) + self._by_tokens(f"({ent})", tokens, CANDIDATES // 4)
-                rowids += self._by_tokens(f"({met})", tokens, CANDIDATES // 4) or self._newest(f"({met})", CANDIDATES // 4)
+                # nothing has all of it: the nearest facts, looser step by step, for "related"
+                looser = [
+                    f"({ent}) AND ({met})" if ent and met else "",
+                    f"({ent})" if ent else "",
+                    f"({met})" if met else "",
+                ]
+                for expr in filter(None, looser):
+                    rowids += self._by_tokens(expr, tokens, CANDIDATES // 4) or self._newest(
+                        expr, CANDIDATES // 4
+                    )
         elif tokens:
             rowids += self._by_tokens("", tokens, CANDIDATES)
         rowids = list(dict.fromkeys(rowids))
