@@ -191,11 +191,11 @@ def write_store(
 
 
 def _schema(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["documents"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("documents").create(
         {"file": str, "sha256": str, "published": str, "chars": int, "facts": int, "text": str}, pk="file"
     )
-    db["facts"].create(
+    db.table("facts").create(
         {
             "rowid": int,
             "rid": int,
@@ -220,9 +220,9 @@ def _schema(db: sqlite_utils.Database) -> None:
         },
         pk="rowid",
     )
-    db["entities"].create({"name": str, "zh": str, "kind": str, "parent": str, "facts": int}, pk="name")
-    db["aliases"].create({"alias": str, "name": str}, pk="alias")
-    db["latin_words"].create({"word": str}, pk="word")
+    db.table("entities").create({"name": str, "zh": str, "kind": str, "parent": str, "facts": int}, pk="name")
+    db.table("aliases").create({"alias": str, "name": str}, pk="alias")
+    db.table("latin_words").create({"word": str}, pk="word")
     db.execute("create virtual table facts_fts using fts5(tokens, content='', tokenize='unicode61')")
 
 
@@ -305,7 +305,7 @@ def _write(
     fts_rows: list[tuple[int, str]] = []
 
     def flush() -> None:
-        db["facts"].insert_all(fact_rows, batch_size=1000)
+        db.table("facts").insert_all(fact_rows, batch_size=1000)
         db.conn.executemany("insert into facts_fts(rowid, tokens) values (?, ?)", fts_rows)
         fact_rows.clear()
         fts_rows.clear()
@@ -316,7 +316,7 @@ def _write(
             chars += len(doc.text)
             hashes[doc.file] = doc.sha256
             people.update((p, o) for p, o in doc.people.items() if p not in lexicon.entities)
-            db["documents"].insert(
+            db.table("documents").insert(
                 {
                     "file": doc.file,
                     "sha256": doc.sha256,
@@ -342,7 +342,7 @@ def _write(
                     flush()
         flush()
         known = set(lexicon.entities)
-        db["entities"].insert_all(
+        db.table("entities").insert_all(
             (
                 {
                     "name": e.name,
@@ -354,7 +354,7 @@ def _write(
                 for e in lexicon.entities.values()
             ),
         )
-        db["entities"].insert_all(
+        db.table("entities").insert_all(
             (
                 {"name": n, "zh": n, "kind": "name", "parent": None, "facts": entity_counts.get(n, 0)}
                 for n in discovered
@@ -364,8 +364,8 @@ def _write(
         aliases = dict(lexicon.alias_pairs())
         for n in discovered:
             aliases.setdefault(fold(n), n)
-        db["aliases"].insert_all(({"alias": a, "name": n} for a, n in aliases.items()))
-        db["latin_words"].insert_all(({"word": w} for w in sorted(latin_words)), batch_size=5000)
+        db.table("aliases").insert_all(({"alias": a, "name": n} for a, n in aliases.items()))
+        db.table("latin_words").insert_all(({"word": w} for w in sorted(latin_words)), batch_size=5000)
         meta = {
             "schema_version": SCHEMA_VERSION,
             "generation": generation,
@@ -385,11 +385,11 @@ def _write(
             "glossary": json.dumps(lexicon.glossary, ensure_ascii=False),
             "stopwords": json.dumps(sorted(lexicon.stopwords), ensure_ascii=False),
         }
-        db["meta"].insert_all(({"key": k, "value": str(v)} for k, v in meta.items()))
-    db["facts"].create_index(["id"], unique=True)
-    db["facts"].create_index(["rid"], unique=True)
-    db["facts"].create_index(["file"])
-    db["facts"].create_index(["recency"])
+        db.table("meta").insert_all(({"key": k, "value": str(v)} for k, v in meta.items()))
+    db.table("facts").create_index(["id"], unique=True)
+    db.table("facts").create_index(["rid"], unique=True)
+    db.table("facts").create_index(["file"])
+    db.table("facts").create_index(["recency"])
     db.execute("insert into facts_fts(facts_fts) values ('optimize')")
     # how many facts hold each token: the search skips tokens too common to narrow anything
     db.execute("create virtual table temp.fts_vocab using fts5vocab(main, facts_fts, row)")

@@ -361,6 +361,7 @@ def _raw_quantities(key: str) -> list[_Raw]:
             or re.fullmatch(r"(19|20)\d\d", num_text)
         ):
             continue  # a bare small number is a list marker or a version (5.0版); a bare year is a period
+        amount: float | None
         if num_text in _SCALES and not scale_text:
             amount, scale_text = 1.0, num_text  # 上万张, 上千万: the scale word is the number
         else:

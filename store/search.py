@@ -411,10 +411,10 @@ class FactStore:
                 len(word) <= 2 and not word.isdigit() and word not in self._latin_aliases
             ):
                 continue
-            name = self._fuzzy_entity(word)
-            if name:
-                if name not in u.entities:
-                    u.entities.append(name)
+            fuzzy = self._fuzzy_entity(word)
+            if fuzzy:
+                if fuzzy not in u.entities:
+                    u.entities.append(fuzzy)
                 continue
             metric = self._fuzzy_metric(word)
             if metric:
@@ -559,11 +559,11 @@ class FactStore:
 
     def _by_tokens(self, base: str, tokens: list[tuple[str, float]], keep: int) -> list[int]:
         """Rank facts matching ``base`` by the summed idf of the question's tokens they hold."""
-        weight: Counter[int] = Counter()
+        weight: dict[int, float] = {}
         for token, idf in tokens:
             expr = f'({base}) AND "{token}"' if base else f'"{token}"'
             for rowid in self._newest(expr, PER_TOKEN):
-                weight[rowid] += idf
+                weight[rowid] = weight.get(rowid, 0.0) + idf
         # ties go to the newer fact (the larger rowid)
         return [r for r, _ in sorted(weight.items(), key=lambda p: (-p[1], -p[0]))[:keep]]
 
