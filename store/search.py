@@ -166,6 +166,7 @@ class _Candidate:
     text_match: float = 0.0
     period_match: float = 0.5
     unknown_ok: bool = True
+    all_entities: bool = True
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
@@ -628,6 +629,7 @@ class FactStore:
                 else:
                     per.append(0.0)
             c.entity_match = sum(per) / len(per)
+            c.all_entities = all(per)
         # metrics: the fact's own ranking of its metrics
         if u.metrics:
             # every metric asked about counts ("capex growth" wants both)
@@ -718,8 +720,8 @@ class FactStore:
             return False
         if u.ignored and not u.entities and not u.terms:
             return False  # "bitcoin price": the subject is a word the store does not know
-        if u.entities and c.entity_match <= 0:
-            return False
+        if u.entities and not c.all_entities:
+            return False  # "Microsoft investment in OpenAI" is about both
         if u.metrics and c.metric_match <= 0:
             return False
         if u.periods and (
