@@ -569,7 +569,8 @@ class FactStore:
         return [r for r, _ in sorted(weight.items(), key=lambda p: (-p[1], -p[0]))[:keep]]
 
     def _candidates(self, u: Understanding) -> list[_Candidate]:
-        ent = " OR ".join(f"{tag('xe', e)} OR {tag('xc', e)}" for e in u.entities)
+        # every entity named (in the sentence or carried into it), the metric, the year
+        ent = " AND ".join(f"({tag('xe', e)} OR {tag('xc', e)})" for e in u.entities)
         met = " OR ".join(tag("xm", m) for m in u.metrics)
         years = " OR ".join(f"xy{p}" for p in u.periods if p.isdigit())
         parts = [f"({p})" for p in (ent, met, years) if p]
@@ -584,9 +585,11 @@ class FactStore:
             rowids += self._by_tokens(tags, tokens, CANDIDATES // 3)
             if len(rowids) < CANDIDATES // 4 and len(parts) > 1:
                 # nothing has all of it: the nearest facts, looser step by step, for "related"
+                any_ent = " OR ".join(f"{tag('xe', e)} OR {tag('xc', e)}" for e in u.entities)
                 looser = [
                     f"({ent}) AND ({met})" if ent and met else "",
                     f"({ent})" if ent else "",
+                    f"({any_ent})" if len(u.entities) > 1 else "",
                     f"({met})" if met else "",
                 ]
                 for expr in filter(None, looser):
