@@ -19,7 +19,7 @@ from .errors import StaleButton
 PAGE = 3  # answers per message: three answers with their buttons stay well inside Block Kit's 50 blocks
 MAX_QUERY = 500  # longer questions are cut here: no question needs more, and a Ref must fit a button value
 
-SPEND_METRICS = frozenset({"capex", "investment", "training_cost", "chip_spend"})
+SPENDING = "spending"  # the metrics the store's lexicon marks `spend = true` (capex, investment …)
 BENCH_METRICS = frozenset({"benchmark"})
 
 
@@ -28,13 +28,13 @@ class Kind:
     """One way of asking: which metrics to search and whether newest periods come first."""
 
     name: str
-    metrics: frozenset[str] | None
+    metrics: frozenset[str] | str | None
     newest_first: bool
 
 
 KINDS = {
     "fact": Kind("fact", None, False),
-    "spend": Kind("spend", SPEND_METRICS, True),
+    "spend": Kind("spend", SPENDING, True),
     "bench": Kind("bench", BENCH_METRICS, False),
 }
 
@@ -105,13 +105,11 @@ class Ref:
 def search(store: FactStore, kind: str, query: str, *, offset: int = 0, limit: int = PAGE) -> SearchResult:
     """One store search the way `kind` asks it."""
     k = KINDS[kind]
-    return store.search(
-        query,
-        limit=limit,
-        offset=offset,
-        metrics=set(k.metrics) if k.metrics is not None else None,
-        newest_first=k.newest_first,
-    )
+    if k.metrics == SPENDING:
+        metrics: set[str] | None = store.spend_metrics()  # lexicon data, extensible by the operator
+    else:
+        metrics = set(k.metrics) if k.metrics is not None else None
+    return store.search(query, limit=limit, offset=offset, metrics=metrics, newest_first=k.newest_first)
 
 
 def find_answer(store: FactStore, ref: Ref):
