@@ -270,7 +270,7 @@ def serve(settings: Settings | None = None) -> int:
             runtime = SocketModeRuntime(
                 app,
                 settings.slack_app_token.get_secret_value(),
-                host="0.0.0.0",
+                host=settings.host,
                 port=settings.port,
                 holder=holder,
             ).start()
@@ -283,7 +283,7 @@ def serve(settings: Settings | None = None) -> int:
         import uvicorn
 
         log.info("HTTP mode: Slack requests at :%s/slack/events", settings.port)
-        uvicorn.Server(uvicorn_config(make_asgi(app, holder), host="0.0.0.0", port=settings.port)).run()
+        uvicorn.Server(uvicorn_config(make_asgi(app, holder), host=settings.host, port=settings.port)).run()
         return 0
     finally:
         holder.close()

@@ -29,6 +29,7 @@ ENV_NAMES = {
     "FACTBOT_LEXICON": "lexicon",
     "FACTBOT_STATE": "state",
     "FACTBOT_STATE_DSN": "state_dsn",
+    "FACTBOT_HOST": "host",
     "FACTBOT_PORT": "port",
     "FACTBOT_SLACK_API_URL": "slack_api_url",
 }
@@ -56,6 +57,9 @@ class Settings(BaseSettings):
     state: Path | None = Field(None, validation_alias="FACTBOT_STATE")
     # PostgreSQL for state shared by several replicas; unset or empty: SQLite at state_path.
     state_dsn: SecretStr | None = Field(None, validation_alias="FACTBOT_STATE_DSN")
+    # Address the HTTP server (HTTP mode, or Socket Mode's /healthz) binds: all interfaces in a
+    # container, 127.0.0.1 behind a reverse proxy on the same host.
+    host: str = Field("0.0.0.0", min_length=1, validation_alias="FACTBOT_HOST")
     port: int = Field(3000, ge=0, le=65535, validation_alias="FACTBOT_PORT")
     slack_api_url: str = Field("https://slack.com/api/", validation_alias="FACTBOT_SLACK_API_URL")
 

@@ -26,6 +26,7 @@ def test_http_mode_starts_answers_signed_commands_and_stops_on_sigterm(tmp_path,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "FACTBOT_SLACK_API_URL": fake_slack.api_url,
+        "FACTBOT_HOST": "127.0.0.1",  # loopback only, through the setting operators use
         "FACTBOT_PORT": str(port),
         "FACTBOT_DB": str(tmp_path / "data" / "facts.db"),
         "FACTBOT_SOURCES": str(sources),

@@ -99,3 +99,12 @@ def test_load_paths_ignores_slack_problems(monkeypatch, tmp_path):
     monkeypatch.setenv("FACTBOT_DB", str(tmp_path / "x.db"))
     sources, db, lexicon = load_paths(Path("default-seeds"), Path("default.db"))
     assert (sources, db, lexicon) == (Path("default-seeds"), tmp_path / "x.db", [])
+
+
+def test_host_defaults_to_all_interfaces_and_can_be_loopback(monkeypatch):
+    from bot.settings import load_settings
+
+    monkeypatch.delenv("FACTBOT_HOST", raising=False)
+    assert load_settings().host == "0.0.0.0"
+    monkeypatch.setenv("FACTBOT_HOST", "127.0.0.1")
+    assert load_settings().host == "127.0.0.1"
