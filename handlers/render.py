@@ -25,7 +25,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from store import Answer, SearchResult, StoreStats, format_values
+from store import Answer, SearchResult, StoreStats
 
 from .deps import ReloadReport
 from .lookup import Ref
@@ -147,7 +147,7 @@ def headline(answer: Answer) -> str:
     ]
     if answer.period:
         parts.append(answer.period)
-    value = format_values(answer.values) if answer.values else ""
+    value = answer.readable_values if answer.values else ""
     if value:
         parts.append(value)
     return " · ".join(parts)

@@ -81,10 +81,12 @@ class Answer:
     published: str | None
     values: list[Value]
     score: float
+    headline: list[Value] = field(default_factory=list)  # the figure answering the metric, and its change
 
     @property
     def readable_values(self) -> str:
-        return format_values(self.values)
+        """The answer's figure in readable units: ``US$14 billion, +79% YoY``."""
+        return format_values(self.headline or self.values)
 
     def to_dict(self) -> dict:
         """Return the JSON contract shape (``quote``, ``source``, ``entity``, ``values`` …)."""
@@ -750,6 +752,7 @@ class FactStore:
         values = sorted(
             c.values, key=lambda v: (not (expects == "any" or v.kind == expects or v.change), v.start)
         )
+        headline = _headline(c.values, expects)
         return Answer(
             fact_id=r["id"],
             quote=r["quote"],
@@ -764,6 +767,7 @@ class FactStore:
             published=r["published"],
             values=values,
             score=max(0.0, min(c.score / 100, 1.0)),
+            headline=headline,
         )
 
     # --- about the store ---------------------------------------------------------------
@@ -810,6 +814,23 @@ class FactStore:
         return Counter(
             {r[0]: r[1] for r in self._con().execute("select name, facts from entities where facts > 0")}
         )
+
+
+def _headline(values: list[Value], expects: str) -> list[Value]:
+    """Pick the figure of the kind the metric is answered by, and the change rate stated with it.
+
+    "資本支出同比增長79%至140億美元…微軟銷售額僅增長17%": capex is US$14 billion, +79% YoY; the 17%
+    is another clause's revenue growth.
+    """
+    lead = next((v for v in values if v.kind == expects), None) if expects != "any" else None
+    if lead is None:
+        return values[:3]
+    near = [
+        v
+        for v in values
+        if v is not lead and v.change and (0 <= lead.start - v.end <= 12 or 0 <= v.start - lead.end <= 18)
+    ]
+    return [lead, *near[:1]]
 
 
 def _period_match(asked: list[str], period: str, key: str) -> float:

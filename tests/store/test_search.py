@@ -284,3 +284,16 @@ def test_closing_a_store_waits_for_the_lookups_running_on_it(seed_store_path):
     assert results and all(results) and errors == []
     with pytest.raises(StoreError):
         store.search("Microsoft capex")
+
+
+@pytest.mark.parametrize(
+    ("query", "headline"),
+    [
+        ("Microsoft capex", "US$14 billion, +79% YoY"),  # not the 17% revenue growth of the next clause
+        ("Tencent revenue 2022", "¥554.55 billion, −1% YoY"),
+        ("OpenAI loss 2022", "about US$540 million"),
+        ("Meta capex 2024", "US$35 billion–US$40 billion"),
+    ],
+)
+def test_the_headline_is_the_figure_asked_about(seed_store, query, headline):
+    assert seed_store.search(query).answers[0].readable_values == headline
