@@ -383,6 +383,7 @@ def _write(
                 ensure_ascii=False,
             ),
             "glossary": json.dumps(lexicon.glossary, ensure_ascii=False),
+            "value_hints": json.dumps(lexicon.value_hints, ensure_ascii=False),
             "stopwords": json.dumps(sorted(lexicon.stopwords), ensure_ascii=False),
         }
         db.table("meta").insert_all(({"key": k, "value": str(v)} for k, v in meta.items()))

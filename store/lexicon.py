@@ -73,6 +73,7 @@ class Lexicon:
         self.boilerplate_markers: list[str] = []
         self.boilerplate_lines: set[str] = set()
         self.generic_names: set[str] = set()
+        self.value_hints: dict[str, str] = {}
         self.sources: list[Path] = []
         self._alias_by_first: dict[str, list[tuple[str, str]]] = {}
 
@@ -138,6 +139,7 @@ class Lexicon:
         for words in stop.values():
             self.stopwords.update(fold(w) for w in words)
         self.generic_names.update(fold(n) for n in data.get("names", {}).get("generic", []))
+        self.value_hints.update({fold(k): str(v) for k, v in data.get("value_hints", {}).items()})
         self.boilerplate_markers.extend(fold(m) for m in data.get("markers", []))
         self.boilerplate_lines.update(fold(m) for m in data.get("lines", []))
 

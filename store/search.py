@@ -50,6 +50,7 @@ class Understanding:
     unknown: list[str] = field(default_factory=list)  # words that must appear but match nothing known
     keywords: list[str] = field(default_factory=list)  # the metric keywords as the question wrote them
     ignored: list[str] = field(default_factory=list)  # words that match nothing in the store
+    value_kinds: list[str] = field(default_factory=list)  # "share" asks for a percentage
 
     def describe(self) -> str:
         parts = []
@@ -241,6 +242,7 @@ class FactStore:
             self.metrics: dict[str, dict] = json.loads(meta["metrics"])
             self.glossary: dict[str, list[str]] = json.loads(meta["glossary"])
             self.stopwords: set[str] = set(json.loads(meta["stopwords"]))
+            self.value_hints: dict[str, str] = json.loads(meta.get("value_hints", "{}"))
             self.entity_info = {r["name"]: dict(r) for r in con.execute("select * from entities")}
             self.aliases: dict[str, str] = dict(con.execute("select alias, name from aliases").fetchall())
             self.latin_words: set[str] = {r[0] for r in con.execute("select word from latin_words")}
@@ -338,9 +340,14 @@ class FactStore:
         """Return what a question names: entities, metrics, periods and other words."""
         raw = normalise_query(query)
         q = fold(raw)
+        hinted = [
+            kind
+            for word, kind in self.value_hints.items()
+            if word in q and (not _is_latin(word) or re.search(rf"\b{re.escape(word)}\b", q))
+        ]
         # capitalised words as the asker typed them: an unknown one is a name we know nothing of
         capitalised = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z0-9]+", raw)}
-        u = Understanding()
+        u = Understanding(value_kinds=list(dict.fromkeys(hinted)))
         covered = [False] * len(q)
 
         def cover(a: int, b: int) -> None:
@@ -674,6 +681,8 @@ class FactStore:
                 value_fit = 0.4
         elif kinds:
             value_fit = 0.3 + 0.7 * min(len(c.values), 3) / 3
+        if u.value_kinds and kinds & set(u.value_kinds):
+            value_fit = max(value_fit, 1.0)  # the kind of figure the question asks for
         expected = {self.metrics.get(m, {}).get("expects", "any") for m in u.metrics}
         vague = sum(
             1
@@ -735,7 +744,7 @@ class FactStore:
             return False  # the question names a year the fact does not state, or another quarter
         if u.terms and not u.entities and c.text_match < (60 if u.metrics else 70):
             return False
-        if u.terms and u.entities and not u.metrics and c.text_match < 40:
+        if u.terms and u.entities and not u.metrics and c.text_match < 55:
             return False
         return True
 

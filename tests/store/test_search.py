@@ -297,3 +297,9 @@ def test_closing_a_store_waits_for_the_lookups_running_on_it(seed_store_path):
 )
 def test_the_headline_is_the_figure_asked_about(seed_store, query, headline):
     assert seed_store.search(query).answers[0].readable_values == headline
+
+
+def test_a_question_asking_for_a_share_prefers_a_percentage(seed_store):
+    a = seed_store.search("Nvidia China share of data center revenue").answers[0]
+    assert "20%至25%" in a.quote
+    assert seed_store.understand("Nvidia China share of data center revenue").value_kinds == ["percent"]
