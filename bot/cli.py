@@ -123,6 +123,8 @@ def cmd_repl(store) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``factbot`` command."""
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:
+        return _bench(argv[1:])
     parser = argparse.ArgumentParser(
         prog="factbot", description="Answers about the AI industry, quoted from news articles."
     )
@@ -136,8 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--json", action="store_true", help="one JSON object per question")
     a.add_argument("--limit", type=int, default=3, help="answers per question (default 3)")
     a.add_argument("question", nargs="+", help="the question, or - to read one per line from stdin")
-    bench = sub.add_parser("bench", help="run the scale benchmark")
-    bench.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser("bench", help="run the scale benchmark (factbot bench --help)", add_help=False)
     sub.add_parser("console", help="the plain terminal question loop, without the Slack app")
     args = parser.parse_args(argv)
     try:
@@ -145,10 +146,6 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_build(args)
         if args.command == "ask":
             return cmd_ask(args)
-        if args.command == "bench":
-            from tests.bench_scale import main as bench_main  # noqa: PLC0415
-
-            return bench_main(args.rest)
         if args.command == "console":
             sources, db, lex = _defaults()
             return cmd_repl(ensure_store(db, sources, lex))
@@ -159,6 +156,18 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as e:
         print(f"factbot: {e}", file=sys.stderr)
         return 1
+
+
+def _bench(args: list[str]) -> int:
+    """Run the scale benchmark, which lives with the tests in a source checkout."""
+    if not (PROJECT_ROOT / "tests" / "bench_scale.py").exists():
+        print("factbot bench needs a source checkout (tests/bench_scale.py)", file=sys.stderr)
+        return 2
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
+    from tests.bench_scale import main as bench_main
+
+    return bench_main(args)
 
 
 def _serve() -> int:
