@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -761,7 +761,8 @@ class FactStore:
         values = sorted(
             c.values, key=lambda v: (not (expects == "any" or v.kind == expects or v.change), v.start)
         )
-        headline = _headline(c.values, expects)
+        keywords = self.metrics.get(metric, {}).get("keywords", [])
+        headline = _headline(c.values, expects, r["key"], r["start"], keywords)
         return Answer(
             fact_id=r["id"],
             quote=r["quote"],
@@ -825,13 +826,23 @@ class FactStore:
         )
 
 
-def _headline(values: list[Value], expects: str) -> list[Value]:
+def _headline(
+    values: list[Value], expects: str, key: str = "", offset: int = 0, keywords: Sequence[str] = ()
+) -> list[Value]:
     """Pick the figure of the kind the metric is answered by, and the change rate stated with it.
 
     "資本支出同比增長79%至140億美元…微軟銷售額僅增長17%": capex is US$14 billion, +79% YoY; the 17%
     is another clause's revenue growth.
     """
-    lead = next((v for v in values if v.kind == expects), None) if expects != "any" else None
+    fitting = [v for v in values if v.kind == expects] if expects != "any" else []
+    positions = [m.end() for kw in keywords if not _is_latin(kw) for m in re.finditer(re.escape(kw), key)]
+
+    def after_keyword(v: Value) -> int:
+        # "归属百度的净利润(非美国通用会计准则)206.8亿元": the figure right after the keyword
+        gaps = [v.start - offset - end for end in positions if v.start - offset >= end]
+        return min(gaps, default=10_000)
+
+    lead = min(fitting, key=lambda v: (after_keyword(v), v.start)) if fitting else None
     if lead is None:
         return values[:3]
     near = [

@@ -303,3 +303,8 @@ def test_a_question_asking_for_a_share_prefers_a_percentage(seed_store):
     a = seed_store.search("Nvidia China share of data center revenue").answers[0]
     assert "20%至25%" in a.quote
     assert seed_store.understand("Nvidia China share of data center revenue").value_kinds == ["percent"]
+
+
+def test_the_headline_is_the_figure_after_the_metric_keyword(seed_store):
+    # "营收1236.75亿元,归属百度的净利润(非美国通用会计准则)206.8亿元": net profit is the second figure
+    assert seed_store.search("Baidu net profit").answers[0].readable_values == "¥20.68 billion, +10% YoY"
