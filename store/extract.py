@@ -55,9 +55,13 @@ class Document:
     people: dict[str, str] = field(default_factory=dict)  # person named in it -> their company
 
 
+# A sentence that opens on a pronoun ("例如,它…", "他補充道…") is about the subject before it,
+# even when it names others; one that opens on a connector ("对此", "这么说") is only when it
+# names nobody itself.
 _PRONOUN_START = re.compile(
-    r"^(?:[“\"「]?)(?:他|她|它|其|该公司|该|这|此|他们|她们|对此|同时|此外|而|但|不过|例如|比如)"
+    r"^[“\"「]?(?:(?:例如|比如|同时|此外|而且|而|但是|但|不过|对此|因此)[,，、]?)?(?:他们|她们|它们|该公司|他|她|它|其)"
 )
+_CONNECTOR_START = re.compile(r"^[“\"「]?(?:对此|同时|此外|而|但|不过|例如|比如|这|此|该)")
 _PRONOUN_ANYWHERE = re.compile(r"他们|她们|它们|该公司|其|他|她")
 _TITLES = (
     "首席执行官", "首席财务官", "首席技术官", "首席运营官", "首席科学家", "创始人", "联合创始人", "董事长", "总裁",
@@ -205,7 +209,8 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
         context: list[str] = []
         depth = 0
         starts_with_pronoun = bool(_PRONOUN_START.match(s_key))
-        if previous and previous[1] < 2 and (starts_with_pronoun or (not named and not new_paragraph)):
+        continues = not named and (not new_paragraph or _CONNECTOR_START.match(s_key))
+        if previous and previous[1] < 2 and (starts_with_pronoun or continues):
             # "例如,它通过了…" / "他補充道…": the subject is the one of the sentence before
             context, depth = [e for e in previous[0] if e not in named], previous[1] + 1
         if named:
