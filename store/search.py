@@ -389,6 +389,8 @@ class FactStore:
                         u.metrics.append(metric)
                     u.keywords.append(phrase)
                     keyword_spans.append((pos, pos + len(phrase)))
+                    if phrase in self.glossary:
+                        u.terms.append(phrase)  # "sales": the metric, and the words 销售额 too
                 cover(pos, pos + len(phrase))
         # periods
         for m in _YEAR.finditer(q):
@@ -732,7 +734,7 @@ class FactStore:
     def _is_answer(self, c: _Candidate, u: Understanding, *, strict_metrics: bool) -> bool:
         if not c.unknown_ok:
             return False
-        if u.ignored and not u.entities and not u.terms:
+        if u.ignored and not u.entities and not [t for t in u.terms if t not in u.keywords]:
             return False  # "bitcoin price": the subject is a word the store does not know
         if u.entities and not c.all_entities:
             return False  # "Microsoft investment in OpenAI" is about both

@@ -311,3 +311,8 @@ def test_a_question_asking_for_a_share_prefers_a_percentage(seed_store):
 def test_the_headline_is_the_figure_after_the_metric_keyword(seed_store):
     # "营收1236.75亿元,归属百度的净利润(非美国通用会计准则)206.8亿元": net profit is the second figure
     assert seed_store.search("Baidu net profit").answers[0].readable_values == "¥20.68 billion, +10% YoY"
+
+
+def test_a_metric_word_with_a_chinese_rendering_counts_as_words_too(seed_store):
+    # "sales" is the revenue metric and 销售额 in the text: 微軟銷售額僅增長17%
+    assert "銷售額僅增長17%" in seed_store.search("Microsoft sales growth").answers[0].quote
