@@ -22,8 +22,8 @@ from pathlib import Path
 import sqlite_utils
 
 from .errors import BuildError
-from .extract import Document, Fact, extract_facts
-from .lexicon import Lexicon, default_lexicon
+from .extract import Document, Fact
+from .lexicon import Lexicon
 from .text import fold
 
 BUILDER_VERSION = "1.0.0"
@@ -136,34 +136,9 @@ def build_store(
     ``previous`` (default: the existing ``db_path``) gives the generation to follow and
     the facts to compare against.
     """
-    started = time.perf_counter()
-    sources = Path(sources)
-    db_path = Path(db_path)
-    lexicon = lexicon or default_lexicon()
-    previous = Path(previous) if previous else db_path
-    documents: list[Document] = []
-    errors: list[SourceProblem] = []
-    for path in iter_sources(sources):
-        try:
-            raw = read_source(path)
-        except (OSError, ValueError) as e:
-            errors.append(SourceProblem(path.name, str(e)))
-            continue
-        doc = extract_facts(raw, path.name, lexicon)
-        if not doc.facts:
-            errors.append(SourceProblem(path.name, "no facts found (is it an article of this genre?)"))
-        documents.append(doc)
-    if not any(d.facts for d in documents):
-        reasons = "; ".join(f"{e.file}: {e.reason}" for e in errors) or "the folder holds no articles"
-        raise BuildError(f"nothing to build from {sources}: {reasons}")
-    generation, old_ids = _previous_state(previous)
-    report = write_store(documents, db_path, lexicon=lexicon, generation=generation + 1)
-    new_ids = {f.id for d in documents for f in d.facts}
-    report.errors = errors
-    report.added = len(new_ids - old_ids)
-    report.removed = len(old_ids - new_ids)
-    report.seconds = time.perf_counter() - started
-    return report
+    from .parallel import build_store_parallel  # the streaming builder; it imports this module
+
+    return build_store_parallel(sources, db_path, workers=1, lexicon=lexicon, previous=previous)
 
 
 def write_store(

@@ -12,6 +12,7 @@ because SQLite has one writer.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import time
@@ -45,6 +46,10 @@ def _init_worker(lexicon: Lexicon) -> None:
 
 def _extract_chunk(paths: list[str]) -> list[Document | SourceProblem]:
     assert _worker_lexicon is not None
+    return _extract_with(_worker_lexicon, paths)
+
+
+def _extract_with(lexicon: Lexicon, paths: list[str]) -> list[Document | SourceProblem]:
     out: list[Document | SourceProblem] = []
     for name in paths:
         path = Path(name)
@@ -53,7 +58,7 @@ def _extract_chunk(paths: list[str]) -> list[Document | SourceProblem]:
         except (OSError, ValueError) as e:
             out.append(SourceProblem(path.name, str(e)))
             continue
-        out.append(extract_facts(raw, path.name, _worker_lexicon))
+        out.append(extract_facts(raw, path.name, lexicon))
     return out
 
 
@@ -97,9 +102,9 @@ def build_store_parallel(
     # Read the previous store before writing the new one over it.
     generation, old_ids = _previous_state(previous)
     if workers == 1:
-        _init_worker(lexicon)
+        extract = functools.partial(_extract_with, lexicon)
         report = _write_checked(
-            documents(map(_extract_chunk, chunks)), sources, db_path, lexicon, generation, errors
+            documents(map(extract, chunks)), sources, db_path, lexicon, generation, errors
         )
     else:
         # spawn, not fork: the bot may call this from a listener thread, and a forked child of a
