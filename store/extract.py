@@ -167,6 +167,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
     people: dict[str, str] = {}
     people_latin: dict[str, str] = {}
     last_period: tuple[str, float] | None = None
+    last_metric: str | None = None
     previous: tuple[list[str], int] | None = None  # entities of the sentence before, and depth
     last_line_end = -1
     for sentence in split_sentences(text):
@@ -227,9 +228,23 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
                     # "其中資料中心營收為308億美元": a figure carried over from the sentence
                     # before belongs to that sentence's period too
                     fact.period, fact.period_sort = last_period
+                if context and last_metric and last_metric not in fact.metrics:
+                    # "这比2021年的约600亿美元增长了30%以上": a money figure continuing the
+                    # sentence before measures what that sentence measured
+                    expects = lexicon.metrics[last_metric].expects
+                    if any(v.kind == expects for v in fact.values) and not any(
+                        lexicon.metrics[m].expects == expects for m in fact.metrics
+                    ):
+                        fact.metrics.append(last_metric)
+                        fact.metric_distance[last_metric] = 0
                 facts.append(fact)
                 if fact.period:
                     last_period = (fact.period, fact.period_sort)
+        own = [f for f in facts if f.start >= sentence.start and f.values]
+        if own and own[-1].metrics:
+            last_metric = own[-1].metrics[0]
+        elif not context:
+            last_metric = None
         if not context and not named:
             last_period = None
         elif named:

@@ -154,3 +154,10 @@ def test_lexicon_is_extensible_from_a_folder(tmp_path):
     lex = Lexicon.load([tmp_path])
     (fact,) = extract_facts("華章智譜今年購置開支達到30億元。", "x.txt", lex).facts
     assert fact.entities == ["Zhipu Huazhang"] and fact.metric == "capex"
+
+
+def test_a_continuing_sentence_measures_what_the_one_before_measured(lexicon):
+    text = "字节跳动2022年收入超800亿美元,折合人民币超5000亿元。这比2021年的约600亿美元增长了30%以上。"
+    first, second = facts_of(text, lexicon)
+    assert first.metric == "revenue"
+    assert "ByteDance" in second.context and "revenue" in second.metrics and second.period == "2021"
