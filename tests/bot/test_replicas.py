@@ -28,6 +28,7 @@ from tests.slack_fakes import (
     block_actions,
     buttons,
     event,
+    eventually,
     http,
     mention,
     signed_headers,
@@ -106,15 +107,6 @@ def post(proxy: NginxProxy, body: str, *, content_type: str, **kwargs):
     return http(f"{proxy.url}/slack/events", body, signed_headers(body, content_type=content_type, **kwargs))
 
 
-def wait_until(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
-
-
 def test_lookups_are_spread_over_every_replica(fleet):
     proxy, replicas = fleet
     for _ in range(2 * REPLICAS):
@@ -164,7 +156,7 @@ def test_a_reload_on_one_replica_reaches_every_replica_without_restart(fleet, fa
         seen = [http(f"{proxy.url}/healthz").json()["generation"] for _ in range(REPLICAS)]
         return seen == [old + 1] * REPLICAS
 
-    assert wait_until(every_replica_serves_the_new_generation, timeout=10)
+    assert eventually(every_replica_serves_the_new_generation, timeout=10)
     assert all(r.hits.count("/healthz") >= 1 for r in replicas)
     assert len({str(r.holder.current.path) for r in replicas}) == 1
     # and a lookup on any of them is answered from it

@@ -14,6 +14,7 @@ from bot.holder import StoreHolder
 from bot.settings import Settings, SettingsError, load_settings
 from bot.state import SqliteState, StoreRecord, open_state
 from bot.state_pg import PostgresState, StateUnavailable
+from tests.slack_fakes import eventually
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -231,15 +232,6 @@ def fleet(postgres_db, tmp_path):
         state.close()
 
 
-def wait_until(condition, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
-
-
 def test_replicas_start_on_the_published_generation(fleet):
     paths = {str(h.current.path) for h in fleet}
     assert len(paths) == 1
@@ -254,7 +246,7 @@ def test_a_reload_on_one_replica_is_followed_by_the_others_without_restart(fleet
     assert all(h.generation == before for h in others)  # nobody has polled yet
     for holder in others:
         holder.start_following(interval=0.1)
-    assert wait_until(lambda: all(h.generation == report.generation for h in others), timeout=5)
+    assert eventually(lambda: all(h.generation == report.generation for h in others), timeout=5)
     assert {str(h.current.path) for h in fleet} == {str(first.current.path)}
     for holder in fleet:
         assert holder.current.search("Microsoft capex") is not None
