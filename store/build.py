@@ -69,9 +69,7 @@ def text_tokens(key: str) -> list[str]:
     tokens: list[str] = []
     for run in re.finditer(r"[\u3400-\u9fff]+|[0-9a-z]+", key):
         s = run.group(0)
-        if s[0].isascii():
-            tokens.append(s)
-        elif len(s) == 1:
+        if s[0].isascii() or len(s) == 1:
             tokens.append(s)
         else:
             tokens.extend(s[i : i + 2] for i in range(len(s) - 1))

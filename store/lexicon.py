@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -188,14 +188,7 @@ class Lexicon:
 
     def lineage(self, name: str) -> list[str]:
         """Return ``name`` and the chain of companies it belongs to (SenseNova -> SenseTime)."""
-        out = [name]
-        seen = {name}
-        ent = self.entities.get(name)
-        while ent and ent.parent and ent.parent not in seen:
-            out.append(ent.parent)
-            seen.add(ent.parent)
-            ent = self.entities.get(ent.parent)
-        return out
+        return lineage(name, lambda n: e.parent if (e := self.entities.get(n)) else None)
 
     def metric_hits(self, key: str) -> dict[str, tuple[int, int]]:
         """Return, per metric found in ``key``, ``(strength, position)`` of its longest keyword."""
@@ -237,6 +230,16 @@ class Lexicon:
         for p in self.sources:
             h.update(p.read_bytes())
         return h.hexdigest()[:16]
+
+
+def lineage(name: str, parent_of: Callable[[str], str | None]) -> list[str]:
+    """Return ``name`` followed by its parent, the parent's parent, … (cycles stop the walk)."""
+    out = [name]
+    parent = parent_of(name)
+    while parent and parent not in out:
+        out.append(parent)
+        parent = parent_of(parent)
+    return out
 
 
 @lru_cache(maxsize=8)

@@ -63,8 +63,6 @@ def parse_period(key: str, article_year: int | None = None) -> Period | None:
             return Period(f"{lo}–{hi}", float(hi))
     if year is not None and q and quarter and not (0 <= quarter.start() - key.find(str(year)) <= 12):
         year = None  # the year and the quarter are far apart: different subjects
-    if year is None and years and q:
-        pass
     if year is not None and q:
         return Period(f"{year} Q{q}" if not fiscal_quarter else f"FY{year} Q{q}", year + (q - 1) / 4)
     if year is not None and half:

@@ -16,7 +16,6 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -29,6 +28,7 @@ from rapidfuzz import fuzz, process
 
 from .build import SCHEMA_VERSION, tag, text_tokens
 from .errors import QueryError, StoreClosed, StoreInvalid, StoreNotFound
+from .lexicon import lineage
 from .numbers import Value, format_values
 from .text import clean_text, fold
 
@@ -248,6 +248,7 @@ class FactStore:
             self.latin_words: set[str] = {r[0] for r in con.execute("select word from latin_words")}
             self.fact_count = int(meta["facts"])
             self._df_cache: dict[str, int] = {}
+            self._lineages: dict[str, list[str]] = {}
             con.execute("select rowid from facts_fts where facts_fts match 'xmcapex' limit 1").fetchall()
         except sqlite3.DatabaseError as e:
             self._close_connections()
@@ -724,12 +725,10 @@ class FactStore:
         c.score = score
 
     def _lineage(self, name: str) -> list[str]:
-        out = [name]
-        info = self.entity_info.get(name)
-        while info and info.get("parent") and info["parent"] not in out:
-            out.append(info["parent"])
-            info = self.entity_info.get(info["parent"])
-        return out
+        cached = self._lineages.get(name)
+        if cached is None:
+            cached = self._lineages[name] = lineage(name, lambda n: self.entity_info.get(n, {}).get("parent"))
+        return cached
 
     def _is_answer(self, c: _Candidate, u: Understanding, *, strict_metrics: bool) -> bool:
         if not c.unknown_ok:
@@ -819,13 +818,6 @@ class FactStore:
         """Return the cleaned text of one article (what quotes are cut from)."""
         row = self._con().execute("select text from documents where file = ?", (file,)).fetchone()
         return row[0] if row else None
-
-    @_using
-    def entity_names(self) -> Counter[str]:
-        """Return fact counts per entity."""
-        return Counter(
-            {r[0]: r[1] for r in self._con().execute("select name, facts from entities where facts > 0")}
-        )
 
 
 def _headline(
