@@ -22,6 +22,18 @@ from .state import StateStore
 log = logging.getLogger("factbot")
 
 
+class _WithoutBodies(logging.Filter):
+    """Bolt logs the whole body of a request whose signature fails, at INFO: anyone could fill the
+    disk with it, and a rotated secret would put users' messages in the log. bot.serve rejects
+    such requests before Bolt sees them (one rate-limited line); for any other adapter the line is
+    kept, without the body."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith("Invalid request signature detected"):
+            record.msg, record.args = "Invalid request signature detected (body not logged)", None
+        return True
+
+
 def build_app(
     settings: Settings,
     holder: Stores,
@@ -37,6 +49,10 @@ def build_app(
         client = WebClient(token=token, base_url=settings.slack_api_url)
     if not any(isinstance(h, RateLimitErrorRetryHandler) for h in client.retry_handlers):
         client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    bolt_log = logging.getLogger("factbot.bolt")
+    for name in ("factbot.bolt", "slack_bolt.RequestVerification"):  # the second logs the failures
+        if not any(isinstance(f, _WithoutBodies) for f in logging.getLogger(name).filters):
+            logging.getLogger(name).addFilter(_WithoutBodies())
     signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     app = App(
         client=client,
@@ -45,7 +61,7 @@ def build_app(
         request_verification_enabled=bool(signing_secret),
         # auth.test happens on the first request instead (and in `serve`, with a readable error).
         token_verification_enabled=False,
-        logger=logging.getLogger("factbot.bolt"),
+        logger=bolt_log,
         listener_executor=listener_executor,
     )
     deps = Deps(stores=holder, state=state, admins=settings.admins, answer_budget=answer_budget)

@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 import logging
 import signal
@@ -20,12 +22,12 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
-from slack_bolt.adapter.asgi import SlackRequestHandler
-from slack_bolt.adapter.asgi.http_request import AsgiHttpRequest
+from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.request.internals import parse_body
 from slack_sdk.errors import SlackApiError
 
+from handlers.payloads import envelope_problem
 from store import StoreError
 
 from .app import build_app
@@ -37,6 +39,7 @@ from .state_pg import StateUnavailable
 log = logging.getLogger("factbot")
 
 PING_INTERVAL = 10.0  # seconds between Socket Mode pings
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,35 +126,169 @@ class HealthServer(ThreadingHTTPServer):
 # HTTP mode
 
 
-class ThreadedSlackRequestHandler(SlackRequestHandler):
-    """Bolt's ASGI adapter, dispatching on a worker thread: the sync App waits up to 3 s for a
-    listener's ack, which must not stall the event loop for every other request."""
+class RejectionLog:
+    """One WARNING line per rejected request, at most `burst` lines per `window` seconds.
 
-    async def dispatch(self, request: AsgiHttpRequest) -> BoltResponse:
-        bolt_request = BoltRequest(
-            body=await request.get_raw_body(), query=request.query_string, headers=request.get_headers()
+    A line names the status, the reason and the peer — never the body or a header's value — and
+    the rejections not logged since the previous line are counted in the next one, so a flood of
+    bad requests costs a few lines a minute, not a line each."""
+
+    def __init__(
+        self, logger: logging.Logger, *, burst: int = 10, window: float = 60.0, clock=time.monotonic
+    ) -> None:
+        self.logger = logger
+        self.burst = burst
+        self.window = window
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._window_start = -float("inf")
+        self._in_window = 0
+        self._suppressed = 0
+
+    def reject(self, status: int, reason: str, peer: str) -> None:
+        with self._lock:
+            now = self.clock()
+            if now - self._window_start >= self.window:
+                self._window_start, self._in_window = now, 0
+            if self._in_window >= self.burst:
+                self._suppressed += 1
+                return
+            self._in_window += 1
+            suppressed, self._suppressed = self._suppressed, 0
+        more = f" ({suppressed} more rejected since the last line)" if suppressed else ""
+        self.logger.warning("rejected a request from %s: %s %s%s", peer, status, reason, more)
+
+
+class _Rejected(Exception):
+    def __init__(self, status: int, reason: str, answer: str) -> None:
+        super().__init__(reason)
+        self.status, self.reason, self.answer = status, reason, answer
+
+
+SIGNATURE_WINDOW = 60 * 5  # Slack's rule: a request signed more than five minutes ago is a replay
+
+
+def verify_signature(secret: str, headers: dict[str, str], body: bytes, *, now: float) -> str | None:
+    """None when the request carries Slack's v0 signature of `body` made within five minutes,
+    else why not. Never raises, whatever the headers hold."""
+    timestamp = headers.get("x-slack-request-timestamp", "")
+    signature = headers.get("x-slack-signature", "")
+    if not timestamp or not signature:
+        return "unsigned"
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+        return "malformed timestamp"
+    if abs(now - int(timestamp)) > SIGNATURE_WINDOW:
+        return "stale timestamp"
+    expected = (
+        "v0="
+        + hmac.new(secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    )
+    if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
+        return "bad signature"
+    return None
+
+
+class SlackEndpoint:
+    """POST /slack/events as an ASGI app: the checks that need no parsing come first, cheapest first.
+
+    1. a body over `max_body_bytes` → 413, before reading it (Content-Length) or as soon as it
+       grows past the limit (chunked);
+    2. no valid signature, whatever the request's shape → 401;
+    3. signed but not a request Slack could send (not UTF-8, not JSON where JSON belongs, fields
+       of the wrong type — handlers.payloads) → 400;
+    4. Bolt's App.dispatch, on a worker thread: the sync App waits up to 3 s for a listener's ack,
+       which must not stall the event loop for every other request.
+
+    Every rejection is one rate-limited WARNING line (RejectionLog) and a short plain-text answer."""
+
+    def __init__(self, app: App, *, signing_secret: str, max_body_bytes: int, clock=time.time) -> None:
+        self.app = app
+        self.signing_secret = signing_secret
+        self.max_body_bytes = max_body_bytes
+        self.clock = clock
+        self.rejections = RejectionLog(log)
+
+    async def __call__(self, scope, receive, send) -> None:
+        peer = (scope.get("client") or ("unknown",))[0]
+        try:
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+            body = await self._read_body(headers, receive)
+            problem = verify_signature(self.signing_secret, headers, body, now=self.clock())
+            if problem:
+                raise _Rejected(401, problem, "invalid request signature")
+            text = self._parse(headers, body)
+        except _Rejected as r:
+            self.rejections.reject(r.status, r.reason, peer)
+            await _send(send, r.status, r.answer.encode(), b"text/plain; charset=utf-8")
+            return
+        request = BoltRequest(
+            body=text, query=scope.get("query_string", b"").decode("latin-1"), headers=headers
         )
-        return await asyncio.to_thread(self.app.dispatch, bolt_request)
+        response = await asyncio.to_thread(self.app.dispatch, request)
+        body_out = response.body.encode() if isinstance(response.body, str) else (response.body or b"")
+        content_type = (response.headers.get("content-type") or ["text/plain; charset=utf-8"])[0]
+        await _send(send, response.status, body_out, content_type.encode())
+
+    async def _read_body(self, headers: dict[str, str], receive) -> bytes:
+        length = headers.get("content-length")
+        if length is not None:
+            if not (length.isascii() and length.isdigit()):
+                raise _Rejected(400, "malformed Content-Length", "malformed request")
+            if int(length) > self.max_body_bytes:
+                raise _Rejected(413, f"body of {int(length)} bytes", "request body too large")
+        chunks = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                raise _Rejected(400, "client disconnected", "incomplete request")
+            chunks += message.get("body", b"")
+            if len(chunks) > self.max_body_bytes:
+                raise _Rejected(413, f"body over {self.max_body_bytes} bytes", "request body too large")
+            if not message.get("more_body", False):
+                return bytes(chunks)
+
+    def _parse(self, headers: dict[str, str], body: bytes) -> str:
+        """The body as text, once it is known to parse the way Bolt will parse it."""
+        try:
+            text = body.decode("utf-8")
+            content_type = headers.get("content-type", "").split(";")[0].strip() or None
+            parsed = parse_body(text, content_type)
+        except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+            raise _Rejected(400, "body does not parse", "malformed request") from None
+        problem = envelope_problem(parsed) if text else None
+        if problem:
+            raise _Rejected(400, problem, "malformed request")
+        return text
 
 
-def make_asgi(app: App, holder: StoreHolder):
-    """The ASGI application for HTTP mode: Slack at /slack/events, GET /healthz for probes."""
-    slack = ThreadedSlackRequestHandler(app, path="/slack/events")
+async def _send(send, status: int, body: bytes, content_type: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", content_type), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def make_asgi(app: App, holder: StoreHolder, settings: Settings):
+    """The ASGI application for HTTP mode: Slack at POST /slack/events, GET /healthz for probes."""
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    slack = SlackEndpoint(app, signing_secret=secret, max_body_bytes=settings.max_body_bytes)
 
     async def asgi(scope, receive, send):
-        if scope["type"] == "http" and scope["path"] in ("/healthz", "/health"):
+        if scope["type"] != "http":
+            return
+        if scope["path"] in ("/healthz", "/health"):
             stats = holder.current.stats()
             body = json.dumps({"ok": True, "generation": stats.generation, "facts": stats.facts}).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 200,
-                    "headers": [(b"content-type", b"application/json")],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await _send(send, 200, body, b"application/json")
             return
-        await slack(scope, receive, send)
+        if scope["path"] == "/slack/events" and scope["method"] == "POST":
+            await slack(scope, receive, send)
+            return
+        await _send(send, 404, b"Not Found", b"text/plain; charset=utf-8")
 
     return asgi
 
@@ -231,7 +368,7 @@ def serve(settings: Settings | None = None) -> int:
     console_mode = settings.mode == "console"
     logging.basicConfig(
         level=logging.WARNING if console_mode else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format=LOG_FORMAT,
     )
     if console_mode:  # the console says "no such command" itself
         logging.getLogger("factbot.bolt").setLevel(logging.ERROR)
@@ -283,7 +420,9 @@ def serve(settings: Settings | None = None) -> int:
         import uvicorn
 
         log.info("HTTP mode: Slack requests at :%s/slack/events", settings.port)
-        uvicorn.Server(uvicorn_config(make_asgi(app, holder), host=settings.host, port=settings.port)).run()
+        uvicorn.Server(
+            uvicorn_config(make_asgi(app, holder, settings), host=settings.host, port=settings.port)
+        ).run()
         return 0
     finally:
         holder.close()

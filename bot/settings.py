@@ -32,6 +32,7 @@ ENV_NAMES = {
     "FACTBOT_HOST": "host",
     "FACTBOT_PORT": "port",
     "FACTBOT_SLACK_API_URL": "slack_api_url",
+    "FACTBOT_MAX_BODY_BYTES": "max_body_bytes",
 }
 
 
@@ -62,6 +63,10 @@ class Settings(BaseSettings):
     host: str = Field("0.0.0.0", min_length=1, validation_alias="FACTBOT_HOST")
     port: int = Field(3000, ge=0, le=65535, validation_alias="FACTBOT_PORT")
     slack_api_url: str = Field("https://slack.com/api/", validation_alias="FACTBOT_SLACK_API_URL")
+    # Slack's own requests are a few KB; anything bigger is answered 413 before it is read or parsed.
+    max_body_bytes: int = Field(
+        1024 * 1024, ge=1024, le=64 * 1024 * 1024, validation_alias="FACTBOT_MAX_BODY_BYTES"
+    )
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "state_dsn", mode="before")
     @classmethod
@@ -202,6 +207,7 @@ def _neutral(env_name: str) -> Any:
         "FACTBOT_LEXICON": "",
         "FACTBOT_PORT": 3000,
         "FACTBOT_SLACK_API_URL": "https://slack.com/api/",
+        "FACTBOT_MAX_BODY_BYTES": 1024 * 1024,
     }
     return defaults.get(env_name)
 

@@ -106,6 +106,6 @@ def bot(
 ) -> Iterator[RunningBot]:
     """factbot in HTTP mode on loopback, talking to the fake Slack."""
     app = build_app(settings, holder, state)
-    server = BotServer(make_asgi(app, holder))
+    server = BotServer(make_asgi(app, holder, settings))
     yield RunningBot(server, fake_slack, app, holder, state)
     server.close()

@@ -89,7 +89,9 @@ def fleet(postgres_db, tmp_path, sources, seed_db, fake_slack):
             holder = StoreHolder.open(db=settings.db, sources=settings.sources, state=state)
             holder.start_following(interval=0.2)
             hits: list[str] = []
-            server = BotServer(counting(make_asgi(build_app(settings, holder, state), holder), hits))
+            server = BotServer(
+                counting(make_asgi(build_app(settings, holder, state), holder, settings), hits)
+            )
             replicas.append(Replica(f"r{i}", settings, state, holder, server, hits))
         ports = [int(r.server.url.rsplit(":", 1)[1]) for r in replicas]
         proxy = NginxProxy.start_site(lambda port: example_site(port, ports))
