@@ -33,6 +33,7 @@ from rich.markup import escape as rich_escape
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
+from rich.table import Table
 from rich.text import Text
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
@@ -84,6 +85,65 @@ class Button:
     thread_ts: str | None
     ephemeral: bool
     response_url: str
+    kind: str = "button"  # or "feedback_buttons": one of its two halves
+
+
+def rich_text_to_text(elements: Iterable[dict]) -> Text:
+    """The runs of a rich_text section (text, links, mentions) as one styled line."""
+    line = Text()
+    for e in elements:
+        kind = e.get("type")
+        style = " ".join(
+            k for k, on in (e.get("style") or {}).items() if on and k in ("bold", "italic", "strike")
+        )
+        if kind == "text":
+            line.append(e.get("text", ""), style=style or None)
+        elif kind == "link":
+            line.append(e.get("text") or e.get("url", ""), style=(style + " underline").strip())
+            if e.get("text") and e.get("url"):
+                line.append(f" <{e['url']}>", style="dim")
+        elif kind == "user":
+            line.append(f"@{e.get('user_id', '')}")
+        elif kind == "emoji":
+            line.append(e.get("unicode") and chr(int(e["unicode"].split("-")[0], 16)) or f":{e.get('name')}:")
+    return line
+
+
+def _draw_rich_text(block: dict) -> list[Any]:
+    parts: list[Any] = []
+    for element in block.get("elements", []):
+        kind = element.get("type")
+        if kind == "rich_text_quote":  # a verbatim quote
+            parts.append(
+                Padding(
+                    Text.assemble("│ ", rich_text_to_text(element["elements"]), style="italic"), (0, 0, 0, 2)
+                )
+            )
+        elif kind == "rich_text_list":
+            for n, item in enumerate(element.get("elements", []), 1):
+                bullet = f"{n}. " if element.get("style") == "ordered" else "• "
+                parts.append(Text.assemble(bullet, rich_text_to_text(item.get("elements", []))))
+        elif kind == "rich_text_preformatted":
+            parts.append(rich_text_to_text(element.get("elements", [])))
+        else:
+            parts.append(Text.assemble(rich_text_to_text(element.get("elements", [])), style="dim"))
+    return parts
+
+
+def _draw_table(block: dict) -> Table:
+    rows = block.get("rows") or []
+    table = Table(show_lines=False, expand=False)
+    for cell in rows[0] if rows else []:
+        table.add_column(_cell_text(cell), overflow="fold")
+    for row in rows[1:]:
+        table.add_row(*[_cell_text(c) for c in row])
+    return table
+
+
+def _cell_text(cell: dict) -> str:
+    if cell.get("type") == "rich_text":
+        return rich_text_to_text(cell.get("elements", [{}])[0].get("elements", [])).plain
+    return str(cell.get("text", ""))
 
 
 def draw_blocks(blocks: Iterable[dict], *, number_button) -> Group:
@@ -91,7 +151,23 @@ def draw_blocks(blocks: Iterable[dict], *, number_button) -> Group:
     parts: list[Any] = []
     for block in blocks:
         kind = block.get("type")
-        if kind == "section":
+        if kind == "rich_text":
+            parts += _draw_rich_text(block)
+        elif kind == "table":
+            parts.append(_draw_table(block))
+        elif kind == "image":
+            parts.append(Text(f"[chart: {block.get('alt_text', '')}]", style="magenta"))
+        elif kind == "context_actions":
+            labels = []
+            for e in block.get("elements", []):
+                if e.get("type") == "feedback_buttons":
+                    for which in ("positive_button", "negative_button"):
+                        button = dict(e[which], action_id=e["action_id"], type="feedback_buttons")
+                        labels.append(number_button(button, block))
+                elif e.get("type") == "button":
+                    labels.append(number_button(e, block))
+            parts.append(Text.from_markup("  ".join(labels)))
+        elif kind == "section":
             text = block["text"]["text"]
             if text.startswith("> "):  # a verbatim quote
                 parts.append(Padding(Text(text[2:], style="italic"), (0, 0, 0, 2)))
@@ -178,6 +254,7 @@ class LocalSlack(ThreadingHTTPServer):
                         thread_ts=thread_ts,
                         ephemeral=ephemeral,
                         response_url=response_url or self.response_url(channel, ts),
+                        kind=element.get("type", "button"),
                     )
                 )
                 return f"[reverse] {len(self.buttons)} [/reverse] {rich_escape(element['text']['text'])}"
@@ -263,6 +340,19 @@ class _LocalSlackRequestHandler(BaseHTTPRequestHandler):
                 ephemeral=method == "chat.postEphemeral",
             )
             self._reply({"ok": True, "channel": body.get("channel"), "ts": ts, "message_ts": ts})
+        elif method == "views.open":
+            view = body.get("view") or {}
+            s.show(
+                {"blocks": view.get("blocks", [])},
+                channel="modal",
+                ts=s.next_ts(),
+                thread_ts=None,
+                ephemeral=True,
+                title=(view.get("title") or {}).get("text", "modal"),
+            )
+            self._reply({"ok": True, "view": {"id": f"VLOCAL{s.next_ts()}", **view}})
+        elif method in ("assistant.threads.setStatus", "assistant.threads.setSuggestedPrompts"):
+            self._reply({"ok": True})
         elif method == "views.publish":
             view = body.get("view") or {}
             s.show(
@@ -428,7 +518,7 @@ class ConsoleSession:
             "channel": {"id": b.channel},
             "actions": [
                 {
-                    "type": "button",
+                    "type": b.kind,
                     "action_id": b.action_id,
                     "block_id": b.block_id,
                     "value": b.value,

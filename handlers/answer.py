@@ -1,18 +1,58 @@
-"""The one store call behind every question: search, then render what came back."""
+"""The one store call behind every question: search (or compare), then render what came back."""
 
 from __future__ import annotations
 
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
 from store import FactStore, QueryError
 
-from . import render
-from .lookup import search
+from . import charts, render
+from .lookup import compare, search
+from .messages import language_of, text
+
+log = logging.getLogger(__name__)
 
 
-def answer_page(store: FactStore, kind: str, question: str, *, offset: int = 0) -> render.Message:
-    """A page of answers, a not-found reply with the nearest facts, or — when the store finds
-    nothing searchable in the question (only emoji, punctuation…) — a reply saying so."""
+def answer_page(
+    store: FactStore, kind: str, question: str, *, offset: int = 0, client: WebClient | None = None
+) -> render.Message:
+    """A page of answers, a not-found reply with the nearest facts, a comparison table (when the
+    question names several companies, or a period and no company) or — when the store finds
+    nothing searchable in the question (only emoji, punctuation…) — a reply saying so.
+
+    With a `client`, a comparison whose rows share a unit comes with a bar chart uploaded to Slack."""
+    if offset == 0:
+        comparison = compare(store, kind, question)
+        if comparison is not None and comparison.rows:
+            return render.comparison_message(comparison, chart_file_id=upload_chart(client, comparison))
     try:
         result = search(store, kind, question, offset=offset)
     except QueryError as e:
         return render.unsearchable_message(question, kind, str(e))
     return render.answers_message(result, kind, offset=offset)
+
+
+def upload_chart(client: WebClient | None, comparison: render.Comparison) -> str | None:
+    """Draw the comparison's bar chart and upload it (files.uploadV2, shared with no channel: the
+    message's image block shows it); the file id, or None without a chart."""
+    if client is None:
+        return None
+    png = charts.bar_chart_png(comparison)
+    if png is None:
+        return None
+    title = render.chart_title(comparison, language_of(comparison.query))
+    try:
+        response = client.files_upload_v2(content=png, filename="comparison.png", title=title, alt_txt=title)
+    except (SlackApiError, SlackRequestError) as e:  # the table alone still answers
+        log.warning("chart upload failed: %s", e)
+        return None
+    file = response.get("file") or {}
+    return file.get("id")
+
+
+def problem_message(question: str, reason: str) -> render.Message:
+    """An expected failure, in the language of the question."""
+    return render.text_message(text(language_of(question), "problem", reason=reason))

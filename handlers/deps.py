@@ -66,6 +66,9 @@ class Deps:
     pool: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(8, thread_name_prefix="lookup")
     )
+    # The language each user last asked in, so App Home speaks it too (in memory: a restart
+    # falls back to English until the next question).
+    languages: dict[str, str] = field(default_factory=dict)
 
     def uptime(self) -> float:
         """Seconds since the bot started."""

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from store import FactStore, SearchResult
+from store import FactStore, QueryError, SearchResult
 
 from .errors import StaleButton
 
@@ -123,3 +123,92 @@ def find_answer(store: FactStore, ref: Ref):
     if answer is not None:
         return answer
     raise StaleButton("That fact is no longer in the store (it was reloaded since); please ask again.")
+
+
+def _metrics_for(store: FactStore, kind: str, named: list[str]) -> set[str] | None:
+    k = KINDS[kind]
+    if k.metrics == SPENDING:
+        return store.spend_metrics()
+    if k.metrics is not None:
+        return set(k.metrics)
+    return set(named) or None
+
+
+def _best_for(answers: list, entity: str):
+    """The answer that states `entity`'s own figure: about it alone before a shared total, with a
+    figure before without one; None when no answer is about it (never another company's row)."""
+    about = [a for a in answers if a.entity == entity or entity in (a.entities or [])]
+    if not about:
+        return None
+
+    def rank(a) -> tuple[int, int, int]:
+        others = [e for e in a.entities if e != entity]
+        return (0 if a.readable_values else 1, 0 if not others else 1, 0 if a.entity == entity else 1)
+
+    return min(enumerate(about), key=lambda p: (rank(p[1]), p[0]))[1]
+
+
+def compare(store: FactStore, kind: str, question: str, *, max_rows: int = 99):
+    """The comparison a question asks for, or None when it asks for answers instead.
+
+    A comparison is asked by naming several companies (`/spend Microsoft Google Meta`, `/fact capex
+    Microsoft Google`), a period and no company (`/spend 2024`, `/fact capex 2024`), or one company
+    and several periods (`/fact Microsoft capex 2023 2024`). /fact needs a metric to compare."""
+    from .render import Comparison, Row
+
+    try:
+        u = store.understand(question)
+    except QueryError:
+        return None
+    metrics = _metrics_for(store, kind, u.metrics)
+    if metrics is None:
+        return None
+    metric = u.metrics[0] if u.metrics else None
+    newest = KINDS[kind].newest_first
+    periods = " ".join(u.periods)
+    rows: list[Row] = []
+
+    def row_for(entity: str, query: str, label: str):
+        try:
+            result = store.search(query, limit=10, metrics=metrics, newest_first=newest)
+        except QueryError:
+            return None
+        best = _best_for(result.answers, entity)
+        if best is None:
+            return None
+        others = [e for e in best.entities if e != entity and e in u.entities] or (
+            [e for e in best.entities if e != entity] if len(best.entities) > 2 else []
+        )
+        return Row(label=label, answer=best, shared_with=others)
+
+    if len(u.entities) >= 2:
+        for entity in u.entities[:max_rows]:
+            row = row_for(entity, f"{entity} {periods}".strip(), entity)
+            if row is not None:
+                rows.append(row)
+        return Comparison(query=question, kind=kind, by="company", rows=rows, metric=metric)
+    if len(u.entities) == 1 and len(u.periods) >= 2:
+        entity = u.entities[0]
+        for period in u.periods[:max_rows]:
+            row = row_for(entity, f"{entity} {period}", period)
+            if row is not None and row.answer.period and period.lower() in row.answer.period.lower():
+                rows.append(row)
+        return Comparison(query=question, kind=kind, by="period", rows=rows, metric=metric, entity=entity)
+    if not u.entities and u.periods:
+        try:
+            result = store.search(question, limit=max_rows, metrics=metrics, newest_first=newest)
+        except QueryError:
+            return None
+        seen: set[str] = set()
+        for answer in result.answers:
+            entity = answer.entity
+            if not entity or entity in seen:
+                continue
+            best = _best_for(result.answers, entity)
+            if best is None:
+                continue
+            seen.add(entity)
+            others = [e for e in best.entities if e != entity] if len(best.entities) > 1 else []
+            rows.append(Row(label=entity, answer=best, shared_with=others))
+        return Comparison(query=question, kind=kind, by="company", rows=rows, metric=metric)
+    return None

@@ -1,8 +1,13 @@
-"""Questions by @mention in a channel or by direct message, answered in a thread under the question."""
+"""Questions by @mention in a channel or by direct message (the Messages tab of Slack's agent
+messaging experience), answered in a thread under the question with a loading status meanwhile."""
 
 from __future__ import annotations
 
+import logging
+
 from slack_bolt import App, Say
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from store import StoreError
 
@@ -11,29 +16,45 @@ from .answer import answer_page
 from .deps import Deps
 from .errors import FactbotError
 from .lookup import clean_question, wants_help
+from .messages import language_of, text
+
+log = logging.getLogger(__name__)
 
 
-def _answer_in_thread(event: dict, say: Say, deps: Deps) -> None:
+def _answer_in_thread(
+    event: dict, say: Say, deps: Deps, set_status=None, client: WebClient | None = None
+) -> None:
     question = clean_question(event.get("text"))
     thread_ts = event.get("thread_ts") or event.get("ts")
+    lang = language_of(question)
+    if question:
+        deps.languages[event.get("user", "")] = lang
     if wants_help(question):
-        say(**render.mention_usage_message(), thread_ts=thread_ts)
+        say(**render.mention_usage_message(lang), thread_ts=thread_ts)
         return
+    if set_status is not None:
+        # "is looking that up…" under the question until the answer is posted (Slack clears it)
+        try:
+            set_status(status=text(lang, "status"), loading_messages=text(lang, "status_messages").split("|"))
+        except SlackApiError as e:  # a status is a courtesy: the answer still follows
+            log.info("could not set the thread status: %s", e)
     try:
-        message = answer_page(deps.stores.current, "fact", question)
+        message = answer_page(deps.stores.current, "fact", question, client=client)
     except (FactbotError, StoreError) as e:
         message = render.text_message(str(e))
     say(**message, thread_ts=thread_ts)
 
 
-def app_mention(event: dict, say: Say, deps: Deps) -> None:
+def app_mention(event: dict, say: Say, deps: Deps, set_status=None, client: WebClient | None = None) -> None:
     """@factbot <question> in a channel: the answer, in a thread under the question."""
-    _answer_in_thread(event, say, deps)
+    _answer_in_thread(event, say, deps, set_status, client)
 
 
-def direct_message(event: dict, say: Say, deps: Deps) -> None:
-    """Any message in a DM with the bot: the answer, in a thread under it."""
-    _answer_in_thread(event, say, deps)
+def direct_message(
+    event: dict, say: Say, deps: Deps, set_status=None, client: WebClient | None = None
+) -> None:
+    """Any message in a DM with the bot (its Messages tab): the answer, in a thread under it."""
+    _answer_in_thread(event, say, deps, set_status, client)
 
 
 def is_direct_message(event: dict) -> bool:

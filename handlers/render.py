@@ -1,16 +1,21 @@
 """Pure functions from store results to Slack messages (Block Kit, built with slack-sdk's models).
 
 Every function returns a plain dict — `{"text": fallback, "blocks": [...]}` for messages, a view dict
-for App Home — ready to pass to ack/respond/say/views.publish. Nothing here talks to Slack or the
-store; the listener tests and the console render the same output.
+for App Home and modals — ready to pass to ack/respond/say/views.publish/views.open. Nothing here
+talks to Slack or the store; the listener tests and the console render the same output. Every
+string a user reads comes from handlers.messages, in the language of the question.
 
-Slack's limits this module keeps to: 50 blocks per message, 3,000 characters per section or
-context text, 75 per button label, 2,000 per button value, 150 per header.
+Slack's limits this module keeps to: 50 blocks per message and about 12,000 characters of text in
+all (counted in characters, which matters for Chinese); 3,000 characters per section or context
+text, 75 per button label, 2,000 per button value, 150 per header; a table of at most 100 rows of
+at most 20 cells.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -19,61 +24,57 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     DividerBlock,
     HeaderBlock,
+    ImageBlock,
     MarkdownTextObject,
     PlainTextObject,
+    RichTextBlock,
+    RichTextElementParts,
+    RichTextListElement,
+    RichTextQuoteElement,
+    RichTextSectionElement,
     SectionBlock,
+    TableBlock,
 )
 from slack_sdk.models.views import View
 
 from store import Answer, SearchResult, StoreStats
 
+from . import messages
 from .deps import ReloadReport
 from .lookup import Ref
+from .messages import Lang, language_of, metric_label
 
 MAX_BLOCKS = 50
 MAX_TEXT = 3000
+MAX_MESSAGE_CHARS = 12000  # all the text of one message, counted in characters
+MAX_QUOTE = 2900  # a quote longer than this (none in practice) is cut with an ellipsis
 MAX_FALLBACK = 3000  # top-level `text`: Slack allows more, but it is only a notification preview
 MAX_ECHO = 200  # how much of the user's question we quote back
 MAX_RELATED = 3
+MAX_TABLE_ROWS = 100  # Slack's table limit, the header row included
+MAX_TABLE_CELLS = 20
+MAX_CELL = 200  # our own cap per cell: a table is for figures, the sources carry the sentences
+MAX_MODAL_BLOCKS = 100
 
-METRIC_LABELS = {
-    "capex": "capex",
-    "revenue": "revenue",
-    "loss": "loss",
-    "net_profit": "net profit",
-    "valuation": "valuation",
-    "market_cap": "market cap",
-    "investment": "investment",
-    "stock_move": "share price move",
-    "price": "price",
-    "training_cost": "training cost",
-    "chip_spend": "chip spend",
-    "gpu_count": "GPU count",
-    "parameters": "parameters",
-    "benchmark": "benchmark",
-    "market_size": "market size",
-    "compute": "compute",
-    "growth": "growth",
-    "other": "other",
-}
+# Kept for callers that want the English names (the console's `factbot ask` view, tests).
+METRIC_LABELS = {m: labels[0] for m, labels in messages.METRICS.items()}
 
-USAGE = {
-    "fact": (
-        "/fact <question>",
-        "Anything the articles state: a company, a metric, a period.",
-        ["/fact Microsoft capex", "/fact 微软 资本支出 2024", "/fact OpenAI valuation"],
-    ),
-    "spend": (
-        "/spend <company> [year]",
-        "What a company spends on AI (capex, investment, training cost, chips), newest period first.",
-        ["/spend Meta", "/spend Microsoft 2024", "/spend 谷歌"],
-    ),
-    "bench": (
-        "/bench <model or company>",
-        "Benchmark claims about a model or a company's models.",
-        ["/bench SenseNova", "/bench 讯飞星火", "/bench GPT-4"],
-    ),
+COMMAND_EXAMPLES = {
+    "fact": [
+        "/fact Microsoft capex",
+        "/fact 微软 资本支出",
+        "/fact OpenAI valuation",
+        "/fact capex Microsoft Google Meta",
+    ],
+    "spend": ["/spend Meta", "/spend 2025", "/spend 谷歌", "/spend Microsoft Google Meta"],
+    "bench": ["/bench SenseNova", "/bench 讯飞星火", "/bench GPT-4"],
 }
+SYNTAX = {
+    "fact": "/fact <question>",
+    "spend": "/spend <company> [year]",
+    "bench": "/bench <model or company>",
+}
+USAGE = {kind: (SYNTAX[kind], messages.text("en", f"cmd_{kind}"), COMMAND_EXAMPLES[kind]) for kind in SYNTAX}
 
 Message = dict  # {"text": str, "blocks": list[dict]}
 
@@ -123,11 +124,34 @@ def _button(label: str, action_id: str, value: str, *, style: str | None = None)
     )
 
 
-def _message(fallback: str, blocks: Sequence[Block]) -> Message:
-    kept = list(blocks)
-    if len(kept) > MAX_BLOCKS:
-        kept = kept[: MAX_BLOCKS - 1] + [_context("_(shortened to fit one Slack message)_")]
-    return {"text": clip(fallback, MAX_FALLBACK), "blocks": [b.to_dict() for b in kept]}
+def _text(text: str, **style: bool) -> RichTextElementParts.Text:
+    return RichTextElementParts.Text(
+        text=text, style=RichTextElementParts.TextStyle(**style) if style else None
+    )
+
+
+def text_chars(node: Any) -> int:
+    """How many characters of text a message, view or block carries (what Slack's size limit counts)."""
+    if isinstance(node, dict):
+        own = len(node["text"]) if isinstance(node.get("text"), str) else 0
+        return own + sum(text_chars(v) for k, v in node.items() if k != "text")
+    if isinstance(node, list):
+        return sum(text_chars(v) for v in node)
+    return 0
+
+
+def _message(fallback: str, blocks: Sequence[Block], lang: Lang = "en") -> Message:
+    """One message from `blocks`, cut at a block boundary to Slack's block and character limits."""
+    kept = [b.to_dict() for b in blocks]
+    note = _context(f"_{messages.text(lang, 'shortened')}_").to_dict()
+    fallback = clip(fallback, MAX_FALLBACK)
+    budget = MAX_MESSAGE_CHARS - len(fallback)
+    if len(kept) > MAX_BLOCKS or text_chars(kept) > budget:
+        room = budget - text_chars(note)
+        while kept and (len(kept) > MAX_BLOCKS - 1 or text_chars(kept) > room):
+            kept.pop()
+        kept.append(note)
+    return {"text": fallback, "blocks": kept}
 
 
 def text_message(text: str) -> Message:
@@ -136,15 +160,84 @@ def text_message(text: str) -> Message:
 
 
 # ---------------------------------------------------------------------------------------------
+# sources
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a quote comes from, as a reader would cite it."""
+
+    title: str
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+
+
+def _field(answer: Any, name: str) -> str | None:
+    # The store may carry article metadata on the answer itself or in a `source` mapping; older
+    # stores carry none. Either way an empty value counts as unknown.
+    value = getattr(answer, name, None)
+    if value is None:
+        source = getattr(answer, "source", None)
+        if isinstance(source, dict):
+            value = source.get(name)
+        elif source is not None:
+            value = getattr(source, name, None)
+    return str(value).strip() or None if value is not None else None
+
+
+def source_of(answer: Answer) -> Source:
+    """The article an answer quotes: its title (the file name when the store knows no title),
+    outlet, published date and link when known."""
+    return Source(
+        title=_field(answer, "title") or answer.file,
+        url=_field(answer, "url"),
+        outlet=_field(answer, "outlet"),
+        published=_field(answer, "published"),
+    )
+
+
+def source_text(answer: Answer) -> str:
+    """'Title · Outlet · 2024-05-01' in plain text (fallbacks, the console, numbered sources)."""
+    s = source_of(answer)
+    return " · ".join(p for p in (s.title, s.outlet, s.published) if p)
+
+
+def _source_elements(answer: Answer, lang: Lang, *, lead: str | None = None) -> list:
+    s = source_of(answer)
+    parts: list = [_text(lead if lead is not None else f"{messages.text(lang, 'source')}: ")]
+    title = clip(s.title, 300)
+    if s.url and s.url.startswith(("http://", "https://")):
+        parts.append(RichTextElementParts.Link(url=s.url[:3000], text=title, style={"bold": True}))
+    else:
+        parts.append(_text(title, bold=True))
+    rest = [p for p in (s.outlet, s.published) if p]
+    if rest:
+        parts.append(_text(" · " + clip(" · ".join(rest), 200)))
+    return parts
+
+
+def quote_block(answer: Answer, lang: Lang, *, block_id: str | None = None) -> RichTextBlock:
+    """The verbatim quote as a rich_text quote (nothing in it is read as formatting), followed by
+    its source: the article's title (linked when a URL is known), outlet and date."""
+    quote = clip(answer.quote.replace("\n", " "), MAX_QUOTE)
+    return RichTextBlock(
+        block_id=block_id,
+        elements=[
+            RichTextQuoteElement(elements=[_text(quote)]),
+            RichTextSectionElement(elements=_source_elements(answer, lang)),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # answers
 
 
-def headline(answer: Answer) -> str:
+def headline(answer: Answer, lang: Lang = "en") -> str:
     """'Microsoft · capex · FY2024 Q3 · US$14.0 billion, +79% YoY' — who, what, when, how much."""
-    parts = [
-        answer.entity or answer.entity_zh or "Unnamed company",
-        METRIC_LABELS.get(answer.metric, answer.metric.replace("_", " ")),
-    ]
+    name = (answer.entity_zh or answer.entity) if lang != "en" else (answer.entity or answer.entity_zh)
+    parts = [name or messages.text(lang, "unnamed"), metric_label(answer.metric, lang)]
     if answer.period:
         parts.append(answer.period)
     value = answer.readable_values if answer.values else ""
@@ -154,11 +247,17 @@ def headline(answer: Answer) -> str:
 
 
 def source_line(answer: Answer) -> str:
-    """Where the quote comes from: article file and character position, and its date if known."""
-    line = f"Source: `{answer.file}` chars {answer.start}–{answer.end}"
-    if answer.published:
-        line += f" · published {answer.published}"
-    return escape(line)
+    """Where the quote comes from, as mrkdwn: title, outlet and date (plain text, escaped)."""
+    return escape(source_text(answer))
+
+
+def feedback_block(ref: Ref, block_id: str) -> Block:
+    """The 👍/👎 under an answer."""
+    value = ref.to_value()
+    return ActionsBlock(
+        block_id=block_id,
+        elements=[_button("👍", "feedback_up", value), _button("👎", "feedback_down", value)],
+    )
 
 
 def answer_blocks(
@@ -168,97 +267,126 @@ def answer_blocks(
     number: int | None = None,
     shareable: bool = True,
     shared_by: str | None = None,
+    lang: Lang | None = None,
 ) -> list[Block]:
-    """The blocks for one answer: headline, verbatim quote, source, then Share and 👍/👎 buttons."""
+    """The blocks for one answer: headline, verbatim quote and its source, Share and Context
+    buttons, then 👍/👎."""
+    lang = lang or language_of(ref.query)
     bid = f"answer-{number if number is not None else 0}"
     lead = f"{number}. " if number is not None else ""
     blocks: list[Block] = [
-        _section(fit(headline(answer), MAX_TEXT, prefix=f"*{lead}", suffix="*"), block_id=bid),
-        _section(fit(answer.quote.replace("\n", " "), MAX_TEXT, prefix="> "), verbatim=True),
+        _section(fit(headline(answer, lang), MAX_TEXT, prefix=f"*{lead}", suffix="*"), block_id=bid),
+        quote_block(answer, lang, block_id=f"{bid}-quote"),
     ]
-    context = [source_line(answer)]
     if shared_by:
-        context.append(f"Shared by <@{shared_by}>")
-    blocks.append(_context(*context))
+        blocks.append(_context(messages.text(lang, "shared_by", user=f"<@{shared_by}>")))
     value = ref.to_value()
     buttons = []
     if shareable:
-        buttons.append(_button("Share in channel", "share", value, style="primary"))
-    buttons += [_button("👍", "feedback_up", value), _button("👎", "feedback_down", value)]
+        buttons.append(_button(messages.text(lang, "share"), "share", value, style="primary"))
+    buttons.append(_button(messages.text(lang, "context"), "context", value))
     blocks.append(ActionsBlock(block_id=f"{bid}-actions", elements=buttons))
+    blocks.append(feedback_block(ref, f"{bid}-feedback"))
     return blocks
 
 
-def understood_line(result: SearchResult) -> str:
+def understood_line(result: SearchResult, lang: Lang | None = None) -> str:
     """'Understood: company Microsoft · metric capex · period 2024' from the store's reading."""
+    lang = lang or language_of(result.query)
     u = result.understood
     parts = []
     if u.entities:
-        parts.append("company " + ", ".join(u.entities))
+        parts.append(messages.text(lang, "understood_company", names=", ".join(u.entities)))
     if u.metrics:
-        parts.append("metric " + ", ".join(METRIC_LABELS.get(m, m) for m in u.metrics))
+        names = ", ".join(metric_label(m, lang) for m in u.metrics)
+        parts.append(messages.text(lang, "understood_metric", names=names))
     if u.periods:
-        parts.append("period " + ", ".join(u.periods))
+        parts.append(messages.text(lang, "understood_period", names=", ".join(u.periods)))
     if not parts:
-        return "Understood: nothing specific — try naming a company, a metric or a year."
-    return fit(" · ".join(parts), MAX_TEXT, prefix="Understood: ")
+        return messages.text(lang, "understood_nothing")
+    return fit(" · ".join(parts), MAX_TEXT, prefix=f"{messages.text(lang, 'understood')}: ")
 
 
 def answers_message(result: SearchResult, kind: str, *, offset: int = 0, shareable: bool = True) -> Message:
     """A page of answers (or a not-found reply) for one search, with a More button if more may follow."""
     query = result.query
+    lang = language_of(query)
     if not result.answers:
         return not_found_message(result, kind, offset=offset)
     count = len(result.answers)
-    title = fit(query, MAX_ECHO + 40, prefix=f"*{'More answers' if offset else 'Answers'} for* “", suffix="”")
+    label = messages.text(lang, "more_answers_for" if offset else "answers_for")
+    title = fit(query, MAX_ECHO + 40, prefix=f"*{label}* “", suffix="”")
     blocks: list[Block] = [_section(title)]
     for i, answer in enumerate(result.answers):
         index = offset + i
         ref = Ref(kind, query, offset=offset, index=index, fact_id=answer.fact_id)
-        blocks += answer_blocks(answer, ref, number=index + 1, shareable=shareable)
+        blocks += answer_blocks(answer, ref, number=index + 1, shareable=shareable, lang=lang)
         blocks.append(DividerBlock())
-    footer: list[Block] = [_context(understood_line(result))]
+    footer: list[Block] = [_context(understood_line(result, lang))]
     if offset + count < result.total:
         more = Ref(kind, query, offset=offset + count)
-        footer.append(ActionsBlock(block_id="more", elements=[_button("More", "more", more.to_value())]))
-    fallback = f"{headline(result.answers[0])}: {result.answers[0].quote}"
-    return _message(fallback, blocks + footer)
+        footer.append(
+            ActionsBlock(
+                block_id="more", elements=[_button(messages.text(lang, "more"), "more", more.to_value())]
+            )
+        )
+    first = result.answers[0]
+    fallback = f"{headline(first, lang)}: {first.quote}"
+    # the footer (More) must survive a cut, so the answers are cut first
+    message = _message(fallback, blocks, lang)
+    tail = [b.to_dict() for b in footer]
+    while (
+        len(message["blocks"]) + len(tail) > MAX_BLOCKS
+        or text_chars(message) + text_chars(tail) > MAX_MESSAGE_CHARS
+    ):
+        message["blocks"].pop(-2 if len(message["blocks"]) > 1 else -1)
+    message["blocks"] += tail
+    return message
+
+
+def _examples(kind: str) -> str:
+    return " · ".join(COMMAND_EXAMPLES[kind])
 
 
 def not_found_message(result: SearchResult, kind: str, *, offset: int = 0) -> Message:
     """'Nothing found' that says what was understood and offers the nearest facts instead of guessing."""
     query = result.query
-    if offset:
-        lead = fit(query, MAX_ECHO + 40, prefix="No more answers for “", suffix="”.")
-    else:
-        lead = fit(query, MAX_ECHO + 60, prefix="I couldn't find a fact for “", suffix="”.")
-    blocks: list[Block] = [_section(lead), _context(understood_line(result))]
+    lang = language_of(query)
+    template = messages.text(lang, "no_more" if offset else "not_found", query="\x00")
+    before, _, after = template.partition("\x00")
+    lead = fit(query, MAX_ECHO + 60, prefix=before, suffix=after)
+    blocks: list[Block] = [_section(lead), _context(understood_line(result, lang))]
     related = result.related[:MAX_RELATED] if not offset else []
     if related:
-        blocks.append(_section("*Nearest facts — did you mean:*"))
+        blocks.append(_section(messages.text(lang, "nearest")))
         for i, answer in enumerate(related):
             ref = Ref(kind, query, index=i, fact_id=answer.fact_id, related=True)
-            blocks += answer_blocks(answer, ref, number=i + 1)
+            blocks += answer_blocks(answer, ref, number=i + 1, lang=lang)
     elif not offset:
-        blocks.append(_context(escape("Try: " + " · ".join(USAGE[kind][2]))))
-    return _message(lead.replace("*", ""), blocks)
+        blocks.append(_context(escape(messages.text(lang, "try", examples=_examples(kind)))))
+    return _message(lead.replace("*", ""), blocks, lang)
 
 
 def unsearchable_message(question: str, kind: str, reason: str) -> Message:
     """A question with nothing the store can search for (only emoji, punctuation, stopwords…)."""
-    lead = fit(question, MAX_ECHO + 60, prefix="I couldn't find anything to search for in “", suffix="”.")
+    lang = language_of(question)
+    before, _, after = messages.text(lang, "unsearchable", query="\x00").partition("\x00")
+    lead = fit(question, MAX_ECHO + 60, prefix=before, suffix=after)
     blocks: list[Block] = [
         _section(lead),
         _context(fit(reason, MAX_TEXT)),
-        _context(escape("Try: " + " · ".join(USAGE[kind][2]))),
+        _context(escape(messages.text(lang, "try", examples=_examples(kind)))),
     ]
-    return _message(lead, blocks)
+    return _message(lead, blocks, lang)
 
 
 def shared_message(answer: Answer, ref: Ref, user: str) -> Message:
     """The public copy of one answer, saying who shared it."""
-    blocks = answer_blocks(answer, ref, shareable=False, shared_by=user)
-    return _message(f"<@{user}> shared: {headline(answer)}", blocks)
+    lang = language_of(ref.query)
+    blocks = answer_blocks(answer, ref, shareable=False, shared_by=user, lang=lang)
+    return _message(
+        messages.text(lang, "shared_text", user=f"<@{user}>", headline=headline(answer, lang)), blocks, lang
+    )
 
 
 def feedback_message(vote: int) -> Message:
@@ -267,36 +395,162 @@ def feedback_message(vote: int) -> Message:
 
 
 # ---------------------------------------------------------------------------------------------
+# comparisons
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a comparison: what it compares (a company, or a period of one company) and the
+    fact that gives its figure; `shared_with` names the other companies that fact states the same
+    figure for (a combined total), so the row never passes it off as one company's own."""
+
+    label: str
+    answer: Answer
+    shared_with: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Rows to show side by side, and what they compare."""
+
+    query: str
+    kind: str
+    by: str  # "company" or "period"
+    rows: list[Row]
+    metric: str | None = None
+    entity: str | None = None  # the one company, when rows are its periods
+
+
+def chart_title(comparison: Comparison, lang: Lang) -> str:
+    """The title of a comparison's bar chart."""
+    metric = metric_label(comparison.metric or comparison.rows[0].answer.metric, lang)
+    if comparison.by == "period":
+        return messages.text(lang, "chart_title_periods", entity=comparison.entity or "", metric=metric)
+    return messages.text(lang, "chart_title", metric=metric)
+
+
+def _cell(text: str) -> dict:
+    return {"type": "raw_text", "text": clip(text or "—", MAX_CELL)}
+
+
+def comparison_message(comparison: Comparison, *, chart_file_id: str | None = None) -> Message:
+    """A comparison as a table — one row per company (or per period of one company) with its figure,
+    unit and period — a numbered source under it for each row, and the bar chart when one was uploaded.
+
+    Rows beyond what one message holds (100 table rows, ~12,000 characters) are left out, and the
+    message says it was shortened."""
+    lang = language_of(comparison.query)
+    rows = comparison.rows[: MAX_TABLE_ROWS - 1]
+    fallback = "; ".join(f"{r.label}: {r.answer.readable_values or '—'}" for r in rows) or comparison.query
+    fallback = clip(fallback, 500)
+    count = len(rows)
+    while True:
+        blocks = _comparison_blocks(comparison, rows[:count], chart_file_id, lang)
+        if count < len(rows):
+            blocks.append(_context(f"_{messages.text(lang, 'shortened')}_"))
+        dicts = [b.to_dict() for b in blocks]
+        if count <= 1 or (
+            len(dicts) <= MAX_BLOCKS and text_chars(dicts) + len(fallback) <= MAX_MESSAGE_CHARS
+        ):
+            return _message(fallback, blocks, lang)
+        count = max(1, int(count * 0.8))
+
+
+def _comparison_blocks(
+    comparison: Comparison, rows: list[Row], chart_file_id: str | None, lang: Lang
+) -> list[Block]:
+    title = fit(
+        messages.text(lang, "compare_title", query=comparison.query[:MAX_ECHO]),
+        MAX_TEXT,
+        prefix="*",
+        suffix="*",
+    )
+    first = messages.text(lang, "col_period" if comparison.by == "period" else "col_company")
+    third = messages.text(lang, "col_metric" if comparison.by == "period" else "col_period")
+    header = [
+        _cell(first),
+        _cell(messages.text(lang, "col_figure")),
+        _cell(third),
+        _cell(messages.text(lang, "col_source")),
+    ]
+    table_rows = [header]
+    for n, row in enumerate(rows, 1):
+        label = row.label
+        if row.shared_with:
+            label = messages.text(lang, "with_others", name=row.label, others=", ".join(row.shared_with))
+        a = row.answer
+        third_cell = metric_label(a.metric, lang) if comparison.by == "period" else (a.period or "—")
+        table_rows.append([_cell(label), _cell(a.readable_values or "—"), _cell(third_cell), _cell(f"[{n}]")])
+    blocks: list[Block] = [_section(title, block_id="compare")]
+    if not rows:
+        blocks.append(_section(fit(messages.text(lang, "no_rows", query=comparison.query), MAX_TEXT)))
+        return blocks
+    blocks.append(
+        TableBlock(
+            block_id="compare-table",
+            rows=[r[:MAX_TABLE_CELLS] for r in table_rows],
+            column_settings=[{"is_wrapped": True}, {"align": "right"}, None, {"align": "center"}],
+        )
+    )
+    if chart_file_id:
+        name = clip(chart_title(comparison, lang), 2000)
+        blocks.append(
+            ImageBlock(block_id="compare-chart", slack_file={"id": chart_file_id}, alt_text=name, title=name)
+        )
+    items = []
+    for row in rows:
+        parts = _source_elements(row.answer, lang, lead="")
+        parts.append(_text(" — “" + clip(row.answer.quote.replace("\n", " "), 160) + "”"))
+        items.append(RichTextSectionElement(elements=parts))
+    blocks.append(_section(messages.text(lang, "sources"), block_id="compare-sources-title"))
+    # one ordered list: its numbers are the [n] in the table
+    blocks.append(
+        RichTextBlock(
+            block_id="compare-sources", elements=[RichTextListElement(style="ordered", elements=items)]
+        )
+    )
+    return blocks
+
+
+# ---------------------------------------------------------------------------------------------
 # help, admin, home
 
 
-def usage_message(kind: str) -> Message:
+def usage_message(kind: str, lang: Lang = "en") -> Message:
     """How to use one slash command, with examples."""
-    syntax, what, examples = USAGE[kind]
+    syntax, _, examples = USAGE[kind]
+    what = messages.text(lang, f"cmd_{kind}")
     blocks: list[Block] = [
         _section(f"*`{escape(syntax)}`* — {escape(what)}"),
-        _section("*Examples*\n" + "\n".join(f"• `{escape(e)}`" for e in examples)),
-        _context("Questions may be in English or Chinese. You can also @mention me or send me a DM."),
+        _section(messages.text(lang, "examples") + "\n" + "\n".join(f"• `{escape(e)}`" for e in examples)),
+        _context(messages.text(lang, "usage_footer")),
     ]
-    return _message(f"Usage: {syntax}", blocks)
+    return _message(messages.text(lang, "usage", syntax=syntax), blocks, lang)
 
 
-def mention_usage_message() -> Message:
+def command_lines(lang: Lang = "en") -> list[str]:
+    """One mrkdwn line per slash command: its syntax, what it does and an example."""
+    return [
+        f"• `{escape(syntax)}` — {escape(messages.text(lang, f'cmd_{kind}'))} `{escape(COMMAND_EXAMPLES[kind][0])}`"
+        for kind, syntax in SYNTAX.items()
+    ]
+
+
+def mention_usage_message(lang: Lang = "en") -> Message:
     """What to say when someone @mentions the bot without a question."""
-    lines = [f"• `{escape(s)}` — {escape(w)}" for s, w, _ in USAGE.values()]
     blocks: list[Block] = [
-        _section("Ask me about the AI industry, e.g. *how much did Meta plan to spend in 2024?*"),
-        _section("\n".join(lines)),
+        _section(messages.text(lang, "mention_lead")),
+        _section("\n".join(command_lines(lang))),
     ]
-    return _message("Ask me about the AI industry.", blocks)
+    return _message(messages.text(lang, "mention_text"), blocks, lang)
 
 
-ADMIN_USAGE = "`/factadmin reload` rebuilds the fact store from the sources folder · `/factadmin status` shows what is loaded"
+ADMIN_USAGE = messages.text("en", "admin_usage")
 
 
-def admin_usage_message() -> Message:
+def admin_usage_message(lang: Lang = "en") -> Message:
     """Usage of /factadmin."""
-    return _message("Usage: /factadmin reload | status", [_section(ADMIN_USAGE)])
+    return _message("Usage: /factadmin reload | status", [_section(messages.text(lang, "admin_usage"))], lang)
 
 
 def refusal_message() -> Message:
@@ -361,23 +615,27 @@ def status_message(stats: StoreStats, *, uptime: float) -> Message:
     )
 
 
-def home_view(stats: StoreStats) -> dict:
+def home_view(stats: StoreStats, lang: Lang = "en") -> dict:
     """The App Home tab: what the bot knows, how to ask, which store generation is loaded."""
-    top = ", ".join(f"{escape(name)} ({n})" for name, n in stats.top_entities[:12]) or "none yet"
-    how = "\n".join(f"• `{escape(s)}` — {escape(w)}" for s, w, _ in USAGE.values())
+    top = ", ".join(f"{escape(name)} ({n})" for name, n in stats.top_entities[:12]) or messages.text(
+        lang, "home_none"
+    )
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text="factbot — facts about the AI industry")),
-        _section(
-            f"I know *{stats.facts} facts* from *{stats.articles} articles* (Chinese news), each with the "
-            "verbatim sentence it came from."
-        ),
-        _section(clip(f"*Most covered:* {top}", MAX_TEXT)),
+        HeaderBlock(text=PlainTextObject(text=clip(messages.text(lang, "home_header"), 150))),
+        _section(messages.text(lang, "home_knows", facts=stats.facts, articles=stats.articles)),
+        _section(clip(messages.text(lang, "home_top", names=top), MAX_TEXT)),
         DividerBlock(),
-        _section("*How to ask*\n" + how),
-        _section(
-            "Or @mention me in a channel (*@factbot how much did Meta plan to spend in 2024?*), or write to me "
-            "here in Messages. Answers come with a source; 👍/👎 tell us which ones are right."
+        _section(messages.text(lang, "home_how") + "\n" + "\n".join(command_lines(lang))),
+        _section(messages.text(lang, "home_also")),
+        _context(
+            messages.text(
+                lang, "home_generation", generation=stats.generation, built_at=escape(stats.built_at)
+            )
         ),
-        _context(f"Store generation {stats.generation} · built {escape(stats.built_at)}"),
     ]
     return View(type="home", blocks=blocks).to_dict()
+
+
+def suggested_prompts(prompts: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    """Up to four suggested prompts for the Messages tab, each a title and the question it sends."""
+    return [{"title": clip(title, 75), "message": clip(message, 300)} for title, message in list(prompts)[:4]]

@@ -45,6 +45,7 @@ class FakeSlack:
 
     ws_url: str | None = None
     calls: list[Call] = field(default_factory=list)
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> the bytes uploaded
 
     def __post_init__(self) -> None:
         self._cond = threading.Condition()
@@ -56,7 +57,13 @@ class FakeSlack:
                 pass
 
             def do_POST(self) -> None:  # noqa: N802
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path.startswith("/upload/"):  # files.getUploadURLExternal's URL: raw bytes
+                    fake.uploads[self.path.removeprefix("/upload/")] = data
+                    fake.record(Call("upload", {"bytes": len(data)}, dict(self.headers), self.path))
+                    self._send("OK - " + str(len(data)))
+                    return
+                raw = data.decode()
                 if "json" in (self.headers.get("Content-Type") or ""):
                     body = json.loads(raw or "{}")
                 else:
@@ -68,6 +75,9 @@ class FakeSlack:
                 method = "response_url" if path.startswith("/response/") else path.removeprefix("/api/")
                 reply = fake.reply(method, body)
                 fake.record(Call(method, body, dict(self.headers), path))
+                self._send(reply)
+
+            def _send(self, reply: dict | str) -> None:
                 data = reply.encode() if isinstance(reply, str) else json.dumps(reply).encode()
                 self.send_response(200)
                 self.send_header(
@@ -117,6 +127,23 @@ class FakeSlack:
             return {"ok": True, "message_ts": ts}
         if method == "views.publish":
             return {"ok": True, "view": body.get("view")}
+        if method == "views.open":
+            if not body.get("trigger_id"):
+                return {"ok": False, "error": "invalid_trigger_id"}
+            return {"ok": True, "view": {"id": f"V{next(self._ts):08d}", **(body.get("view") or {})}}
+        if method in ("assistant.threads.setSuggestedPrompts", "assistant.threads.setStatus"):
+            if not body.get("channel_id"):
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):08d}"
+            return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            files = json.loads(body.get("files") or "[]")
+            missing = [f["id"] for f in files if f["id"] not in self.uploads]
+            if missing:
+                return {"ok": False, "error": "file_not_found"}
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
         return {"ok": False, "error": "unknown_method"}
 
     def record(self, call: Call) -> None:
@@ -308,8 +335,9 @@ def all_text(message: dict) -> str:
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            if node.get("type") in ("mrkdwn", "plain_text"):
-                parts.append(node.get("text", ""))
+            # mrkdwn/plain_text objects, rich_text runs and links, table cells
+            if node.get("type") in ("mrkdwn", "plain_text", "text", "raw_text", "link"):
+                parts.append(node.get("text") or node.get("url", ""))
             for v in node.values():
                 walk(v)
         elif isinstance(node, list):

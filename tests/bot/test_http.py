@@ -172,8 +172,8 @@ def test_share_button_posts_publicly_saying_who_shared(bot):
     assert call.path == "/response/share"
     assert call.body["response_type"] == "in_channel" and call.body["replace_original"] is False
     assert "<@UBOB>" in all_text(call.body)
-    first_quote = message["blocks"][2]["text"]["text"]
-    assert first_quote in all_text(call.body)
+    first_quote = message["blocks"][2]["elements"][0]  # the rich_text_quote
+    assert first_quote in call.body["blocks"][1]["elements"]
     assert eventually(bot.state.shares)[0][:2] == ("UBOB", "CGENERAL")
 
 

@@ -60,6 +60,17 @@ def test_manifest_subscribes_to_what_the_bot_listens_for():
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
 
 
+def test_manifest_enables_the_agent_messaging_experience():
+    features = MANIFEST["features"]
+    assert "assistant_view" not in features  # the legacy experience
+    assert features["agent_view"]["agent_description"].strip()
+    assert features["app_home"]["messages_tab_enabled"] is True
+    assert features["app_home"]["messages_tab_read_only_enabled"] is False
+    assert "assistant:write" in MANIFEST["oauth_config"]["scopes"]["bot"]
+    # app_home_opened with tab == "messages" is how the bot learns the Messages tab was opened
+    assert "app_home_opened" in MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+
+
 def test_readme_lists_every_setting():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = {m for m in re.findall(r"^\| `([A-Z_]+)` \|", readme, re.M)}

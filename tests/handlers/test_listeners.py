@@ -34,9 +34,13 @@ class Recorder:
 class RecordingClient:
     def __init__(self) -> None:
         self.published: list[dict] = []
+        self.prompts: list[dict] = []
 
     def views_publish(self, *, user_id: str, view: dict) -> None:
         self.published.append({"user_id": user_id, "view": view})
+
+    def assistant_threads_setSuggestedPrompts(self, **kwargs) -> None:  # noqa: N802 - slack_sdk's name
+        self.prompts.append(kwargs)
 
 
 @pytest.fixture
@@ -118,7 +122,7 @@ class GatedStores:
         return getattr(self.holder, name)
 
 
-def test_slow_lookup_is_acknowledged_then_answered_via_response_url(holder, state):
+def test_slow_lookup_is_acknowledged_empty_then_answered_once_via_response_url(holder, state):
     stores = GatedStores(holder)
     deps = Deps(stores=stores, state=state, answer_budget=0.05)
     ack, respond = Recorder(), Recorder()
@@ -128,11 +132,11 @@ def test_slow_lookup_is_acknowledged_then_answered_via_response_url(holder, stat
     )
     t.start()
     assert ack.event.wait(5)
-    assert "Looking" in ack.last["text"] and not respond.calls
+    assert ack.calls == [{"text": ""}] and not respond.calls  # an empty ack: Slack shows nothing
     stores.gate.set()
     t.join(10)
-    assert respond.last["replace_original"] is True
-    assert "Microsoft" in all_text(respond.last)
+    assert len(respond.calls) == 1 and "replace_original" not in respond.last
+    assert respond.last["response_type"] == "ephemeral" and "Microsoft" in all_text(respond.last)
 
 
 @pytest.mark.parametrize(
@@ -343,8 +347,12 @@ def test_home_tab_is_published_for_the_user(deps):
     home.app_home_opened(event={"user": "UALICE", "tab": "home"}, client=client, deps=deps)
     assert client.published[0]["user_id"] == "UALICE"
     assert client.published[0]["view"]["type"] == "home"
-    home.app_home_opened(event={"user": "UALICE", "tab": "messages"}, client=client, deps=deps)
-    assert len(client.published) == 1
+    home.app_home_opened(
+        event={"user": "UALICE", "tab": "messages", "channel": "DALICE"}, client=client, deps=deps
+    )
+    assert len(client.published) == 1  # the Messages tab is not the Home tab
+    (prompts,) = client.prompts
+    assert prompts["channel_id"] == "DALICE" and "thread_ts" not in prompts
 
 
 def test_uptime_counts_from_start(deps):

@@ -12,11 +12,29 @@ from handlers.lookup import PAGE, Ref, search
 from tests.slack_fakes import all_text, buttons
 
 
+def _chars(node) -> int:
+    """Characters of text in a message, counted independently of handlers.render."""
+    if isinstance(node, dict):
+        own = len(node["text"]) if isinstance(node.get("text"), str) else 0
+        return own + sum(_chars(v) for k, v in node.items() if k != "text")
+    if isinstance(node, list):
+        return sum(_chars(v) for v in node)
+    return 0
+
+
 def _limits_ok(message: dict) -> None:
     """Slack's Block Kit limits, checked on the rendered JSON."""
     blocks = message["blocks"]
     assert 0 < len(blocks) <= 50
+    assert _chars(message) <= 12000, f"{_chars(message)} characters"
+    assert sum(1 for b in blocks if b["type"] == "table") <= 1
     for block in blocks:
+        if block["type"] == "table":
+            assert 0 < len(block["rows"]) <= 100
+            assert all(0 < len(row) <= 20 for row in block["rows"])
+            assert len({len(row) for row in block["rows"]}) == 1, "every row has the same cells"
+        if block["type"] == "rich_text":
+            assert block["elements"]
         if block["type"] == "section":
             assert len(block["text"]["text"]) <= 3000
         if block["type"] == "context":
@@ -42,12 +60,15 @@ def test_answer_has_headline_verbatim_quote_source_and_buttons(store):
     first = result.answers[0]
     text = all_text(message)
     assert render.headline(first) in text
-    assert first.quote.replace("\n", " ") in text  # verbatim
-    assert first.file in text and f"{first.start}–{first.end}" in text
+    quote = message["blocks"][2]
+    assert quote["type"] == "rich_text" and quote["elements"][0]["type"] == "rich_text_quote"
+    assert quote["elements"][0]["elements"] == [{"type": "text", "text": first.quote.replace("\n", " ")}]
+    # the store of these tests carries no article metadata yet: the title falls back to the file
+    assert first.file in all_text({"blocks": [quote]})
     # the quote is really from that article (as the store cleaned it)
     assert first.quote in store.document_text(first.file)
     b = buttons(message)
-    assert len(b["share"]) == len(b["feedback_up"]) == len(b["feedback_down"]) == len(result.answers)
+    assert len(b["share"]) == len(b["context"]) == len(result.answers)
     assert Ref.from_value(b["share"][0]["value"]).fact_id == first.fact_id
 
 
@@ -85,14 +106,20 @@ def test_not_found_says_what_was_understood_and_offers_nearest_facts(store):
 
 def test_huge_answers_are_cut_to_block_kit_limits(store):
     answer = search(store, "fact", "Microsoft capex").answers[0]
-    huge = dataclasses.replace(answer, quote="微软资本支出<&>" * 1000, entity="M" * 5000)
+    huge = dataclasses.replace(
+        answer, quote="微软资本支出<&>" * 1000, entity="M" * 5000, entity_zh="微<&>" * 2000
+    )
     result = search(store, "fact", "Microsoft capex")
     result = dataclasses.replace(result, query="问" * 4000, answers=[huge] * PAGE)
     message = render.answers_message(result, "fact")
     _limits_ok(message)
     assert "…" in all_text(message)
-    assert "&lt;&amp;&gt;" in all_text(message)  # escaped, and never cut mid-entity
+    quote = next(b for b in message["blocks"] if b["type"] == "rich_text")
+    shown = quote["elements"][0]["elements"][0]["text"]
+    assert shown.endswith("…") and huge.quote.startswith(shown[:-1])  # cut, never altered
+    assert "&lt;&amp;&gt;" in message["blocks"][1]["text"]["text"]  # mrkdwn headline: escaped
     assert "&am…" not in all_text(message)
+    assert "more" in buttons(message), "the More button survives the cut"
 
 
 def test_many_related_facts_still_fit_in_fifty_blocks(store):
@@ -171,3 +198,193 @@ def test_reload_and_status_and_home(store):
 )
 def test_duration(seconds, expected):
     assert render.duration(seconds) == expected
+
+
+# --- cited quotes (issue 9, item 2) ---------------------------------------------------------
+
+
+@dataclasses.dataclass
+class _AnswerWithSource(render.Answer):
+    """An answer as a store with article metadata returns it (title, outlet, url)."""
+
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+
+
+def _with_source(answer, **meta):
+    fields = {f.name: getattr(answer, f.name) for f in dataclasses.fields(answer)}
+    return _AnswerWithSource(**(fields | meta))
+
+
+def _quote_block(message: dict) -> dict:
+    return next(b for b in message["blocks"] if b["type"] == "rich_text")
+
+
+def test_quote_is_rich_text_exactly_as_written_even_with_mrkdwn_characters(store):
+    answer = search(store, "fact", "Microsoft capex").answers[0]
+    tricky = dataclasses.replace(answer, quote="*粗体* _斜体_ ~删除~ `代码` <@U123> &amp; > 引用")
+    message = render.answers_message(
+        dataclasses.replace(search(store, "fact", "Microsoft capex"), answers=[tricky]), "fact"
+    )
+    quote = _quote_block(message)["elements"][0]
+    assert quote["type"] == "rich_text_quote"
+    assert quote["elements"] == [{"type": "text", "text": tricky.quote}]  # one plain run, no style
+
+
+def test_source_is_title_outlet_date_linked_when_the_store_knows_them(store):
+    answer = search(store, "fact", "Microsoft capex").answers[0]
+    cited = _with_source(
+        answer,
+        title="微软季度资本支出创新高",
+        outlet="财新",
+        url="https://example.com/a/1",
+        published="2024-04-26",
+    )
+    result = dataclasses.replace(search(store, "fact", "Microsoft capex"), answers=[cited])
+    source = _quote_block(render.answers_message(result, "fact"))["elements"][1]["elements"]
+    link = next(e for e in source if e["type"] == "link")
+    assert link == {
+        "type": "link",
+        "url": "https://example.com/a/1",
+        "text": "微软季度资本支出创新高",
+        "style": {"bold": True},
+    }
+    rest = "".join(e.get("text", "") for e in source if e["type"] == "text")
+    assert "财新" in rest and "2024-04-26" in rest
+    assert answer.file not in all_text(render.answers_message(result, "fact"))  # no hash file names
+
+
+@pytest.mark.parametrize("url", [None, "", "javascript:alert(1)"])
+def test_source_without_metadata_falls_back_to_the_file_and_never_links_a_bad_url(store, url):
+    answer = search(store, "fact", "Microsoft capex").answers[0]
+    bare = _with_source(answer, title=None, outlet=None, url=url)
+    bare = dataclasses.replace(bare, published=None)
+    source = render.quote_block(bare, "en").to_dict()["elements"][1]["elements"]
+    assert not any(e["type"] == "link" for e in source)
+    assert [e["text"] for e in source] == ["Source: ", answer.file]
+
+
+def test_source_in_a_mapping_is_read_too(store):
+    """Stores that group the metadata under `source` (as the JSON contract does) work alike."""
+    answer = search(store, "fact", "Microsoft capex").answers[0]
+    wrapped = _with_source(answer)
+    object.__setattr__(wrapped, "source", {"title": "标题", "url": "https://example.com/x", "outlet": None})
+    assert render.source_of(wrapped) == render.Source(
+        title="标题", url="https://example.com/x", outlet=None, published=answer.published
+    )
+
+
+# --- the message's language (issue 9, item 8) -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question,lang,label",
+    [
+        ("Microsoft capex", "en", "Share in channel"),
+        ("微软 资本支出", "zh-Hans", "分享到频道"),
+        ("微軟 資本支出", "zh-Hant", "分享到頻道"),
+    ],
+)
+def test_labels_follow_the_script_of_the_question(store, question, lang, label):
+    from handlers.messages import language_of
+
+    assert language_of(question) == lang
+    result = search(store, "fact", question)
+    assert result.answers
+    message = render.answers_message(result, "fact")
+    assert buttons(message)["share"][0]["text"]["text"] == label
+
+
+@pytest.mark.parametrize(
+    "question,expect",
+    [
+        ("微软 量子传送 预算 1999", "没有找到"),
+        ("微軟 量子傳送 預算 1999", "沒有找到"),
+        ("Microsoft teleport budget 1999", "couldn't find"),
+    ],
+)
+def test_not_found_speaks_the_question_s_language(store, question, expect):
+    result = dataclasses.replace(search(store, "fact", question), answers=[])
+    assert expect in all_text(render.answers_message(result, "fact"))
+
+
+def test_every_catalogue_entry_has_three_languages_with_the_same_fields():
+    import string
+
+    from handlers.messages import CATALOGUE, METRICS
+
+    for key, entries in CATALOGUE.items():
+        assert len(entries) == 3 and all(entries), key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(e) if f} for e in entries]
+        assert fields[0] == fields[1] == fields[2], key
+    assert set(METRICS) >= set(render.METRIC_LABELS)
+
+
+@pytest.mark.parametrize(
+    "lang,header",
+    [("en", "facts about the AI industry"), ("zh-Hans", "AI 行业事实"), ("zh-Hant", "AI 產業事實")],
+)
+def test_home_and_help_in_each_language(store, lang, header):
+    assert header in all_text(render.home_view(store.stats(), lang))
+    usage = all_text(render.usage_message("fact", lang))
+    assert all(e in usage for e in render.COMMAND_EXAMPLES["fact"])
+
+
+# --- comparisons (item 6) and limits (item 10) ------------------------------------------------
+
+
+def test_comparison_is_one_table_with_a_numbered_source_per_row(store):
+    from handlers.lookup import compare
+
+    comparison = compare(store, "fact", "revenue Baidu Alibaba Tencent")
+    assert [r.label for r in comparison.rows] == ["Baidu", "Alibaba", "Tencent"]
+    message = render.comparison_message(comparison)
+    _limits_ok(message)
+    table = next(b for b in message["blocks"] if b["type"] == "table")
+    header, *rows = table["rows"]
+    assert [c["text"] for c in header] == ["Company", "Figure", "Period", "Source"]
+    for n, (row, cells) in enumerate(zip(comparison.rows, rows, strict=True), 1):
+        assert cells[0]["text"] == row.label and row.label in row.answer.entities  # never a wrong company
+        assert cells[1]["text"] == row.answer.readable_values and cells[3]["text"] == f"[{n}]"
+    sources = next(b for b in message["blocks"] if b.get("block_id") == "compare-sources")
+    listed = sources["elements"][0]
+    assert listed["style"] == "ordered" and len(listed["elements"]) == len(rows)
+    assert not any(b["type"] == "image" for b in message["blocks"])  # no chart without an upload
+
+
+def test_longest_quotes_and_a_full_table_stay_within_slack_limits(store):
+    """The largest messages the bot can build: three answers with the longest quotes the store
+    holds (and then quotes far longer), and a comparison with more rows than a table may have."""
+    from handlers.lookup import compare
+
+    every = [store.fact(i) for i in store.fact_ids()]
+    longest = sorted(every, key=lambda a: len(a.quote), reverse=True)[:PAGE]
+    result = dataclasses.replace(search(store, "fact", "Microsoft capex"), answers=longest, total=99)
+    _limits_ok(render.answers_message(result, "fact"))
+    for factor in (10, 100):
+        giant = [dataclasses.replace(a, quote=a.quote * factor) for a in longest]
+        message = render.answers_message(dataclasses.replace(result, answers=giant), "fact")
+        _limits_ok(message)
+    chinese = [dataclasses.replace(a, quote="资" * 5000, entity_zh="微软" * 100) for a in longest]
+    _limits_ok(
+        render.answers_message(dataclasses.replace(result, query="微软 资本支出", answers=chinese), "fact")
+    )
+
+    comparison = compare(store, "fact", "revenue Baidu Alibaba Tencent")
+    many = [dataclasses.replace(comparison.rows[i % 3], label=f"公司{i}" * 20) for i in range(150)]
+    full = dataclasses.replace(comparison, rows=many, query="营收 " * 300)
+    message = render.comparison_message(full, chart_file_id="F123")
+    _limits_ok(message)
+    table = next(b for b in message["blocks"] if b["type"] == "table")
+    assert 10 < len(table["rows"]) <= 100  # as many rows as one message holds, never more than Slack's 100
+    sources = next(b for b in message["blocks"] if b.get("block_id") == "compare-sources")
+    assert len(sources["elements"][0]["elements"]) == len(table["rows"]) - 1  # each row keeps its source
+    assert "shortened" in all_text(message) or "缩短" in all_text(message)
+    assert any(b["type"] == "image" and b["slack_file"] == {"id": "F123"} for b in message["blocks"])
+    # short rows: the table itself is the limit
+    tiny = [dataclasses.replace(r, answer=dataclasses.replace(r.answer, quote="短")) for r in many]
+    tiny = [dataclasses.replace(r, label=f"C{i}") for i, r in enumerate(tiny)]
+    message = render.comparison_message(dataclasses.replace(comparison, rows=tiny))
+    _limits_ok(message)
+    assert len(next(b for b in message["blocks"] if b["type"] == "table")["rows"]) <= 100
