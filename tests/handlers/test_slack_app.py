@@ -4,7 +4,6 @@ context, the message shortcut, comparisons and the slow path."""
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 
@@ -12,7 +11,7 @@ import pytest
 
 from bot.app import build_app
 from bot.serve import make_asgi
-from tests.slack_fakes import BotServer, all_text, buttons, dm, event, mention
+from tests.slack_fakes import BotServer, all_text, dm, event
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -85,7 +84,7 @@ class GatedStores:
 def slow_bot(settings, holder, state, fake_slack):
     stores = GatedStores(holder)
     app = build_app(settings, stores, state, answer_budget=0.2)
-    server = BotServer(make_asgi(app, holder))
+    server = BotServer(make_asgi(app, holder, settings))
     yield server, stores, fake_slack
     stores.gate.set()
     server.close()
