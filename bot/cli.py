@@ -1,7 +1,7 @@
 """The ``factbot`` command: build the store, ask it questions, or run the bot.
 
 factbot                      run the bot (Socket Mode, HTTP or local console, from settings)
-factbot build [--sources DIR] [--db PATH] [--lexicon DIR]
+factbot build [--sources DIR] [--db PATH] [--lexicon DIR] [--workers N] [--full]
 factbot ask [--db PATH] [--json] QUESTION
 factbot ask [--db PATH] --json -      one question per line in, one JSON object per line out
 factbot bench [...]                   the scale benchmark (see README, Performance)
@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from store import BuildError, QueryError, StoreError, build_store, open_store
+from store import BuildError, QueryError, StoreError, build_store, generations, open_store
 from store.lexicon import Lexicon
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -32,9 +33,13 @@ def _defaults() -> tuple[Path, Path, list[str]]:
 
 
 def ensure_store(db: Path, sources: Path, lexicon_dirs: list[str] | None = None, *, quiet: bool = False):
-    """Open the store at ``db``, building it from ``sources`` first if it does not exist."""
+    """Open the live store of ``db`` (see store.generations), building it from ``sources`` first if
+    there is none."""
+    db = generations.live_path(db)
     if not db.exists():
-        report = build_store(sources, db, lexicon=Lexicon.load(lexicon_dirs or []))
+        report = build_store(
+            sources, db, lexicon=Lexicon.load(lexicon_dirs or []), workers=os.cpu_count() or 1
+        )
         if not quiet:
             print(
                 f"built {db} from {sources}: {report.articles} articles, {report.facts} facts",
@@ -66,12 +71,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     sources = Path(args.sources) if args.sources else sources
     db = Path(args.db) if args.db else db
     lexicon = Lexicon.load((args.lexicon or []) + lex)
-    report = build_store(sources, db, lexicon=lexicon)
+    live = generations.live_path(db)
+    # The first build writes FACTBOT_DB itself; later ones a new generation beside it, then the
+    # pointer the running bot and `factbot ask` follow (the file the bot serves is never rewritten).
+    target = db if not live.exists() else generations.next_path(db, generations.generation_of(live) + 1)
+    report = build_store(
+        sources, target, lexicon=lexicon, previous=live, workers=args.workers, incremental=not args.full
+    )
+    generations.set_live(db, target)
+    generations.clean(db)
     for e in report.errors:
         print(f"skipped {e.file}: {e.reason}", file=sys.stderr)
+    how = f"incremental, {report.extracted} extracted" if report.incremental else "full"
     print(
         f"generation {report.generation}: {report.articles} articles, {report.facts} facts "
-        f"(+{report.added} −{report.removed}) in {report.seconds:.2f}s -> {report.path}"
+        f"(+{report.added} −{report.removed}; {how}) in {report.seconds:.2f}s -> {report.path}"
     )
     return 0
 
@@ -133,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--sources", help="folder of articles (default: the configured sources)")
     b.add_argument("--db", help="store file to write (default: the configured store)")
     b.add_argument("--lexicon", action="append", help="extra lexicon folder of *.toml files (repeatable)")
+    b.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="extraction processes (default: every core)"
+    )
+    b.add_argument("--full", action="store_true", help="extract every article again, reusing nothing")
     a = sub.add_parser("ask", help="ask the store a question")
     a.add_argument("--db", help="store file (built on first use if missing)")
     a.add_argument("--json", action="store_true", help="one JSON object per question")
@@ -159,13 +177,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _bench(args: list[str]) -> int:
-    """Run the scale benchmark, which lives with the tests in a source checkout."""
-    if not (PROJECT_ROOT / "tests" / "bench_scale.py").exists():
-        print("factbot bench needs a source checkout (tests/bench_scale.py)", file=sys.stderr)
-        return 2
-    if str(PROJECT_ROOT) not in sys.path:
-        sys.path.insert(0, str(PROJECT_ROOT))
-    from tests.bench_scale import main as bench_main
+    """Run the scale benchmark (the ``benchmarks`` package, shipped with factbot)."""
+    from benchmarks.scale import main as bench_main
 
     return bench_main(args)
 

@@ -4,16 +4,19 @@
     holder.current.search("Microsoft capex")
     report = holder.reload()     # ReloadReport, or ReloadFailed with the reason
 
-A reload never touches the live file: it builds the next generation into a new file beside it,
-opens and validates that, then swaps one reference. Lookups that already hold the old store finish
-on it; the file of the generation before last is deleted.
+A reload never touches the live file: it builds the next generation into a new file beside it —
+incrementally, in a separate process at lower CPU priority, so lookups keep the cores — opens and
+validates that, then swaps one reference and moves the pointer `factbot build` and `factbot ask`
+read too (store.generations). Lookups that already hold the old store finish on it; the file of
+the generation before last is deleted. On start, half-written builds and generations nobody
+serves are removed.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import secrets
+import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Sequence
@@ -21,7 +24,7 @@ from pathlib import Path
 
 from handlers.deps import ReloadReport
 from handlers.errors import ReloadFailed, ReloadInProgress
-from store import FactStore, Lexicon, StoreError, build_store, open_store
+from store import BuildReport, FactStore, Lexicon, StoreError, build_store, generations, open_store
 
 from .state import StateStore
 
@@ -29,13 +32,80 @@ log = logging.getLogger(__name__)
 
 # How often each replica asks the state store which generation is live (issue 4: within seconds).
 FOLLOW_INTERVAL = 2.0
+# A reload that would keep less than this share of the live store's facts needs --force: a sources
+# folder emptied by mistake must not wipe the archive.
+MAX_LOSS = 0.5
+# How much lower the build process's CPU priority is than the server's (os.nice in the child).
+BUILD_NICENESS = 10
+
+
+class ReloadRefused(ReloadFailed):
+    """The new store would lose too many facts; the admin may confirm with --force."""
+
+
+def _build_child(conn, nice: int, sources: str, target: str, previous: str, lexicon: tuple[str, ...]) -> None:
+    # In the child process: lower priority first, so the extraction workers it starts inherit it.
+    try:
+        if nice:
+            os.nice(nice)
+        report = build_store(
+            Path(sources), Path(target), previous=Path(previous), lexicon=Lexicon.load(lexicon),
+            workers=os.cpu_count() or 1,
+        )  # fmt: skip
+        conn.send(("ok", report))
+    except StoreError as e:
+        conn.send(("store", str(e)))
+    except OSError as e:
+        conn.send(("os", e.strerror or str(e)))
+    except BaseException as e:  # anything else still ends the reload with a reason, not a hang
+        conn.send(("error", f"{type(e).__name__}: {e}"))
+    finally:
+        conn.close()
+
+
+def build_in_child(
+    sources: Path, target: Path, previous: Path, lexicon: Sequence[Path] = (), nice: int = BUILD_NICENESS
+) -> BuildReport:
+    """Run build_store in a separate process at lower CPU priority and return its report.
+
+    Raises StoreError (or OSError) with the child's reason. A separate process, because extraction
+    is CPU-bound Python: in the serving process it would hold the GIL against every lookup."""
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(
+        target=_build_child,
+        args=(child, nice, str(sources), str(target), str(previous), tuple(str(p) for p in lexicon)),
+        name="factbot-build",
+    )
+    proc.start()
+    child.close()
+    try:
+        kind, payload = parent.recv()
+    except EOFError:
+        kind, payload = "store", "the build process ended without a report"
+    finally:
+        proc.join()
+        parent.close()
+    if kind == "ok":
+        return payload
+    if kind == "os":
+        raise OSError(payload)
+    raise StoreError(payload)
 
 
 class StoreHolder:
     """Holds the FactStore every lookup reads, and replaces it on reload."""
 
     def __init__(
-        self, store: FactStore, *, db: Path, sources: Path, state: StateStore, lexicon: Sequence[Path] = ()
+        self,
+        store: FactStore,
+        *,
+        db: Path,
+        sources: Path,
+        state: StateStore,
+        lexicon: Sequence[Path] = (),
+        max_loss: float = MAX_LOSS,
+        separate_process: bool = True,
     ) -> None:
         self._store = store
         self._generation = store.stats().generation
@@ -49,22 +119,58 @@ class StoreHolder:
         self._stop_following = threading.Event()
         self._follower: threading.Thread | None = None
         self._unfollowable: str | None = None
+        self.max_loss = max_loss
+        self.separate_process = separate_process
 
     @classmethod
-    def open(cls, *, db: Path, sources: Path, state: StateStore, lexicon: Sequence[Path] = ()) -> StoreHolder:
-        """The holder for the live store: the generation the state database names if its file still
-        exists, else FACTBOT_DB — built from the sources first if there is none yet."""
+    def open(
+        cls,
+        *,
+        db: Path,
+        sources: Path,
+        state: StateStore,
+        lexicon: Sequence[Path] = (),
+        max_loss: float = MAX_LOSS,
+        separate_process: bool = True,
+    ) -> StoreHolder:
+        """The holder for the live store: the one FACTBOT_DB's pointer names (or a newer generation
+        the state database names, published by another replica) — built from the sources first if
+        there is none yet. Half-written builds and unserved generations beside it are removed."""
         db = Path(db)
+        path = generations.live_path(db)
         record = state.current_store()
-        path = Path(record.path) if record and Path(record.path).exists() else db
+        if (
+            record
+            and Path(record.path).is_file()
+            and Path(record.path) != path
+            and record.generation > generations.generation_of(path)
+        ):
+            path = Path(record.path)
         if not path.exists():
             log.info("no fact store at %s yet; building it from %s", path, sources)
             db.parent.mkdir(parents=True, exist_ok=True)
-            build_store(Path(sources), path, lexicon=Lexicon.load(lexicon))
+            build_store(Path(sources), path, lexicon=Lexicon.load(lexicon), workers=os.cpu_count() or 1)
         store = open_store(path)
-        holder = cls(store, db=db, sources=sources, state=state, lexicon=lexicon)
-        state.set_current_store(str(path), holder.generation)
+        holder = cls(
+            store,
+            db=db,
+            sources=sources,
+            state=state,
+            lexicon=lexicon,
+            max_loss=max_loss,
+            separate_process=separate_process,
+        )
+        holder._publish(path)
+        removed = generations.clean(db, keep={path})
+        if removed:
+            log.info("removed %d stale store files: %s", len(removed), ", ".join(p.name for p in removed))
         return holder
+
+    def _publish(self, path: Path) -> None:
+        # the pointer for `factbot ask`/`factbot build` on this disk, the state for other replicas
+        if path.parent.resolve() == self._db.parent.resolve():
+            generations.set_live(self._db, path)
+        self._state.set_current_store(str(path), self._generation)
 
     @property
     def current(self) -> FactStore:
@@ -76,30 +182,33 @@ class StoreHolder:
         """The live store's generation number."""
         return self._generation
 
-    def reload(self) -> ReloadReport:
+    def reload(self, *, force: bool = False) -> ReloadReport:
         """Build the next generation from the sources and swap it in.
 
         Raises ReloadInProgress if another reload is running, ReloadFailed (old store still live) if
-        the build or its validation fails."""
+        the build or its validation fails, ReloadRefused if the new store would keep less than
+        ``1 - max_loss`` of the facts and ``force`` is false."""
         if not self._reload_lock.acquire(blocking=False):
             raise ReloadInProgress()
         try:
-            return self._reload()
+            return self._reload(force)
         finally:
             self._reload_lock.release()
 
-    def _reload(self) -> ReloadReport:
+    def _build(self, target: Path, previous: Path) -> BuildReport:
+        # The lexicon is read afresh: an operator may have added a TOML file before reloading.
+        if self.separate_process:
+            return build_in_child(self._sources, target, previous, self._lexicon)
+        return build_store(
+            self._sources, target, previous=previous, lexicon=Lexicon.load(self._lexicon), workers=1
+        )
+
+    def _reload(self, force: bool) -> ReloadReport:
         old = self._store
         old_stats = old.stats()
-        old_ids = old.fact_ids()
-        target = self._db.with_name(
-            f"{self._db.stem}.g{old_stats.generation + 1}-{secrets.token_hex(3)}{self._db.suffix}"
-        )
+        target = generations.next_path(self._db, old_stats.generation + 1)
         try:
-            # The lexicon is read afresh: an operator may have added a TOML file before reloading.
-            report = build_store(
-                self._sources, target, previous=Path(old_stats.path), lexicon=Lexicon.load(self._lexicon)
-            )
+            report = self._build(target, Path(old_stats.path))
         except StoreError as e:
             _remove(target)
             raise ReloadFailed(f"the build failed: {e}") from e
@@ -109,7 +218,6 @@ class StoreHolder:
         try:
             new = open_store(Path(report.path))
             stats = new.stats()
-            new_ids = new.fact_ids()
         except StoreError as e:
             _remove(Path(report.path))
             raise ReloadFailed(f"the new store did not validate: {e}") from e
@@ -119,10 +227,18 @@ class StoreHolder:
             raise ReloadFailed(
                 f"the new store has {stats.articles} articles and {stats.facts} facts; keeping the old one"
             )
+        if not force and stats.facts < old_stats.facts * (1 - self.max_loss):
+            new.close()
+            _remove(Path(report.path))
+            raise ReloadRefused(
+                f"the new store would keep {stats.facts:,} of {old_stats.facts:,} facts "
+                f"(more than {self.max_loss:.0%} lost); keeping the old one. "
+                "If that is what you want, run `/factadmin reload --force`."
+            )
         # The swap: one reference assignment. Lookups that already hold `old` finish on it.
         self._store = new
         self._generation = stats.generation
-        self._state.set_current_store(str(report.path), stats.generation)
+        self._publish(Path(report.path))
         self._retire(old)
         log.info(
             "store generation %s live: %s facts from %s articles",
@@ -135,10 +251,11 @@ class StoreHolder:
             previous_generation=old_stats.generation,
             articles=stats.articles,
             facts=stats.facts,
-            added=len(new_ids - old_ids),
-            removed=len(old_ids - new_ids),
+            added=report.added,
+            removed=report.removed,
             seconds=report.seconds,
             skipped=[f"{e.file}: {e.reason}" for e in report.errors],
+            added_facts=report.added_facts,
         )
 
     def follow(self) -> bool:
@@ -153,26 +270,26 @@ class StoreHolder:
             # Read the record under the lock: a record read before one of our own reloads
             # finished would switch us back to the generation that reload replaced.
             record = self._state.current_store()
-            if record is None or record.path == str(self._store.path):
+            pointed = generations.live_path(self._db)
+            if record is not None and record.path != str(self._store.path):
+                path = Path(record.path)
+            elif pointed != self._store.path and pointed.is_file():
+                path = pointed  # `factbot build` made a new generation here: serve it and tell the others
+            else:
                 return False
             try:
-                new = open_store(Path(record.path))
+                new = open_store(path)
             except (StoreError, OSError) as e:
-                if self._unfollowable != record.path:  # once per published file, not every poll
-                    log.warning(
-                        "cannot follow store generation %s at %s: %s", record.generation, record.path, e
-                    )
-                    self._unfollowable = record.path
+                if self._unfollowable != str(path):  # once per published file, not every poll
+                    log.warning("cannot follow the store published at %s: %s", path, e)
+                    self._unfollowable = str(path)
                 return False
             old = self._store
             self._store = new
             self._generation = new.stats().generation
+            self._publish(path)
             self._retire(old)
-            log.info(
-                "following store generation %s published by another replica: %s",
-                self._generation,
-                record.path,
-            )
+            log.info("following store generation %s published at %s", self._generation, path)
             return True
         finally:
             self._reload_lock.release()
@@ -204,7 +321,7 @@ class StoreHolder:
             gone = self._retired.pop(0)
             path = Path(gone.stats().path)
             gone.close()
-            if path != self._db and _is_generation_file(path, self._db):
+            if path != self._db and generations.is_generation_file(path, self._db):
                 _remove(path)
 
     def close(self) -> None:
@@ -217,15 +334,5 @@ class StoreHolder:
         self._retired.clear()
 
 
-def _is_generation_file(path: Path, db: Path) -> bool:
-    return path.parent == db.parent and bool(
-        re.fullmatch(re.escape(db.stem) + r"\.g\d+-[0-9a-f]{6}" + re.escape(db.suffix), path.name)
-    )
-
-
 def _remove(path: Path) -> None:
-    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            pass
+    generations.remove_store_file(path)

@@ -33,8 +33,7 @@ from store import StoreError
 from .app import build_app
 from .holder import StoreHolder
 from .settings import Settings, SettingsError, load_settings
-from .state import open_state
-from .state_pg import StateUnavailable
+from .state import StateUnavailable, open_state
 
 log = logging.getLogger("factbot")
 

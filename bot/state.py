@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 SEEN_EVENTS_TTL = 24 * 3600  # Slack retries within minutes; a day of event ids is plenty
 
 
+class StateUnavailable(Exception):
+    """The state database could not be reached, or every connection to it stayed busy."""
+
+
 @dataclass(frozen=True)
 class StoreRecord:
     """Which store file is live, and its generation."""
@@ -57,6 +61,14 @@ class StateStore(Protocol):
     def record_share(self, *, user: str, channel: str, fact_id: str, generation: int) -> None: ...
 
     def audit(self, *, user: str, action: str, allowed: bool, detail: str = "") -> None: ...
+
+    def begin_audit(self, *, user: str, action: str, detail: str = "started") -> int:
+        """Write the audit row of an admin action as it starts (so an interrupted one still shows)."""
+        ...
+
+    def end_audit(self, audit_id: int, detail: str) -> None:
+        """Complete that row with how the action ended."""
+        ...
 
     def current_store(self) -> StoreRecord | None: ...
 
@@ -142,6 +154,16 @@ class SqliteState:
             (time.time(), user, action, int(allowed), detail),
         )
 
+    def begin_audit(self, *, user: str, action: str, detail: str = "started") -> int:
+        cur = self._conn().execute(
+            "INSERT INTO audit (at, user, action, allowed, detail) VALUES (?, ?, ?, 1, ?)",
+            (time.time(), user, action, detail),
+        )
+        return int(cur.lastrowid or 0)
+
+    def end_audit(self, audit_id: int, detail: str) -> None:
+        self._conn().execute("UPDATE audit SET detail = ? WHERE id = ?", (detail, audit_id))
+
     def current_store(self) -> StoreRecord | None:
         row = self._conn().execute("SELECT path, generation, at FROM live_store WHERE id = 1").fetchone()
         return StoreRecord(*row) if row else None
@@ -186,8 +208,13 @@ def open_state(settings: Settings) -> StateStore:
     """The state store the settings call for: PostgreSQL with FACTBOT_STATE_DSN, else SQLite at
     settings.state_path."""
     if settings.state_dsn is not None:
-        # Imported here: bot.state_pg imports this module.
-        from .state_pg import PostgresState
+        # Imported here: bot.state_pg imports this module, and psycopg is an extra (factbot[postgres]).
+        try:
+            from .state_pg import PostgresState
+        except ImportError as e:
+            raise StateUnavailable(
+                "FACTBOT_STATE_DSN is set but PostgreSQL support is not installed: pip install 'factbot[postgres]'"
+            ) from e
 
         return PostgresState(settings.state_dsn.get_secret_value())
     return SqliteState(settings.state_path)

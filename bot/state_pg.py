@@ -20,7 +20,7 @@ from contextlib import contextmanager
 import psycopg
 from psycopg import pq
 
-from .state import SEEN_EVENTS_TTL, AuditEntry, StoreRecord
+from .state import SEEN_EVENTS_TTL, AuditEntry, StateUnavailable, StoreRecord
 
 # Any constant shared by every replica: serialises schema creation when several start at once
 # (concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL's catalogs).
@@ -62,10 +62,6 @@ _SCHEMA = [
 
 # Old event ids are pruned by roughly one insert in this many, so no replica needs a timer.
 _PRUNE_ONE_IN = 100
-
-
-class StateUnavailable(Exception):
-    """The state database could not be reached, or every connection to it stayed busy."""
 
 
 class _Pool:
@@ -199,6 +195,21 @@ class PostgresState:
                 "INSERT INTO audit (user_id, action, allowed, detail) VALUES (%s, %s, %s, %s)",
                 (user, action, allowed, detail),
             )
+
+    def begin_audit(self, *, user: str, action: str, detail: str = "started") -> int:
+        """Write the audit row of an admin action that is starting; return its id for end_audit."""
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "INSERT INTO audit (user_id, action, allowed, detail) VALUES (%s, %s, true, %s) RETURNING id",
+                (user, action, detail),
+            ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def end_audit(self, audit_id: int, detail: str) -> None:
+        """Complete the audit row begin_audit wrote with how the action ended."""
+        with self._pool.connection() as conn:
+            conn.execute("UPDATE audit SET detail = %s WHERE id = %s", (detail, audit_id))
 
     def current_store(self) -> StoreRecord | None:
         """The store file and generation the last reload on any replica published, if any."""

@@ -39,15 +39,18 @@ def factadmin_command(ack: Ack, respond: Respond, command: dict, deps: Deps) -> 
         )
         deps.state.audit(user=user, action="/factadmin status", allowed=True)
         return
-    if verb == "reload":
-        reload_command(ack, respond, command, deps)
+    if verb in ("reload", "reload --force"):
+        reload_command(ack, respond, command, deps, force=verb.endswith("--force"))
         return
     ack(**render.admin_usage_message(), response_type="ephemeral")
 
 
-def reload_command(ack: Ack, respond: Respond, command: dict, deps: Deps) -> None:
-    """/factadmin reload: rebuild the store from sources and swap it in; the old one serves meanwhile."""
+def reload_command(ack: Ack, respond: Respond, command: dict, deps: Deps, *, force: bool = False) -> None:
+    """/factadmin reload [--force]: rebuild the store from sources and swap it in; the old one serves
+    meanwhile. The audit row is written as the reload starts and completed when it ends, so one that
+    was interrupted still shows."""
     user = command.get("user_id", "")
+    action = "/factadmin reload --force" if force else "/factadmin reload"
     ack(
         **render.text_message(
             "Rebuilding the fact store from the sources… answers keep coming from the current one."
@@ -55,18 +58,16 @@ def reload_command(ack: Ack, respond: Respond, command: dict, deps: Deps) -> Non
         response_type="ephemeral",
     )
     log.info("reload requested by %s", user)
+    audit_id = deps.state.begin_audit(user=user, action=action, detail="started, not finished")
     try:
-        report = deps.stores.reload()
+        report = deps.stores.reload(force=force)
     except (FactbotError, StoreError) as e:
         log.warning("reload by %s failed: %s", user, e)
-        deps.state.audit(user=user, action="/factadmin reload", allowed=True, detail=f"failed: {e}"[:500])
+        deps.state.end_audit(audit_id, f"failed: {e}"[:500])
         respond(**render.reload_failed_message(str(e)), response_type="ephemeral", replace_original=False)
         return
-    deps.state.audit(
-        user=user,
-        action="/factadmin reload",
-        allowed=True,
-        detail=f"generation {report.generation}: {report.facts} facts, +{report.added}/-{report.removed}",
+    deps.state.end_audit(
+        audit_id, f"generation {report.generation}: {report.facts} facts, +{report.added}/-{report.removed}"
     )
     respond(**render.reload_message(report), response_type="ephemeral", replace_original=False)
 

@@ -26,6 +26,7 @@ class ReloadReport:
     removed: int
     seconds: float
     skipped: list[str] = field(default_factory=list)  # "file: reason" for sources the builder could not use
+    added_facts: list[str] = field(default_factory=list)  # ids of (some of) the facts it added
 
 
 class Stores(Protocol):
@@ -40,7 +41,7 @@ class Stores(Protocol):
     @property
     def started_at(self) -> float: ...
 
-    def reload(self) -> ReloadReport: ...
+    def reload(self, *, force: bool = False) -> ReloadReport: ...
 
 
 class StateLog(Protocol):
@@ -51,6 +52,10 @@ class StateLog(Protocol):
     def record_share(self, *, user: str, channel: str, fact_id: str, generation: int) -> None: ...
 
     def audit(self, *, user: str, action: str, allowed: bool, detail: str = "") -> None: ...
+
+    def begin_audit(self, *, user: str, action: str, detail: str = "started") -> int: ...
+
+    def end_audit(self, audit_id: int, detail: str) -> None: ...
 
 
 @dataclass

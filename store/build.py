@@ -1,35 +1,85 @@
 """Building the fact store: articles in a folder -> one SQLite file, atomically.
 
+    from store import build_store
+    report = build_store("archive/", "data/facts.db", workers=2)
+
 The file is self-contained: besides documents and facts it carries the lexicon's aliases,
 metric keywords and glossary it was built with, so a replica needs nothing but the file.
+
+Articles are read and extracted in ``workers`` processes (extraction is pure and CPU-bound, so it
+is what parallelises) while this process writes SQLite (one writer). A build that follows a
+store made by the same builder version with the same lexicon is *incremental*: it copies that
+store and extracts only the articles that are new or whose text changed, drops the removed
+ones, and re-decides reprints only where a key changed. Row ids do not depend on the other
+articles (an article's facts are numbered from a hash of its file name), so the result is the
+store a full build would write, row for row.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import multiprocessing
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlite_utils
-
+from . import reprints
 from .errors import BuildError
-from .extract import Document, Fact
-from .lexicon import Lexicon
+from .extract import Document, Fact, extract_facts
+from .lexicon import Lexicon, default_lexicon
+from .sources import (
+    MAX_SOURCE_BYTES,
+    SOURCE_SUFFIXES,
+    Article,
+    ArticleMeta,
+    headline_title,
+    iter_sources,
+    load_catalogue,
+    read_article,
+    read_source,
+)
 from .text import fold
 
-BUILDER_VERSION = "1.0.0"
-SCHEMA_VERSION = 6
-MAX_SOURCE_BYTES = 20 * 1024 * 1024
-SOURCE_SUFFIXES = {".txt", ".md", ".text"}
+__all__ = [
+    "BUILDER_VERSION",
+    "MAX_SOURCE_BYTES",
+    "SCHEMA_VERSION",
+    "SOURCE_SUFFIXES",
+    "BuildReport",
+    "SourceProblem",
+    "build_store",
+    "iter_sources",
+    "read_source",
+    "tag",
+    "text_tokens",
+]
+
+BUILDER_VERSION = "2.0.0"
+SCHEMA_VERSION = 7
+NO_FACTS = "no facts found (is it an article of this genre?)"
+# Files per task: big enough that pickling a task costs nothing next to extracting it,
+# small enough that the workers stay evenly loaded and results stream to the writer.
+CHUNK_FILES = 8
+MAX_LISTED = 100  # fact ids a report lists as added (a reply shows a few; a full build adds them all)
+
+# Row ids: the table's rowid is (article number << FACT_BITS | fact's index in its article), the
+# index id puts the fact's recency above that, so "order by rowid desc" in the index is newest
+# first. An article's number is a hash of its file name, so no article's ids depend on another's.
+FACT_BITS = 15
+DOC_BITS = 30
+BUCKET_SHIFT = FACT_BITS + DOC_BITS
+MAX_BUCKET = (1 << (63 - BUCKET_SHIFT)) - 1
+MAX_FACTS_PER_ARTICLE = 1 << FACT_BITS
 
 
 @dataclass(frozen=True)
@@ -53,6 +103,9 @@ class BuildReport:
     added: int = 0
     removed: int = 0
     chars: int = 0
+    incremental: bool = False
+    extracted: int = 0  # articles read and extracted by this build (the rest were reused)
+    added_facts: list[str] = field(default_factory=list)  # ids of the facts this build added
 
 
 def tag(prefix: str, name: str) -> str:
@@ -76,154 +129,6 @@ def text_tokens(key: str) -> list[str]:
     return tokens
 
 
-def read_source(path: Path) -> str:
-    """Return a source file's text, or raise ValueError saying why it cannot be used."""
-    data = path.read_bytes()
-    if not data.strip():
-        raise ValueError("empty file")
-    if len(data) > MAX_SOURCE_BYTES:
-        raise ValueError(f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB")
-    if b"\x00" in data[:8192]:
-        raise ValueError("binary file (contains NUL bytes)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ValueError(f"not UTF-8 (byte {e.start}: {data[e.start : e.start + 1]!r})") from None
-
-
-def iter_sources(folder: Path) -> list[Path]:
-    """Return the article files of a folder, sorted by name (hidden files skipped)."""
-    if not folder.is_dir():
-        raise BuildError(f"sources folder {folder} does not exist")
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file()
-        and not p.name.startswith(".")
-        and (p.suffix.lower() in SOURCE_SUFFIXES or not p.suffix)
-    )
-
-
-def _previous_state(previous: Path | None) -> tuple[int, set[str]]:
-    if not previous or not Path(previous).exists():
-        return 0, set()
-    try:
-        con = sqlite3.connect(f"file:{previous}?mode=ro", uri=True)
-        try:
-            row = con.execute("select value from meta where key = 'generation'").fetchone()
-            ids = {r[0] for r in con.execute("select id from facts")}
-        finally:
-            con.close()
-        return int(row[0]) if row else 0, ids
-    except sqlite3.Error:
-        return 0, set()
-
-
-def build_store(
-    sources: Path | str,
-    db_path: Path | str,
-    *,
-    lexicon: Lexicon | None = None,
-    previous: Path | str | None = None,
-) -> BuildReport:
-    """Build the fact store for every article in ``sources`` and write it to ``db_path``.
-
-    Returns a ``BuildReport``. The file appears all at once (written to a temporary file
-    beside it, then renamed), so a failed or interrupted build leaves any existing store
-    untouched. Unreadable sources are reported in ``errors``; the rest still build.
-    ``previous`` (default: the existing ``db_path``) gives the generation to follow and
-    the facts to compare against.
-    """
-    from .parallel import build_store_parallel  # the streaming builder; it imports this module
-
-    return build_store_parallel(sources, db_path, workers=1, lexicon=lexicon, previous=previous)
-
-
-def write_store(
-    documents: Iterable[Document],
-    db_path: Path,
-    *,
-    lexicon: Lexicon,
-    generation: int = 1,
-    batch: int = 5000,
-) -> BuildReport:
-    """Write documents and their facts to a new SQLite file at ``db_path``, atomically."""
-    started = time.perf_counter()
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".building", dir=db_path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        counts = _write(documents, tmp, lexicon=lexicon, generation=generation, batch=batch)
-        os.replace(tmp, db_path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    articles, facts, chars = counts
-    return BuildReport(db_path, generation, articles, facts, time.perf_counter() - started, chars=chars)
-
-
-def _schema(db: sqlite_utils.Database) -> None:
-    db.table("meta").create({"key": str, "value": str}, pk="key")
-    db.table("documents").create(
-        {"file": str, "sha256": str, "published": str, "chars": int, "facts": int, "text": str}, pk="file"
-    )
-    db.table("facts").create(
-        {
-            "rowid": int,
-            "rid": int,
-            "id": str,
-            "file": str,
-            "start": int,
-            "end": int,
-            "quote": str,
-            "key": str,
-            "entity": str,
-            "entities": str,
-            "context": str,
-            "context_weight": float,
-            "metric": str,
-            "metrics": str,
-            "metric_distance": str,
-            "period": str,
-            "period_sort": float,
-            "recency": float,
-            "published": str,
-            "value_list": str,
-        },
-        pk="rowid",
-    )
-    db.table("entities").create({"name": str, "zh": str, "kind": str, "parent": str, "facts": int}, pk="name")
-    db.table("aliases").create({"alias": str, "name": str}, pk="alias")
-    db.table("latin_words").create({"word": str}, pk="word")
-    db.execute("create virtual table facts_fts using fts5(tokens, content='', tokenize='unicode61')")
-
-
-def _fact_row(rowid: int, rid: int, f: Fact) -> dict:
-    return {
-        "rowid": rowid,
-        "rid": rid,
-        "id": f.id,
-        "file": f.file,
-        "start": f.start,
-        "end": f.end,
-        "quote": f.quote,
-        "key": f.key,
-        "entity": f.entities[0] if f.entities else (f.context[0] if f.context else None),
-        "entities": json.dumps(f.entities, ensure_ascii=False),
-        "context": json.dumps(f.context, ensure_ascii=False),
-        "context_weight": f.context_weight,
-        "metric": f.metric,
-        "metrics": json.dumps(f.metrics),
-        "metric_distance": json.dumps(f.metric_distance),
-        "period": f.period,
-        "period_sort": f.period_sort,
-        "recency": recency(f),
-        "published": f.published,
-        "value_list": json.dumps([v.to_dict() for v in f.values], ensure_ascii=False),
-    }
-
-
 def recency(f: Fact) -> float:
     """Return how recent a fact's figure is: its stated period, else its article's date."""
     if f.period_sort >= 1900 or not f.published:
@@ -232,143 +137,642 @@ def recency(f: Fact) -> float:
     return year + (month - 1) / 12
 
 
-ROWID_BUCKET = 10**8
+def doc_number(file: str) -> int:
+    """Return an article's number in row ids: a hash of its file name."""
+    return int.from_bytes(hashlib.sha1(file.encode("utf-8", "surrogatepass")).digest()[:8], "big") >> (
+        64 - DOC_BITS
+    )
+
+
+def index_id(recency_value: float, rowid: int) -> int:
+    """Return a fact's id in the FTS index: newer figures get larger ids, so it yields newest first.
+
+    The recency (a fractional year) is kept to a hundredth of a year; the table's rowid below it
+    keeps ids unique."""
+    bucket = min(max(int(round(recency_value * 100)) + 1, 0), MAX_BUCKET)
+    return (bucket << BUCKET_SHIFT) | rowid
+
+
 FAR = 999
 _YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 STATED_WITHIN = 12  # characters between a metric's keyword and its figure
 
 
-def recency_rowid(f: Fact, seq: int) -> int:
-    """Return a fact's id in the FTS index: newer figures get larger ids, so it yields newest first.
-
-    The recency (a fractional year) is kept to a hundredth of a year; ``seq`` keeps ids unique
-    and, within one bucket, the articles' order.
-    """
-    return (int(round(recency(f) * 100)) + 1) * ROWID_BUCKET + seq
-
-
-def _fact_tokens(f: Fact) -> str:
-    tokens = text_tokens(f.key)
-    tokens.extend(tag("xe", e) for e in f.entities)
-    tokens.extend(tag("xc", e) for e in f.context)
-    tokens.extend(tag("xm", m) for m in f.metrics)
+def _fact_tokens(row: dict) -> str:
+    """Return a fact's FTS tokens from its table row (the same row always gives the same tokens, so
+    an incremental build can remove a fact from the contentless index)."""
+    entities, context = json.loads(row["entities"]), json.loads(row["context"])
+    metrics, distance = json.loads(row["metrics"]), json.loads(row["metric_distance"])
+    key = row["key"]
+    tokens = text_tokens(key)
+    tokens.extend(tag("xe", e) for e in entities)
+    tokens.extend(tag("xc", e) for e in context)
+    tokens.extend(tag("xm", m) for m in metrics)
     # every year the fact states, in its period or its words: "OpenAI 2022 loss" needs 2022
-    years = set(_YEARS.findall(f.period or "")) | set(_YEARS.findall(f.key))
+    years = set(_YEARS.findall(row["period"] or "")) | set(_YEARS.findall(key))
     tokens.extend(f"xy{y}" for y in sorted(years))
     # the metric's own figure sits right by its keyword ("资本支出…140亿美元"): a stated value
-    tokens.extend(tag("xv", m) for m in f.metrics if f.metric_distance.get(m, FAR) <= STATED_WITHIN)
+    tokens.extend(tag("xv", m) for m in metrics if distance.get(m, FAR) <= STATED_WITHIN)
     return " ".join(tokens)
 
 
-def _write(
-    documents: Iterable[Document], path: Path, *, lexicon: Lexicon, generation: int, batch: int
-) -> tuple[int, int, int]:
-    db = sqlite_utils.Database(path)
-    db.execute("pragma journal_mode = off")
-    db.execute("pragma synchronous = off")
-    _schema(db)
-    entity_counts: Counter[str] = Counter()
-    discovered: dict[str, str] = {}
-    people: dict[str, str] = {}
-    hashes: dict[str, str] = {}
-    seq = 0
-    articles = facts = chars = 0
-    fact_rows: list[dict] = []
-    latin_words: set[str] = set()
-    fts_rows: list[tuple[int, str]] = []
+FACT_COLUMNS = (
+    "rowid", "rid", "id", "file", "start", "end", "quote", "key", "entity", "entities", "context",
+    "context_weight", "metric", "metrics", "metric_distance", "period", "period_sort", "recency",
+    "published", "value_list", "text_key", "figure_key", "reprint_of",
+)  # fmt: skip
+DOC_COLUMNS = (
+    "file", "doc_number", "sha256", "published", "chars", "facts", "text", "title", "outlet", "url",
+    "names", "latin_words", "entity_counts", "dated", "headline",
+)  # fmt: skip
 
-    def flush() -> None:
-        db.table("facts").insert_all(fact_rows, batch_size=1000)
-        db.conn.executemany("insert into facts_fts(rowid, tokens) values (?, ?)", fts_rows)
-        fact_rows.clear()
-        fts_rows.clear()
 
-    with db.conn:
-        for doc in documents:
-            articles += 1
-            chars += len(doc.text)
-            hashes[doc.file] = doc.sha256
-            people.update((p, o) for p, o in doc.people.items() if p not in lexicon.entities)
-            db.table("documents").insert(
-                {
-                    "file": doc.file,
-                    "sha256": doc.sha256,
-                    "published": doc.published,
-                    "chars": len(doc.text),
-                    "facts": len(doc.facts),
-                    "text": doc.text,
-                }
+def _fact_row(rowid: int, f: Fact, lexicon: Lexicon) -> dict:
+    values = [v.to_dict() for v in f.values]
+    entity = f.entities[0] if f.entities else (f.context[0] if f.context else None)
+    expects = lexicon.metrics[f.metric].expects if f.metric in lexicon.metrics else "any"
+    rec = recency(f)
+    return {
+        "rowid": rowid,
+        "rid": index_id(rec, rowid),
+        "id": f.id,
+        "file": f.file,
+        "start": f.start,
+        "end": f.end,
+        "quote": f.quote,
+        "key": f.key,
+        "entity": entity,
+        "entities": json.dumps(f.entities, ensure_ascii=False),
+        "context": json.dumps(f.context, ensure_ascii=False),
+        "context_weight": f.context_weight,
+        "metric": f.metric,
+        "metrics": json.dumps(f.metrics),
+        "metric_distance": json.dumps(f.metric_distance),
+        "period": f.period,
+        "period_sort": f.period_sort,
+        "recency": rec,
+        "published": f.published,
+        "value_list": json.dumps(values, ensure_ascii=False),
+        "text_key": reprints.text_key(f.key),
+        "figure_key": reprints.figure_key(entity, f.metric, f.period, values, expects),
+        "reprint_of": None,
+    }
+
+
+def _doc_row(doc: Document, article: Article, number: int, lexicon: Lexicon) -> dict:
+    names = list(dict.fromkeys(n for f in doc.facts for n in f.names))
+    latin = sorted({w for f in doc.facts for w in re.findall(r"[a-z][a-z0-9]+", f.key) if len(w) <= 40})
+    counts = Counter(e for f in doc.facts for e in set(f.entities))
+    meta = article.meta
+    headline = headline_title(doc.text, lexicon.is_boilerplate)
+    return {
+        "file": doc.file,
+        "doc_number": number,
+        "sha256": doc.sha256,
+        "published": meta.published or doc.published,
+        "chars": len(doc.text),
+        "facts": len(doc.facts),
+        "text": doc.text,
+        "title": meta.title or headline,
+        "outlet": meta.outlet,
+        "url": meta.url,
+        "names": json.dumps(names, ensure_ascii=False),
+        "latin_words": json.dumps(latin, ensure_ascii=False),
+        "entity_counts": json.dumps(dict(sorted(counts.items())), ensure_ascii=False),
+        "dated": doc.published,  # the date the text or file name gives, for when metadata has none
+        "headline": headline,  # the title when metadata has none
+    }
+
+
+_SCHEMA = """
+create table meta (key text primary key, value text);
+create table documents (
+    file text primary key, doc_number integer not null unique, sha256 text, published text,
+    chars integer, facts integer, text text, title text, outlet text, url text,
+    names text, latin_words text, entity_counts text, dated text, headline text);
+create table facts (
+    rowid integer primary key, rid integer, id text, file text, start integer, "end" integer,
+    quote text, key text, entity text, entities text, context text, context_weight float,
+    metric text, metrics text, metric_distance text, period text, period_sort float, recency float,
+    published text, value_list text, text_key text, figure_key text, reprint_of text);
+create table entities (name text primary key, zh text, kind text, parent text, facts integer);
+create table aliases (alias text primary key, name text);
+create table latin_words (word text primary key);
+create virtual table facts_fts using fts5(tokens, content='', tokenize='unicode61');
+"""
+_INDEXES = """
+create unique index if not exists idx_facts_id on facts (id);
+create unique index if not exists idx_facts_rid on facts (rid);
+create index if not exists idx_facts_file on facts (file);
+create index if not exists idx_facts_recency on facts (recency);
+create index if not exists idx_facts_text_key on facts (text_key);
+create index if not exists idx_facts_figure_key on facts (figure_key);
+create index if not exists idx_facts_reprint_of on facts (reprint_of);
+"""
+
+
+def _create_indexes(con: sqlite3.Connection) -> None:
+    for statement in filter(str.strip, _INDEXES.split(";")):
+        con.execute(statement)
+
+
+# --- extraction, in worker processes -----------------------------------------------------
+
+_worker_lexicon: Lexicon | None = None
+
+
+def _init_worker(lexicon: Lexicon, nice: int = 0) -> None:
+    global _worker_lexicon
+    _worker_lexicon = lexicon
+    if nice:
+        os.nice(nice)
+
+
+def _extract_chunk(
+    tasks: list[tuple[str, ArticleMeta | None]],
+) -> list[tuple[Document, Article] | SourceProblem]:
+    assert _worker_lexicon is not None
+    return _extract_with(_worker_lexicon, tasks)
+
+
+def _extract_with(
+    lexicon: Lexicon, tasks: list[tuple[str, ArticleMeta | None]]
+) -> list[tuple[Document, Article] | SourceProblem]:
+    out: list[tuple[Document, Article] | SourceProblem] = []
+    for name, listed in tasks:
+        path = Path(name)
+        try:
+            article = read_article(path, {path.name: listed} if listed else None)
+        except (OSError, ValueError) as e:
+            out.append(SourceProblem(path.name, str(e)))
+            continue
+        doc = extract_facts(article.text, path.name, lexicon)
+        if len(doc.facts) > MAX_FACTS_PER_ARTICLE:
+            doc.facts = doc.facts[:MAX_FACTS_PER_ARTICLE]
+        out.append((doc, article))
+    return out
+
+
+def _extracted(
+    tasks: list[tuple[str, ArticleMeta | None]], lexicon: Lexicon, workers: int
+) -> Iterator[tuple[Document, Article] | SourceProblem]:
+    """Yield every task's document (or problem) in task order, extracted in ``workers`` processes."""
+    chunks = [tasks[i : i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES)]
+    workers = max(1, min(workers, os.cpu_count() or 1, len(chunks) or 1))
+    if workers == 1:
+        for chunk in chunks:
+            yield from _extract_with(lexicon, chunk)
+        return
+    # spawn, not fork: the bot may call this from a listener thread, and a forked child of a
+    # threaded process can inherit a held lock. Workers run at this process's priority.
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(lexicon,)) as pool:
+        for batch in pool.imap(_extract_chunk, chunks):
+            yield from batch
+
+
+# --- the previous store ------------------------------------------------------------------
+
+
+@dataclass
+class _Previous:
+    path: Path
+    generation: int
+    compatible: bool  # same schema, builder and lexicon: its facts can be reused
+    documents: dict[str, tuple[str, int, int]]  # file -> (sha256, doc_number, facts)
+
+
+def _previous(path: Path | None, lexicon: Lexicon) -> _Previous | None:
+    if not path or not Path(path).is_file():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            meta = dict(con.execute("select key, value from meta").fetchall())
+            compatible = (
+                meta.get("schema_version") == str(SCHEMA_VERSION)
+                and meta.get("builder_version") == BUILDER_VERSION
+                and meta.get("lexicon") == lexicon.fingerprint()
             )
-            for f in doc.facts:
-                seq += 1
-                facts += 1
-                # the table keeps arrival order (fast appends); the index is ordered by recency
-                rid = recency_rowid(f, seq)
-                fact_rows.append(_fact_row(seq, rid, f))
-                fts_rows.append((rid, _fact_tokens(f)))
-                latin_words.update(w for w in re.findall(r"[a-z][a-z0-9]+", f.key) if len(w) <= 40)
-                entity_counts.update(set(f.entities))
-                for n in f.names:
-                    if n not in lexicon.entities:
-                        discovered.setdefault(n, n)
-                if len(fact_rows) >= batch:
-                    flush()
-        flush()
-        known = set(lexicon.entities)
-        db.table("entities").insert_all(
-            (
+            docs = (
                 {
-                    "name": e.name,
-                    "zh": e.zh,
-                    "kind": e.kind,
-                    "parent": e.parent,
-                    "facts": entity_counts.get(e.name, 0),
+                    f: (s, n, c)
+                    for f, s, n, c in con.execute("select file, sha256, doc_number, facts from documents")
                 }
-                for e in lexicon.entities.values()
-            ),
+                if compatible
+                else {}
+            )
+        finally:
+            con.close()
+        return _Previous(Path(path), int(meta.get("generation", 0)), compatible, docs)
+    except (sqlite3.Error, ValueError):
+        return None
+
+
+def _fact_ids(path: Path) -> set[str]:
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return {r[0] for r in con.execute("select id from facts")}
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return set()
+
+
+# --- building ----------------------------------------------------------------------------
+
+
+def build_store(
+    sources: Path | str,
+    db_path: Path | str,
+    *,
+    lexicon: Lexicon | None = None,
+    previous: Path | str | None = None,
+    workers: int = 1,
+    incremental: bool = True,
+) -> BuildReport:
+    """Build the fact store for every article in ``sources`` and write it to ``db_path``.
+
+    Returns a ``BuildReport``. The file appears all at once (written to a temporary file
+    beside it, then renamed), so a failed or interrupted build leaves any existing store
+    untouched. Unreadable sources are reported in ``errors``; the rest still build; if no article
+    has a fact, ``BuildError`` is raised. ``previous`` (default: the existing ``db_path``) gives
+    the generation to follow, the facts to compare against and — when it was built by this
+    builder with this lexicon and ``incremental`` is true — the facts to reuse. Articles are
+    extracted in ``workers`` processes.
+    """
+    started = time.perf_counter()
+    sources, db_path = Path(sources), Path(db_path)
+    lexicon = lexicon or default_lexicon()
+    paths = iter_sources(sources)
+    catalogue = load_catalogue(sources)
+    prev = _previous(Path(previous) if previous else db_path, lexicon)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".building", dir=db_path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        report = None
+        if incremental and prev is not None and prev.compatible:
+            report = _incremental(paths, catalogue, sources, prev, tmp, lexicon, workers)
+        if report is None:
+            old_ids = _fact_ids(prev.path) if prev else set()
+            tmp.unlink(missing_ok=True)
+            report = _full(
+                paths, catalogue, sources, tmp, lexicon, workers, (prev.generation if prev else 0) + 1
+            )
+            new_ids = _fact_ids(tmp)
+            report.added = len(new_ids - old_ids)
+            report.removed = len(old_ids - new_ids)
+            report.added_facts = sorted(new_ids - old_ids)[:MAX_LISTED]
+        os.replace(tmp, db_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    report.path = db_path
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(path, isolation_level=None)
+    con.row_factory = sqlite3.Row
+    con.execute("pragma journal_mode = off")
+    con.execute("pragma synchronous = off")
+    con.execute("pragma cache_size = -65536")
+    return con
+
+
+class _Writer:
+    """Inserts documents and facts into an open store, keeping the index and term counts in step."""
+
+    def __init__(self, con: sqlite3.Connection, lexicon: Lexicon, *, track_df: bool) -> None:
+        self.con = con
+        self.lexicon = lexicon
+        self.track_df = track_df
+        self.df: Counter[str] = Counter()
+        self.fact_rows: list[tuple] = []
+        self.fts_rows: list[tuple[int, str]] = []
+        self.added_ids: list[str] = []
+        self.keys: tuple[set[str], set[str]] = (set(), set())
+        self.chars = 0
+        self.numbers: set[int] = {r[0] for r in con.execute("select doc_number from documents")}
+
+    def number_for(self, file: str) -> int | None:
+        """The article's number: its hash, or the next free one after a collision (None if the
+        incremental build cannot give the number a full build would)."""
+        n = doc_number(file)
+        return n if n not in self.numbers else None
+
+    def add(self, doc: Document, article: Article, number: int) -> None:
+        self.numbers.add(number)
+        self.chars += len(doc.text)
+        row = _doc_row(doc, article, number, self.lexicon)
+        self.con.execute(
+            f"insert into documents ({', '.join(DOC_COLUMNS)}) values ({', '.join('?' * len(DOC_COLUMNS))})",
+            [row[c] for c in DOC_COLUMNS],
         )
-        db.table("entities").insert_all(
-            (
-                {"name": n, "zh": n, "kind": "name", "parent": None, "facts": entity_counts.get(n, 0)}
-                for n in discovered
-                if n not in known
-            ),
+        base = number << FACT_BITS
+        for i, f in enumerate(doc.facts):
+            fr = _fact_row(base | i, f, self.lexicon)
+            self.fact_rows.append(tuple(fr[c] for c in FACT_COLUMNS))
+            tokens = _fact_tokens(fr)
+            self.fts_rows.append((fr["rid"], tokens))
+            if self.track_df:
+                self.df.update(set(tokens.split()))
+            self.added_ids.append(f.id)
+            self.keys[0].add(fr["text_key"])
+            if fr["figure_key"]:
+                self.keys[1].add(fr["figure_key"])
+        if len(self.fact_rows) >= 5000:
+            self.flush()
+
+    def flush(self) -> None:
+        cols = ", ".join(f'"{c}"' for c in FACT_COLUMNS)
+        self.con.executemany(
+            f"insert into facts ({cols}) values ({', '.join('?' * len(FACT_COLUMNS))})", self.fact_rows
         )
-        aliases = dict(lexicon.alias_pairs())
-        for n in discovered:
-            aliases.setdefault(fold(n), n)
-        db.table("aliases").insert_all(({"alias": a, "name": n} for a, n in aliases.items()))
-        db.table("latin_words").insert_all(({"word": w} for w in sorted(latin_words)), batch_size=5000)
-        meta = {
-            "schema_version": SCHEMA_VERSION,
-            "generation": generation,
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "builder_version": BUILDER_VERSION,
-            "lexicon": lexicon.fingerprint(),
-            "articles": articles,
-            "facts": facts,
-            "sources": json.dumps(hashes, sort_keys=True),
-            "metrics": json.dumps(
-                {
-                    m.name: {"label": m.label, "expects": m.expects, "spend": m.spend, "keywords": m.keywords}
-                    for m in lexicon.metrics.values()
-                },
-                ensure_ascii=False,
-            ),
-            "glossary": json.dumps(lexicon.glossary, ensure_ascii=False),
-            "value_hints": json.dumps(lexicon.value_hints, ensure_ascii=False),
-            "stopwords": json.dumps(sorted(lexicon.stopwords), ensure_ascii=False),
-        }
-        db.table("meta").insert_all(({"key": k, "value": str(v)} for k, v in meta.items()))
-    db.table("facts").create_index(["id"], unique=True)
-    db.table("facts").create_index(["rid"], unique=True)
-    db.table("facts").create_index(["file"])
-    db.table("facts").create_index(["recency"])
-    db.execute("insert into facts_fts(facts_fts) values ('optimize')")
-    # how many facts hold each token: the search skips tokens too common to narrow anything
-    db.execute("create virtual table temp.fts_vocab using fts5vocab(main, facts_fts, row)")
-    db.execute("create table term_df (term text primary key, df integer) without rowid")
-    db.execute("insert into term_df select term, doc from temp.fts_vocab")
-    db.conn.commit()
-    db.conn.close()
-    return articles, facts, chars
+        self.con.executemany("insert into facts_fts (rowid, tokens) values (?, ?)", self.fts_rows)
+        self.fact_rows.clear()
+        self.fts_rows.clear()
+
+    def remove_file(self, file: str) -> list[str]:
+        """Remove an article and its facts (from the index too); return the removed fact ids."""
+        rows = self.con.execute("select * from facts where file = ?", (file,)).fetchall()
+        for r in rows:
+            self.keys[0].add(r["text_key"])
+            if r["figure_key"]:
+                self.keys[1].add(r["figure_key"])
+            if r["reprint_of"] is None:
+                self._unindex(r)
+        self.con.execute("delete from facts where file = ?", (file,))
+        self.con.execute("delete from documents where file = ?", (file,))
+        return [r["id"] for r in rows]
+
+    def _unindex(self, row) -> None:
+        tokens = _fact_tokens(row)
+        self.con.execute(
+            "insert into facts_fts (facts_fts, rowid, tokens) values ('delete', ?, ?)", (row["rid"], tokens)
+        )
+        if self.track_df:
+            self.df.subtract(set(tokens.split()))
+
+    def apply_reprints(self, text_keys: Iterable[str], figure_keys: Iterable[str]) -> None:
+        """Re-decide reprints for these keys and move facts in or out of the index accordingly."""
+        for rid, shown in reprints.refold(self.con, text_keys, figure_keys):
+            row = self.con.execute("select * from facts where rid = ?", (rid,)).fetchone()
+            if shown:
+                tokens = _fact_tokens(row)
+                self.con.execute("insert into facts_fts (rowid, tokens) values (?, ?)", (rid, tokens))
+                if self.track_df:
+                    self.df.update(set(tokens.split()))
+            else:
+                self._unindex(row)
+
+
+def _checked(
+    items: Iterable[tuple[Document, Article] | SourceProblem], errors: list[SourceProblem]
+) -> Iterator[tuple[Document, Article]]:
+    for item in items:
+        if isinstance(item, SourceProblem):
+            errors.append(item)
+            continue
+        doc, _ = item
+        if not doc.facts:
+            errors.append(SourceProblem(doc.file, NO_FACTS))
+        yield item
+
+
+def _nothing_to_build(sources: Path, errors: list[SourceProblem]) -> BuildError:
+    reasons = "; ".join(f"{e.file}: {e.reason}" for e in errors) or "the folder holds no articles"
+    return BuildError(f"nothing to build from {sources}: {reasons}")
+
+
+def _full(
+    paths: list[Path],
+    catalogue: dict[str, ArticleMeta],
+    sources: Path,
+    tmp: Path,
+    lexicon: Lexicon,
+    workers: int,
+    generation: int,
+) -> BuildReport:
+    errors: list[SourceProblem] = []
+    tasks = [(str(p), catalogue.get(p.name)) for p in paths]
+    items = _checked(_extracted(tasks, lexicon, workers), errors)
+    # Hold documents back until one has a fact, so that a folder with nothing to build raises
+    # before anything is written.
+    held: list[tuple[Document, Article]] = []
+    for item in items:
+        held.append(item)
+        if item[0].facts:
+            break
+    if not any(d.facts for d, _ in held):
+        raise _nothing_to_build(sources, errors)
+    con = _connect(tmp)
+    try:
+        con.executescript(_SCHEMA)
+        writer = _Writer(con, lexicon, track_df=False)
+        con.execute("begin")
+        for doc, article in itertools.chain(held, items):
+            number = doc_number(doc.file)
+            while number in writer.numbers:  # two file names with one hash: the later one moves on
+                number = (number + 1) % (1 << DOC_BITS)
+            writer.add(doc, article, number)
+        writer.flush()
+        _create_indexes(con)
+        writer.apply_reprints(*reprints.repeated_keys(con))
+        _write_vocabulary(con, lexicon)
+        _write_meta(con, lexicon, generation)
+        con.execute("commit")
+        con.execute("insert into facts_fts (facts_fts) values ('optimize')")
+        # how many facts hold each token: the search skips tokens too common to narrow anything
+        con.execute("create virtual table temp.fts_vocab using fts5vocab(main, facts_fts, row)")
+        con.execute("create table term_df (term text primary key, df integer) without rowid")
+        con.execute("insert into term_df select term, doc from temp.fts_vocab")
+        articles, facts = _counts(con)
+    finally:
+        con.close()
+    return BuildReport(
+        tmp, generation, articles, facts, 0.0, errors=errors, chars=writer.chars, extracted=len(paths)
+    )
+
+
+def _incremental(
+    paths: list[Path],
+    catalogue: dict[str, ArticleMeta],
+    sources: Path,
+    prev: _Previous,
+    tmp: Path,
+    lexicon: Lexicon,
+    workers: int,
+) -> BuildReport | None:
+    """Copy the previous store and bring it up to date; None when only a full build can give the
+    same result (an article number that collided)."""
+    if any(n != doc_number(f) for f, (_, n, _) in prev.documents.items()):
+        return None
+    errors: list[SourceProblem] = []
+    unchanged: set[str] = set()
+    changed: list[tuple[str, ArticleMeta | None]] = []
+    listed: dict[str, ArticleMeta] = {}
+    for p in paths:
+        old = prev.documents.get(p.name)
+        if old is not None:
+            try:
+                article = read_article(p, catalogue)
+            except (OSError, ValueError) as e:
+                errors.append(SourceProblem(p.name, str(e)))
+                continue
+            if article.sha256 == old[0]:
+                unchanged.add(p.name)
+                listed[p.name] = article.meta
+                if not old[2]:
+                    errors.append(SourceProblem(p.name, NO_FACTS))
+                continue
+        changed.append((str(p), catalogue.get(p.name)))
+    new_numbers = {doc_number(Path(n).name) for n, _ in changed}
+    kept_numbers = {prev.documents[f][1] for f in unchanged}
+    if len(new_numbers) < len(changed) or new_numbers & kept_numbers:
+        return None
+    shutil.copyfile(prev.path, tmp)
+    con = _connect(tmp)
+    try:
+        writer = _Writer(con, lexicon, track_df=True)
+        con.execute("begin")
+        removed: list[str] = []
+        for file in sorted(set(prev.documents) - unchanged):
+            removed += writer.remove_file(file)
+        writer.numbers = set(kept_numbers)
+        for doc, article in _checked(_extracted(changed, lexicon, workers), errors):
+            number = writer.number_for(doc.file)
+            assert number is not None  # checked above
+            writer.add(doc, article, number)
+        writer.flush()
+        _refresh_metadata(con, listed)
+        writer.apply_reprints(*writer.keys)
+        articles, facts = _counts(con)
+        if facts == 0:
+            con.execute("rollback")
+            raise _nothing_to_build(sources, errors)
+        _write_vocabulary(con, lexicon)
+        _write_meta(con, lexicon, prev.generation + 1)
+        _update_df(con, writer.df)
+        con.execute("commit")
+    finally:
+        con.close()
+    removed_set, added_set = set(removed), set(writer.added_ids)
+    return BuildReport(
+        tmp,
+        prev.generation + 1,
+        articles,
+        facts,
+        0.0,
+        errors=errors,
+        added=len(added_set - removed_set),
+        removed=len(removed_set - added_set),
+        chars=writer.chars,
+        incremental=True,
+        extracted=len(changed),
+        added_facts=[i for i in writer.added_ids if i not in removed_set][:MAX_LISTED],
+    )
+
+
+def _refresh_metadata(con: sqlite3.Connection, listed: dict[str, ArticleMeta]) -> None:
+    """Reused articles keep their facts, but sources.toml may have changed what is known about them."""
+    rows = con.execute(
+        "select file, published, title, outlet, url, dated, headline from documents"
+    ).fetchall()
+    for r in rows:
+        meta = listed.get(r["file"])
+        if meta is None:
+            continue
+        new = (meta.published or r["dated"], meta.title or r["headline"], meta.outlet, meta.url)
+        if new != (r["published"], r["title"], r["outlet"], r["url"]):
+            con.execute(
+                "update documents set published = ?, title = ?, outlet = ?, url = ? where file = ?",
+                (*new, r["file"]),
+            )
+
+
+def _counts(con: sqlite3.Connection) -> tuple[int, int]:
+    articles = con.execute("select count(*) from documents").fetchone()[0]
+    facts = con.execute("select count(*) from facts").fetchone()[0]
+    return articles, facts
+
+
+def _update_df(con: sqlite3.Connection, delta: Counter[str]) -> None:
+    for term, change in delta.items():
+        if not change:
+            continue
+        con.execute(
+            "insert into term_df (term, df) values (?, ?) on conflict (term) do update set df = df + excluded.df",
+            (term, change),
+        )
+    con.execute("delete from term_df where df <= 0")
+
+
+def _write_vocabulary(con: sqlite3.Connection, lexicon: Lexicon) -> None:
+    """(Re)write entities, aliases and Latin words from the documents' summaries and the lexicon."""
+    counts: Counter[str] = Counter()
+    discovered: dict[str, str] = {}
+    latin: set[str] = set()
+    for names, words, per_entity in con.execute(
+        "select names, latin_words, entity_counts from documents order by file"
+    ):
+        for n in json.loads(names):
+            if n not in lexicon.entities:
+                discovered.setdefault(n, n)
+        latin.update(json.loads(words))
+        counts.update(json.loads(per_entity))
+    for table in ("entities", "aliases", "latin_words"):
+        con.execute(f"delete from {table}")
+    con.executemany(
+        "insert into entities (name, zh, kind, parent, facts) values (?, ?, ?, ?, ?)",
+        [(e.name, e.zh, e.kind, e.parent, counts.get(e.name, 0)) for e in lexicon.entities.values()],
+    )
+    con.executemany(
+        "insert into entities (name, zh, kind, parent, facts) values (?, ?, 'name', null, ?)",
+        [(n, n, counts.get(n, 0)) for n in discovered],
+    )
+    aliases = dict(lexicon.alias_pairs())
+    for n in discovered:
+        aliases.setdefault(fold(n), n)
+    con.executemany("insert into aliases (alias, name) values (?, ?)", list(aliases.items()))
+    con.executemany("insert into latin_words (word) values (?)", [(w,) for w in sorted(latin)])
+
+
+def _write_meta(con: sqlite3.Connection, lexicon: Lexicon, generation: int) -> None:
+    articles, facts = _counts(con)
+    hashes = dict(con.execute("select file, sha256 from documents order by file").fetchall())
+    meta = {
+        "schema_version": SCHEMA_VERSION,
+        "generation": generation,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "builder_version": BUILDER_VERSION,
+        "lexicon": lexicon.fingerprint(),
+        "articles": articles,
+        "facts": facts,
+        "sources": json.dumps(hashes, sort_keys=True),
+        "metrics": json.dumps(
+            {
+                m.name: {"label": m.label, "expects": m.expects, "spend": m.spend, "keywords": m.keywords}
+                for m in lexicon.metrics.values()
+            },
+            ensure_ascii=False,
+        ),
+        "glossary": json.dumps(lexicon.glossary, ensure_ascii=False),
+        "value_hints": json.dumps(lexicon.value_hints, ensure_ascii=False),
+        "stopwords": json.dumps(sorted(lexicon.stopwords), ensure_ascii=False),
+    }
+    con.execute("delete from meta")
+    con.executemany("insert into meta (key, value) values (?, ?)", [(k, str(v)) for k, v in meta.items()])
+
+
+def fact_table(path: Path | str) -> list[tuple]:
+    """Return every fact row of a store in rowid order (to compare two builds row for row)."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return con.execute("select rowid, * from facts order by rowid").fetchall()
+    finally:
+        con.close()

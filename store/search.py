@@ -26,6 +26,7 @@ from typing import Any
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
+from . import reprints
 from .build import SCHEMA_VERSION, tag, text_tokens
 from .errors import QueryError, StoreClosed, StoreInvalid, StoreNotFound
 from .lexicon import lineage
@@ -83,6 +84,9 @@ class Answer:
     values: list[Value]
     score: float
     headline: list[Value] = field(default_factory=list)  # the figure answering the metric, and its change
+    # --- provenance (store/reprints.py): the article's title/url/outlet, and every other source ---
+    source_meta: dict = field(default_factory=dict)
+    also: list[dict] = field(default_factory=list)
 
     @property
     def readable_values(self) -> str:
@@ -94,7 +98,7 @@ class Answer:
         return {
             "id": self.fact_id,
             "quote": self.quote,
-            "source": {"file": self.file, "start": self.start, "end": self.end},
+            "source": {"file": self.file, "start": self.start, "end": self.end, **self.source_meta},
             "entity": self.entity,
             "entity_zh": self.entity_zh,
             "entities": self.entities,
@@ -118,6 +122,7 @@ class Answer:
             ],
             "readable": self.readable_values,
             "score": round(self.score, 4),
+            "also": self.also,
         }
 
 
@@ -779,6 +784,9 @@ class FactStore:
             values=values,
             score=max(0.0, min(c.score / 100, 1.0)),
             headline=headline,
+            # provenance hook (store/reprints.py); reprints are not in the index, so never candidates
+            source_meta=reprints.source_meta(self._con(), r["file"]),
+            also=reprints.also_sources(self._con(), r["id"], r["file"]),
         )
 
     # --- about the store ---------------------------------------------------------------

@@ -1,11 +1,11 @@
-"""The HTTP-mode load run (tests/bench_load.py, issue 4 item 3), smaller: 400 signed slash commands
+"""The HTTP-mode load run (benchmarks/load.py, issue 4 item 3), smaller: 400 signed slash commands
 at 50 concurrent against factbot served by uvicorn on loopback, an admin reload half-way through."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.bench_load import QUERIES, SLOW, ReloadOutcome, Sample, format_report, run_load, summarize
+from benchmarks.load import QUERIES, SLOW, ReloadOutcome, Sample, format_report, run_load, summarize
 
 REQUESTS = 400
 CONCURRENCY = 50

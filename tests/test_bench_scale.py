@@ -12,11 +12,10 @@ import sqlite3
 
 import pytest
 
+from benchmarks import scale as bench_scale
+from benchmarks.scale import COLUMNS, HEADERS, SEEDS, Generator, main, percentile
 from store import Lexicon, build_store, extract_facts
 from store.errors import BuildError
-from store.parallel import build_store_parallel
-from tests import bench_scale
-from tests.bench_scale import COLUMNS, HEADERS, SEEDS, Generator, main, percentile
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +67,7 @@ def test_archive_holds_seeds_and_about_the_facts_asked_for(generator, lexicon, t
 def test_parallel_build_writes_the_same_store_as_build_store(generator, lexicon, tmp_path):
     generator.write_archive(tmp_path / "a", 300, generator.facts_per_article(lexicon, sample=5), seed=5)
     serial = build_store(tmp_path / "a", tmp_path / "serial.db", lexicon=lexicon)
-    parallel = build_store_parallel(tmp_path / "a", tmp_path / "parallel.db", workers=2, lexicon=lexicon)
+    parallel = build_store(tmp_path / "a", tmp_path / "parallel.db", workers=2, lexicon=lexicon)
     assert (parallel.articles, parallel.facts, parallel.chars, parallel.generation) == (
         serial.articles,
         serial.facts,
@@ -82,7 +81,7 @@ def test_parallel_build_writes_the_same_store_as_build_store(generator, lexicon,
             == b.execute(f"select * from {table} order by 1").fetchall()
         ), table
     # a second build follows the generation of the first and reports no change
-    again = build_store_parallel(tmp_path / "a", tmp_path / "parallel.db", workers=2, lexicon=lexicon)
+    again = build_store(tmp_path / "a", tmp_path / "parallel.db", workers=2, lexicon=lexicon)
     assert (again.generation, again.added, again.removed) == (2, 0, 0)
 
 
@@ -92,11 +91,11 @@ def test_parallel_build_reports_bad_sources_and_refuses_an_empty_folder(lexicon,
     (tmp_path / "src" / "empty.txt").write_text("  ")
     (tmp_path / "db.db").write_text("the old store")
     with pytest.raises(BuildError, match="bad.txt"):
-        build_store_parallel(tmp_path / "src", tmp_path / "db.db", workers=2, lexicon=lexicon)
+        build_store(tmp_path / "src", tmp_path / "db.db", workers=2, lexicon=lexicon)
     assert (tmp_path / "db.db").read_text() == "the old store"
     for seed in sorted(SEEDS.glob("*.txt"))[:2]:
         (tmp_path / "src" / seed.name).write_bytes(seed.read_bytes())
-    report = build_store_parallel(tmp_path / "src", tmp_path / "new.db", workers=2, lexicon=lexicon)
+    report = build_store(tmp_path / "src", tmp_path / "new.db", workers=2, lexicon=lexicon)
     assert sorted(e.file for e in report.errors) == ["bad.txt", "empty.txt"]
     assert report.articles == 2 and report.facts > 0
 

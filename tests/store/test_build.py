@@ -83,10 +83,14 @@ def test_an_interrupted_build_leaves_no_half_written_store(seeds, tmp_path, monk
         raise KeyboardInterrupt
 
     monkeypatch.setattr(build_module, "_fact_tokens", explode)
-    with pytest.raises(KeyboardInterrupt):
-        build_store(seeds, db)
-    assert db.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["facts.db"]
+    for incremental in (False, True):
+        with pytest.raises(KeyboardInterrupt):
+            # the incremental build extracts only a changed article: change one
+            src = copy_seeds(seeds, tmp_path / f"src{incremental}")
+            (src / "000_098a629b4404de33.txt").write_text("微软资本支出140亿美元。", encoding="utf-8")
+            build_store(src, db, incremental=incremental)
+        assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["facts.db"]
 
 
 def test_open_store_rejects_missing_and_foreign_files(tmp_path):
@@ -118,3 +122,62 @@ def test_store_serves_many_threads(seed_store):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def _table(path, table, order="1"):
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(f"select * from {table} order by {order}").fetchall()
+    finally:
+        con.close()
+
+
+def _same_store(a, b):
+    assert build_module.fact_table(a) == build_module.fact_table(b)
+    for table in ("documents", "entities", "aliases", "latin_words"):
+        assert _table(a, table) == _table(b, table), table
+    assert _table(a, "term_df") == _table(b, "term_df")
+    ma = dict(sqlite3.connect(a).execute("select key, value from meta"))
+    mb = dict(sqlite3.connect(b).execute("select key, value from meta"))
+    for m in (ma, mb):
+        m.pop("built_at")
+        m.pop("generation")
+    assert ma == mb
+
+
+def test_an_incremental_build_extracts_only_what_changed_and_equals_a_full_build(seeds, tmp_path, monkeypatch):
+    src = copy_seeds(seeds, tmp_path / "src")
+    names = sorted(p.name for p in src.iterdir())
+    (src / names[4]).rename(tmp_path / names[4])  # added later
+    db = tmp_path / "facts.db"
+    first = build_store(src, db)
+    assert not first.incremental and first.extracted == 4
+    # one article added, one changed, one removed
+    (tmp_path / names[4]).rename(src / names[4])
+    changed = src / names[1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n微软本季资本支出达到200亿美元。\n", encoding="utf-8")
+    (src / names[2]).unlink()
+    extracted: list[str] = []
+    real = build_module.extract_facts
+    monkeypatch.setattr(
+        build_module, "extract_facts", lambda text, file, lex: extracted.append(file) or real(text, file, lex)
+    )
+    again = build_store(src, db)
+    assert again.incremental and again.generation == 2
+    assert sorted(extracted) == sorted([names[1], names[4]])
+    assert again.added > 0 and again.removed > 0
+    full = build_store(src, tmp_path / "full.db", incremental=False)
+    assert not full.incremental and full.facts == again.facts
+    _same_store(db, tmp_path / "full.db")
+    # and the two answer alike
+    for q in ("Microsoft capex", "商汤 亏损 2022", "Nvidia revenue"):
+        a, b = open_store(db).search(q).to_dict(), open_store(tmp_path / "full.db").search(q).to_dict()
+        assert a["answers"] == b["answers"] and a["related"] == b["related"]
+
+
+def test_a_new_lexicon_or_builder_means_a_full_build(seeds, tmp_path, monkeypatch):
+    db = tmp_path / "facts.db"
+    build_store(seeds, db)
+    assert build_store(seeds, db).incremental
+    monkeypatch.setattr(build_module, "BUILDER_VERSION", "0.0.0-other")
+    assert not build_store(seeds, db).incremental

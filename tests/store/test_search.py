@@ -125,7 +125,7 @@ def test_answers_follow_the_json_contract(seed_store):
     d = seed_store.search("Microsoft capex").to_dict()
     a = d["answers"][0]
     assert set(a) >= {"quote", "source", "entity", "metric", "period", "values", "score"}
-    assert set(a["source"]) == {"file", "start", "end"}
+    assert set(a["source"]) == {"file", "start", "end", "title", "url", "outlet"}
     assert set(a["values"][0]) >= {"text", "amount", "unit", "currency", "qualifier"}
     json.dumps(d)
 

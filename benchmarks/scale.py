@@ -9,7 +9,7 @@ seed articles plus synthetic ones generated from the seeds' own paragraphs, with
 alias swapped for another entity of the same kind (in the article's script, Simplified or
 Traditional, or in English), every figure for another of the same shape, and years, dates and
 quarters for others. Then it builds the store through the real builder
-(``store.parallel.build_store_parallel``) and prints build time, MB of text per second, store size,
+(``store.build_store`` with worker processes) and prints build time, MB of text per second, store size,
 the peak resident memory of a separate process that opens the store and serves a fixed query mix,
 that process's lookup latency p50/p99, and a brute-force baseline (rapidfuzz ``partial_ratio`` of
 the question against every fact, all facts in memory) timed in the same run. At every size the
@@ -433,7 +433,7 @@ def run_probe(db: Path, queries: list[str], questions: list[dict], budget: float
         "passes": LOOKUP_PASSES,
     }
     out = subprocess.run(
-        [sys.executable, "-m", "tests.bench_scale", "--probe"],
+        [sys.executable, "-m", "benchmarks.scale", "--probe"],
         input=json.dumps(spec, ensure_ascii=False),
         capture_output=True,
         text=True,
@@ -500,7 +500,7 @@ def measure_size(
     log,
 ) -> dict:
     """Generate, build and measure one archive of about ``target`` facts; return its row."""
-    from store.parallel import build_store_parallel
+    from store import build_store
 
     archive = workdir / f"archive-{target}"
     db = workdir / f"store-{target}.db"
@@ -509,7 +509,7 @@ def measure_size(
     gen_stats = gen.write_archive(archive, target - seed_facts, facts_per_article, RANDOM_SEED)
     log(f"  {target:>9,}: generated {gen_stats['articles']:,} articles, {gen_stats['bytes'] / 1e6:.1f} MB "
         f"in {gen_stats['seconds']:.1f}s; building…")  # fmt: skip
-    report = build_store_parallel(archive, db, workers=workers)
+    report = build_store(archive, db, workers=workers)
     if not keep:
         shutil.rmtree(archive, ignore_errors=True)
     queries = [q for _, q in mix]

@@ -1,7 +1,7 @@
 """The HTTP-mode load run (issue 4 item 3): signed slash commands at 50 concurrent against factbot as
 production serves it, with an admin reload in the middle.
 
-    .venv/bin/python -m tests.bench_load [--requests 3000] [--concurrency 50] [--seconds 120] [--json PATH]
+    .venv/bin/python -m benchmarks.load [--requests 3000] [--concurrency 50] [--seconds 120] [--json PATH]
 
 It builds a store from seeds/ into a temporary folder, starts `factbot` in HTTP mode in a child
 process (bot.serve.serve — settings, state, StoreHolder, build_app, auth.test, Bolt's ASGI adapter
@@ -300,7 +300,7 @@ def _free_loopback_port() -> int:
 
 
 class ServerProcess:
-    """`python -m tests.bench_load --serve-loopback` with the settings of one load run."""
+    """`python -m benchmarks.load --serve-loopback` with the settings of one load run."""
 
     def __init__(self, *, workdir: Path, db: Path, sources: Path, slack: FakeSlack, lifetime: float) -> None:
         from bot.settings import ENV_NAMES
@@ -324,7 +324,7 @@ class ServerProcess:
         self._log = open(self.log_path, "wb")  # closed in stop()
         # cwd is the scratch folder, so a developer's .env is not read.
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.bench_load", "--serve-loopback"],
+            [sys.executable, "-m", "benchmarks.load", "--serve-loopback"],
             cwd=workdir,
             env=env,
             stdin=subprocess.PIPE,
@@ -575,7 +575,7 @@ def run_load(
 
 def main(argv: list[str]) -> int:
     """Run the load and print its figures; 0 if no request failed or was slow and the reload worked."""
-    parser = argparse.ArgumentParser(prog="python -m tests.bench_load", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=3000, help="stop after this many requests (3000)")
     parser.add_argument("--concurrency", type=int, default=50, help="clients sending at once (50)")
     parser.add_argument("--seconds", type=float, default=120.0, help="stop sending after this long (120)")

@@ -1,0 +1,205 @@
+"""Reading a sources folder: which files are articles, their text, and what is known about them.
+
+    for path in iter_sources(Path("seeds")):
+        article = read_article(path, catalogue=load_catalogue(Path("seeds")))
+        article.text, article.meta.title
+
+An article may carry metadata in a front-matter block at its top::
+
+    ---
+    title: 微软第三财季资本支出同比增长79%
+    outlet: 财联社
+    url: https://example.com/a/1
+    published: 2024-04-26
+    ---
+    (the article)
+
+or in a ``sources.toml`` beside it (``["file.txt"]`` tables with the same keys; the front matter
+wins). Without a title, the title is the article's first line that reads like a headline and is
+not site boilerplate.
+
+The front matter is blanked (every character but the line breaks becomes a space), not cut: the
+text the extractor sees has the file's length and line numbers, so facts' offsets still point
+into the article as stored, and no fact can come from the metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .errors import BuildError
+from .text import fold
+
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
+SOURCE_SUFFIXES = {".txt", ".md", ".text"}
+CATALOGUE = "sources.toml"
+META_KEYS = ("title", "outlet", "url", "published")
+MAX_TITLE = 48  # characters: a longer first line is a paragraph, not a headline
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_CAPTION = re.compile(r"[(（\[【].*[)）\]】]")
+_BYLINE = re.compile(r"^\s*(?:作者|來源|来源|記者|记者|編輯|编辑|责编|責編)\s*[|｜:：]")
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<body>(?:.*\r?\n)*?)---[ \t]*(?:\r?\n|\Z)")
+_META_LINE = re.compile(r"^\s*(?P<key>[A-Za-z_]+)\s*:\s*(?P<value>.*?)\s*$")
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """What is known about an article besides its text (every field optional)."""
+
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+
+    def to_dict(self) -> dict[str, str | None]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Article:
+    """A source file read for extraction: its text (front matter blanked) and its metadata."""
+
+    file: str
+    text: str
+    meta: ArticleMeta
+
+    @property
+    def sha256(self) -> str:
+        """The hash a build records for this text (the extractor's: ``Document.sha256``)."""
+        return text_sha256(self.text)
+
+
+def text_sha256(text: str) -> str:
+    """Return the SHA-256 the store records for an article's text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def read_source(path: Path) -> str:
+    """Return a source file's text, or raise ValueError saying why it cannot be used."""
+    data = path.read_bytes()
+    return decode_source(data)
+
+
+def decode_source(data: bytes) -> str:
+    """Return an article's text from its bytes, or raise ValueError saying why it cannot be used."""
+    if not data.strip():
+        raise ValueError("empty file")
+    if len(data) > MAX_SOURCE_BYTES:
+        raise ValueError(f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB")
+    if b"\x00" in data[:8192]:
+        raise ValueError("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"not UTF-8 (byte {e.start}: {data[e.start : e.start + 1]!r})") from None
+
+
+def iter_sources(folder: Path) -> list[Path]:
+    """Return the article files of a folder, sorted by name (hidden files and sources.toml skipped)."""
+    if not folder.is_dir():
+        raise BuildError(f"sources folder {folder} does not exist")
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and not p.name.startswith(".")
+        and (p.suffix.lower() in SOURCE_SUFFIXES or not p.suffix)
+    )
+
+
+def load_catalogue(folder: Path) -> dict[str, ArticleMeta]:
+    """Return the metadata ``sources.toml`` gives per file name (empty without one).
+
+    Raises BuildError naming the file when it is not valid TOML: a typo there should stop the build
+    with a clear message, not silently drop every title."""
+    path = Path(folder) / CATALOGUE
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise BuildError(f"{path}: {e}") from e
+    out: dict[str, ArticleMeta] = {}
+    for name, table in data.items():
+        if isinstance(table, dict):
+            out[name] = _meta({k: str(v) for k, v in table.items() if k in META_KEYS})
+    return out
+
+
+def split_front_matter(raw: str) -> tuple[str, dict[str, str]]:
+    """Return the text with its front matter blanked (same length and lines) and the fields it held."""
+    m = _FRONT_MATTER.match(raw)
+    if not m:
+        return raw, {}
+    fields: dict[str, str] = {}
+    for line in m.group("body").splitlines():
+        lm = _META_LINE.match(line)
+        if lm and lm.group("key").lower() in META_KEYS and lm.group("value"):
+            fields[lm.group("key").lower()] = lm.group("value").strip().strip("\"'")
+    blank = re.sub(r"[^\r\n]", " ", m.group(0))
+    return blank + raw[m.end() :], fields
+
+
+def read_article(path: Path, catalogue: dict[str, ArticleMeta] | None = None) -> Article:
+    """Read one source: its text ready for extraction and its metadata (raises ValueError as read_source)."""
+    return parse_article(path.name, read_source(path), (catalogue or {}).get(path.name))
+
+
+def parse_article(file: str, raw: str, listed: ArticleMeta | None = None) -> Article:
+    """Split an article's text from its front matter and merge the metadata (front matter wins)."""
+    text, fields = split_front_matter(raw)
+    base = listed.to_dict() if listed else {}
+    base.update(fields)
+    return Article(file, text, _meta(base))
+
+
+def headline_title(text: str, is_boilerplate) -> str | None:
+    """Return the article's first line that reads like a headline and is not boilerplate; without
+    one, the opening of its first sentence (clipped to ``MAX_TITLE`` characters)."""
+    first: str | None = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or sum(c.isalnum() for c in line) < 4 or is_boilerplate(fold(line)):
+            continue
+        if _BYLINE.search(line) or _CAPTION.fullmatch(line):  # 作者 | 某某, (相關資料圖)
+            continue
+        if len(line) <= MAX_TITLE and not _SENTENCE_END.search(line.rstrip("?？!！")):
+            return line
+        first = line  # the body has begun: a headline comes before it
+        break
+    if first is None:
+        return None
+    sentence = _SENTENCE_END.split(first, maxsplit=1)[0].strip()
+    return sentence if len(sentence) <= MAX_TITLE else sentence[: MAX_TITLE - 1].rstrip() + "…"
+
+
+def front_matter(meta: ArticleMeta) -> str:
+    """Return the front-matter block that records ``meta`` at the top of a saved article."""
+    lines = ["---"]
+    for key in META_KEYS:
+        value = getattr(meta, key)
+        if value:
+            lines.append(f"{key}: {' '.join(str(value).split())}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def _meta(fields: dict[str, str | None]) -> ArticleMeta:
+    published = fields.get("published")
+    if published:
+        d = _DATE.match(published.strip())
+        published = f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}" if d else None
+    url = fields.get("url")
+    if url and not re.match(r"^https?://", url):
+        url = None  # only links a reader can open
+    return ArticleMeta(
+        title=(fields.get("title") or None),
+        outlet=(fields.get("outlet") or None),
+        url=url,
+        published=published or None,
+    )
