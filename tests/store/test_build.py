@@ -145,7 +145,9 @@ def _same_store(a, b):
     assert ma == mb
 
 
-def test_an_incremental_build_extracts_only_what_changed_and_equals_a_full_build(seeds, tmp_path, monkeypatch):
+def test_an_incremental_build_extracts_only_what_changed_and_equals_a_full_build(
+    seeds, tmp_path, monkeypatch
+):
     src = copy_seeds(seeds, tmp_path / "src")
     names = sorted(p.name for p in src.iterdir())
     (src / names[4]).rename(tmp_path / names[4])  # added later
@@ -155,7 +157,9 @@ def test_an_incremental_build_extracts_only_what_changed_and_equals_a_full_build
     # one article added, one changed, one removed
     (tmp_path / names[4]).rename(src / names[4])
     changed = src / names[1]
-    changed.write_text(changed.read_text(encoding="utf-8") + "\n微软本季资本支出达到200亿美元。\n", encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\n微软本季资本支出达到200亿美元。\n", encoding="utf-8"
+    )
     (src / names[2]).unlink()
     extracted: list[str] = []
     real = build_module.extract_facts
