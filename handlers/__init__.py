@@ -4,8 +4,8 @@ Listeners are plain functions (`fact_command`, `app_mention`, `share_action`, â€
 store call, render (handlers.render), reply. They take what Bolt passes plus `deps` (handlers.deps).
 """
 
-from . import actions, admin, commands, home, mentions
+from . import actions, admin, commands, context, home, mentions, shortcuts
 
-SURFACES = (commands, mentions, actions, admin, home)
+SURFACES = (commands, mentions, actions, context, shortcuts, admin, home)
 
-__all__ = ["SURFACES", "actions", "admin", "commands", "home", "mentions"]
+__all__ = ["SURFACES", "actions", "admin", "commands", "context", "home", "mentions", "shortcuts"]

@@ -212,3 +212,52 @@ def compare(store: FactStore, kind: str, question: str, *, max_rows: int = 99):
             rows.append(Row(label=entity, answer=best, shared_with=others))
         return Comparison(query=question, kind=kind, by="company", rows=rows, metric=metric)
     return None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The paragraph a quote sits in, split around the quote, with the paragraphs either side
+    when the quote is its paragraph's only sentence."""
+
+    before: str  # paragraph text before the quote
+    quote: str
+    after: str
+    previous: str = ""
+    next: str = ""
+
+
+MAX_PASSAGE = 1200  # characters kept on either side of the quote
+
+
+def passage(text: str, start: int, end: int) -> Passage:
+    """The paragraph of `text` (an article as the store cleaned it) around characters start–end."""
+    para_start = text.rfind("\n", 0, start) + 1
+    para_end = text.find("\n", end)
+    para_end = len(text) if para_end < 0 else para_end
+    before = text[para_start:start][-MAX_PASSAGE:]
+    after = text[end:para_end][:MAX_PASSAGE]
+    previous = next_ = ""
+    if not before.strip() and not after.strip():  # a one-sentence paragraph: show its neighbours
+        lines_before = [p for p in text[:para_start].split("\n") if p.strip()]
+        lines_after = [p for p in text[para_end:].split("\n") if p.strip()]
+        previous = lines_before[-1][-MAX_PASSAGE:] if lines_before else ""
+        next_ = lines_after[0][:MAX_PASSAGE] if lines_after else ""
+    return Passage(before=before, quote=text[start:end], after=after, previous=previous, next=next_)
+
+
+def other_facts(store: FactStore, answer, *, limit: int = 3) -> list:
+    """Up to `limit` other facts from the same article as `answer`, about the same company first."""
+    found: list = []
+    seen = {answer.fact_id}
+    for query in dict.fromkeys(q for q in (answer.entity, answer.entity_zh, *answer.entities) if q):
+        try:
+            result = store.search(query, limit=50)
+        except QueryError:
+            continue
+        for a in result.answers + result.related:
+            if a.file == answer.file and a.fact_id not in seen:
+                seen.add(a.fact_id)
+                found.append(a)
+        if len(found) >= limit:
+            break
+    return sorted(found[:limit], key=lambda a: a.start)

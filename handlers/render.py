@@ -41,7 +41,7 @@ from store import Answer, SearchResult, StoreStats
 
 from . import messages
 from .deps import ReloadReport
-from .lookup import Ref
+from .lookup import Passage, Ref
 from .messages import Lang, language_of, metric_label
 
 MAX_BLOCKS = 50
@@ -639,3 +639,55 @@ def home_view(stats: StoreStats, lang: Lang = "en") -> dict:
 def suggested_prompts(prompts: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     """Up to four suggested prompts for the Messages tab, each a title and the question it sends."""
     return [{"title": clip(title, 75), "message": clip(message, 300)} for title, message in list(prompts)[:4]]
+
+
+# ---------------------------------------------------------------------------------------------
+# context
+
+
+def context_view(answer: Answer, passage: Passage, others: Sequence[Answer], lang: Lang) -> dict:
+    """The Context modal: the quote in its paragraph (the quote in bold), the article's title,
+    outlet, date and link, and up to three other facts from the same article."""
+    paragraph: list = []
+    if passage.before:
+        paragraph.append(_text(passage.before))
+    paragraph.append(_text(passage.quote.replace("\n", " "), bold=True))
+    if passage.after:
+        paragraph.append(_text(passage.after))
+    sections = []
+    if passage.previous:
+        sections.append(RichTextSectionElement(elements=[_text(passage.previous + "\n")]))
+    sections.append(RichTextSectionElement(elements=paragraph))
+    if passage.next:
+        sections.append(RichTextSectionElement(elements=[_text("\n" + passage.next)]))
+    article = _source_elements(answer, lang, lead="")
+    position = messages.text(lang, "context_position", start=answer.start, end=answer.end, file=answer.file)
+    blocks: list[Block] = [
+        _section(fit(headline(answer, lang), MAX_TEXT, prefix="*", suffix="*"), block_id="context-headline"),
+        _section(messages.text(lang, "context_paragraph")),
+        RichTextBlock(block_id="context-paragraph", elements=sections),
+        _section(messages.text(lang, "context_article")),
+        RichTextBlock(block_id="context-article", elements=[RichTextSectionElement(elements=article)]),
+        _context(escape(position)),
+        DividerBlock(),
+        _section(messages.text(lang, "context_other")),
+    ]
+    if not others:
+        blocks.append(_context(messages.text(lang, "context_none")))
+    for n, other in enumerate(others[:3], 1):
+        blocks.append(_section(fit(headline(other, lang), MAX_TEXT, prefix=f"*{n}. ", suffix="*")))
+        blocks.append(
+            RichTextBlock(
+                block_id=f"context-other-{n}",
+                elements=[
+                    RichTextQuoteElement(elements=[_text(clip(other.quote.replace("\n", " "), MAX_QUOTE))])
+                ],
+            )
+        )
+    view = View(
+        type="modal",
+        title=PlainTextObject(text=clip(messages.text(lang, "context_title"), 24)),
+        close=PlainTextObject(text=clip(messages.text(lang, "context_close"), 24)),
+        blocks=blocks[:MAX_MODAL_BLOCKS],
+    )
+    return view.to_dict()

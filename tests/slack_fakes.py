@@ -3,7 +3,7 @@
 * `FakeSlack`: Slack's Web API and response_url endpoints on 127.0.0.1, port 0. Records every call
   (method, parsed JSON/form body, headers) and answers the way Slack does for the methods the bot uses.
 * `signed_headers`: the v0 HMAC signature Slack puts on every HTTP request.
-* `slash`, `event`, `block_actions`: Slack-shaped request bodies.
+* `slash`, `event`, `block_actions`, `message_shortcut`: Slack-shaped request bodies.
 * `BotServer`: the bot's ASGI app (bot.serve.make_asgi) under uvicorn on port 0 in a thread.
 """
 
@@ -41,7 +41,12 @@ class Call:
 
 @dataclass
 class FakeSlack:
-    """Slack's Web API + response_url endpoints on loopback. `ws_url` answers apps.connections.open."""
+    """Slack's Web API + response_url endpoints on loopback. `ws_url` answers apps.connections.open.
+
+    Besides chat.* and views.publish it answers views.open (needs a trigger_id), the agent
+    methods assistant.threads.setSuggestedPrompts/setStatus, and files upload v2:
+    files.getUploadURLExternal hands out an upload URL on this server, which keeps the bytes
+    (`uploads`), and files.completeUploadExternal fails for a file never uploaded."""
 
     ws_url: str | None = None
     calls: list[Call] = field(default_factory=list)
@@ -310,6 +315,31 @@ def block_actions_payload(
             **({"thread_ts": thread_ts} if thread_ts else {}),
         }
     return payload
+
+
+def message_shortcut(
+    text: str,
+    *,
+    user: str = "UALICE",
+    response_url: str,
+    channel: str = "CGENERAL",
+    callback_id: str = "ask_factbot",
+) -> str:
+    """What Slack sends when someone picks a message shortcut on a message (form-encoded `payload=`)."""
+    payload = {
+        "type": "message_action",
+        "callback_id": callback_id,
+        "trigger_id": "4.5.6",
+        "action_ts": str(time.time()),
+        "team": {"id": TEAM, "domain": "test"},
+        "user": {"id": user, "name": user.lower()},
+        "channel": {"id": channel, "name": "general"},
+        "message_ts": "1700000000.000900",
+        "message": {"type": "message", "user": "UBOB", "ts": "1700000000.000900", "text": text},
+        "response_url": response_url,
+        "token": "legacy",
+    }
+    return urlencode({"payload": json.dumps(payload)})
 
 
 def block_actions(button: dict, **kwargs: Any) -> str:

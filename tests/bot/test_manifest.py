@@ -90,3 +90,12 @@ def test_readme_walks_from_manifest_to_running_bot():
         "/factadmin reload",
     ):
         assert step in section, step
+
+
+def test_manifest_declares_the_ask_factbot_message_shortcut_the_bot_handles():
+    from handlers.shortcuts import CALLBACK_ID
+
+    (shortcut,) = MANIFEST["features"]["shortcuts"]
+    assert shortcut["type"] == "message" and shortcut["callback_id"] == CALLBACK_ID
+    assert shortcut["name"] == "Ask factbot" and len(shortcut["description"]) <= 80
+    assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True  # shortcuts arrive as interactivity

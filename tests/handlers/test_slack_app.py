@@ -4,6 +4,7 @@ context, the message shortcut, comparisons and the slow path."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -11,7 +12,9 @@ import pytest
 
 from bot.app import build_app
 from bot.serve import make_asgi
-from tests.slack_fakes import BotServer, all_text, dm, event
+from handlers.answer import answer_page
+from handlers.lookup import Ref, clean_question
+from tests.slack_fakes import BotServer, all_text, block_actions, buttons, dm, event, message_shortcut
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -110,3 +113,171 @@ def test_a_fast_answer_rides_on_the_ack_and_nothing_follows(bot):
     assert "Microsoft" in all_text(r.json())
     time.sleep(0.2)
     assert not bot.slack.of("response_url")
+
+
+def _ask(bot, text="Microsoft capex", command="/fact"):
+    message = bot.server.command(command, text, response_url=bot.slack.response_url("cmd")).json()
+    return message, buttons(message)
+
+
+# --- 2. cited quotes ---------------------------------------------------------------------------
+
+
+def test_answers_over_http_quote_in_rich_text_with_the_article_as_source(bot):
+    message, _ = _ask(bot)
+    answer = bot.holder.current.search("Microsoft capex").answers[0]
+    quote = message["blocks"][2]
+    assert quote["type"] == "rich_text"
+    assert quote["elements"][0] == {
+        "type": "rich_text_quote",
+        "elements": [{"type": "text", "text": answer.quote}],
+    }
+    source = quote["elements"][1]
+    assert source["type"] == "rich_text_section"
+    title = getattr(answer, "title", None) or answer.file
+    assert title in all_text({"blocks": [quote]})
+
+
+# --- 3. context --------------------------------------------------------------------------------
+
+
+def test_context_button_opens_a_modal_with_the_paragraph_article_and_other_facts(bot):
+    _, b = _ask(bot)
+    r = bot.server.post(
+        block_actions(b["context"][0], response_url=bot.slack.response_url("ctx")), content_type=FORM
+    )
+    assert r.status == 200
+    (call,) = bot.slack.wait_for("views.open")
+    assert call.body["trigger_id"] == "1.2.3"
+    view = call.body["view"]
+    assert view["type"] == "modal" and view["title"]["text"] == "Context"
+    store = bot.holder.current
+    answer = store.fact(Ref.from_value(b["context"][0]["value"]).fact_id)
+    paragraph = next(blk for blk in view["blocks"] if blk.get("block_id") == "context-paragraph")
+    runs = [e for section in paragraph["elements"] for e in section["elements"]]
+    marked = [e for e in runs if (e.get("style") or {}).get("bold")]
+    assert [e["text"] for e in marked] == [answer.quote]  # the quote, and only it, is marked
+    shown = "".join(e["text"] for e in runs)
+    text = store.document_text(answer.file)
+    assert shown.replace("\n", "") in text.replace("\n", "")  # the article's own words, around it
+    assert len(shown) > len(answer.quote)
+    others = [blk for blk in view["blocks"] if blk.get("block_id", "").startswith("context-other-")]
+    assert 1 <= len(others) <= 3
+    for blk in others:
+        other = blk["elements"][0]["elements"][0]["text"]
+        assert other in text and other != answer.quote  # from the same article, not the same fact
+    assert answer.file in all_text(view) or (getattr(answer, "title", None) or "") in all_text(view)
+    assert not bot.slack.of("response_url")
+
+
+def test_context_of_a_fact_gone_since_says_so_privately(bot):
+    _, b = _ask(bot)
+    stale = dict(b["context"][0])
+    stale["value"] = stale["value"].replace('"f":"', '"f":"gone-')
+    bot.server.post(block_actions(stale, response_url=bot.slack.response_url("ctx")), content_type=FORM)
+    (call,) = bot.slack.wait_for("response_url")
+    assert "no longer" in all_text(call.body) and call.body["response_type"] == "ephemeral"
+    assert not bot.slack.of("views.open")
+
+
+# --- 5. the message shortcut -----------------------------------------------------------------
+
+
+def test_ask_factbot_on_a_message_answers_privately_with_the_same_blocks(bot):
+    text = "Did you see what <@UCAROL> said? Microsoft capex jumped again"
+    r = bot.server.post(message_shortcut(text, response_url=bot.slack.response_url("sc")), content_type=FORM)
+    assert r.status == 200 and r.body == ""
+    (call,) = bot.slack.wait_for("response_url")
+    assert call.path == "/response/sc"
+    assert call.body["response_type"] == "ephemeral"
+    expected = answer_page(bot.holder.current, "fact", clean_question(text))
+    assert call.body["blocks"] == expected["blocks"]
+    assert "Microsoft" in all_text(call.body)
+    assert {"share", "context"} <= set(buttons(call.body))
+
+
+def test_ask_factbot_on_a_message_without_text_says_so(bot):
+    bot.server.post(message_shortcut("", response_url=bot.slack.response_url("sc")), content_type=FORM)
+    (call,) = bot.slack.wait_for("response_url")
+    assert "no text" in all_text(call.body)
+
+
+# --- 6. comparisons -----------------------------------------------------------------------------
+
+
+def _table(message: dict) -> list[list[str]]:
+    table = next(b for b in message["blocks"] if b["type"] == "table")
+    return [[c["text"] for c in row] for row in table["rows"]]
+
+
+@pytest.mark.parametrize(
+    "command,text",
+    [
+        ("/spend", "Microsoft Google Meta"),
+        ("/fact", "revenue Baidu Alibaba Tencent"),
+        ("/spend", "2025"),
+        ("/fact", "revenue 2022"),
+    ],
+)
+def test_comparisons_answer_with_a_table_and_a_numbered_source_per_row(bot, command, text):
+    message, _ = _ask(bot, text, command)
+    header, *rows = _table(message)
+    assert header[0] == "Company" and rows
+    sources = next(b for b in message["blocks"] if b.get("block_id") == "compare-sources")
+    assert len(sources["elements"][0]["elements"]) == len(rows)
+    for n, row in enumerate(rows, 1):
+        assert row[3] == f"[{n}]"
+    store = bot.holder.current
+    understood = store.understand(text).entities
+    for row in rows:
+        company = row[0].split(" (with ")[0]
+        if understood:
+            assert company in understood  # only the companies asked about
+    assert "Figure" in header
+
+
+def test_no_company_comparison_never_puts_a_figure_in_another_company_s_row(bot):
+    from handlers.lookup import compare
+
+    comparison = compare(bot.holder.current, "fact", "revenue 2022")
+    assert len(comparison.rows) >= 3
+    for row in comparison.rows:
+        assert row.label in row.answer.entities
+        assert bot.holder.current.fact(row.answer.fact_id).quote == row.answer.quote
+
+
+def test_a_comparison_with_one_unit_comes_with_a_bar_chart_uploaded_to_slack(bot):
+    message, _ = _ask(bot, "revenue Baidu Alibaba Tencent")
+    (get_url,) = bot.slack.of("files.getUploadURLExternal")
+    (upload,) = bot.slack.of("upload")
+    (complete,) = bot.slack.of("files.completeUploadExternal")
+    file_id = json.loads(complete.body["files"])[0]["id"]
+    assert bot.slack.uploads[file_id].startswith(b"\x89PNG")
+    assert int(get_url.body["length"]) == len(bot.slack.uploads[file_id]) == upload.body["bytes"]
+    assert "channel_id" not in complete.body  # shared through the message, not posted on its own
+    image = next(b for b in message["blocks"] if b["type"] == "image")
+    assert image["slack_file"] == {"id": file_id} and image["alt_text"]
+
+
+def test_without_matplotlib_a_comparison_is_the_table_alone(bot, monkeypatch):
+    from handlers import charts
+
+    monkeypatch.setattr(charts, "Figure", None)  # what a plain `pip install factbot` has
+    assert not charts.available()
+    message, _ = _ask(bot, "revenue Baidu Alibaba Tencent")
+    assert _table(message) and not any(b["type"] == "image" for b in message["blocks"])
+    assert not bot.slack.of("files.getUploadURLExternal")
+
+
+def test_figures_in_different_units_get_no_chart(bot):
+    from handlers import charts
+    from handlers.lookup import compare
+
+    comparison = compare(bot.holder.current, "fact", "revenue Baidu ByteDance")
+    units = {
+        (v.kind, v.currency) for r in comparison.rows for v in (r.answer.headline or r.answer.values)[:1]
+    }
+    assert len(units) == 2, "yuan and dollars"
+    assert charts.bar_chart_png(comparison) is None
+    message, _ = _ask(bot, "revenue Baidu ByteDance")
+    assert _table(message) and not bot.slack.of("files.getUploadURLExternal")
