@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Executor
+from urllib.parse import urlsplit
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 import handlers
-from handlers.deps import Deps, Stores
+from handlers.deps import Deps, Lease, Stores
 
 from .settings import Settings
 from .state import StateStore
@@ -32,6 +33,35 @@ class _WithoutBodies(logging.Filter):
         if isinstance(record.msg, str) and record.msg.startswith("Invalid request signature detected"):
             record.msg, record.args = "Invalid request signature detected (body not logged)", None
         return True
+
+
+SLACK_HOOKS_HOST = "hooks.slack.com"
+
+
+def response_url_hosts(api_url: str) -> frozenset[tuple[str, str]]:
+    """(scheme, host[:port]) pairs a response_url may point at: Slack's hooks host, and the host of
+    the configured Web API (GovSlack, or a test stand-in)."""
+    api = urlsplit(api_url)
+    return frozenset({("https", SLACK_HOOKS_HOST), (api.scheme, api.netloc.lower())})
+
+
+def is_slack_url(url: object, allowed: frozenset[tuple[str, str]]) -> bool:
+    """True when `url` is an http(s) URL on one of the `allowed` hosts, with no user info."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        return False
+    return "@" not in parts.netloc and (parts.scheme, parts.netloc.lower()) in allowed
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or "none"
+    except ValueError:
+        return "malformed"
 
 
 def build_app(
@@ -73,12 +103,32 @@ def build_app(
         next()
 
     @app.middleware
-    def answer_each_event_once(body, next):
-        """Slack redelivers an event it thinks we missed (X-Slack-Retry-Num); answer only the first."""
+    def claim_each_event(body, context, next):
+        """Slack redelivers an event it thinks we missed (X-Slack-Retry-Num), to any replica. One
+        delivery at a time holds the event's lease; it is settled once the answer is posted
+        (handlers.deps.posting) and released if the post fails, so a retry can answer instead."""
         event_id = body.get("event_id") if isinstance(body, dict) else None
-        if event_id and not state.first_delivery(event_id):
-            log.info("skipping repeated delivery of event %s", event_id)
-            return BoltResponse(status=200, body="")
+        if isinstance(event_id, str) and event_id:
+            key = f"event:{event_id}"
+            if not state.claim(key):
+                log.info("skipping a delivery of event %s: answered, or being answered", event_id[:40])
+                return BoltResponse(status=200, body="")
+            context["event_lease"] = Lease(state, key)
+        next()
+        return None
+
+    # The Web API the client really talks to: FACTBOT_SLACK_API_URL, or the console's loopback Slack.
+    allowed_hosts = response_url_hosts(client.base_url)
+
+    @app.middleware
+    def only_slack_response_urls(body, next):
+        """response_url is where the bot posts replies: only ever Slack's own hosts."""
+        urls = [body.get("response_url")] if isinstance(body, dict) else []
+        urls += [u.get("response_url") for u in (body.get("response_urls") or []) if isinstance(u, dict)]
+        for url in urls:
+            if url and not is_slack_url(url, allowed_hosts):
+                log.warning("refused a request whose response_url is not Slack's (host %s)", _host(url)[:100])
+                return BoltResponse(status=400, body="response_url is not Slack's")
         next()
         return None
 

@@ -25,7 +25,7 @@ from typing import Any
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.request.internals import parse_body
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers.payloads import envelope_problem
 from store import StoreError
@@ -397,6 +397,15 @@ def serve(settings: Settings | None = None) -> int:
         except SlackApiError as e:
             print(
                 f"factbot cannot start: Slack rejected SLACK_BOT_TOKEN ({e.response.get('error')})",
+                file=sys.stderr,
+            )
+            return 1
+        except (OSError, SlackClientError) as e:
+            # Unreachable (DNS, refused, timeout, TLS): one line naming the setting, not the URL.
+            reason = getattr(e, "reason", None) or e
+            print(
+                f"factbot cannot start: the Slack API (FACTBOT_SLACK_API_URL) cannot be reached: "
+                f"{type(reason).__name__}: {str(reason)[:200]}",
                 file=sys.stderr,
             )
             return 1

@@ -102,9 +102,13 @@ class Settings(BaseSettings):
     def _split_admins(cls, v: Any) -> Any:
         if isinstance(v, str):
             v = [part.strip() for part in v.split(",") if part.strip()]
-        bad = [u for u in v if not _USER_ID.match(u)]
+        bad = [str(i) for i, u in enumerate(v, 1) if not isinstance(u, str) or not _USER_ID.match(u)]
         if bad:
-            raise ValueError(f"not Slack user ids (like U012ABCDEF): {', '.join(bad[:5])}")
+            # By position only: a pasted token or password must not be echoed back.
+            raise ValueError(
+                f"entr{'y' if len(bad) == 1 else 'ies'} {', '.join(bad[:5])} of {len(v)} "
+                "not a Slack user id (like U012ABCDEF)"
+            )
         return frozenset(v)
 
     @field_validator("lexicon", mode="before")
@@ -112,9 +116,11 @@ class Settings(BaseSettings):
     def _split_lexicon(cls, v: Any) -> Any:
         if isinstance(v, str):
             v = [part.strip() for part in v.split(",") if part.strip()]
-        missing = [str(p) for p in v if not Path(p).is_dir()]
+        missing = [str(i) for i, p in enumerate(v, 1) if not Path(p).is_dir()]
         if missing:
-            raise ValueError(f"not a folder: {', '.join(missing[:5])}")
+            raise ValueError(
+                f"entr{'y' if len(missing) == 1 else 'ies'} {', '.join(missing[:5])} of {len(v)} not a folder"
+            )
         return tuple(Path(p) for p in v)
 
     @field_validator("slack_api_url")
@@ -155,8 +161,7 @@ class Settings(BaseSettings):
             found.append("SLACK_BOT_TOKEN: required with SLACK_SIGNING_SECRET")
         if not self.db.exists() and not self.sources.is_dir():
             found.append(
-                f"FACTBOT_SOURCES: {self.sources} is not a folder, and FACTBOT_DB {self.db} does not exist "
-                "to start from"
+                "FACTBOT_SOURCES: not a folder, and the store FACTBOT_DB names does not exist to start from"
             )
         return found
 

@@ -1,13 +1,16 @@
 """State that outlives store reloads: feedback votes, shares, the admin audit log, which store
-generation is live, and the Slack event ids already answered.
+generation is live, and the Slack events and actions being answered or answered already.
 
     state = SqliteState(Path("data/state.db"))
-    state.first_delivery("Ev123")   # True once, False for every retry of the same event
+    if state.claim("event:Ev123", lease=30):   # True for one delivery at a time, until settled
+        post_the_answer()
+        state.settle("event:Ev123")            # only now: a failed post is released instead
+    state.vote(user="U1", fact_id="f1", vote=1, press="1700.1", query="…", generation=3)
 
 `StateStore` is the interface the bot uses; `SqliteState` is the single-process backend. A shared
 backend (e.g. PostgreSQL, for several replicas) implements the same protocol: every method is one
-short transaction, `first_delivery` must be atomic across processes (INSERT … ON CONFLICT DO
-NOTHING), and `current_store` lets replicas follow a reload done by another one.
+short transaction, `claim` must be atomic across processes (one INSERT … ON CONFLICT DO UPDATE …
+WHERE), and `current_store` lets replicas follow a reload done by another one.
 """
 
 from __future__ import annotations
@@ -17,12 +20,36 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
     from .settings import Settings
 
 SEEN_EVENTS_TTL = 24 * 3600  # Slack retries within minutes; a day of event ids is plenty
+# How long one delivery may take to post its answer before another delivery may try: far longer
+# than an answer takes, shorter than Slack's second retry (about a minute after the first).
+CLAIM_LEASE = 30.0
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    """What one press of 👍/👎 did, and the user's vote on the fact afterwards (0: none)."""
+
+    change: Literal["recorded", "changed", "withdrawn", "unchanged"]
+    vote: int
+
+
+def next_vote(current: int | None, last_press: str | None, vote: int, press: str) -> VoteOutcome:
+    """The rule both backends apply: the first press records, the other thumb changes the vote,
+    the same thumb again withdraws it, and a replay of the very same press changes nothing."""
+    vote = 1 if vote > 0 else -1
+    if current is not None and last_press == press:
+        return VoteOutcome("unchanged", current)
+    if not current:
+        return VoteOutcome("recorded", vote)
+    if current == vote:
+        return VoteOutcome("withdrawn", 0)
+    return VoteOutcome("changed", vote)
 
 
 class StateUnavailable(Exception):
@@ -52,11 +79,25 @@ class AuditEntry:
 class StateStore(Protocol):
     """The bot's durable state. Implementations must be safe to call from many threads."""
 
-    def first_delivery(self, event_id: str) -> bool:
-        """True the first time `event_id` is seen, False for any later delivery of it."""
+    def claim(self, key: str, lease: float = CLAIM_LEASE) -> bool:
+        """True if the caller may do the work `key` names (answer an event, post a share): nobody
+        settled it, and nobody else holds an unexpired lease on it. The lease lasts `lease` s."""
         ...
 
-    def record_feedback(self, *, user: str, fact_id: str, vote: int, query: str, generation: int) -> None: ...
+    def settle(self, key: str) -> None:
+        """The work is done: every later claim of `key` is refused."""
+        ...
+
+    def release(self, key: str) -> None:
+        """The work failed: the next claim of `key` (Slack's retry) may try again at once."""
+        ...
+
+    def vote(
+        self, *, user: str, fact_id: str, vote: int, press: str, query: str, generation: int
+    ) -> VoteOutcome:
+        """Apply one 👍 (vote > 0) or 👎 press by `user` on a fact (see next_vote); `press`
+        identifies the press (Slack's action_ts), so a replay of it changes nothing."""
+        ...
 
     def record_share(self, *, user: str, channel: str, fact_id: str, generation: int) -> None: ...
 
@@ -75,7 +116,7 @@ class StateStore(Protocol):
     def set_current_store(self, path: str, generation: int) -> None: ...
 
     def feedback_totals(self) -> dict[str, tuple[int, int]]:
-        """fact_id → (👍 count, 👎 count)."""
+        """fact_id → (👍 count, 👎 count), one vote per user per fact."""
         ...
 
     def shares(self) -> list[tuple[str, str, str]]:
@@ -90,10 +131,7 @@ class StateStore(Protocol):
 
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS seen_events (event_id TEXT PRIMARY KEY, at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY, at REAL NOT NULL, user TEXT NOT NULL, fact_id TEXT NOT NULL,
-    vote INTEGER NOT NULL CHECK (vote IN (-1, 1)), query TEXT NOT NULL, generation INTEGER NOT NULL);
+-- seen_events and feedback (the tables before claims and votes) are left alone in old files.
 CREATE TABLE IF NOT EXISTS shares (
     id INTEGER PRIMARY KEY, at REAL NOT NULL, user TEXT NOT NULL, channel TEXT NOT NULL,
     fact_id TEXT NOT NULL, generation INTEGER NOT NULL);
@@ -102,6 +140,12 @@ CREATE TABLE IF NOT EXISTS audit (
     allowed INTEGER NOT NULL, detail TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS live_store (
     id INTEGER PRIMARY KEY CHECK (id = 1), path TEXT NOT NULL, generation INTEGER NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS claims (
+    key TEXT PRIMARY KEY, until REAL NOT NULL, done INTEGER NOT NULL DEFAULT 0, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS votes (
+    user TEXT NOT NULL, fact_id TEXT NOT NULL, vote INTEGER NOT NULL CHECK (vote IN (-1, 0, 1)),
+    press TEXT NOT NULL, query TEXT NOT NULL, generation INTEGER NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (user, fact_id));
 """
 
 
@@ -128,19 +172,50 @@ class SqliteState:
                 self._all.append(conn)
         return conn
 
-    def first_delivery(self, event_id: str) -> bool:
+    def claim(self, key: str, lease: float = CLAIM_LEASE) -> bool:
         now = time.time()
         db = self._conn()
-        cur = db.execute("INSERT OR IGNORE INTO seen_events (event_id, at) VALUES (?, ?)", (event_id, now))
-        if cur.rowcount and hash(event_id) % 100 == 0:  # now and then, forget old ids
-            db.execute("DELETE FROM seen_events WHERE at < ?", (now - SEEN_EVENTS_TTL,))
+        # One statement, so SQLite's write lock makes it atomic: a new key, or an unsettled one
+        # whose lease ran out (the delivery holding it crashed or hung).
+        cur = db.execute(
+            "INSERT INTO claims (key, until, done, at) VALUES (?, ?, 0, ?) "
+            "ON CONFLICT (key) DO UPDATE SET until = excluded.until, at = excluded.at "
+            "WHERE claims.done = 0 AND claims.until <= excluded.at",
+            (key, now + lease, now),
+        )
+        if cur.rowcount and hash(key) % 100 == 0:  # now and then, forget old keys
+            db.execute("DELETE FROM claims WHERE at < ?", (now - SEEN_EVENTS_TTL,))
         return cur.rowcount == 1
 
-    def record_feedback(self, *, user: str, fact_id: str, vote: int, query: str, generation: int) -> None:
-        self._conn().execute(
-            "INSERT INTO feedback (at, user, fact_id, vote, query, generation) VALUES (?, ?, ?, ?, ?, ?)",
-            (time.time(), user, fact_id, 1 if vote > 0 else -1, query, generation),
-        )
+    def settle(self, key: str) -> None:
+        self._conn().execute("UPDATE claims SET done = 1 WHERE key = ?", (key,))
+
+    def release(self, key: str) -> None:
+        self._conn().execute("DELETE FROM claims WHERE key = ? AND done = 0", (key,))
+
+    def vote(
+        self, *, user: str, fact_id: str, vote: int, press: str, query: str, generation: int
+    ) -> VoteOutcome:
+        db = self._conn()
+        db.execute("BEGIN IMMEDIATE")  # read and write under one lock: two presses at once stay two
+        try:
+            row = db.execute(
+                "SELECT vote, press FROM votes WHERE user = ? AND fact_id = ?", (user, fact_id)
+            ).fetchone()
+            outcome = next_vote(row[0] if row else None, row[1] if row else None, vote, press)
+            if outcome.change != "unchanged":
+                db.execute(
+                    "INSERT INTO votes (user, fact_id, vote, press, query, generation, at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user, fact_id) DO UPDATE SET "
+                    "vote = excluded.vote, press = excluded.press, query = excluded.query, "
+                    "generation = excluded.generation, at = excluded.at",
+                    (user, fact_id, outcome.vote, press, query, generation, time.time()),
+                )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return outcome
 
     def record_share(self, *, user: str, channel: str, fact_id: str, generation: int) -> None:
         self._conn().execute(
@@ -178,7 +253,9 @@ class SqliteState:
     def feedback_totals(self) -> dict[str, tuple[int, int]]:
         rows = (
             self._conn()
-            .execute("SELECT fact_id, SUM(vote = 1), SUM(vote = -1) FROM feedback GROUP BY fact_id")
+            .execute(
+                "SELECT fact_id, SUM(vote = 1), SUM(vote = -1) FROM votes WHERE vote != 0 GROUP BY fact_id"
+            )
             .fetchall()
         )
         return {fact_id: (up, down) for fact_id, up, down in rows}

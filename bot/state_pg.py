@@ -1,12 +1,13 @@
 """The state store in PostgreSQL, for more than one replica.
 
     state = PostgresState("postgresql://factbot@db.internal/factbot")   # FACTBOT_STATE_DSN
-    state.first_delivery("Ev123")   # True on exactly one replica, however Slack retries it
+    state.claim("event:Ev123")      # True on one replica at a time, until settled or the lease ends
     state.current_store()           # the generation a reload on any replica published
 
 Implements `bot.state.StateStore` with the same tables and meaning as `SqliteState`. Every
-method is one statement in autocommit mode, so each is its own short transaction; the seen-event
-insert is `INSERT … ON CONFLICT DO NOTHING`, atomic across every process sharing the database.
+method is one statement in autocommit mode (a vote: one short transaction), so each is its own
+short transaction; a claim is one `INSERT … ON CONFLICT DO UPDATE … WHERE`, atomic across every
+process sharing the database.
 """
 
 from __future__ import annotations
@@ -20,25 +21,21 @@ from contextlib import contextmanager
 import psycopg
 from psycopg import pq
 
-from .state import SEEN_EVENTS_TTL, AuditEntry, StateUnavailable, StoreRecord
+from .state import (
+    CLAIM_LEASE,
+    SEEN_EVENTS_TTL,
+    AuditEntry,
+    StateUnavailable,
+    StoreRecord,
+    VoteOutcome,
+    next_vote,
+)
 
 # Any constant shared by every replica: serialises schema creation when several start at once
 # (concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL's catalogs).
 _SCHEMA_LOCK = 0x66616374  # "fact"
 
 _SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS seen_events (
-        event_id text PRIMARY KEY,
-        at timestamptz NOT NULL DEFAULT now())""",
-    "CREATE INDEX IF NOT EXISTS seen_events_at ON seen_events (at)",
-    """CREATE TABLE IF NOT EXISTS feedback (
-        id bigserial PRIMARY KEY,
-        at timestamptz NOT NULL DEFAULT now(),
-        user_id text NOT NULL,
-        fact_id text NOT NULL,
-        vote smallint NOT NULL CHECK (vote IN (-1, 1)),
-        query text NOT NULL,
-        generation bigint NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS shares (
         id bigserial PRIMARY KEY,
         at timestamptz NOT NULL DEFAULT now(),
@@ -58,6 +55,22 @@ _SCHEMA = [
         path text NOT NULL,
         generation bigint NOT NULL,
         at timestamptz NOT NULL DEFAULT now())""",
+    # seen_events and feedback (the tables before claims and votes) are left alone in old databases.
+    """CREATE TABLE IF NOT EXISTS claims (
+        key text PRIMARY KEY,
+        until timestamptz NOT NULL,
+        done boolean NOT NULL DEFAULT false,
+        at timestamptz NOT NULL DEFAULT now())""",
+    "CREATE INDEX IF NOT EXISTS claims_at ON claims (at)",
+    """CREATE TABLE IF NOT EXISTS votes (
+        user_id text NOT NULL,
+        fact_id text NOT NULL,
+        vote smallint NOT NULL CHECK (vote IN (-1, 0, 1)),
+        press text NOT NULL,
+        query text NOT NULL,
+        generation bigint NOT NULL,
+        at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (user_id, fact_id))""",
 ]
 
 # Old event ids are pruned by roughly one insert in this many, so no replica needs a timer.
@@ -158,27 +171,55 @@ class PostgresState:
             for statement in _SCHEMA:
                 conn.execute(statement)
 
-    def first_delivery(self, event_id: str) -> bool:
-        """True the first time any replica sees `event_id`, False for every later delivery of it."""
+    def claim(self, key: str, lease: float = CLAIM_LEASE) -> bool:
+        """True on one replica at a time for `key`: a new key, or an unsettled one whose lease ran out."""
         with self._pool.connection() as conn:
             cur = conn.execute(
-                "INSERT INTO seen_events (event_id) VALUES (%s) ON CONFLICT (event_id) DO NOTHING",
-                (event_id,),
+                "INSERT INTO claims (key, until) VALUES (%s, now() + make_interval(secs => %s)) "
+                "ON CONFLICT (key) DO UPDATE SET until = excluded.until, at = now() "
+                "WHERE NOT claims.done AND claims.until <= now()",
+                (key, lease),
             )
-            first = cur.rowcount == 1
-            if first and random.randrange(_PRUNE_ONE_IN) == 0:
+            claimed = cur.rowcount == 1
+            if claimed and random.randrange(_PRUNE_ONE_IN) == 0:
                 conn.execute(
-                    "DELETE FROM seen_events WHERE at < now() - make_interval(secs => %s)", (SEEN_EVENTS_TTL,)
+                    "DELETE FROM claims WHERE at < now() - make_interval(secs => %s)", (SEEN_EVENTS_TTL,)
                 )
-        return first
+        return claimed
 
-    def record_feedback(self, *, user: str, fact_id: str, vote: int, query: str, generation: int) -> None:
-        """Store one 👍 (vote > 0) or 👎 on a fact."""
+    def settle(self, key: str) -> None:
+        """The work `key` names is done: later claims of it are refused on every replica."""
         with self._pool.connection() as conn:
+            conn.execute("UPDATE claims SET done = true WHERE key = %s", (key,))
+
+    def release(self, key: str) -> None:
+        """The work failed: the next claim of `key` may try again at once."""
+        with self._pool.connection() as conn:
+            conn.execute("DELETE FROM claims WHERE key = %s AND NOT done", (key,))
+
+    def vote(
+        self, *, user: str, fact_id: str, vote: int, press: str, query: str, generation: int
+    ) -> VoteOutcome:
+        """Apply one 👍/👎 press (bot.state.next_vote), one vote per user per fact on every replica."""
+        with self._pool.connection() as conn, conn.transaction():
+            # The row exists before it is locked, so two first presses at once still queue on it.
             conn.execute(
-                "INSERT INTO feedback (user_id, fact_id, vote, query, generation) VALUES (%s, %s, %s, %s, %s)",
-                (user, fact_id, 1 if vote > 0 else -1, query, generation),
+                "INSERT INTO votes (user_id, fact_id, vote, press, query, generation) "
+                "VALUES (%s, %s, 0, '', %s, %s) ON CONFLICT DO NOTHING",
+                (user, fact_id, query, generation),
             )
+            current, last_press = conn.execute(
+                "SELECT vote, press FROM votes WHERE user_id = %s AND fact_id = %s FOR UPDATE",
+                (user, fact_id),
+            ).fetchone()
+            outcome = next_vote(current, last_press or None, vote, press)
+            if outcome.change != "unchanged":
+                conn.execute(
+                    "UPDATE votes SET vote = %s, press = %s, query = %s, generation = %s, at = now() "
+                    "WHERE user_id = %s AND fact_id = %s",
+                    (outcome.vote, press, query, generation, user, fact_id),
+                )
+        return outcome
 
     def record_share(self, *, user: str, channel: str, fact_id: str, generation: int) -> None:
         """Store that `user` shared a fact into `channel`."""
@@ -234,7 +275,7 @@ class PostgresState:
         with self._pool.connection() as conn:
             rows = conn.execute(
                 "SELECT fact_id, count(*) FILTER (WHERE vote = 1), count(*) FILTER (WHERE vote = -1) "
-                "FROM feedback GROUP BY fact_id"
+                "FROM votes WHERE vote != 0 GROUP BY fact_id"
             ).fetchall()
         return {fact_id: (up, down) for fact_id, up, down in rows}
 

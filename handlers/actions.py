@@ -1,7 +1,12 @@
-"""The buttons under an answer: Share in channel, More, and 👍/👎 feedback."""
+"""The buttons under an answer: Share in channel, More, and Slack's 👍/👎 feedback buttons.
+
+Every button value is parsed by handlers.payloads before anything else happens; one we did not
+write is answered "That button no longer works" right after the ack, never an error after it.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
 
 from slack_bolt import Ack, App, Respond, Say
@@ -10,12 +15,20 @@ from store import StoreError
 
 from . import render
 from .answer import answer_page
-from .deps import Deps
-from .errors import FactbotError
-from .lookup import Ref, find_answer
+from .deps import Deps, Lease, posting
+from .errors import FactbotError, StaleButton
+from .lookup import Ref
+from .messages import language_of, text
+from .payloads import Press, ShareValue, VoteValue
+
+log = logging.getLogger(__name__)
+
+GONE = "That fact is no longer in the store (it was reloaded since); please ask again."
 
 
-def _reply_problem(respond: Respond, e: Exception) -> None:
+def _reply_problem(respond: Respond, body: dict, e: Exception) -> None:
+    if not body.get("response_url"):  # nowhere to say it; the ack was all Slack needed
+        return
     respond(**render.text_message(str(e)), response_type="ephemeral", replace_original=False)
 
 
@@ -24,21 +37,43 @@ def _is_ephemeral(body: dict) -> bool:
 
 
 def share_action(ack: Ack, body: dict, action: dict, respond: Respond, deps: Deps) -> None:
-    """Share in channel: the same answer posted publicly, saying who shared it."""
+    """Share in channel: the answer the user saw — its headline, quote and source — posted publicly
+    once, saying who shared it. Rendered from the fact the button names, not searched again."""
     ack()
-    user = body["user"]["id"]
     try:
-        ref = Ref.from_value(action.get("value"))
-        answer = find_answer(deps.stores.current, ref)
+        press = Press.of(body, action)
+        share = ShareValue.parse(action.get("value"))
+        answer = deps.stores.current.fact(share.f)
+        if answer is None:
+            raise StaleButton(GONE)
     except (FactbotError, StoreError) as e:
-        _reply_problem(respond, e)
+        _reply_problem(respond, body, e)
         return
-    # response_url posts into the channel even where the bot is not a member.
-    respond(**render.shared_message(answer, ref, user), response_type="in_channel", replace_original=False)
-    channel = (body.get("channel") or {}).get("id", "")
+    # One share per press of this answer's button in this message, however often Slack (or
+    # anyone replaying the request) delivers it.
+    lease = Lease(deps.state, f"share:{press.channel}:{press.message_ts}:{press.user}:{share.f}:{share.i}")
+    if not deps.state.claim(lease.key):
+        _reply_problem(respond, body, FactbotError(text(language_of(share.q), "already_shared")))
+        return
+    with posting(lease):
+        # response_url posts into the channel even where the bot is not a member.
+        sent = respond(
+            **render.shared_message(answer, share, press.user),
+            response_type="in_channel",
+            replace_original=False,
+        )
+        if sent.status_code != 200:
+            raise ShareFailed(sent.status_code)
     deps.state.record_share(
-        user=user, channel=channel, fact_id=answer.fact_id, generation=deps.stores.generation
+        user=press.user, channel=press.channel, fact_id=share.f, generation=deps.stores.generation
     )
+
+
+class ShareFailed(Exception):
+    """Slack did not take the shared message; the share is released for another press."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"response_url answered {status}")
 
 
 def more_action(ack: Ack, body: dict, action: dict, respond: Respond, say: Say, deps: Deps) -> None:
@@ -48,7 +83,7 @@ def more_action(ack: Ack, body: dict, action: dict, respond: Respond, say: Say, 
         ref = Ref.from_value(action.get("value"))
         page = answer_page(deps.stores.current, ref.kind, ref.query, offset=ref.offset)
     except (FactbotError, StoreError) as e:
-        _reply_problem(respond, e)
+        _reply_problem(respond, body, e)
         return
     if _is_ephemeral(body):
         respond(**page, replace_original=True)
@@ -61,28 +96,40 @@ def more_action(ack: Ack, body: dict, action: dict, respond: Respond, say: Say, 
 
 
 def feedback_action(ack: Ack, body: dict, action: dict, respond: Respond, deps: Deps) -> None:
-    """👍/👎: the vote is recorded against the fact and the store generation it came from."""
+    """👍/👎: one vote per user per fact. The first press records it, the other thumb changes it,
+    the same thumb again withdraws it — and the reply says which. Facts the store does not have
+    take no votes."""
     ack()
-    vote = 1 if action["action_id"] == "feedback_up" else -1
     try:
-        ref = Ref.from_value(action.get("value"))
-        if ref.fact_id is None:
-            raise FactbotError("That button no longer works; please ask again.")
-    except FactbotError as e:
-        _reply_problem(respond, e)
+        press = Press.of(body, action)
+        value = VoteValue.parse(action.get("value"))
+        if deps.stores.current.fact(value.f) is None:
+            raise StaleButton(GONE)
+    except (FactbotError, StoreError) as e:
+        _reply_problem(respond, body, e)
         return
-    deps.state.record_feedback(
-        user=body["user"]["id"],
-        fact_id=ref.fact_id,
-        vote=vote,
-        query=ref.query,
+    outcome = deps.state.vote(
+        user=press.user,
+        fact_id=value.f,
+        vote=value.v,
+        press=press.action_ts,
+        query=value.q,
         generation=deps.stores.generation,
     )
-    respond(**render.feedback_message(vote), response_type="ephemeral", replace_original=False)
+    reply = render.feedback_message(outcome.change, value.v, language_of(value.q))
+    respond(**reply, response_type="ephemeral", replace_original=False)
+
+
+def retired_button(ack: Ack, body: dict, respond: Respond) -> None:
+    """👍/👎 as plain buttons (feedback_up/down), still under answers posted before the feedback
+    element replaced them: answered, so Slack shows no error."""
+    ack()
+    _reply_problem(respond, body, StaleButton("Those 👍/👎 buttons no longer work; please ask again."))
 
 
 def register(app: App, deps: Deps) -> None:
     """Attach the button listeners to `app`."""
     app.action("share")(share_action)
     app.action("more")(more_action)
-    app.action(re.compile(r"^feedback_(up|down)$"))(feedback_action)
+    app.action("feedback")(feedback_action)
+    app.action(re.compile(r"^feedback_(up|down)$"))(retired_button)

@@ -42,6 +42,10 @@ def factadmin_command(ack: Ack, respond: Respond, command: dict, deps: Deps) -> 
     if verb in ("reload", "reload --force"):
         reload_command(ack, respond, command, deps, force=verb.endswith("--force"))
         return
+    # Every /factadmin an admin runs is audited, a verb we do not know too.
+    deps.state.audit(
+        user=user, action=f"/factadmin {verb}".strip()[:500], allowed=True, detail="unknown verb"
+    )
     ack(**render.admin_usage_message(), response_type="ephemeral")
 
 

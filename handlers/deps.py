@@ -7,9 +7,11 @@ that tests can call with real stores and tiny fakes for ack/respond/say.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from store import FactStore
 
@@ -45,9 +47,15 @@ class Stores(Protocol):
 
 
 class StateLog(Protocol):
-    """Where listeners record what users did; it outlives store reloads."""
+    """Where listeners record what users did; it outlives store reloads (bot.state.StateStore)."""
 
-    def record_feedback(self, *, user: str, fact_id: str, vote: int, query: str, generation: int) -> None: ...
+    def claim(self, key: str, lease: float = ...) -> bool: ...
+
+    def settle(self, key: str) -> None: ...
+
+    def release(self, key: str) -> None: ...
+
+    def vote(self, *, user: str, fact_id: str, vote: int, press: str, query: str, generation: int) -> Any: ...
 
     def record_share(self, *, user: str, channel: str, fact_id: str, generation: int) -> None: ...
 
@@ -56,6 +64,32 @@ class StateLog(Protocol):
     def begin_audit(self, *, user: str, action: str, detail: str = "started") -> int: ...
 
     def end_audit(self, audit_id: int, detail: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Lease:
+    """The claim on one piece of work (an event to answer, a share to post), held until settled."""
+
+    state: StateLog
+    key: str
+
+
+@contextmanager
+def posting(lease: Lease | None) -> Iterator[None]:
+    """Around the one post that answers: settled only when the post returned, released when it
+    raised — so Slack's retry of the event (or the user's next press) can try again.
+
+        with posting(context.get("event_lease")):
+            say(**message, thread_ts=thread_ts)
+    """
+    try:
+        yield
+    except BaseException:
+        if lease is not None:
+            lease.state.release(lease.key)
+        raise
+    if lease is not None:
+        lease.state.settle(lease.key)
 
 
 @dataclass

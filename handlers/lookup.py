@@ -7,7 +7,6 @@ the search that produced it.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from store import FactStore, QueryError, SearchResult
 
 from .errors import StaleButton
+from .payloads import PageValue
 
 PAGE = 3  # answers per message: three answers with their buttons stay well inside Block Kit's 50 blocks
 MAX_QUERY = 500  # longer questions are cut here: no question needs more, and a Ref must fit a button value
@@ -39,7 +39,10 @@ KINDS = {
 }
 
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029]")
+# Invisible format characters (zero-width space and joiners, bidi marks, BOM, soft hyphen): removed,
+# not turned into spaces — a zero-width joiner inside "Micro\u200dsoft" must not split the word.
+_INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _SPACE = re.compile(r"\s+")
 
 
@@ -50,6 +53,7 @@ def clean_question(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFC", text)
     text = _MENTION.sub(" ", text)
+    text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text)
     text = _SPACE.sub(" ", text).strip()
     return text[:MAX_QUERY].strip()
@@ -72,34 +76,21 @@ class Ref:
     related: bool = False  # the answer came from the "nearest facts" of a not-found result
 
     def to_value(self) -> str:
-        """Compact JSON for a button's `value` (Block Kit allows 2,000 characters)."""
-        data: dict[str, object] = {"k": self.kind, "q": self.query[:MAX_QUERY], "o": self.offset}
-        if self.index is not None:
-            data["i"] = self.index
-        if self.fact_id is not None:
-            data["f"] = self.fact_id
-        if self.related:
-            data["r"] = 1
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        """Compact JSON for a button's `value` (handlers.payloads.PageValue)."""
+        return PageValue(
+            k=self.kind,  # type: ignore[arg-type]
+            q=self.query[:MAX_QUERY],
+            o=self.offset,
+            i=self.index,
+            f=self.fact_id,
+            r=self.related,
+        ).to_value()
 
     @classmethod
     def from_value(cls, value: str | None) -> Ref:
         """The Ref a button carried; StaleButton if it is not one of ours."""
-        try:
-            data = json.loads(value or "")
-            kind = data["k"]
-            if kind not in KINDS:
-                raise ValueError(kind)
-            return cls(
-                kind=kind,
-                query=str(data["q"])[:MAX_QUERY],
-                offset=max(0, int(data.get("o", 0))),
-                index=None if data.get("i") is None else max(0, int(data["i"])),
-                fact_id=data.get("f"),
-                related=bool(data.get("r")),
-            )
-        except (ValueError, KeyError, TypeError) as e:
-            raise StaleButton("That button no longer works; please ask again.") from e
+        v = PageValue.parse(value)
+        return cls(kind=v.k, query=v.q, offset=v.o, index=v.i, fact_id=v.f, related=bool(v.r))
 
 
 def search(store: FactStore, kind: str, query: str, *, offset: int = 0, limit: int = PAGE) -> SearchResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App, Say
+from slack_bolt import App, BoltContext, Say
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -13,7 +13,7 @@ from store import StoreError
 
 from . import render
 from .answer import answer_page
-from .deps import Deps
+from .deps import Deps, posting
 from .errors import FactbotError
 from .lookup import clean_question, wants_help
 from .messages import language_of, text
@@ -22,15 +22,23 @@ log = logging.getLogger(__name__)
 
 
 def _answer_in_thread(
-    event: dict, say: Say, deps: Deps, set_status=None, client: WebClient | None = None
+    event: dict,
+    say: Say,
+    deps: Deps,
+    set_status=None,
+    client: WebClient | None = None,
+    context: BoltContext | None = None,
 ) -> None:
     question = clean_question(event.get("text"))
     thread_ts = event.get("thread_ts") or event.get("ts")
     lang = language_of(question)
     if question:
         deps.languages[event.get("user", "")] = lang
+    # The event counts as answered only once its answer is posted (bot.app claims it).
+    lease = (context or {}).get("event_lease")
     if wants_help(question):
-        say(**render.mention_usage_message(lang), thread_ts=thread_ts)
+        with posting(lease):
+            say(**render.mention_usage_message(lang), thread_ts=thread_ts)
         return
     if set_status is not None:
         # "is looking that up…" under the question until the answer is posted (Slack clears it)
@@ -42,19 +50,32 @@ def _answer_in_thread(
         message = answer_page(deps.stores.current, "fact", question, client=client)
     except (FactbotError, StoreError) as e:
         message = render.text_message(str(e))
-    say(**message, thread_ts=thread_ts)
+    with posting(lease):
+        say(**message, thread_ts=thread_ts)
 
 
-def app_mention(event: dict, say: Say, deps: Deps, set_status=None, client: WebClient | None = None) -> None:
+def app_mention(
+    event: dict,
+    say: Say,
+    deps: Deps,
+    set_status=None,
+    client: WebClient | None = None,
+    context: BoltContext | None = None,
+) -> None:
     """@factbot <question> in a channel: the answer, in a thread under the question."""
-    _answer_in_thread(event, say, deps, set_status, client)
+    _answer_in_thread(event, say, deps, set_status, client, context)
 
 
 def direct_message(
-    event: dict, say: Say, deps: Deps, set_status=None, client: WebClient | None = None
+    event: dict,
+    say: Say,
+    deps: Deps,
+    set_status=None,
+    client: WebClient | None = None,
+    context: BoltContext | None = None,
 ) -> None:
     """Any message in a DM with the bot (its Messages tab): the answer, in a thread under it."""
-    _answer_in_thread(event, say, deps, set_status, client)
+    _answer_in_thread(event, say, deps, set_status, client, context)
 
 
 def is_direct_message(event: dict) -> bool:

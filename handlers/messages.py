@@ -57,6 +57,32 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "share": ("Share in channel", "分享到频道", "分享到頻道"),
     "context": ("Context", "上下文", "上下文"),
     "more": ("More", "更多", "更多"),
+    # 👍/👎 (handlers.actions): what one press did
+    "vote_recorded": (
+        "Thanks — your {thumb} is recorded. Press it again to withdraw it.",
+        "谢谢——已记录你的 {thumb}。再按一次可撤回。",
+        "謝謝——已記錄你的 {thumb}。再按一次可撤回。",
+    ),
+    "vote_changed": (
+        "Changed your vote to {thumb}.",
+        "已把你的投票改为 {thumb}。",
+        "已把你的投票改為 {thumb}。",
+    ),
+    "vote_withdrawn": (
+        "Withdrew your {thumb}; you have no vote on this answer now.",
+        "已撤回你的 {thumb}；你现在对这条回答没有投票。",
+        "已撤回你的 {thumb}；你現在對這條回答沒有投票。",
+    ),
+    "vote_unchanged": (
+        "That press was already counted; your vote is unchanged.",
+        "这次点击已经计过了；你的投票没有变化。",
+        "這次點擊已經計過了；你的投票沒有變化。",
+    ),
+    "already_shared": (
+        "You already shared this answer here.",
+        "你已经在这里分享过这条回答。",
+        "你已經在這裡分享過這條回答。",
+    ),
     "shortened": (
         "(shortened to fit one Slack message)",
         "（为适应单条 Slack 消息已缩短）",

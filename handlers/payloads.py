@@ -58,7 +58,7 @@ class PageValue(_Value):
     o: Position = 0
     i: Position | None = None
     f: FactId | None = None
-    r: StrictBool = False
+    r: StrictBool | Literal[0, 1] = False
 
 
 class ShareValue(_Value):
@@ -79,6 +79,31 @@ class VoteValue(_Value):
     k: Kind
     q: Query
     i: Position | None = None
+
+
+class Press(BaseModel):
+    """Who pressed a button, where, and which press it was (Slack's action_ts is one per press)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user: Id
+    channel: Id
+    message_ts: Id
+    action_ts: Id
+
+    @classmethod
+    def of(cls, body: Any, action: Any) -> Press:
+        """The press a block_actions request describes; StaleButton if a part is missing."""
+        try:
+            container = body.get("container") or {}
+            return cls(
+                user=(body.get("user") or {}).get("id"),
+                channel=(body.get("channel") or {}).get("id") or container.get("channel_id"),
+                message_ts=container.get("message_ts") or (body.get("message") or {}).get("ts"),
+                action_ts=action.get("action_ts"),
+            )
+        except (AttributeError, ValidationError) as e:
+            raise StaleButton(STALE) from e
 
 
 # --- the request envelope --------------------------------------------------------------------

@@ -21,8 +21,11 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ContextActionsBlock,
     ContextBlock,
     DividerBlock,
+    FeedbackButtonObject,
+    FeedbackButtonsElement,
     HeaderBlock,
     ImageBlock,
     MarkdownTextObject,
@@ -43,6 +46,7 @@ from . import messages
 from .deps import ReloadReport
 from .lookup import Passage, Ref
 from .messages import Lang, language_of, metric_label
+from .payloads import MAX_HEADLINE, ShareValue, VoteValue
 
 MAX_BLOCKS = 50
 MAX_TEXT = 3000
@@ -252,11 +256,22 @@ def source_line(answer: Answer) -> str:
 
 
 def feedback_block(ref: Ref, block_id: str) -> Block:
-    """The 👍/👎 under an answer."""
-    value = ref.to_value()
-    return ActionsBlock(
+    """Slack's own 👍/👎 under an answer (`feedback_buttons` in a `context_actions` block); each
+    side's value names the fact, the way of the vote and the question (handlers.payloads.VoteValue)."""
+
+    def side(vote: int, label: str, meaning: str) -> FeedbackButtonObject:
+        value = VoteValue(f=ref.fact_id, v=vote, k=ref.kind, q=ref.query[:200], i=ref.index)  # type: ignore[arg-type]
+        return FeedbackButtonObject(text=label, value=value.to_value(), accessibility_label=meaning)
+
+    return ContextActionsBlock(
         block_id=block_id,
-        elements=[_button("👍", "feedback_up", value), _button("👎", "feedback_down", value)],
+        elements=[
+            FeedbackButtonsElement(
+                action_id="feedback",
+                positive_button=side(1, "👍", "This answer is right"),
+                negative_button=side(-1, "👎", "This answer is wrong"),
+            )
+        ],
     )
 
 
@@ -268,14 +283,17 @@ def answer_blocks(
     shareable: bool = True,
     shared_by: str | None = None,
     lang: Lang | None = None,
+    shown_headline: str | None = None,
 ) -> list[Block]:
     """The blocks for one answer: headline, verbatim quote and its source, Share and Context
-    buttons, then 👍/👎."""
+    buttons, then 👍/👎. `shown_headline` replaces the one read from `answer` (a Share repeats
+    what the user saw)."""
     lang = lang or language_of(ref.query)
     bid = f"answer-{number if number is not None else 0}"
     lead = f"{number}. " if number is not None else ""
+    title = shown_headline or headline(answer, lang)
     blocks: list[Block] = [
-        _section(fit(headline(answer, lang), MAX_TEXT, prefix=f"*{lead}", suffix="*"), block_id=bid),
+        _section(fit(title, MAX_TEXT, prefix=f"*{lead}", suffix="*"), block_id=bid),
         quote_block(answer, lang, block_id=f"{bid}-quote"),
     ]
     if shared_by:
@@ -283,7 +301,11 @@ def answer_blocks(
     value = ref.to_value()
     buttons = []
     if shareable:
-        buttons.append(_button(messages.text(lang, "share"), "share", value, style="primary"))
+        # Share carries what is shown, so the shared copy is this answer, not a new reading of it.
+        share = ShareValue(
+            k=ref.kind, q=ref.query[:500], i=ref.index or 0, f=answer.fact_id, h=clip(title, MAX_HEADLINE)
+        )  # type: ignore[arg-type]
+        buttons.append(_button(messages.text(lang, "share"), "share", share.to_value(), style="primary"))
     buttons.append(_button(messages.text(lang, "context"), "context", value))
     blocks.append(ActionsBlock(block_id=f"{bid}-actions", elements=buttons))
     blocks.append(feedback_block(ref, f"{bid}-feedback"))
@@ -380,18 +402,19 @@ def unsearchable_message(question: str, kind: str, reason: str) -> Message:
     return _message(lead, blocks, lang)
 
 
-def shared_message(answer: Answer, ref: Ref, user: str) -> Message:
-    """The public copy of one answer, saying who shared it."""
-    lang = language_of(ref.query)
-    blocks = answer_blocks(answer, ref, shareable=False, shared_by=user, lang=lang)
-    return _message(
-        messages.text(lang, "shared_text", user=f"<@{user}>", headline=headline(answer, lang)), blocks, lang
-    )
+def shared_message(answer: Answer, share: ShareValue, user: str) -> Message:
+    """The public copy of the answer a user chose: the headline they saw, the quote and source of
+    the fact the button names, and who shared it."""
+    lang = language_of(share.q)
+    ref = Ref(share.k, share.q, index=share.i, fact_id=share.f)
+    blocks = answer_blocks(answer, ref, shareable=False, shared_by=user, lang=lang, shown_headline=share.h)
+    return _message(messages.text(lang, "shared_text", user=f"<@{user}>", headline=share.h), blocks, lang)
 
 
-def feedback_message(vote: int) -> Message:
-    """Thanks for a 👍 or 👎."""
-    return text_message("Thanks — noted 👍." if vote > 0 else "Thanks — noted 👎. We'll look at this fact.")
+def feedback_message(change: str, pressed: int, lang: Lang = "en") -> Message:
+    """What a press of 👍 (pressed > 0) or 👎 did: recorded, changed, withdrawn, or — a repeat of
+    the very same press — nothing."""
+    return text_message(messages.text(lang, f"vote_{change}", thumb="👍" if pressed > 0 else "👎"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ class Call:
     body: dict[str, Any]
     headers: dict[str, str]
     path: str = ""
+    status: int = 200  # what the stand-in answered
 
 
 @dataclass
@@ -51,6 +52,7 @@ class FakeSlack:
     ws_url: str | None = None
     calls: list[Call] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> the bytes uploaded
+    failures: dict[str, int] = field(default_factory=dict)  # method → how many calls answer HTTP 500
 
     def __post_init__(self) -> None:
         self._cond = threading.Condition()
@@ -79,12 +81,15 @@ class FakeSlack:
                 path = self.path
                 method = "response_url" if path.startswith("/response/") else path.removeprefix("/api/")
                 reply = fake.reply(method, body)
-                fake.record(Call(method, body, dict(self.headers), path))
-                self._send(reply)
+                status = 200
+                if fake.take_failure(method):  # Slack having a bad moment: HTTP 500
+                    reply, status = {"ok": False, "error": "fatal_error"}, 500
+                fake.record(Call(method, body, dict(self.headers), path, status))
+                self._send(reply, status)
 
-            def _send(self, reply: dict | str) -> None:
+            def _send(self, reply: dict | str, status: int = 200) -> None:
                 data = reply.encode() if isinstance(reply, str) else json.dumps(reply).encode()
-                self.send_response(200)
+                self.send_response(status)
                 self.send_header(
                     "Content-Type", "text/plain" if isinstance(reply, str) else "application/json"
                 )
@@ -150,6 +155,18 @@ class FakeSlack:
                 return {"ok": False, "error": "file_not_found"}
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
         return {"ok": False, "error": "unknown_method"}
+
+    def fail_next(self, method: str, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with HTTP 500, as Slack does when it is failing."""
+        with self._cond:
+            self.failures[method] = self.failures.get(method, 0) + times
+
+    def take_failure(self, method: str) -> bool:
+        with self._cond:
+            if self.failures.get(method, 0) > 0:
+                self.failures[method] -= 1
+                return True
+            return False
 
     def record(self, call: Call) -> None:
         with self._cond:
@@ -297,7 +314,7 @@ def block_actions_payload(
         },
         "actions": [
             {
-                "type": "button",
+                "type": button.get("type", "button"),
                 "action_id": button["action_id"],
                 "block_id": button.get("block_id", "b"),
                 "value": button.get("value", ""),
@@ -357,6 +374,27 @@ def buttons(message: dict) -> dict[str, list[dict]]:
                     {**element, "block_id": block.get("block_id")}
                 )
     return found
+
+
+def feedback(message: dict, index: int = 0, *, up: bool = True) -> dict:
+    """The 👍 (or 👎) side of the `index`-th feedback_buttons element in a message, shaped like a
+    button for block_actions(): Slack reports the pressed side's value under the element's action_id."""
+    found = [
+        (block, element)
+        for block in message.get("blocks", [])
+        if block.get("type") == "context_actions"
+        for element in block["elements"]
+        if element.get("type") == "feedback_buttons"
+    ]
+    block, element = found[index]
+    side = element["positive_button" if up else "negative_button"]
+    return {
+        "type": "feedback_buttons",
+        "action_id": element["action_id"],
+        "block_id": block.get("block_id"),
+        "value": side["value"],
+        "text": side["text"],
+    }
 
 
 def all_text(message: dict) -> str:

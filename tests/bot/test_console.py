@@ -38,7 +38,7 @@ def test_slash_command_mention_dm_buttons_admin_and_home(settings, holder, state
     )
     answer = holder.current.search("Microsoft capex").answers[0]
     assert answer.quote[:20] in out.replace("│ ", "")
-    assert "Thanks — noted 👍" in out
+    assert "your 👍 is recorded" in out
     assert "Shared by @ULOCALUSER" in out
     assert "Meta" in out and "in thread" in out
     assert f"Reloaded: generation {before} → {before + 1}" in out

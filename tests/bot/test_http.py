@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from handlers.lookup import Ref
+from handlers.payloads import VoteValue
 from tests.slack_fakes import (
     all_text,
     block_actions,
@@ -17,6 +17,7 @@ from tests.slack_fakes import (
     dm,
     event,
     eventually,
+    feedback,
     http,
     mention,
     signed_headers,
@@ -216,16 +217,16 @@ def test_more_under_a_threaded_answer_posts_into_the_thread(bot):
     assert "More answers" in all_text(calls[1].body)
 
 
-@pytest.mark.parametrize("action_id,expected", [("feedback_up", (1, 0)), ("feedback_down", (0, 1))])
-def test_feedback_buttons_record_votes(bot, action_id, expected):
-    _, b = _ask(bot)
-    button = b[action_id][0]
+@pytest.mark.parametrize("up,expected", [(True, (1, 0)), (False, (0, 1))])
+def test_feedback_buttons_record_votes(bot, up, expected):
+    message, _ = _ask(bot)
+    button = feedback(message, up=up)
     bot.server.post(
         block_actions(button, user="UCAROL", response_url=bot.slack.response_url("fb")), content_type=FORM
     )
     (call,) = bot.slack.wait_for("response_url")
-    assert "Thanks" in all_text(call.body) and call.body["response_type"] == "ephemeral"
-    fact_id = Ref.from_value(button["value"]).fact_id
+    assert "recorded" in all_text(call.body) and call.body["response_type"] == "ephemeral"
+    fact_id = VoteValue.parse(button["value"]).f
     assert bot.state.feedback_totals() == {fact_id: expected}
 
 

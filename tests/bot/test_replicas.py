@@ -26,9 +26,9 @@ from tests.slack_fakes import (
     BotServer,
     all_text,
     block_actions,
-    buttons,
     event,
     eventually,
+    feedback,
     http,
     mention,
     signed_headers,
@@ -171,7 +171,7 @@ def test_a_reload_on_one_replica_reaches_every_replica_without_restart(fleet, fa
 def test_feedback_given_on_different_replicas_adds_up(fleet, fake_slack):
     proxy, replicas = fleet
     answer = post(proxy, slash("/fact", "Microsoft capex"), content_type=FORM).json()
-    up = buttons(answer)["feedback_up"][0]
+    up = feedback(answer)
     for user in ("UBOB", "UCAROL", "UDAVE"):
         r = post(
             proxy, block_actions(up, user=user, response_url=fake_slack.response_url()), content_type=FORM
@@ -179,6 +179,7 @@ def test_feedback_given_on_different_replicas_adds_up(fleet, fake_slack):
         assert r.status == 200
     # The answer and three clicks went to 3 replicas round-robin: the votes landed on several.
     assert sum(1 for r in replicas if r.hits.count("/slack/events") >= 1) == REPLICAS
+    fake_slack.wait_for("response_url", 3)  # each vote answered: recorded before the reply
     totals = [r.state.feedback_totals() for r in replicas]
     assert totals[0] == totals[1] == totals[2]
     assert sum(u for u, _ in totals[0].values()) == 3

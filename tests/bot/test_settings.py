@@ -60,7 +60,7 @@ def test_every_problem_is_named_at_once_and_secrets_never_appear(monkeypatch):
     ):
         assert name in message
     assert "super-secret" not in message and "not-an-app-token-secret" not in message
-    assert "alice" in message  # not a secret: says which admin id is wrong
+    assert "alice" not in message and "entry 2 of 2" in message  # which one, by position only
 
 
 @pytest.mark.parametrize(

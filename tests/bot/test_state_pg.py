@@ -40,19 +40,64 @@ def replicas(postgres_db):
 # --- the contract, on both backends -------------------------------------------------------------
 
 
-def test_first_delivery_once_per_event_id(state):
-    assert state.first_delivery("Ev1") is True
-    assert state.first_delivery("Ev1") is False
-    assert state.first_delivery("Ev1") is False
-    assert state.first_delivery("Ev2") is True
+def test_a_claim_is_held_by_one_caller_until_its_lease_ends(state):
+    assert state.claim("Ev1", lease=60) is True
+    assert state.claim("Ev1", lease=60) is False
+    assert state.claim("Ev1", lease=60) is False
+    assert state.claim("Ev2", lease=60) is True
+    assert state.claim("Ev3", lease=0.3) is True
+    assert state.claim("Ev3", lease=0.3) is False
+    # the delivery holding Ev3 never settled it (it crashed, or hung): after its lease, a retry may
+    assert eventually(lambda: state.claim("Ev3", lease=60), timeout=5) is True
+    assert state.claim("Ev3", lease=60) is False
 
 
-def test_feedback_totals_count_up_and_down_votes(state):
-    state.record_feedback(user="U1", fact_id="f1", vote=1, query="Meta capex", generation=1)
-    state.record_feedback(user="U2", fact_id="f1", vote=1, query="Meta capex", generation=1)
-    state.record_feedback(user="U3", fact_id="f1", vote=-1, query="Meta capex 2024", generation=2)
-    state.record_feedback(user="U1", fact_id="f2", vote=-5, query="微软 资本开支", generation=2)
-    assert state.feedback_totals() == {"f1": (2, 1), "f2": (0, 1)}
+def test_a_settled_claim_is_refused_even_after_its_lease(state):
+    assert state.claim("Ev1", lease=0.2) is True
+    state.settle("Ev1")
+    time.sleep(0.4)  # past the lease: only the settled mark can refuse the next claim
+    assert state.claim("Ev1", lease=60) is False
+    state.release("Ev1")  # releasing settled work does not reopen it
+    assert state.claim("Ev1", lease=60) is False
+
+
+def test_a_released_claim_may_be_claimed_again_at_once(state):
+    assert state.claim("Ev1", lease=60) is True
+    state.release("Ev1")
+    assert state.claim("Ev1", lease=60) is True
+    assert state.claim("Ev1", lease=60) is False
+
+
+def test_one_vote_per_user_per_fact(state):
+    def press(user, fact, vote, ts):
+        return state.vote(user=user, fact_id=fact, vote=vote, press=ts, query="Meta capex", generation=1)
+
+    assert (press("U1", "f1", 1, "t1").change, state.feedback_totals()) == ("recorded", {"f1": (1, 0)})
+    for _ in range(4):  # the same press replayed
+        assert press("U1", "f1", 1, "t1").change == "unchanged"
+    assert state.feedback_totals() == {"f1": (1, 0)}
+    outcome = press("U1", "f1", -1, "t2")
+    assert (outcome.change, outcome.vote) == ("changed", -1)
+    assert state.feedback_totals() == {"f1": (0, 1)}
+    assert press("U1", "f1", -1, "t3").change == "withdrawn"
+    assert state.feedback_totals() == {}
+    assert press("U1", "f1", -5, "t4").change == "recorded"
+    press("U2", "f1", 1, "t5")
+    press("U3", "f2", -1, "t6")
+    assert state.feedback_totals() == {"f1": (1, 1), "f2": (0, 1)}
+
+
+def test_concurrent_presses_of_one_user_count_once(state):
+    start = threading.Barrier(8)
+
+    def press(i):
+        start.wait(timeout=10)
+        return state.vote(user="U1", fact_id="f1", vote=1, press="same", query="q", generation=1).change
+
+    with ThreadPoolExecutor(8) as pool:
+        changes = list(pool.map(press, range(8)))
+    assert sorted(changes) == ["recorded"] + ["unchanged"] * 7
+    assert state.feedback_totals() == {"f1": (1, 0)}
 
 
 def test_shares_oldest_first(state):
@@ -90,7 +135,7 @@ def test_current_store_published_and_replaced(state):
 
 def test_odd_text_round_trips(state):
     odd = "“引号” \U0001f44d 🇨🇳 \\ ' \" ; DROP TABLE feedback; --" + "字" * 4000
-    state.record_feedback(user="U1", fact_id="f1", vote=1, query=odd, generation=1)
+    state.vote(user="U1", fact_id="f1", vote=1, press="1.2", query=odd, generation=1)
     state.audit(user="U1", action="reload", allowed=True, detail=odd)
     assert state.audit_log()[0].detail == odd
     assert state.feedback_totals() == {"f1": (1, 0)}
@@ -106,7 +151,7 @@ def test_a_retried_delivery_is_answered_once_across_replicas(replicas):
 
     def deliver(i):
         start.wait(timeout=10)
-        return replicas[i % 3].first_delivery("Ev-retried")
+        return replicas[i % 3].claim("Ev-retried")
 
     with ThreadPoolExecutor(12) as pool:
         answers = list(pool.map(deliver, range(12)))
@@ -118,7 +163,7 @@ def test_many_events_many_replicas_each_answered_exactly_once(replicas):
 
     def deliver(args):
         replica, event_id = args
-        return event_id, replica.first_delivery(event_id)
+        return event_id, replica.claim(event_id)
 
     jobs = [(replica, event_id) for event_id in events for replica in replicas]
     with ThreadPoolExecutor(16) as pool:
@@ -139,7 +184,7 @@ def test_a_reload_on_one_replica_is_seen_by_the_others(replicas):
 
 def test_feedback_from_every_replica_adds_up(replicas):
     for i, replica in enumerate(replicas):
-        replica.record_feedback(user=f"U{i}", fact_id="f1", vote=1, query="q", generation=1)
+        replica.vote(user=f"U{i}", fact_id="f1", vote=1, press=f"t{i}", query="q", generation=1)
         replica.record_share(user=f"U{i}", channel="C1", fact_id="f1", generation=1)
     assert replicas[0].feedback_totals() == {"f1": (3, 0)}
     assert len(replicas[2].shares()) == 3
@@ -155,8 +200,8 @@ def test_replicas_starting_together_create_the_schema_once(postgres_db):
     with ThreadPoolExecutor(4) as pool:
         states = list(pool.map(boot, range(4)))
     try:
-        assert states[0].first_delivery("Ev-boot") is True
-        assert states[3].first_delivery("Ev-boot") is False
+        assert states[0].claim("Ev-boot") is True
+        assert states[3].claim("Ev-boot") is False
     finally:
         for s in states:
             s.close()
@@ -169,7 +214,7 @@ def test_many_threads_share_a_few_connections(postgres_db, postgres_server):
     state = PostgresState(postgres_db, max_connections=3)
     try:
         with ThreadPoolExecutor(20) as pool:
-            list(pool.map(lambda i: state.first_delivery(f"Ev{i}"), range(300)))
+            list(pool.map(lambda i: state.claim(f"Ev{i}"), range(300)))
         with psycopg.connect(postgres_server.dsn(), autocommit=True) as admin:
             (count,) = admin.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'factbot' AND datname = %s",
@@ -183,7 +228,7 @@ def test_many_threads_share_a_few_connections(postgres_db, postgres_server):
 def test_survives_the_server_cutting_its_connections(postgres_db, postgres_server):
     state = PostgresState(postgres_db, check_idle_after=0)
     try:
-        assert state.first_delivery("Ev-before") is True
+        assert state.claim("Ev-before") is True
         with psycopg.connect(postgres_server.dsn(), autocommit=True) as admin:
             cut = admin.execute(
                 "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
@@ -192,8 +237,8 @@ def test_survives_the_server_cutting_its_connections(postgres_db, postgres_serve
             ).fetchone()[0]
         assert cut >= 1
         # The idle connection is found dead on checkout and replaced before the insert runs.
-        assert state.first_delivery("Ev-after") is True
-        assert state.first_delivery("Ev-before") is False
+        assert state.claim("Ev-after") is True
+        assert state.claim("Ev-before") is False
     finally:
         state.close()
 
@@ -209,7 +254,7 @@ def test_closed_state_refuses_calls(postgres_db):
     state = PostgresState(postgres_db)
     state.close()
     with pytest.raises(StateUnavailable, match="closed"):
-        state.first_delivery("Ev1")
+        state.claim("Ev1")
 
 
 # --- replicas following a reload ---------------------------------------------------------------

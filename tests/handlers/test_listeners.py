@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 
 from handlers import actions, admin, commands, home, mentions
+from handlers.answer import answer_page
 from handlers.deps import Deps
-from tests.slack_fakes import all_text, buttons
+from handlers.payloads import VoteValue
+from tests.slack_fakes import all_text, buttons, feedback
 from tests.slack_fixtures import ADMIN
 
 
@@ -24,6 +27,7 @@ class Recorder:
     def __call__(self, text: str = "", **kwargs):
         self.calls.append({"text": text, **kwargs})
         self.event.set()
+        return SimpleNamespace(status_code=200)  # as Bolt's respond answers when Slack took it
 
     @property
     def last(self) -> dict:
@@ -161,7 +165,10 @@ def test_odd_and_huge_input_gets_a_reply_never_an_exception(text, deps):
 def test_mention_is_answered_in_a_thread_under_the_question(deps):
     say = Recorder()
     mentions.app_mention(
-        event={"text": "<@UFACTBOT> Microsoft capex", "ts": "111.222", "user": "UALICE"}, say=say, deps=deps
+        event={"text": "<@UFACTBOT> Microsoft capex", "ts": "111.222", "user": "UALICE"},
+        say=say,
+        deps=deps,
+        context={},
     )
     assert say.last["thread_ts"] == "111.222"
     assert "Microsoft" in all_text(say.last)
@@ -170,27 +177,36 @@ def test_mention_is_answered_in_a_thread_under_the_question(deps):
 def test_mention_inside_a_thread_stays_in_that_thread(deps):
     say = Recorder()
     mentions.app_mention(
-        event={"text": "<@UFACTBOT> Meta", "ts": "5.6", "thread_ts": "1.2"}, say=say, deps=deps
+        event={"text": "<@UFACTBOT> Meta", "ts": "5.6", "thread_ts": "1.2"}, say=say, deps=deps, context={}
     )
     assert say.last["thread_ts"] == "1.2"
 
 
 def test_bare_mention_explains_how_to_ask(deps):
     say = Recorder()
-    mentions.app_mention(event={"text": "<@UFACTBOT>", "ts": "1.1"}, say=say, deps=deps)
+    mentions.app_mention(event={"text": "<@UFACTBOT>", "ts": "1.1"}, say=say, deps=deps, context={})
     assert "/fact" in all_text(say.last)
 
 
 def test_direct_message_answered_and_only_people_s_new_messages_count(deps):
     say = Recorder()
     mentions.direct_message(
-        event={"text": "Microsoft capex", "ts": "3.4", "channel_type": "im"}, say=say, deps=deps
+        event={"text": "Microsoft capex", "ts": "3.4", "channel_type": "im"}, say=say, deps=deps, context={}
     )
     assert say.last["thread_ts"] == "3.4" and "Microsoft" in all_text(say.last)
     assert mentions.is_direct_message({"channel_type": "im", "user": "U1", "text": "hi"})
     assert not mentions.is_direct_message({"channel_type": "im", "user": "U1", "subtype": "message_changed"})
     assert not mentions.is_direct_message({"channel_type": "im", "bot_id": "B1", "user": "U1"})
     assert not mentions.is_direct_message({"channel_type": "channel", "user": "U1"})
+
+
+# A press under a private answer, as Slack describes it (listeners read user, channel, message ts).
+PRESS_BODY = {
+    "user": {"id": "UBOB"},
+    "channel": {"id": "CGENERAL"},
+    "container": {"message_ts": "1700000000.000300", "is_ephemeral": True},
+    "response_url": "https://hooks.slack.com/actions/T/1/x",
+}
 
 
 def _answer_buttons(deps, query="Microsoft capex"):
@@ -200,15 +216,9 @@ def _answer_buttons(deps, query="Microsoft capex"):
 
 
 def test_share_posts_the_same_answer_publicly_and_records_it(deps, state):
-    share = _answer_buttons(deps)["share"][0]
+    share = _answer_buttons(deps)["share"][0] | {"action_ts": "1.1"}
     ack, respond = Recorder(), Recorder()
-    actions.share_action(
-        ack=ack,
-        body={"user": {"id": "UBOB"}, "channel": {"id": "CGENERAL"}},
-        action=share,
-        respond=respond,
-        deps=deps,
-    )
+    actions.share_action(ack=ack, body=PRESS_BODY, action=share, respond=respond, deps=deps)
     assert ack.calls
     assert respond.last["response_type"] == "in_channel" and respond.last["replace_original"] is False
     assert "<@UBOB>" in all_text(respond.last)
@@ -216,12 +226,10 @@ def test_share_posts_the_same_answer_publicly_and_records_it(deps, state):
 
 
 def test_share_of_a_fact_gone_after_reload_says_so(deps, state):
-    share = dict(_answer_buttons(deps)["share"][0])
-    share["value"] = share["value"].replace('"f":"', '"f":"gone-')
+    share = _answer_buttons(deps)["share"][0] | {"action_ts": "1.1"}
+    share["value"] = share["value"].replace('"f":"', '"f":"gone')
     respond = Recorder()
-    actions.share_action(
-        ack=Recorder(), body={"user": {"id": "UBOB"}}, action=share, respond=respond, deps=deps
-    )
+    actions.share_action(ack=Recorder(), body=PRESS_BODY, action=share, respond=respond, deps=deps)
     assert "no longer" in respond.last["text"] and respond.last["response_type"] == "ephemeral"
     assert state.shares() == []
 
@@ -257,18 +265,17 @@ def test_more_under_a_public_answer_continues_in_its_thread(deps):
     assert say.last["thread_ts"] == "1.0" and not respond.calls
 
 
-@pytest.mark.parametrize("action_id,vote", [("feedback_up", 1), ("feedback_down", -1)])
-def test_feedback_is_recorded_with_the_generation(action_id, vote, deps, state):
-    button = _answer_buttons(deps)[action_id][0]
+@pytest.mark.parametrize("up", [True, False])
+def test_feedback_is_recorded_once_per_user(up, deps, state):
+    ack = Recorder()
+    answer = answer_page(deps.stores.current, "fact", "Microsoft capex")
+    button = feedback(answer, up=up) | {"action_ts": "1.1"}
     respond = Recorder()
-    actions.feedback_action(
-        ack=Recorder(), body={"user": {"id": "UCAROL"}}, action=button, respond=respond, deps=deps
-    )
-    from handlers.lookup import Ref
-
-    fact_id = Ref.from_value(button["value"]).fact_id
-    assert state.feedback_totals() == {fact_id: (1, 0) if vote > 0 else (0, 1)}
-    assert "Thanks" in respond.last["text"]
+    body = PRESS_BODY | {"user": {"id": "UCAROL"}}
+    actions.feedback_action(ack=ack, body=body, action=button, respond=respond, deps=deps)
+    fact_id = VoteValue.parse(button["value"]).f
+    assert ack.calls and state.feedback_totals() == {fact_id: (1, 0) if up else (0, 1)}
+    assert "recorded" in respond.last["text"]
 
 
 def test_require_admin_refuses_politely_logs_and_audits(deps, state, caplog):

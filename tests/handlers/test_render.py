@@ -9,7 +9,8 @@ import pytest
 from handlers import render
 from handlers.deps import ReloadReport
 from handlers.lookup import PAGE, Ref, search
-from tests.slack_fakes import all_text, buttons
+from handlers.payloads import ShareValue, VoteValue
+from tests.slack_fakes import all_text, buttons, feedback
 
 
 def _chars(node) -> int:
@@ -69,7 +70,14 @@ def test_answer_has_headline_verbatim_quote_source_and_buttons(store):
     assert first.quote in store.document_text(first.file)
     b = buttons(message)
     assert len(b["share"]) == len(b["context"]) == len(result.answers)
-    assert Ref.from_value(b["share"][0]["value"]).fact_id == first.fact_id
+    assert ShareValue.parse(b["share"][0]["value"]).f == first.fact_id
+    assert ShareValue.parse(b["share"][0]["value"]).h == render.headline(first)
+    votes = [
+        VoteValue.parse(feedback(message, i, up=up)["value"])
+        for i in range(len(result.answers))
+        for up in (True, False)
+    ]
+    assert [(v.f, v.v) for v in votes[:2]] == [(first.fact_id, 1), (first.fact_id, -1)]
 
 
 def test_headline_reads_entity_metric_period_value(store):
@@ -99,9 +107,10 @@ def test_not_found_says_what_was_understood_and_offers_nearest_facts(store):
     text = all_text(message)
     assert "couldn't find" in text
     assert "Understood:" in text
-    for related in result.related[: render.MAX_RELATED]:
+    shares = [ShareValue.parse(b["value"]) for b in buttons(message)["share"]]
+    for related, share in zip(result.related[: render.MAX_RELATED], shares, strict=True):
         assert render.headline(related) in text
-        assert Ref.from_value(buttons(message)["share"][0]["value"]).related
+        assert (share.f, share.h) == (related.fact_id, render.headline(related))
 
 
 def test_huge_answers_are_cut_to_block_kit_limits(store):
@@ -157,9 +166,9 @@ def test_usage_lists_syntax_and_examples(kind):
 
 def test_shared_message_names_who_shared_and_has_no_share_button(store):
     answer = search(store, "fact", "Microsoft capex").answers[0]
-    message = render.shared_message(
-        answer, Ref("fact", "Microsoft capex", index=0, fact_id=answer.fact_id), "UBOB"
-    )
+    shown = ShareValue(k="fact", q="Microsoft capex", i=0, f=answer.fact_id, h="What the user saw")
+    message = render.shared_message(answer, shown, "UBOB")
+    assert "What the user saw" in all_text(message)
     assert "<@UBOB>" in all_text(message)
     assert "share" not in buttons(message)
     assert answer.quote.replace("\n", " ") in all_text(message)
