@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from bot.holder import StoreHolder
+from bot.holder import ReloadRefused, StoreHolder
+from handlers import admin
+from handlers.deps import Deps
 from handlers.errors import ReloadFailed, ReloadInProgress
+from store import generations
 
 
 def test_reload_builds_a_new_file_and_never_touches_the_live_one(holder):
@@ -100,3 +109,111 @@ def test_first_start_builds_the_store_from_sources(tmp_path, sources, state):
         assert h.current.stats().articles == 5 and (tmp_path / "new" / "facts.db").exists()
     finally:
         h.close()
+
+
+FACTBOT = Path(sys.executable).with_name("factbot")
+
+
+def _ask(db: Path, question: str) -> dict:
+    out = subprocess.run(
+        [str(FACTBOT), "ask", "--db", str(db), "--json", question],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("FACTBOT_", "SLACK_"))},
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+NEW_ARTICLE = "2025年3月1日,苹果公司称其资本支出同比增长12%至330亿美元。\n"
+
+
+def test_factbot_ask_reads_the_generation_a_reload_made_live(holder, sources):
+    db = holder._db
+    (sources / "010_apple.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    report = holder.reload()
+    assert report.added > 0
+    assert generations.live_path(db) == Path(holder.current.stats().path) != db
+    answers = _ask(db, "Apple capex")["answers"]
+    assert answers and "330亿美元" in answers[0]["quote"]
+
+
+def test_factbot_build_makes_a_generation_the_running_bot_follows(holder, sources, state):
+    db = holder._db
+    holder.reload()
+    served = Path(holder.current.stats().path)
+    (sources / "010_apple.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    out = subprocess.run(
+        [str(FACTBOT), "build", "--sources", str(sources), "--db", str(db), "--workers", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "incremental, 1 extracted" in out.stdout
+    built = generations.live_path(db)
+    assert built != served and served.exists()  # the file the bot serves is never rewritten
+    assert holder.follow()
+    assert Path(holder.current.stats().path) == built
+    assert state.current_store().path == str(built)  # and the other replicas are told
+    assert holder.current.search("Apple capex").answers
+
+
+def test_start_removes_stale_builds_and_generations_nobody_serves(holder, sources, state, tmp_path):
+    db = holder._db
+    holder.reload()
+    holder.reload()
+    live, previous = generations.live_path(db), generations.previous_path(db)
+    holder.close()
+    data = db.parent
+    stale = data / ".facts.g9-abcdef.db.x1y2.building"
+    stale.write_bytes(b"half a store")
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    fresh = data / ".facts.g9-abcdef.db.z3w4.building"  # another build still writing it
+    fresh.write_bytes(b"being written")
+    orphan = data / "facts.g1-0a0b0c.db"
+    shutil.copy(live, orphan)
+    again = StoreHolder.open(db=db, sources=sources, state=state)
+    try:
+        names = {p.name for p in data.iterdir()}
+        assert stale.name not in names and orphan.name not in names
+        assert {db.name, live.name, previous.name, fresh.name} <= names
+        assert again.generation == 3
+    finally:
+        again.close()
+
+
+def test_a_reload_that_would_lose_most_facts_is_refused_unless_forced(holder, sources):
+    for f in sorted(sources.iterdir())[1:]:
+        f.unlink()
+    before = holder.generation
+    with pytest.raises(ReloadRefused, match="--force"):
+        holder.reload()
+    assert holder.generation == before
+    assert not list(holder._db.parent.glob("facts.g*-*.db"))
+    report = holder.reload(force=True)
+    assert report.articles == 1 and holder.generation == before + 1
+
+
+def test_the_reload_audit_row_is_written_at_the_start_and_completed_at_the_end(holder, sources, state):
+    deps = Deps(stores=holder, state=state, admins=frozenset({"UADMIN1"}))
+    replies: list[dict] = []
+    command = {"user_id": "UADMIN1", "command": "/factadmin", "text": "reload"}
+
+    def respond(**kwargs):
+        # while the reload is being answered, its audit row already says how it ended
+        replies.append(kwargs)
+
+    admin.reload_command(lambda **kw: None, respond, command, deps)
+    row = state.audit_log(1)[0]
+    assert row.action == "/factadmin reload" and row.detail.startswith("generation 2:")
+    for f in sorted(sources.iterdir())[1:]:
+        f.unlink()
+    admin.reload_command(lambda **kw: None, respond, command, deps)
+    row = state.audit_log(1)[0]
+    assert row.detail.startswith("failed:") and "--force" in row.detail
+    # a reload that never finishes (the process killed) leaves its row saying so
+    state.begin_audit(user="UADMIN1", action="/factadmin reload")
+    assert state.audit_log(1)[0].detail == "started"
+    assert len(replies) == 2

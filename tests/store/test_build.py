@@ -185,3 +185,55 @@ def test_a_new_lexicon_or_builder_means_a_full_build(seeds, tmp_path, monkeypatc
     assert build_store(seeds, db).incremental
     monkeypatch.setattr(build_module, "BUILDER_VERSION", "0.0.0-other")
     assert not build_store(seeds, db).incremental
+
+
+ARTICLE = "微软第三财季资本支出同比增长79%至140亿美元。\n英伟达数据中心营收达到184亿美元。\n"
+
+
+def test_front_matter_and_sources_toml_are_document_metadata_not_facts(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    front = (
+        "---\ntitle: 微软资本支出创新高\noutlet: 财联社\nurl: https://example.com/a/1\n"
+        "published: 2024-4-26\n---\n"
+    )
+    (src / "a.txt").write_text(front + ARTICLE, encoding="utf-8")
+    (src / "b.txt").write_text("微软资本支出：季度新高\n\n" + ARTICLE, encoding="utf-8")
+    (src / "c.txt").write_text(ARTICLE.replace("140", "150"), encoding="utf-8")
+    (src / "sources.toml").write_text(
+        '["c.txt"]\ntitle = "Listed title"\noutlet = "Reuters"\nurl = "https://example.com/c"\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "facts.db"
+    report = build_store(src, db)
+    assert report.articles == 3 and not report.errors  # sources.toml is not an article
+    con = sqlite3.connect(db)
+    docs = {r[0]: r[1:] for r in con.execute("select file, title, outlet, url, published from documents")}
+    assert docs["a.txt"] == ("微软资本支出创新高", "财联社", "https://example.com/a/1", "2024-04-26")
+    assert docs["b.txt"][0] == "微软资本支出：季度新高"  # the headline line, no metadata
+    assert docs["c.txt"][:3] == ("Listed title", "Reuters", "https://example.com/c")
+    raw = (src / "a.txt").read_text(encoding="utf-8")
+    quotes = con.execute("select quote, start, \"end\" from facts where file = 'a.txt'").fetchall()
+    assert quotes and all("财联社" not in q and "example.com" not in q for q, _, _ in quotes)
+    assert all(raw[s:e] == q for q, s, e in quotes)  # offsets point into the file as stored
+    answer = open_store(db).search("Microsoft capex").to_dict()["answers"][0]
+    assert set(answer["source"]) >= {"title", "url", "outlet"}
+    assert answer["source"]["title"] in {"微软资本支出创新高", "微软资本支出：季度新高", "Listed title"}
+    # metadata changed in sources.toml only: the facts are reused, the document row follows
+    (src / "sources.toml").write_text('["c.txt"]\ntitle = "Renamed"\n', encoding="utf-8")
+    again = build_store(src, db)
+    assert again.incremental and again.extracted == 0
+    con = sqlite3.connect(db)
+    assert con.execute("select title, outlet from documents where file = 'c.txt'").fetchone() == (
+        "Renamed",
+        None,
+    )
+
+
+def test_a_broken_sources_toml_stops_the_build_with_its_name(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (src / "sources.toml").write_text("[broken", encoding="utf-8")
+    with pytest.raises(BuildError, match="sources.toml"):
+        build_store(src, tmp_path / "facts.db")
