@@ -182,7 +182,7 @@ def test_no_alias_is_a_fragment_or_an_amount(entries):
         ("富士康工厂", "富士康", "Foxconn", None),
         ("緯創營收", "緯創", "Wistron", None),
         ("聯電成熟製程", "聯電", "UMC", None),
-        ("日月光投控封測", "日月光投控", "ASE Technology", None),
+        ("日月光投控封測", "日月光投控", "ASE Group", None),
         ("騰訊控股業績", "騰訊控股", "Tencent", None),
         ("00700 港股", "00700", "Tencent", None),
         ("9988.HK 股价", "9988.HK", "Alibaba", None),
@@ -255,6 +255,9 @@ def test_a_bracketed_english_name_is_the_same_entity(lexicon):
         "阶跃式增长",  # 阶跃 is not StepFun
         "售价9988元",  # an amount, not Alibaba's code
         "巧夺天工",  # 天工 is not Skywork
+        "其中移动业务收入增长",  # 中移动 is not China Mobile
+        "其中电信业务",  # 中电信 is not China Telecom
+        "向国家登记",  # 家登 is not Gudeng
     ],
 )
 def test_everyday_words_name_nothing(lexicon, text):
@@ -262,6 +265,10 @@ def test_everyday_words_name_nothing(lexicon, text):
 
 
 # --- questions: the search's typo checks must not turn ordinary words into names ---------------
+# The search reads a Latin word within a few letters of a name as that name (Nvdia), and a
+# Chinese word that sounds like a name with half its characters right as that name (腾迅).
+# The xfails are names the lexicon had before this data and keeps (answers and tests refer to
+# them): the fix belongs in the typo check (skip words the dictionary knows), not in the data.
 
 
 @pytest.mark.parametrize(
@@ -281,6 +288,15 @@ def test_everyday_words_name_nothing(lexicon, text):
         "scale",
         "step",
         "never",
+        "holdings",
+        "technology",
+        "technologies",
+        "semiconductors",
+        "electronics",
+        "research",
+        "robot",
+        "momentum",
+        "lambda",
         "卫星 数量",  # sounds like 微星 (MSI)
         "新兴 市场",  # sounds like 欣兴 (Unimicron)
         "中型 企业",  # sounds like 中兴 (ZTE)
@@ -292,6 +308,13 @@ def test_everyday_words_name_nothing(lexicon, text):
         ),
         pytest.param(
             "metal", marks=pytest.mark.xfail(strict=True, reason="a typo of the existing name Meta")
+        ),
+        pytest.param(
+            "micro", marks=pytest.mark.xfail(strict=True, reason="a typo of the existing name Micron")
+        ),
+        pytest.param(
+            "centre",
+            marks=pytest.mark.xfail(strict=True, reason="a typo of the existing name Accenture"),
         ),
     ],
 )
