@@ -178,16 +178,16 @@ class Source:
 
 
 def _field(answer: Any, name: str) -> str | None:
-    # The store may carry article metadata on the answer itself or in a `source` mapping; older
-    # stores carry none. Either way an empty value counts as unknown.
+    # The store carries article metadata in `source_meta` (title, url, outlet); answers built
+    # elsewhere may carry it as attributes or in a `source` mapping, and older stores carry none.
+    # Either way an empty value counts as unknown.
     value = getattr(answer, name, None)
-    if value is None:
-        source = getattr(answer, "source", None)
-        if isinstance(source, dict):
-            value = source.get(name)
-        elif source is not None:
-            value = getattr(source, name, None)
-    return str(value).strip() or None if value is not None else None
+    for holder in ("source_meta", "source"):
+        if value is not None:
+            break
+        meta = getattr(answer, holder, None)
+        value = meta.get(name) if isinstance(meta, dict) else getattr(meta, name, None) if meta is not None else None
+    return (str(value).strip() or None) if value is not None else None
 
 
 def source_of(answer: Answer) -> Source:

@@ -64,8 +64,9 @@ def test_answer_has_headline_verbatim_quote_source_and_buttons(store):
     quote = message["blocks"][2]
     assert quote["type"] == "rich_text" and quote["elements"][0]["type"] == "rich_text_quote"
     assert quote["elements"][0]["elements"] == [{"type": "text", "text": first.quote.replace("\n", " ")}]
-    # the store of these tests carries no article metadata yet: the title falls back to the file
-    assert first.file in all_text({"blocks": [quote]})
+    # the article's title as the store knows it (front matter, sources.toml or its first headline)
+    title = first.source_meta.get("title") if isinstance(getattr(first, "source_meta", None), dict) else None
+    assert (title or first.file) in all_text({"blocks": [quote]})
     # the quote is really from that article (as the store cleaned it)
     assert first.quote in store.document_text(first.file)
     b = buttons(message)
@@ -223,6 +224,8 @@ class _AnswerWithSource(render.Answer):
 
 def _with_source(answer, **meta):
     fields = {f.name: getattr(answer, f.name) for f in dataclasses.fields(answer)}
+    if "source_meta" in fields:
+        fields["source_meta"] = {}  # only what the test gives
     return _AnswerWithSource(**(fields | meta))
 
 
@@ -262,6 +265,20 @@ def test_source_is_title_outlet_date_linked_when_the_store_knows_them(store):
     rest = "".join(e.get("text", "") for e in source if e["type"] == "text")
     assert "财新" in rest and "2024-04-26" in rest
     assert answer.file not in all_text(render.answers_message(result, "fact"))  # no hash file names
+
+
+def test_source_from_the_store_s_own_metadata(store):
+    """What the store returns: `source_meta` with title, url and outlet (the JSON contract's
+    source.title, source.url, source.outlet), any of them None."""
+    answer = search(store, "fact", "Microsoft capex").answers[0]
+    with_meta = dataclasses.replace(
+        answer, source_meta={"title": "标题", "url": "https://example.com/y", "outlet": "新华社"}
+    )
+    assert render.source_of(with_meta) == render.Source(
+        "标题", "https://example.com/y", "新华社", answer.published
+    )
+    without = dataclasses.replace(answer, source_meta={"title": None, "url": None, "outlet": None})
+    assert render.source_of(without) == render.Source(answer.file, None, None, answer.published)
 
 
 @pytest.mark.parametrize("url", [None, "", "javascript:alert(1)"])
