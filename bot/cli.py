@@ -4,6 +4,7 @@ factbot                      run the bot (Socket Mode, HTTP or local console, fr
 factbot build [--sources DIR] [--db PATH] [--lexicon DIR] [--workers N] [--full]
 factbot ask [--db PATH] [--json] QUESTION
 factbot ask [--db PATH] --json -      one question per line in, one JSON object per line out
+factbot console                       the local console, ignoring any Slack settings
 factbot bench [...]                   the scale benchmark (see README, Performance)
 """
 
@@ -117,21 +118,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_repl(store) -> int:
-    """A plain question-and-answer loop in the terminal."""
-    print("factbot — ask about the AI industry (empty line or Ctrl-D to quit)")
-    while True:
-        try:
-            line = input("? ")
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
-        if not line.strip():
-            return 0
-        try:
-            _render_terminal(store.search(line))
-        except QueryError as e:
-            print(f"cannot search that: {e}")
+def cmd_console() -> int:
+    """The local console — the same one plain ``factbot`` opens without Slack settings — even
+    when Slack settings are present: the Bolt app and listeners, driven from the terminal."""
+    from bot.serve import serve
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(SLACK_BOT_TOKEN="", SLACK_APP_TOKEN="", SLACK_SIGNING_SECRET="")
+    except SettingsError as e:
+        print(e, file=sys.stderr)
+        return 2
+    return serve(settings)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--limit", type=int, default=3, help="answers per question (default 3)")
     a.add_argument("question", nargs="+", help="the question, or - to read one per line from stdin")
     sub.add_parser("bench", help="run the scale benchmark (factbot bench --help)", add_help=False)
-    sub.add_parser("console", help="the plain terminal question loop, without the Slack app")
+    sub.add_parser("console", help="the local console (what `factbot` opens without Slack settings)")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -165,8 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "ask":
             return cmd_ask(args)
         if args.command == "console":
-            sources, db, lex = _defaults()
-            return cmd_repl(ensure_store(db, sources, lex))
+            return cmd_console()
         return _serve()
     except BuildError as e:
         print(f"build failed: {e}", file=sys.stderr)
@@ -184,11 +181,8 @@ def _bench(args: list[str]) -> int:
 
 
 def _serve() -> int:
-    try:
-        from bot.serve import serve
-    except ImportError:
-        sources, db, lex = _defaults()
-        return cmd_repl(ensure_store(db, sources, lex))
+    from bot.serve import serve
+
     return serve()
 
 

@@ -1,10 +1,14 @@
 """The local console: factbot in a terminal, through the same Bolt app and listeners as in Slack.
 
-    $ factbot                      # with no Slack settings
+    $ factbot                      # with no Slack settings (or `factbot console`)
     you> /fact Microsoft capex
     you> @factbot how much did Meta plan to spend in 2024?
     you> click 2                   # press button [2] of an answer
     you> home                      # the App Home tab
+    you> help                      # every command, with examples
+
+Lines are edited and recalled like in a shell (prompt_toolkit: arrow keys, Ctrl-R, history kept
+beside the state database across runs).
 
 Like Hubot's shell adapter: each line becomes a Slack-shaped request (a slash command, an
 app_mention or a DM event, a block_actions click), signed with a per-session secret and passed to
@@ -18,15 +22,20 @@ import itertools
 import json
 import re
 import secrets
+import sys
 import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qsl, urlencode
 
+from prompt_toolkit import PromptSession
+from prompt_toolkit.formatted_text import HTML
+from prompt_toolkit.history import FileHistory, InMemoryHistory
 from pydantic import SecretStr
 from rich.console import Console, Group
 from rich.markup import escape as rich_escape
@@ -50,10 +59,67 @@ DM = "DLOCALDM"
 BOT_USER = "ULOCALBOT"
 TEAM = "TLOCAL"
 
-HELP = (
-    "Type a slash command (/fact, /spend, /bench, /factadmin), '@factbot <question>' as in a channel, "
-    "or any other text as a DM. 'click N' presses button [N]; 'home' opens App Home; 'quit' leaves."
+
+@dataclass(frozen=True)
+class ConsoleCommand:
+    """One thing the console understands, as `help` lists it."""
+
+    syntax: str
+    what: str
+    examples: tuple[str, ...]
+
+
+COMMANDS = (
+    ConsoleCommand(
+        "/fact <question>",
+        "look up a fact, as the slash command in a channel; several companies compare in a table",
+        ("/fact Microsoft capex", "/fact 微软 资本支出", "/fact revenue Baidu Alibaba Tencent"),
+    ),
+    ConsoleCommand(
+        "/spend <company> [year]",
+        "what companies spend on AI, newest first; a year alone compares them",
+        ("/spend Meta 2024", "/spend 2025", "/spend Microsoft Google Meta"),
+    ),
+    ConsoleCommand("/bench <model or company>", "benchmark claims", ("/bench 日日新", "/bench GPT-4")),
+    ConsoleCommand(
+        "/factadmin reload | status", "rebuild the store from the sources, or show it", ("/factadmin status",)
+    ),
+    ConsoleCommand(
+        "@factbot <question>",
+        "mention the bot in a channel: the answer comes in a thread",
+        ("@factbot what did OpenAI lose in 2022?",),
+    ),
+    ConsoleCommand(
+        "<question>",
+        "anything else is a message in the bot's Messages tab (a DM)",
+        ("how much did Meta plan to spend in 2024?", "微軟 資本支出"),
+    ),
+    ConsoleCommand(
+        "ask <message text>",
+        "the Ask factbot shortcut on a message saying this",
+        ("ask Microsoft capex jumped again",),
+    ),
+    ConsoleCommand("click <N>", "press button [N] (Share, Context, 👍/👎, More)", ("click 1",)),
+    ConsoleCommand("home", "open the App Home tab", ("home",)),
+    ConsoleCommand("messages", "open the Messages tab: its suggested prompts", ("messages",)),
+    ConsoleCommand("help, /help", "this list", ("help",)),
+    ConsoleCommand("quit", "leave (Ctrl-D too)", ("quit",)),
 )
+
+PROMPT_ACTION = "__suggested_prompt__"  # a Messages-tab prompt drawn as a button (not a Slack action)
+
+HELP = "Type a command, or `help` for the list. Arrow keys recall earlier lines."
+
+
+def help_text() -> Text:
+    """Every console command on a line, with its examples."""
+    out = Text()
+    width = max(len(c.syntax) for c in COMMANDS)
+    for c in COMMANDS:
+        out.append(f"  {c.syntax:<{width}}  ", style="bold cyan")
+        out.append(c.what)
+        out.append("\n" + " " * (width + 4) + "e.g. " + "  ·  ".join(c.examples) + "\n", style="dim")
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -204,6 +270,7 @@ class LocalSlack(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _LocalSlackRequestHandler)
         self.console = console
         self.buttons: list[Button] = []
+        self.files: dict[str, bytes] = {}  # uploaded charts by file id
         # Held while a slash command's acknowledgement is drawn, so follow-ups appear after it.
         self.hold = threading.RLock()
         self._ts = itertools.count(1)
@@ -299,6 +366,11 @@ class _LocalSlackRequestHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         s = self.server
+        if self.path.startswith("/upload/"):  # a chart, uploaded the files v2 way: kept for `charts`
+            data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            s.files[self.path.removeprefix("/upload/")] = data
+            self._reply("OK")
+            return
         body = self._body()
         for key in ("blocks", "view"):
             if isinstance(body.get(key), str):
@@ -340,6 +412,13 @@ class _LocalSlackRequestHandler(BaseHTTPRequestHandler):
                 ephemeral=method == "chat.postEphemeral",
             )
             self._reply({"ok": True, "channel": body.get("channel"), "ts": ts, "message_ts": ts})
+        elif method == "files.getUploadURLExternal":
+            file_id = f"FLOCAL{len(s.files) + 1:04d}"
+            s.files[file_id] = b""
+            self._reply({"ok": True, "file_id": file_id, "upload_url": f"{s.base_url}/upload/{file_id}"})
+        elif method == "files.completeUploadExternal":
+            files = json.loads(body.get("files") or "[]")
+            self._reply({"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]})
         elif method == "views.open":
             view = body.get("view") or {}
             s.show(
@@ -351,7 +430,34 @@ class _LocalSlackRequestHandler(BaseHTTPRequestHandler):
                 title=(view.get("title") or {}).get("text", "modal"),
             )
             self._reply({"ok": True, "view": {"id": f"VLOCAL{s.next_ts()}", **view}})
-        elif method in ("assistant.threads.setStatus", "assistant.threads.setSuggestedPrompts"):
+        elif method == "assistant.threads.setSuggestedPrompts":
+            # drawn as buttons: `click N` sends the prompt as a message, as Slack does
+            prompts = body.get("prompts") or []
+            message = {
+                "blocks": [
+                    {
+                        "type": "section",
+                        "text": {"type": "mrkdwn", "text": f"*{body.get('title') or 'Suggested prompts'}*"},
+                    },
+                    {
+                        "type": "actions",
+                        "block_id": "prompts",
+                        "elements": [
+                            {
+                                "type": "button",
+                                "action_id": PROMPT_ACTION,
+                                "value": p.get("message", ""),
+                                "text": {"type": "plain_text", "text": p.get("title", "")},
+                            }
+                            for p in prompts
+                        ],
+                    },
+                ]
+            }
+            s.show(message, channel=DM, ts=s.next_ts(), thread_ts=None, ephemeral=True, title="Messages tab")
+            self._reply({"ok": True})
+        elif method == "assistant.threads.setStatus":
+            s.console.print(Text(f"factbot {body.get('status', '')}", style="dim italic"))
             self._reply({"ok": True})
         elif method == "views.publish":
             view = body.get("view") or {}
@@ -384,6 +490,9 @@ class ConsoleSession:
         self.verifier = SignatureVerifier(signing_secret)
         self.console = console
         self._events = itertools.count(1)
+        # Event ids are unique across runs: the state database remembers every id it has seen, so
+        # ids that restarted at 1 would be taken for Slack's redeliveries and silently skipped.
+        self._session = f"{int(time.time() * 1000):x}{secrets.token_hex(3)}".upper()
 
     def _dispatch(self, body: str, content_type: str) -> tuple[int, str]:
         ts = str(int(time.time()))
@@ -403,7 +512,7 @@ class ConsoleSession:
                 "team_id": TEAM,
                 "api_app_id": "ALOCAL",
                 "type": "event_callback",
-                "event_id": f"EvLOCAL{n:06d}",
+                "event_id": f"EvLOCAL{self._session}{n:06d}",
                 "event_time": int(time.time()),
                 "event": event,
                 "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
@@ -419,8 +528,22 @@ class ConsoleSession:
             return True
         if line in ("quit", "exit", "/quit"):
             return False
-        if line in ("help", "?"):
-            self.console.print(HELP)
+        if line.lower() in ("help", "?", "/help", "帮助", "幫助"):
+            self.console.print(Panel(help_text(), title="commands", title_align="left"))
+            return True
+        if line == "messages":
+            self._event(
+                {
+                    "type": "app_home_opened",
+                    "user": USER,
+                    "channel": DM,
+                    "tab": "messages",
+                    "event_ts": self.local.next_ts(),
+                }
+            )
+            return True
+        if line.startswith("ask ") or line == "ask":
+            self.shortcut(line[4:].strip())
             return True
         if line == "home":
             self._event(
@@ -489,7 +612,9 @@ class ConsoleSession:
         with self.local.hold:
             status, raw = self._dispatch(body, "application/x-www-form-urlencoded")
             if status == 404:
-                self.console.print(f"[red]No such command {rich_escape(name)}.[/red] {rich_escape(HELP)}")
+                self.console.print(
+                    f"[red]No such command {rich_escape(name)}.[/red] Type [cyan]help[/cyan] for the list."
+                )
             elif raw:
                 message = json.loads(raw) if raw.startswith("{") else {"text": raw}
                 self.local.show(
@@ -502,12 +627,41 @@ class ConsoleSession:
                 )
         self.listeners.wait_idle()
 
+    def shortcut(self, text: str) -> None:
+        """The Ask factbot message shortcut, on a message that says `text`."""
+        ts = self.local.next_ts()
+        self.console.print(
+            Panel(
+                Text(text),
+                title="message",
+                subtitle="[dim]Ask factbot[/dim]",
+                title_align="left",
+                style="dim",
+            )
+        )
+        payload = {
+            "type": "message_action",
+            "callback_id": "ask_factbot",
+            "trigger_id": f"local.{ts}",
+            "team": {"id": TEAM},
+            "user": {"id": USER, "name": "you"},
+            "channel": {"id": CHANNEL},
+            "message_ts": ts,
+            "message": {"type": "message", "user": USER, "ts": ts, "text": text},
+            "response_url": self.local.response_url(CHANNEL, ts),
+        }
+        self._dispatch(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+        self.listeners.wait_idle()
+
     def click(self, number: int) -> None:
         """Press button [number] as Slack's block_actions would report it."""
         if not 1 <= number <= len(self.local.buttons):
             self.console.print(f"[red]There is no button [{number}].[/red]")
             return
         b = self.local.buttons[number - 1]
+        if b.action_id == PROMPT_ACTION:  # a suggested prompt: Slack sends it as the user's message
+            self.handle(b.value)
+            return
         payload = {
             "type": "block_actions",
             "team": {"id": TEAM},
@@ -565,6 +719,26 @@ class ListenerTracker(ThreadPoolExecutor):
         wait(pending, timeout=timeout)
 
 
+PROMPT = HTML("<ansigreen><b>you&gt;</b></ansigreen> ")
+
+
+def history_path(settings: Settings) -> Path:
+    """Where the console keeps the lines typed, beside the state database."""
+    return settings.state_path.parent / "console_history"
+
+
+def line_editor(settings: Settings, **session: Any) -> PromptSession:
+    """A prompt with line editing and history, like a shell: arrow keys move and recall, Ctrl-R
+    searches; the history outlives the session. `session` passes input/output for tests."""
+    path = history_path(settings)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        history: Any = FileHistory(str(path))
+    except OSError:  # a read-only state folder: history for this session only
+        history = InMemoryHistory()
+    return PromptSession(history=history, enable_history_search=True, **session)
+
+
 def run_console(
     settings: Settings,
     holder: StoreHolder,
@@ -572,8 +746,10 @@ def run_console(
     *,
     lines: IO[str] | None = None,
     console: Console | None = None,
+    editor: PromptSession | None = None,
 ) -> int:
-    """The interactive console; reads `lines` (default: the terminal) until EOF or 'quit'."""
+    """The interactive console; reads `lines` (or, by default, the terminal through a line
+    `editor` with history) until EOF or 'quit'."""
     console = console or Console()
     secret = secrets.token_hex(16)
     local = LocalSlack(console).start()
@@ -595,10 +771,16 @@ def run_console(
                 expand=True,
             )
         )
+        if lines is None and editor is None:
+            if sys.stdin.isatty():
+                editor = line_editor(settings)
+            else:  # piped in (`printf '/fact Meta\n' | factbot console`): plain lines, no editing
+                lines = sys.stdin
         while True:
             if lines is None:
+                assert editor is not None
                 try:
-                    line = console.input("[bold green]you>[/bold green] ")
+                    line = editor.prompt(PROMPT)
                 except (EOFError, KeyboardInterrupt):
                     break
             else:
