@@ -385,7 +385,7 @@ class _LocalSlackRequestHandler(BaseHTTPRequestHandler):
                 ts=ts,
                 thread_ts=query.get("thread_ts") or None,
                 ephemeral=not public,
-                response_url=self.path if not public else None,
+                response_url=s.base_url + self.path if not public else None,
             )
             self._reply("ok")
             return

@@ -186,7 +186,13 @@ def _field(answer: Any, name: str) -> str | None:
         if value is not None:
             break
         meta = getattr(answer, holder, None)
-        value = meta.get(name) if isinstance(meta, dict) else getattr(meta, name, None) if meta is not None else None
+        value = (
+            meta.get(name)
+            if isinstance(meta, dict)
+            else getattr(meta, name, None)
+            if meta is not None
+            else None
+        )
     return (str(value).strip() or None) if value is not None else None
 
 
