@@ -23,16 +23,19 @@ from .state import StateStore
 log = logging.getLogger("factbot")
 
 
-class _WithoutBodies(logging.Filter):
+class _QuietBolt(logging.Filter):
     """Bolt logs the whole body of a request whose signature fails, at INFO: anyone could fill the
     disk with it, and a rotated secret would put users' messages in the log. bot.serve rejects
     such requests before Bolt sees them (one rate-limited line); for any other adapter the line is
-    kept, without the body."""
+    kept, without the body. Bolt's notice that SLACK_BOT_TOKEN is unused beside our own client is
+    dropped: the client carries that token."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and record.msg.startswith("Invalid request signature detected"):
+        if not isinstance(record.msg, str):
+            return True
+        if record.msg.startswith("Invalid request signature detected"):
             record.msg, record.args = "Invalid request signature detected (body not logged)", None
-        return True
+        return not record.msg.startswith("As you gave `client` as well, `token` will be unused")
 
 
 SLACK_HOOKS_HOST = "hooks.slack.com"
@@ -81,8 +84,8 @@ def build_app(
         client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
     bolt_log = logging.getLogger("factbot.bolt")
     for name in ("factbot.bolt", "slack_bolt.RequestVerification"):  # the second logs the failures
-        if not any(isinstance(f, _WithoutBodies) for f in logging.getLogger(name).filters):
-            logging.getLogger(name).addFilter(_WithoutBodies())
+        if not any(isinstance(f, _QuietBolt) for f in logging.getLogger(name).filters):
+            logging.getLogger(name).addFilter(_QuietBolt())
     signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     app = App(
         client=client,

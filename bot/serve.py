@@ -25,6 +25,7 @@ from typing import Any
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.request.internals import parse_body
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers.payloads import envelope_problem
@@ -357,6 +358,17 @@ def _wait_for_signal() -> None:
     stop.wait()
 
 
+def _probe_slack(client: WebClient):
+    """auth.test once, logging nothing: start-up reports a failure itself, in one line."""
+    quiet = logging.getLogger("factbot.startup")
+    quiet.propagate = False
+    quiet.addHandler(logging.NullHandler())
+    probe = WebClient(
+        token=client.token, base_url=client.base_url, timeout=10, logger=quiet, retry_handlers=[]
+    )
+    return probe.auth_test()
+
+
 def serve(settings: Settings | None = None) -> int:
     """Run factbot in the mode the settings call for; returns the process exit code."""
     try:
@@ -393,7 +405,7 @@ def serve(settings: Settings | None = None) -> int:
         holder.start_following()
         app = build_app(settings, holder, state)
         try:
-            who = app.client.auth_test()
+            who = _probe_slack(app.client)
         except SlackApiError as e:
             print(
                 f"factbot cannot start: Slack rejected SLACK_BOT_TOKEN ({e.response.get('error')})",

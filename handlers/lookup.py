@@ -39,7 +39,7 @@ KINDS = {
 }
 
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029]")
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]")
 # Invisible format characters (zero-width space and joiners, bidi marks, BOM, soft hyphen): removed,
 # not turned into spaces — a zero-width joiner inside "Micro\u200dsoft" must not split the word.
 _INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")

@@ -13,6 +13,7 @@ import pytest
 from slack_bolt import App
 
 from bot.app import build_app
+from bot.console import ListenerTracker
 from bot.holder import StoreHolder
 from bot.serve import make_asgi
 from bot.settings import ENV_NAMES, Settings, load_settings
@@ -98,6 +99,9 @@ class RunningBot:
     app: App
     holder: StoreHolder
     state: SqliteState
+    # Bolt's listener executor: `listeners.wait_idle()` returns once every listener started by the
+    # requests sent so far has finished — how a test knows nothing more will be posted.
+    listeners: ListenerTracker
 
 
 @pytest.fixture
@@ -105,7 +109,9 @@ def bot(
     settings: Settings, holder: StoreHolder, state: SqliteState, fake_slack: FakeSlack
 ) -> Iterator[RunningBot]:
     """factbot in HTTP mode on loopback, talking to the fake Slack."""
-    app = build_app(settings, holder, state)
+    listeners = ListenerTracker()
+    app = build_app(settings, holder, state, listener_executor=listeners)
     server = BotServer(make_asgi(app, holder, settings))
-    yield RunningBot(server, fake_slack, app, holder, state)
+    yield RunningBot(server, fake_slack, app, holder, state, listeners)
     server.close()
+    listeners.shutdown(wait=False)

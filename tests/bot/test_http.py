@@ -111,7 +111,7 @@ def test_retried_deliveries_are_answered_once(bot):
     other = event(mention("Meta capex", ts="1700000004.000400"), event_id="EvRETRY2")
     bot.server.post(other, content_type="application/json")
     calls = bot.slack.wait_for("chat.postMessage", 2)
-    time.sleep(0.3)  # give a wrongly-accepted retry the chance to show up
+    bot.listeners.wait_idle()  # every listener the deliveries started has finished
     posts = bot.slack.of("chat.postMessage")
     assert len(posts) == 2 and {c.body["thread_ts"] for c in calls} == {
         "1700000003.000300",
@@ -124,7 +124,7 @@ def test_bot_ignores_its_own_and_edited_messages(bot):
     edited = dm("edited", ts="1.2") | {"subtype": "message_changed"}
     for i, e in enumerate((own, edited)):
         assert bot.server.post(event(e, event_id=f"EvIGN{i}"), content_type="application/json").status == 200
-    time.sleep(0.3)
+    bot.listeners.wait_idle()
     assert not bot.slack.of("chat.postMessage")
 
 
@@ -244,7 +244,7 @@ def test_non_admin_is_refused_politely_and_the_attempt_is_logged(bot, caplog):
     assert "only for this bot's admins" in all_text(message)
     assert "UMALLORY" in caplog.text
     assert bot.state.audit_log()[0].user == "UMALLORY" and not bot.state.audit_log()[0].allowed
-    time.sleep(0.2)
+    bot.listeners.wait_idle()
     assert bot.holder.generation == before and not bot.slack.of("response_url")
 
 

@@ -8,12 +8,12 @@ uvicorn — in this process; what they share goes only through PostgreSQL and th
 from __future__ import annotations
 
 import shutil
-import time
 from dataclasses import dataclass
 
 import pytest
 
 from bot.app import build_app
+from bot.console import ListenerTracker
 from bot.holder import StoreHolder
 from bot.serve import make_asgi
 from bot.settings import Settings, load_settings
@@ -48,6 +48,7 @@ class Replica:
     holder: StoreHolder
     server: BotServer
     hits: list[str]
+    listeners: ListenerTracker
 
 
 def counting(asgi, hits: list[str]):
@@ -89,10 +90,10 @@ def fleet(postgres_db, tmp_path, sources, seed_db, fake_slack):
             holder = StoreHolder.open(db=settings.db, sources=settings.sources, state=state)
             holder.start_following(interval=0.2)
             hits: list[str] = []
-            server = BotServer(
-                counting(make_asgi(build_app(settings, holder, state), holder, settings), hits)
-            )
-            replicas.append(Replica(f"r{i}", settings, state, holder, server, hits))
+            listeners = ListenerTracker()
+            app = build_app(settings, holder, state, listener_executor=listeners)
+            server = BotServer(counting(make_asgi(app, holder, settings), hits))
+            replicas.append(Replica(f"r{i}", settings, state, holder, server, hits, listeners))
         ports = [int(r.server.url.rsplit(":", 1)[1]) for r in replicas]
         proxy = NginxProxy.start_site(lambda port: example_site(port, ports))
         yield proxy, replicas
@@ -133,7 +134,8 @@ def test_a_retry_landing_on_another_replica_is_not_answered_again(fleet, fake_sl
     # Round-robin put the delivery and its two retries on three different replicas.
     assert [r.hits.count("/slack/events") for r in replicas] == [1] * REPLICAS
     fake_slack.wait_for("chat.postMessage")
-    time.sleep(0.5)  # room for a wrongly accepted retry to post
+    for r in replicas:  # every delivery's listener has finished: a wrongly accepted retry has posted
+        r.listeners.wait_idle()
     assert len(fake_slack.of("chat.postMessage")) == 1
 
 

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from bot.app import build_app
+from bot.console import ListenerTracker
 from bot.serve import SocketModeRuntime, connection_health
 from tests.slack_fakes import (
     APP_TOKEN,
@@ -34,8 +35,18 @@ def ws_server(fake_slack):
 
 
 @pytest.fixture
-def socket_bot(settings, holder, state, fake_slack, ws_server):
-    app = build_app(settings.model_copy(update={"slack_signing_secret": None}), holder, state)
+def listeners():
+    """Bolt's listener executor for socket_bot: `wait_idle()` once nothing more can be posted."""
+    tracker = ListenerTracker()
+    yield tracker
+    tracker.shutdown(wait=False)
+
+
+@pytest.fixture
+def socket_bot(settings, holder, state, fake_slack, ws_server, listeners):
+    app = build_app(
+        settings.model_copy(update={"slack_signing_secret": None}), holder, state, listener_executor=listeners
+    )
     runtime = SocketModeRuntime(app, APP_TOKEN, host="127.0.0.1", port=0, ping_interval=PING, holder=holder)
     runtime.start()
     ws_server.wait_for_connections(1)
@@ -103,7 +114,9 @@ def test_admin_command_over_socket_mode(socket_bot, ws_server, fake_slack):
     assert "only for this bot's admins" in all_text(refused["payload"])
 
 
-def test_mention_event_is_acked_and_answered_once_despite_a_retry(socket_bot, ws_server, fake_slack):
+def test_mention_event_is_acked_and_answered_once_despite_a_retry(
+    socket_bot, ws_server, fake_slack, listeners
+):
     payload = _events_payload(mention("Microsoft capex", ts="1700000010.000100"), "EvSOCK1")
     ack = ws_server.push("events_api", payload)
     assert "envelope_id" in ack
@@ -112,7 +125,7 @@ def test_mention_event_is_acked_and_answered_once_despite_a_retry(socket_bot, ws
     ws_server.push("events_api", payload, retry_attempt=1)
     ws_server.push("events_api", _events_payload(dm("Meta capex", ts="1700000010.000200"), "EvSOCK2"))
     calls = fake_slack.wait_for("chat.postMessage", 2)
-    time.sleep(0.3)
+    listeners.wait_idle()  # both deliveries and the retry were acked: their listeners are done
     assert len(fake_slack.of("chat.postMessage")) == 2
     assert calls[1].body["channel"] == "DALICE"
 

@@ -12,7 +12,7 @@ import pytest
 from handlers import actions, admin, commands, home, mentions
 from handlers.answer import answer_page
 from handlers.deps import Deps
-from handlers.payloads import VoteValue
+from handlers.payloads import ShareValue, VoteValue
 from tests.slack_fakes import all_text, buttons, feedback
 from tests.slack_fixtures import ADMIN
 
@@ -104,10 +104,13 @@ def test_spend_lists_only_spending_metrics_newest_first(deps):
 def test_bench_searches_benchmark_claims_only(deps):
     ack = Recorder()
     commands.bench_command(ack=ack, respond=Recorder(), command=_command("GPT-4", name="/bench"), deps=deps)
-    text = all_text(ack.last)
-    assert "benchmark" in text or "couldn't find" in text
     result = deps.stores.current.search("GPT-4", metrics={"benchmark"}, limit=3)
     assert all(a.metric == "benchmark" for a in result.answers)
+    shown = [ShareValue.parse(b["value"]).f for b in buttons(ack.last).get("share", [])]
+    if result.answers:  # the reply shows exactly the benchmark claims, in the store's order
+        assert shown == [a.fact_id for a in result.answers]
+    else:  # or says nothing was found, offering no answer to share
+        assert "couldn't find" in all_text(ack.last) and shown == [a.fact_id for a in result.related[:3]]
 
 
 class GatedStores:
@@ -362,6 +365,11 @@ def test_home_tab_is_published_for_the_user(deps):
     assert prompts["channel_id"] == "DALICE" and "thread_ts" not in prompts
 
 
-def test_uptime_counts_from_start(deps):
-    time.sleep(0.01)
-    assert deps.uptime() > 0
+def test_uptime_counts_from_start_not_from_the_last_reload(deps):
+    started = deps.stores.started_at
+    assert time.time() - 300 < started <= time.time()  # when this test's bot started
+    before = deps.uptime()
+    assert 0 <= before <= time.time() - started + 1
+    deps.stores.reload()
+    assert deps.stores.started_at == started  # a reload is not a restart
+    assert deps.uptime() >= before

@@ -111,7 +111,7 @@ def test_a_slow_answer_is_one_message_after_an_empty_ack(slow_bot, command, text
 def test_a_fast_answer_rides_on_the_ack_and_nothing_follows(bot):
     r = bot.server.command("/fact", "Microsoft capex", response_url=bot.slack.response_url())
     assert "Microsoft" in all_text(r.json())
-    time.sleep(0.2)
+    bot.listeners.wait_idle()  # the listener has returned: nothing can follow
     assert not bot.slack.of("response_url")
 
 
