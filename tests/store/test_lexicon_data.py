@@ -209,6 +209,8 @@ def test_no_alias_is_a_fragment_or_an_amount(entries):
         ("Claude 3.5 Sonnet 收入", "Claude 3.5 Sonnet", "Claude", "Anthropic"),
         ("GB200 出货", "GB200", "GB200", "Nvidia"),
         ("含光800芯片", "含光800", "Hanguang", "T-Head"),
+        ("H100s bought", "H100s", "H100", "Nvidia"),
+        ("Ascend910B 出货", "Ascend910B", "Ascend", "Huawei"),
         # the longer name wins over the one inside it
         ("Apache Spark 集群", "Apache Spark", "Apache Spark", None),
         ("银河麒麟操作系统", "银河麒麟", "Kylin OS", None),
