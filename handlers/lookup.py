@@ -184,6 +184,8 @@ def compare(store: FactStore, kind: str, question: str, *, max_rows: int = 99):
             row = row_for(entity, f"{entity} {period}", period)
             if row is not None and row.answer.period and period.lower() in row.answer.period.lower():
                 rows.append(row)
+        if len(rows) < 2:  # one period found: that is an answer, not a comparison
+            return None
         return Comparison(query=question, kind=kind, by="period", rows=rows, metric=metric, entity=entity)
     if not u.entities and u.periods:
         try:

@@ -30,6 +30,7 @@ from slack_sdk.models.blocks import (
     ImageBlock,
     MarkdownTextObject,
     PlainTextObject,
+    RawTextObject,
     RichTextBlock,
     RichTextElementParts,
     RichTextListElement,
@@ -37,7 +38,9 @@ from slack_sdk.models.blocks import (
     RichTextSectionElement,
     SectionBlock,
     TableBlock,
+    TableBlockColumnSettings,
 )
+from slack_sdk.models.blocks.basic_components import SlackFile
 from slack_sdk.models.views import View
 
 from store import Answer, SearchResult, StoreStats
@@ -218,7 +221,11 @@ def _source_elements(answer: Answer, lang: Lang, *, lead: str | None = None) -> 
     parts: list = [_text(lead if lead is not None else f"{messages.text(lang, 'source')}: ")]
     title = clip(s.title, 300)
     if s.url and s.url.startswith(("http://", "https://")):
-        parts.append(RichTextElementParts.Link(url=s.url[:3000], text=title, style={"bold": True}))
+        parts.append(
+            RichTextElementParts.Link(
+                url=s.url[:3000], text=title, style=RichTextElementParts.TextStyle(bold=True)
+            )
+        )
     else:
         parts.append(_text(title, bold=True))
     rest = [p for p in (s.outlet, s.published) if p]
@@ -458,8 +465,8 @@ def chart_title(comparison: Comparison, lang: Lang) -> str:
     return messages.text(lang, "chart_title", metric=metric)
 
 
-def _cell(text: str) -> dict:
-    return {"type": "raw_text", "text": clip(text or "—", MAX_CELL)}
+def _cell(text: str) -> RawTextObject:
+    return RawTextObject(text=clip(text or "—", MAX_CELL))
 
 
 def comparison_message(comparison: Comparison, *, chart_file_id: str | None = None) -> Message:
@@ -518,13 +525,20 @@ def _comparison_blocks(
         TableBlock(
             block_id="compare-table",
             rows=[r[:MAX_TABLE_CELLS] for r in table_rows],
-            column_settings=[{"is_wrapped": True}, {"align": "right"}, None, {"align": "center"}],
+            column_settings=[
+                TableBlockColumnSettings(is_wrapped=True),
+                TableBlockColumnSettings(align="right"),
+                None,
+                TableBlockColumnSettings(align="center"),
+            ],
         )
     )
     if chart_file_id:
         name = clip(chart_title(comparison, lang), 2000)
         blocks.append(
-            ImageBlock(block_id="compare-chart", slack_file={"id": chart_file_id}, alt_text=name, title=name)
+            ImageBlock(
+                block_id="compare-chart", slack_file=SlackFile(id=chart_file_id), alt_text=name, title=name
+            )
         )
     items = []
     for row in rows:

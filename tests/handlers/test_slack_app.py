@@ -14,7 +14,16 @@ from bot.app import build_app
 from bot.serve import make_asgi
 from handlers.answer import answer_page
 from handlers.lookup import Ref, clean_question
-from tests.slack_fakes import BotServer, all_text, block_actions, buttons, dm, event, message_shortcut
+from tests.slack_fakes import (
+    BotServer,
+    all_text,
+    block_actions,
+    buttons,
+    dm,
+    event,
+    mention,
+    message_shortcut,
+)
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -281,3 +290,42 @@ def test_figures_in_different_units_get_no_chart(bot):
     assert charts.bar_chart_png(comparison) is None
     message, _ = _ask(bot, "revenue Baidu ByteDance")
     assert _table(message) and not bot.slack.of("files.getUploadURLExternal")
+
+
+# --- 8. the asker's language ---------------------------------------------------------------------
+
+
+def test_help_not_found_and_app_home_follow_the_script_of_the_question(bot):
+    assert "用法" in bot.server.command("/fact", "帮助").json()["text"]
+    assert "用法" in bot.server.command("/spend", "幫助").json()["text"]
+    hant = bot.server.command("/fact", "微軟 量子傳送 預算 1999").json()
+    assert "沒有找到" in all_text(hant) and "couldn't" not in all_text(hant)
+    hans, b = _ask(bot, "微软 资本支出")
+    assert b["share"][0]["text"]["text"] == "分享到频道" and "来源" in all_text(hans)
+    opened = {
+        "type": "app_home_opened",
+        "user": "UALICE",
+        "channel": "DALICE",
+        "tab": "home",
+        "event_ts": "1.0",
+    }
+    _post_event(bot, opened, "EvHOMEZH")
+    (home,) = bot.slack.wait_for("views.publish")
+    assert "AI 行业事实" in all_text(home.body["view"])  # UALICE last asked in Simplified Chinese
+    _post_event(
+        bot, mention("Microsoft capex", ts="1700000020.000100", user="UBOB") | {"user": "UBOB"}, "EvEN1"
+    )
+    bot.slack.wait_for("chat.postMessage")
+    _post_event(bot, opened | {"user": "UBOB"}, "EvHOMEEN")
+    (_, english) = bot.slack.wait_for("views.publish", 2)
+    assert "facts about the AI industry" in all_text(english.body["view"])
+
+
+def test_a_one_company_comparison_across_periods_is_a_table_of_periods(store):
+    from handlers.lookup import compare
+
+    comparison = compare(store, "fact", "revenue Baidu 2022 2023")
+    if comparison is None:  # only one of the periods has a figure: answers instead
+        assert compare(store, "fact", "revenue Baidu 2022") is None
+        return
+    assert comparison.by == "period" and all(r.answer.entity == "Baidu" for r in comparison.rows)
