@@ -3,8 +3,6 @@ messaging experience, where suggested prompts drawn from the store wait above th
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from slack_bolt import App
 from slack_sdk import WebClient
 
@@ -40,14 +38,22 @@ def app_home_opened(event: dict, client: WebClient, deps: Deps, set_suggested_pr
     client.views_publish(user_id=event["user"], view=render.home_view(store.stats(), lang))
 
 
+_cache: dict[tuple[str, int], tuple[tuple[str, str], ...]] = {}  # by store file and generation
+
+
 def store_prompts(store: FactStore) -> list[tuple[str, str]]:
     """Up to four (title, question) pairs the store answers: its most-covered companies, each with
-    the metric of its best fact, the last one asked in Chinese."""
-    return list(_prompts(store, store.stats().generation))
+    the metric of its best fact, the last one asked in Chinese. Worked out once per generation."""
+    stats = store.stats()
+    key = (stats.path, stats.generation)
+    if key not in _cache:
+        if len(_cache) > 8:
+            _cache.clear()
+        _cache[key] = _prompts(store)
+    return list(_cache[key])
 
 
-@lru_cache(maxsize=8)
-def _prompts(store: FactStore, generation: int) -> tuple[tuple[str, str], ...]:
+def _prompts(store: FactStore) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str, str | None, str]] = []  # (entity, metric, entity_zh, question)
     for name, _ in store.stats().top_entities:
         try:

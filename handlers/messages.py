@@ -52,6 +52,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "more_answers_for": ("More answers for", "更多回答", "更多回答"),
     "source": ("Source", "来源", "來源"),
     "published": ("published", "发布于", "發佈於"),
+    "also_in": ("also in {n} other article(s)", "另见于 {n} 篇文章", "另見於 {n} 篇文章"),
     "shared_by": ("Shared by {user}", "由 {user} 分享", "由 {user} 分享"),
     "shared_text": ("{user} shared: {headline}", "{user} 分享了：{headline}", "{user} 分享了：{headline}"),
     "share": ("Share in channel", "分享到频道", "分享到頻道"),

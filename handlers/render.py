@@ -236,14 +236,16 @@ def _source_elements(answer: Answer, lang: Lang, *, lead: str | None = None) -> 
 
 def quote_block(answer: Answer, lang: Lang, *, block_id: str | None = None) -> RichTextBlock:
     """The verbatim quote as a rich_text quote (nothing in it is read as formatting), followed by
-    its source: the article's title (linked when a URL is known), outlet and date."""
+    its source: the article's title (linked when a URL is known), outlet and date, and how many
+    other articles state the same sentence."""
     quote = clip(answer.quote.replace("\n", " "), MAX_QUOTE)
+    source = _source_elements(answer, lang)
+    also = getattr(answer, "also", None) or []
+    if also:
+        source.append(_text(" · " + messages.text(lang, "also_in", n=len(also)), italic=True))
     return RichTextBlock(
         block_id=block_id,
-        elements=[
-            RichTextQuoteElement(elements=[_text(quote)]),
-            RichTextSectionElement(elements=_source_elements(answer, lang)),
-        ],
+        elements=[RichTextQuoteElement(elements=[_text(quote)]), RichTextSectionElement(elements=source)],
     )
 
 

@@ -414,3 +414,12 @@ def test_longest_quotes_and_a_full_table_stay_within_slack_limits(store):
     message = render.comparison_message(dataclasses.replace(comparison, rows=tiny))
     _limits_ok(message)
     assert len(next(b for b in message["blocks"] if b["type"] == "table")["rows"]) <= 100
+
+
+def test_source_says_how_many_other_articles_state_the_sentence(store):
+    answer = search(store, "fact", "Microsoft capex").answers[0]
+    reprinted = dataclasses.replace(answer, also=[{"file": "b.txt"}, {"file": "c.txt"}])
+    source = render.quote_block(reprinted, "en").to_dict()["elements"][1]["elements"]
+    assert source[-1]["text"] == " · also in 2 other article(s)"
+    alone = dataclasses.replace(answer, also=[])
+    assert "also in" not in all_text({"blocks": [render.quote_block(alone, "en").to_dict()]})
