@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError, model_validator
 
 from .errors import StaleButton
 
@@ -177,25 +177,38 @@ class Envelope(_Loose):
     callback_id: Id | None = None
     trigger_id: Id | None = None
     response_url: Id | None = None
-    response_urls: list[_ResponseUrl] | None = None
+    response_urls: list[_ResponseUrl] = []
     challenge: Id | None = None
     ssl_check: Id | None = None
     is_enterprise_install: StrictBool | Id | None = None
     is_ext_shared_channel: StrictBool | None = None
     event_id: Annotated[str, Field(strict=True, min_length=1, max_length=MAX_EVENT_ID)] | None = None
-    event: _Event | None = None
+    event: _Event = None  # type: ignore[assignment]  # absent, or an object: never null
     team: Id | _Named | None = None
     enterprise: Id | _Named | None = None
     user: Id | _Named | None = None
     channel: Id | _Named | None = None
     authorizations: list[_Authorization] | None = None
-    actions: list[_Action] | None = None
+    actions: Annotated[list[_Action], Field(min_length=1)] = None  # type: ignore[assignment]
     container: _Loose | None = None
     message: _Loose | None = None
-    view: _Loose | None = None
+    view: _Loose = None  # type: ignore[assignment]
     function_data: _Loose | None = None
     function_execution_id: Id | None = None
     bot_access_token: Id | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape_bolt_relies_on(cls, data: Any) -> Any:
+        # Bolt indexes these without checking: present means the right kind of value, not null,
+        # and an interactive_message carries its actions.
+        if isinstance(data, dict):
+            for key in ("event", "actions", "view", "response_urls"):
+                if key in data and data[key] is None:
+                    raise ValueError(f"{key} is null")
+            if data.get("type") == "interactive_message" and "callback_id" in data and "actions" not in data:
+                raise ValueError("actions missing")
+        return data
 
 
 def envelope_problem(body: Any) -> str | None:

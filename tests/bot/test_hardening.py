@@ -13,9 +13,13 @@ import time
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.serve import LOG_FORMAT
 from tests.slack_fakes import SIGNING_SECRET, event, mention
+from tests.test_fuzz import ENVELOPE
+from tests.test_fuzz import JSON as ANY_JSON
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -267,3 +271,53 @@ def test_a_signed_request_still_works_after_rejections(bot, bot_log):
     raw_request(f"{bot.server.url}/slack/events", b"{", unsigned(b"{", JSON))
     r = bot.server.command("/fact", "Microsoft capex")
     assert r.status == 200 and "Microsoft" in r.body
+
+
+# --- any shape, signed: never a 500 ---------------------------------------------------------------
+
+BODIES = st.one_of(
+    ANY_JSON.map(lambda v: (json.dumps(v).encode(), JSON)),
+    ENVELOPE.map(lambda v: (json.dumps({**v, "type": "event_callback"}).encode(), JSON)),
+    ENVELOPE.map(
+        lambda v: (urlencode({"payload": json.dumps({**v, "type": "block_actions"})}).encode(), FORM)
+    ),
+    st.dictionaries(
+        st.sampled_from(["command", "text", "user_id", "response_url", "channel_id"]), st.text(max_size=30)
+    ).map(lambda v: (urlencode(v).encode(), FORM)),
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    # one bot serves every example: what matters is that none of them breaks it
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(BODIES)
+def test_no_signed_request_shape_gets_a_500_or_a_traceback(bot, bot_log, case):
+    body, content_type = case
+    status, _ = raw_request(f"{bot.server.url}/slack/events", body, signed(body, content_type))
+    assert status in (200, 400, 404)
+    bot.listeners.wait_idle()
+    assert "Traceback" not in bot_log.getvalue()
+
+
+def test_bolt_itself_logs_a_failed_signature_without_the_body(bot, caplog):
+    """Behind another adapter than bot.serve, Bolt's own verification still runs: its line stays,
+    the body does not."""
+    from slack_bolt import BoltRequest
+
+    caplog.set_level(logging.INFO)
+    request = BoltRequest(
+        body=urlencode({"command": "/fact", "text": MARKER}),
+        headers={
+            "content-type": FORM,
+            "x-slack-request-timestamp": str(int(time.time())),
+            "x-slack-signature": "v0=" + "0" * 64,
+        },
+    )
+    assert bot.app.dispatch(request).status == 401
+    assert "Invalid request signature detected (body not logged)" in caplog.text
+    assert MARKER not in caplog.text
