@@ -42,10 +42,14 @@ SLACK_HOOKS_HOST = "hooks.slack.com"
 
 
 def response_url_hosts(api_url: str) -> frozenset[tuple[str, str]]:
-    """(scheme, host[:port]) pairs a response_url may point at: Slack's hooks host, and the host of
-    the configured Web API (GovSlack, or a test stand-in)."""
+    """(scheme, host[:port]) pairs a response_url may point at: Slack's hooks host, the configured
+    Web API's host (a test stand-in, the console) and its hooks host (GovSlack's API at
+    slack-gov.com sends hooks.slack-gov.com response_urls)."""
     api = urlsplit(api_url)
-    return frozenset({("https", SLACK_HOOKS_HOST), (api.scheme, api.netloc.lower())})
+    host = api.netloc.lower()
+    return frozenset(
+        {("https", SLACK_HOOKS_HOST), (api.scheme, host), ("https", "hooks." + host.removeprefix("api."))}
+    )
 
 
 def is_slack_url(url: object, allowed: frozenset[tuple[str, str]]) -> bool:

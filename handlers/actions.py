@@ -16,7 +16,7 @@ from store import StoreError
 from . import render
 from .answer import answer_page
 from .deps import Deps, Lease, posting
-from .errors import FactbotError, StaleButton
+from .errors import FactbotError, PostFailed, StaleButton
 from .lookup import Ref
 from .messages import language_of, text
 from .payloads import Press, ShareValue, VoteValue
@@ -63,17 +63,10 @@ def share_action(ack: Ack, body: dict, action: dict, respond: Respond, deps: Dep
             replace_original=False,
         )
         if sent.status_code != 200:
-            raise ShareFailed(sent.status_code)
+            raise PostFailed(sent.status_code)  # released for another press, logged by @app.error
     deps.state.record_share(
         user=press.user, channel=press.channel, fact_id=share.f, generation=deps.stores.generation
     )
-
-
-class ShareFailed(Exception):
-    """Slack did not take the shared message; the share is released for another press."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(f"response_url answered {status}")
 
 
 def more_action(ack: Ack, body: dict, action: dict, respond: Respond, say: Say, deps: Deps) -> None:

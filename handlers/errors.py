@@ -19,5 +19,12 @@ class ReloadFailed(FactbotError):
     """The new store generation could not be built or failed validation; the old one keeps serving."""
 
 
+class PostFailed(Exception):
+    """Slack did not take a message we posted through response_url (it answered an HTTP error)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"response_url answered {status}")
+
+
 class StaleButton(FactbotError):
     """A button refers to something this bot can no longer find (old message, store reloaded since)."""

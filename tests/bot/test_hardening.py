@@ -321,3 +321,14 @@ def test_bolt_itself_logs_a_failed_signature_without_the_body(bot, caplog):
     assert bot.app.dispatch(request).status == 401
     assert "Invalid request signature detected (body not logged)" in caplog.text
     assert MARKER not in caplog.text
+
+
+def test_broken_http_framing_is_400_in_one_short_line(bot, bot_log):
+    parts = urlsplit(bot.server.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as s:
+        s.sendall(
+            b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: " + MARKER.encode() + b"\r\n\r\n"
+        )
+        data = s.recv(65536)
+    assert data.startswith(b"HTTP/1.1 400")
+    _log_ok(bot_log.getvalue(), 1)

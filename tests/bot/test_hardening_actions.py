@@ -413,6 +413,12 @@ def test_which_response_urls_are_slacks(url, ok):
     assert is_slack_url(url, response_url_hosts("https://slack.com/api/")) is ok
 
 
+def test_govslack_response_urls_are_its_own_hooks_host():
+    gov = response_url_hosts("https://slack-gov.com/api/")
+    assert is_slack_url("https://hooks.slack-gov.com/commands/T0/1/abc", gov)
+    assert not is_slack_url("https://hooks.evil-gov.com/commands/T0/1/abc", gov)
+
+
 # --- item 8: /factadmin with any verb is audited ------------------------------------------------
 
 

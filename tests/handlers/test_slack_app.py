@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
 import pytest
 
 from bot.app import build_app
+from bot.console import ListenerTracker
 from bot.serve import make_asgi
 from handlers.answer import answer_page
 from handlers.lookup import Ref, clean_question
@@ -95,23 +95,25 @@ class GatedStores:
 @pytest.fixture
 def slow_bot(settings, holder, state, fake_slack):
     stores = GatedStores(holder)
-    app = build_app(settings, stores, state, answer_budget=0.2)
+    listeners = ListenerTracker()
+    app = build_app(settings, stores, state, answer_budget=0.2, listener_executor=listeners)
     server = BotServer(make_asgi(app, holder, settings))
-    yield server, stores, fake_slack
+    yield server, stores, fake_slack, listeners
     stores.gate.set()
     server.close()
+    listeners.shutdown(wait=False)
 
 
 @pytest.mark.parametrize("command,text", [("/fact", "Microsoft capex"), ("/spend", "Microsoft Google Meta")])
 def test_a_slow_answer_is_one_message_after_an_empty_ack(slow_bot, command, text):
-    server, stores, slack = slow_bot
+    server, stores, slack, listeners = slow_bot
     r = server.command(command, text, response_url=slack.response_url("slow"))
     assert r.status == 200 and r.body == ""  # Slack shows nothing for an empty ack
     assert stores.waiting.is_set()
     assert not slack.of("response_url")
     stores.gate.set()
     (call,) = slack.wait_for("response_url")
-    time.sleep(0.3)  # a second message would show up here
+    listeners.wait_idle()  # the listener has returned: a second message would have been sent
     assert len(slack.of("response_url")) == 1
     assert call.body["response_type"] == "ephemeral" and "replace_original" not in call.body
     assert "Microsoft" in all_text(call.body)
