@@ -10,8 +10,8 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from store import FactStore, QueryError
 
 from . import charts, render
-from .lookup import compare, search
-from .messages import language_of, text
+from .lookup import Comparison, compare, search
+from .messages import language_of
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def answer_page(
     return render.answers_message(result, kind, offset=offset)
 
 
-def upload_chart(client: WebClient | None, comparison: render.Comparison) -> str | None:
+def upload_chart(client: WebClient | None, comparison: Comparison) -> str | None:
     """Draw the comparison's bar chart and upload it (files.uploadV2, shared with no channel: the
     message's image block shows it); the file id, or None without a chart."""
     if client is None:
@@ -51,8 +51,3 @@ def upload_chart(client: WebClient | None, comparison: render.Comparison) -> str
         return None
     file = response.get("file") or {}
     return file.get("id")
-
-
-def problem_message(question: str, reason: str) -> render.Message:
-    """An expected failure, in the language of the question."""
-    return render.text_message(text(language_of(question), "problem", reason=reason))

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import io
 import threading
+from typing import Any
 
 from store import Value
 
+from .lookup import Comparison
 from .messages import language_of
-from .render import Comparison, chart_title
+from .render import chart_title
 
+Figure: Any
 try:  # the optional extra
     import matplotlib
 
     matplotlib.use("Agg")  # no display: draw into memory
     from matplotlib.figure import Figure
-except ImportError:  # pragma: no cover - exercised by the table-alone test through `available`
+except ImportError:  # a plain install; the table-alone test sets Figure to None to be one
     Figure = None
 
 _draw = threading.Lock()  # matplotlib's text layout is not thread-safe across figures
@@ -45,7 +48,9 @@ def chart_values(comparison: Comparison) -> list[tuple[str, float]] | None:
         if v is None:
             return None
         units.add(_unit(v))
-        points.append((row.label, float(v.high if v.high is not None else v.amount)))
+        amount = v.high if v.high is not None else v.amount
+        assert amount is not None  # _figure_value picks only values with an amount
+        points.append((row.label, float(amount)))
     if len(points) < 2 or len(units) != 1:
         return None
     return points

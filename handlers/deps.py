@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 from store import FactStore
 
+from .messages import Lang
+
 
 @dataclass(frozen=True)
 class ReloadReport:
@@ -107,7 +109,7 @@ class Deps:
     )
     # The language each user last asked in, so App Home speaks it too (in memory: a restart
     # falls back to English until the next question).
-    languages: dict[str, str] = field(default_factory=dict)
+    languages: dict[str, Lang] = field(default_factory=dict)
 
     def uptime(self) -> float:
         """Seconds since the bot started."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from store import FactStore, QueryError, SearchResult
+from store import Answer, FactStore, QueryError, SearchResult
 
 from .errors import StaleButton
 from .payloads import PageValue
@@ -103,7 +103,7 @@ def search(store: FactStore, kind: str, query: str, *, offset: int = 0, limit: i
     return store.search(query, limit=limit, offset=offset, metrics=metrics, newest_first=k.newest_first)
 
 
-def find_answer(store: FactStore, ref: Ref):
+def find_answer(store: FactStore, ref: Ref) -> Answer:
     """The answer a Share button points at, looked up by its fact id.
 
     Raises StaleButton when the store no longer has that fact (a reload removed it)."""
@@ -116,6 +116,29 @@ def find_answer(store: FactStore, ref: Ref):
     raise StaleButton("That fact is no longer in the store (it was reloaded since); please ask again.")
 
 
+@dataclass(frozen=True)
+class Row:
+    """One row of a comparison: what it compares (a company, or a period of one company) and the
+    fact that gives its figure; `shared_with` names the other companies that fact states the same
+    figure for (a combined total), so the row never passes it off as one company's own."""
+
+    label: str
+    answer: Answer
+    shared_with: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Rows to show side by side, and what they compare."""
+
+    query: str
+    kind: str
+    by: str  # "company" or "period"
+    rows: list[Row]
+    metric: str | None = None
+    entity: str | None = None  # the one company, when rows are its periods
+
+
 def _metrics_for(store: FactStore, kind: str, named: list[str]) -> set[str] | None:
     k = KINDS[kind]
     if k.metrics == SPENDING:
@@ -125,28 +148,26 @@ def _metrics_for(store: FactStore, kind: str, named: list[str]) -> set[str] | No
     return set(named) or None
 
 
-def _best_for(answers: list, entity: str):
+def _best_for(answers: list[Answer], entity: str) -> Answer | None:
     """The answer that states `entity`'s own figure: about it alone before a shared total, with a
     figure before without one; None when no answer is about it (never another company's row)."""
     about = [a for a in answers if a.entity == entity or entity in (a.entities or [])]
     if not about:
         return None
 
-    def rank(a) -> tuple[int, int, int]:
+    def rank(a: Answer) -> tuple[int, int, int]:
         others = [e for e in a.entities if e != entity]
         return (0 if a.readable_values else 1, 0 if not others else 1, 0 if a.entity == entity else 1)
 
     return min(enumerate(about), key=lambda p: (rank(p[1]), p[0]))[1]
 
 
-def compare(store: FactStore, kind: str, question: str, *, max_rows: int = 99):
+def compare(store: FactStore, kind: str, question: str, *, max_rows: int = 99) -> Comparison | None:
     """The comparison a question asks for, or None when it asks for answers instead.
 
     A comparison is asked by naming several companies (`/spend Microsoft Google Meta`, `/fact capex
     Microsoft Google`), a period and no company (`/spend 2024`, `/fact capex 2024`), or one company
     and several periods (`/fact Microsoft capex 2023 2024`). /fact needs a metric to compare."""
-    from .render import Comparison, Row
-
     try:
         u = store.understand(question)
     except QueryError:
@@ -159,7 +180,7 @@ def compare(store: FactStore, kind: str, question: str, *, max_rows: int = 99):
     periods = " ".join(u.periods)
     rows: list[Row] = []
 
-    def row_for(entity: str, query: str, label: str):
+    def row_for(entity: str, query: str, label: str) -> Row | None:
         try:
             result = store.search(query, limit=10, metrics=metrics, newest_first=newest)
         except QueryError:
@@ -238,9 +259,9 @@ def passage(text: str, start: int, end: int) -> Passage:
     return Passage(before=before, quote=text[start:end], after=after, previous=previous, next=next_)
 
 
-def other_facts(store: FactStore, answer, *, limit: int = 3) -> list:
+def other_facts(store: FactStore, answer: Answer, *, limit: int = 3) -> list[Answer]:
     """Up to `limit` other facts from the same article as `answer`, about the same company first."""
-    found: list = []
+    found: list[Answer] = []
     seen = {answer.fact_id}
     for query in dict.fromkeys(q for q in (answer.entity, answer.entity_zh, *answer.entities) if q):
         try:

@@ -118,7 +118,6 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "“{query}”里没有可以搜索的内容。",
         "「{query}」裡沒有可以搜尋的內容。",
     ),
-    "problem": ("{reason}", "{reason}", "{reason}"),
     # slow path and status
     "looking": ("Looking that up…", "正在查找…", "正在查找…"),
     "status": ("is looking that up…", "正在查找…", "正在查找…"),

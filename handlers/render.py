@@ -14,7 +14,7 @@ at most 20 cells.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -47,7 +47,7 @@ from store import Answer, SearchResult, StoreStats
 
 from . import messages
 from .deps import ReloadReport
-from .lookup import Passage, Ref
+from .lookup import Comparison, Passage, Ref, Row
 from .messages import Lang, language_of, metric_label
 from .payloads import MAX_HEADLINE, ShareValue, VoteValue
 
@@ -434,29 +434,6 @@ def feedback_message(change: str, pressed: int, lang: Lang = "en") -> Message:
 
 # ---------------------------------------------------------------------------------------------
 # comparisons
-
-
-@dataclass(frozen=True)
-class Row:
-    """One row of a comparison: what it compares (a company, or a period of one company) and the
-    fact that gives its figure; `shared_with` names the other companies that fact states the same
-    figure for (a combined total), so the row never passes it off as one company's own."""
-
-    label: str
-    answer: Answer
-    shared_with: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Rows to show side by side, and what they compare."""
-
-    query: str
-    kind: str
-    by: str  # "company" or "period"
-    rows: list[Row]
-    metric: str | None = None
-    entity: str | None = None  # the one company, when rows are its periods
 
 
 def chart_title(comparison: Comparison, lang: Lang) -> str:

@@ -227,6 +227,7 @@ def _table(message: dict) -> list[list[str]]:
         ("/spend", "Microsoft Google Meta"),
         ("/fact", "revenue Baidu Alibaba Tencent"),
         ("/spend", "2025"),
+        ("/spend", "2024"),
         ("/fact", "revenue 2022"),
     ],
 )
