@@ -22,9 +22,19 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from handlers.deps import ReloadReport
+from handlers.deps import ArticleAdded, ReloadReport
 from handlers.errors import ReloadFailed, ReloadInProgress
-from store import BuildReport, FactStore, Lexicon, StoreError, build_store, generations, open_store
+from store import (
+    BuildReport,
+    FactStore,
+    Lexicon,
+    StoreError,
+    build_store,
+    extract_facts,
+    generations,
+    open_store,
+)
+from store.sources import ArticleMeta, decode_source, front_matter, parse_article
 
 from .state import StateStore
 
@@ -41,6 +51,10 @@ BUILD_NICENESS = 10
 
 class ReloadRefused(ReloadFailed):
     """The new store would lose too many facts; the admin may confirm with --force."""
+
+
+class ArticleRejected(ReloadFailed):
+    """An article offered from Slack cannot be added (not text, too big, no facts, already there)."""
 
 
 def _build_child(conn, nice: int, sources: str, target: str, previous: str, lexicon: tuple[str, ...]) -> None:
@@ -256,6 +270,56 @@ class StoreHolder:
             seconds=report.seconds,
             skipped=[f"{e.file}: {e.reason}" for e in report.errors],
             added_facts=report.added_facts,
+        )
+
+    def add_article(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        outlet: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+    ) -> ArticleAdded:
+        """Check an article given as text, save it with its metadata into the sources folder, and
+        add it with an incremental reload.
+
+        Checked like any source: text of at most the source size limit, not boilerplate alone,
+        at least one fact. Raises ArticleRejected with the reason (nothing is saved), or what
+        reload raises (the saved file is removed again)."""
+        try:
+            decode_source(text.encode("utf-8", "surrogatepass"))
+        except ValueError as e:
+            raise ArticleRejected(f"that article cannot be used: {e}") from e
+        meta = ArticleMeta(title=title, outlet=outlet, url=url, published=published)
+        content = (front_matter(meta) if any(meta.to_dict().values()) else "") + text.strip() + "\n"
+        probe = parse_article("new.txt", content)
+        name = f"slack-{time.strftime('%Y%m%d-%H%M%S')}-{probe.sha256[:8]}.txt"
+        article = parse_article(name, content)
+        doc = extract_facts(article.text, name, Lexicon.load(self._lexicon))
+        if not doc.facts:
+            raise ArticleRejected(
+                "that article yields no facts (no company, figure or metric the store can quote), "
+                "so it was not added"
+            )
+        for file, sha in self.current.stats().sources.items():
+            if sha == article.sha256 or file == name:
+                raise ArticleRejected(f"that article is already in the archive, as {file}")
+        path = self._sources / name
+        tmp = path.with_name("." + name + ".saving")
+        tmp.write_text(content, encoding="utf-8")
+        os.replace(tmp, path)
+        try:
+            report = self.reload()
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        examples = [
+            a.quote for a in (self.current.fact(i) for i in report.added_facts) if a and a.file == name
+        ]
+        facts = sum(1 for a in (self.current.fact(f.id) for f in doc.facts) if a is not None)
+        return ArticleAdded(
+            file=name, title=article.meta.title, facts=facts, examples=examples[:3], reload=report
         )
 
     def follow(self) -> bool:

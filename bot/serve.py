@@ -397,7 +397,11 @@ def serve(settings: Settings | None = None) -> int:
         return 1
     try:
         holder = StoreHolder.open(
-            db=settings.db, sources=settings.sources, state=state, lexicon=settings.lexicon
+            db=settings.db,
+            sources=settings.sources,
+            state=state,
+            lexicon=settings.lexicon,
+            max_loss=settings.reload_max_loss,
         )
     except StoreError as e:
         print(f"factbot cannot start: the fact store at {settings.db} is unusable: {e}", file=sys.stderr)

@@ -33,6 +33,7 @@ ENV_NAMES = {
     "FACTBOT_PORT": "port",
     "FACTBOT_SLACK_API_URL": "slack_api_url",
     "FACTBOT_MAX_BODY_BYTES": "max_body_bytes",
+    "FACTBOT_RELOAD_MAX_LOSS": "reload_max_loss",
 }
 
 
@@ -67,6 +68,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1024 * 1024, ge=1024, le=64 * 1024 * 1024, validation_alias="FACTBOT_MAX_BODY_BYTES"
     )
+    # A reload whose new store would lose more than this share of the facts is refused unless the
+    # admin confirms with `/factadmin reload --force` (a sources folder emptied by mistake).
+    reload_max_loss: float = Field(0.5, ge=0.0, le=1.0, validation_alias="FACTBOT_RELOAD_MAX_LOSS")
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "state_dsn", mode="before")
     @classmethod

@@ -6,6 +6,8 @@ store call, render (handlers.render), reply. They take what Bolt passes plus `de
 
 from . import actions, admin, commands, context, home, mentions, shortcuts
 
-SURFACES = (commands, mentions, actions, context, shortcuts, admin, home)
+# admin before mentions: Bolt runs the first listener that matches, and mentions ends with a
+# catch-all for message events that a DM carrying an article file must not fall into.
+SURFACES = (commands, admin, mentions, actions, context, shortcuts, home)
 
 __all__ = ["SURFACES", "actions", "admin", "commands", "context", "home", "mentions", "shortcuts"]

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
+import urllib.parse
+import urllib.request
 
 from slack_bolt import Ack, App, BoltResponse, Respond
+from slack_sdk.errors import SlackApiError
 
 from store import StoreError
 
@@ -42,6 +46,9 @@ def factadmin_command(ack: Ack, respond: Respond, command: dict, deps: Deps) -> 
     if verb in ("reload", "reload --force"):
         reload_command(ack, respond, command, deps, force=verb.endswith("--force"))
         return
+    if verb == "add" or verb.startswith(("add ", "add\n")):
+        add_command(ack, respond, command, deps)
+        return
     # Every /factadmin an admin runs is audited, a verb we do not know too.
     deps.state.audit(
         user=user, action=f"/factadmin {verb}".strip()[:500], allowed=True, detail="unknown verb"
@@ -76,6 +83,130 @@ def reload_command(ack: Ack, respond: Respond, command: dict, deps: Deps, *, for
     respond(**render.reload_message(report), response_type="ephemeral", replace_original=False)
 
 
+_META_LINE = re.compile(r"^\s*(title|outlet|url|published|date)\s*[:：]\s*(.+?)\s*$", re.IGNORECASE)
+ADD_USAGE = (
+    "Usage: `/factadmin add` followed by the article's text; optional first lines "
+    "`title: …`, `outlet: …`, `url: …`, `published: 2025-05-01`."
+)
+
+
+def parse_add(text: str) -> tuple[dict[str, str], str]:
+    """Split `/factadmin add` text into its metadata lines (title/outlet/url/published) and the article."""
+    body = re.sub(r"^\s*add\b", "", text, count=1, flags=re.IGNORECASE)
+    lines = body.strip("\n").splitlines()
+    meta: dict[str, str] = {}
+    while lines:
+        m = _META_LINE.match(lines[0])
+        if not m:
+            break
+        key = m.group(1).lower()
+        meta["published" if key == "date" else key] = m.group(2)
+        lines.pop(0)
+    return meta, "\n".join(lines).strip()
+
+
+def add_command(ack: Ack, respond: Respond, command: dict, deps: Deps) -> None:
+    """/factadmin add <article>: check it, save it into the sources with its metadata, add it with an
+    incremental reload, and reply with what it added (+N facts, three of them). Audited."""
+    user = command.get("user_id", "")
+    meta, body = parse_add(command.get("text") or "")
+    if not body:
+        ack(**render.text_message(ADD_USAGE), response_type="ephemeral")
+        return
+    ack(**render.text_message("Checking and adding the article…"), response_type="ephemeral")
+    audit_id = deps.state.begin_audit(user=user, action="/factadmin add", detail="started, not finished")
+    try:
+        added = deps.stores.add_article(body, **meta)
+    except (FactbotError, StoreError) as e:
+        log.warning("article from %s not added: %s", user, e)
+        deps.state.end_audit(audit_id, f"refused: {e}"[:500])
+        respond(**render.text_message(f"Not added: {e}"), response_type="ephemeral", replace_original=False)
+        return
+    r = added.reload
+    deps.state.end_audit(
+        audit_id, f"added {added.file}: +{added.facts} facts, generation {r.generation}"[:500]
+    )
+    lines = [f"Added {added.title or added.file}: +{added.facts} facts (generation {r.generation})."]
+    lines += [f"• {q}" for q in added.examples]
+    respond(**render.text_message("\n".join(lines)), response_type="ephemeral", replace_original=False)
+
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the sources' own limit (store.sources.MAX_SOURCE_BYTES)
+TEXT_FILE = re.compile(r"\.(txt|md|text)$", re.IGNORECASE)
+
+
+def is_shared_file(event: dict) -> bool:
+    """A direct message that carries a file (Slack's `file_share` message)."""
+    return (
+        event.get("type") == "message"
+        and event.get("subtype") == "file_share"
+        and event.get("channel_type") == "im"
+        and bool(event.get("files"))
+    )
+
+
+def _download(client, url: str) -> bytes:
+    # only from Slack: files.slack.com, or the host the Web API is configured on (a stand-in)
+    api_host = urllib.parse.urlsplit(client.base_url).hostname
+    host = urllib.parse.urlsplit(url).hostname
+    if host not in {"files.slack.com", api_host}:
+        raise ValueError("the file is not on Slack's servers")
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {client.token}"})
+    with urllib.request.urlopen(request, timeout=30) as r:  # noqa: S310 - host checked above
+        data = r.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    return data
+
+
+def shared_file(event: dict, client, say, deps: Deps) -> None:
+    """A text file sent to the bot in a DM: an admin's becomes an article (checked, saved with its
+    front matter, added by an incremental reload, audited); anyone else is told no."""
+    user = event.get("user", "")
+    file_id = str((event.get("files") or [{}])[0].get("id", ""))[:40]
+    if user not in deps.admins:
+        log.warning("refused an article file from non-admin user %s", user)
+        deps.state.audit(user=user, action="add article file", allowed=False, detail="not an admin")
+        say(**render.text_message("Only admins can add articles to the archive."))
+        return
+    audit_id = deps.state.begin_audit(
+        user=user, action=f"add article file {file_id}", detail="started, not finished"
+    )
+    try:
+        info = client.files_info(file=file_id)["file"]
+        name = str(info.get("name") or "")
+        if not TEXT_FILE.search(name) and not str(info.get("mimetype", "")).startswith("text/"):
+            raise ValueError(f"{name or 'the file'} is not a text file (.txt or .md)")
+        if int(info.get("size") or 0) > MAX_FILE_BYTES:
+            raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        data = _download(client, str(info.get("url_private_download") or ""))
+        text = data.decode("utf-8-sig")
+        added = deps.stores.add_article(text)
+    except UnicodeDecodeError:
+        _refuse(say, deps, audit_id, "that file is not UTF-8 text")
+        return
+    except (ValueError, OSError, SlackApiError) as e:
+        _refuse(say, deps, audit_id, f"that file cannot be read: {e}")
+        return
+    except (FactbotError, StoreError) as e:
+        _refuse(say, deps, audit_id, str(e))
+        return
+    r = added.reload
+    deps.state.end_audit(
+        audit_id, f"added {added.file}: +{added.facts} facts, generation {r.generation}"[:500]
+    )
+    lines = [f"Added {added.title or added.file}: +{added.facts} facts (generation {r.generation})."]
+    lines += [f"• {q}" for q in added.examples]
+    say(**render.text_message("\n".join(lines)))
+
+
+def _refuse(say, deps: Deps, audit_id: int, reason: str) -> None:
+    log.warning("article file not added: %s", reason)
+    deps.state.end_audit(audit_id, f"refused: {reason}"[:500])
+    say(**render.text_message(f"Not added: {reason}"))
+
+
 def register(app: App, deps: Deps) -> None:
-    """Attach /factadmin, guarded by `require_admin`."""
+    """Attach /factadmin, guarded by `require_admin`, and articles sent as files in a DM."""
     app.command("/factadmin", middleware=[require_admin])(factadmin_command)
+    app.event("message", matchers=[is_shared_file])(shared_file)

@@ -33,6 +33,17 @@ class ReloadReport:
     added_facts: list[str] = field(default_factory=list)  # ids of (some of) the facts it added
 
 
+@dataclass(frozen=True)
+class ArticleAdded:
+    """An article an admin added from Slack: where it was saved, what it added, a few of its facts."""
+
+    file: str
+    title: str | None
+    facts: int
+    examples: list[str]  # up to three of its quotes
+    reload: ReloadReport
+
+
 class Stores(Protocol):
     """The live fact store and the means to replace it."""
 
@@ -46,6 +57,16 @@ class Stores(Protocol):
     def started_at(self) -> float: ...
 
     def reload(self, *, force: bool = False) -> ReloadReport: ...
+
+    def add_article(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        outlet: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+    ) -> ArticleAdded: ...
 
 
 class StateLog(Protocol):

@@ -53,6 +53,9 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> the bytes uploaded
     failures: dict[str, int] = field(default_factory=dict)  # method → how many calls answer HTTP 500
+    # files a user shared with the bot: file id -> (name, bytes); files.info describes them and
+    # GET /files/<id> (url_private_download) serves them to the bot's token only
+    shared_files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._cond = threading.Condition()
@@ -86,6 +89,21 @@ class FakeSlack:
                     reply, status = {"ok": False, "error": "fatal_error"}, 500
                 fake.record(Call(method, body, dict(self.headers), path, status))
                 self._send(reply, status)
+
+            def do_GET(self) -> None:  # noqa: N802
+                file_id = self.path.removeprefix("/files/")
+                fake.record(Call("download", {"file": file_id}, dict(self.headers), self.path))
+                if self.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+                    self._send("not authorised", 403)
+                elif file_id not in fake.shared_files:
+                    self._send("no such file", 404)
+                else:
+                    data = fake.shared_files[file_id][1]
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/octet-stream")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
 
             def _send(self, reply: dict | str, status: int = 200) -> None:
                 data = reply.encode() if isinstance(reply, str) else json.dumps(reply).encode()
@@ -154,7 +172,30 @@ class FakeSlack:
             if missing:
                 return {"ok": False, "error": "file_not_found"}
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
+        if method == "files.info":
+            shared = self.shared_files.get(body.get("file", ""))
+            if shared is None:
+                return {"ok": False, "error": "file_not_found"}
+            name, data = shared
+            return {
+                "ok": True,
+                "file": {
+                    "id": body["file"],
+                    "name": name,
+                    "title": name,
+                    "mimetype": "text/plain",
+                    "filetype": "text",
+                    "size": len(data),
+                    "url_private_download": f"{self.url}/files/{body['file']}",
+                },
+            }
         return {"ok": False, "error": "unknown_method"}
+
+    def share_file(self, name: str, data: bytes) -> str:
+        """Hold a file a user shares with the bot; return its id (files.info and download serve it)."""
+        file_id = f"F{next(self._ts):08d}"
+        self.shared_files[file_id] = (name, data)
+        return file_id
 
     def fail_next(self, method: str, times: int = 1) -> None:
         """Answer the next `times` calls of `method` with HTTP 500, as Slack does when it is failing."""

@@ -17,7 +17,9 @@ def report():
 
 
 def test_every_request_under_load_is_acknowledged_in_time_with_its_answer(report):
-    assert report.requests == REQUESTS, format_report(report)
+    # at least the requests asked for: the load goes on until the reload has ended, so that its
+    # whole window is under load
+    assert report.requests >= REQUESTS, format_report(report)
     assert report.non_200 == 0, format_report(report)
     assert report.slow == 0 and report.max is not None and report.max <= SLOW, format_report(report)
     # each ack equals the answer the same question got alone before the load
@@ -39,6 +41,9 @@ def test_an_admin_reload_in_the_middle_reaches_the_next_generation(report):
     # it really happened under load: the clients busy when it was sent were still answered in time
     assert reload.overlapping >= CONCURRENCY // 2, format_report(report)
     assert reload.overlapping_max is not None and reload.overlapping_max <= SLOW
+    # and the run compares it with the requests outside it (the figure, not a timed assertion)
+    assert reload.outside_p99 is not None and reload.p99_ratio is not None
+    assert "ack p99 during the reload / without" in format_report(report)
     assert report.ok
 
 
