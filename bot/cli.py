@@ -6,6 +6,7 @@ factbot ask [--db PATH] [--json] QUESTION
 factbot ask [--db PATH] --json -      one question per line in, one JSON object per line out
 factbot console                       the local console, ignoring any Slack settings
 factbot bench [...]                   the scale benchmark (see README, Performance)
+factbot browse [--db PATH] [--port N]  the live store in a browser (Datasette, factbot[browse])
 """
 
 from __future__ import annotations
@@ -155,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--limit", type=int, default=3, help="answers per question (default 3)")
     a.add_argument("question", nargs="+", help="the question, or - to read one per line from stdin")
     sub.add_parser("bench", help="run the scale benchmark (factbot bench --help)", add_help=False)
+    w = sub.add_parser("browse", help="browse the live store in a browser (Datasette, factbot[browse])")
+    w.add_argument("--db", help="store file (default: the configured store)")
+    w.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    w.add_argument("--port", type=int, default=8001, help="port (default 8001)")
     sub.add_parser("console", help="the local console (what `factbot` opens without Slack settings)")
     args = parser.parse_args(argv)
     try:
@@ -162,6 +167,11 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_build(args)
         if args.command == "ask":
             return cmd_ask(args)
+        if args.command == "browse":
+            from bot.browse import serve as browse
+
+            _, default_db, _ = _defaults()
+            return browse(Path(args.db) if args.db else default_db, host=args.host, port=args.port)
         if args.command == "console":
             return cmd_console()
         return _serve()
