@@ -14,6 +14,7 @@ serves are removed.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -36,7 +37,7 @@ from store import (
 )
 from store.sources import ArticleMeta, decode_source, front_matter, parse_article
 
-from .state import StateStore
+from .state import StateStore, StoreRecord
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,53 @@ FOLLOW_INTERVAL = 2.0
 MAX_LOSS = 0.5
 # How much lower the build process's CPU priority is than the server's (os.nice in the child).
 BUILD_NICENESS = 10
+
+
+CHUNK_BYTES = 4 * 1024 * 1024  # a published store file travels in rows of this size
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(CHUNK_BYTES), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _chunks(path: Path):
+    with open(path, "rb") as f:
+        yield from iter(lambda: f.read(CHUNK_BYTES), b"")
+
+
+def published_name(db: Path, generation: int, sha256: str) -> Path:
+    """The file name every replica gives a published generation: the same on every disk."""
+    return db.with_name(f"{db.stem}.g{generation}-{sha256[:6]}{db.suffix}")
+
+
+def fetch_store_file(db: Path, state: StateStore, record: StoreRecord) -> Path:
+    """Download the published store file ``record`` names into this replica's store folder (beside
+    ``db``), verifying its SHA-256, and return its path (a local file with that hash is reused)."""
+    assert record.sha256
+    target = published_name(db, record.generation, record.sha256)
+    if target.is_file() and file_sha256(target) == record.sha256:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.building")
+    digest = hashlib.sha256()
+    try:
+        with open(tmp, "wb") as out:
+            for chunk in state.store_file_chunks(record.sha256):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != record.sha256:
+            raise StoreError(f"the published store {record.sha256[:12]}… arrived damaged (hash differs)")
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    log.info("fetched store generation %s (%s…) from the shared state", record.generation, record.sha256[:12])
+    return target
 
 
 class ReloadRefused(ReloadFailed):
@@ -135,6 +183,8 @@ class StoreHolder:
         self._unfollowable: str | None = None
         self.max_loss = max_loss
         self.separate_process = separate_process
+        self._sha256: str | None = None  # of the live file, when the state carries store files
+        self._published: list[str] = []  # hashes this holder published or follows (the last two)
 
     @classmethod
     def open(
@@ -153,7 +203,19 @@ class StoreHolder:
         db = Path(db)
         path = generations.live_path(db)
         record = state.current_store()
+        fetched = False
         if (
+            record
+            and record.sha256
+            and state.shares_store_files
+            and record.generation >= generations.generation_of(path)
+        ):
+            # another replica published it: fetch it into this replica's own folder, unless the
+            # file here is that very store (one disk shared after all)
+            if not (path.is_file() and file_sha256(path) == record.sha256):
+                path = fetch_store_file(db, state, record)
+            fetched = True
+        elif (
             record
             and Path(record.path).is_file()
             and Path(record.path) != path
@@ -174,17 +236,29 @@ class StoreHolder:
             max_loss=max_loss,
             separate_process=separate_process,
         )
-        holder._publish(path)
+        holder._publish(path, upload=not fetched)
         removed = generations.clean(db, keep={path})
         if removed:
             log.info("removed %d stale store files: %s", len(removed), ", ".join(p.name for p in removed))
         return holder
 
-    def _publish(self, path: Path) -> None:
+    def _publish(self, path: Path, *, upload: bool = True, sha: str | None = None) -> None:
         # the pointer for `factbot ask`/`factbot build` on this disk, the state for other replicas
         if path.parent.resolve() == self._db.parent.resolve():
             generations.set_live(self._db, path)
-        self._state.set_current_store(str(path), self._generation)
+        sha = None
+        if self._state.shares_store_files:
+            # replicas may share no disk: the file itself goes into the shared state, once, under
+            # its SHA-256, before the record that names it
+            sha = self._sha256 = sha or file_sha256(path)
+            if upload:
+                self._state.publish_store_file(sha, self._generation, _chunks(path))
+                self._state.prune_store_files({sha, *self._published[-1:]})
+            self._published = [*self._published[-1:], sha]
+        self._state.set_current_store(str(path), self._generation, sha)
+
+    def _fetch(self, record: StoreRecord) -> Path:
+        return fetch_store_file(self._db, self._state, record)
 
     @property
     def current(self) -> FactStore:
@@ -249,10 +323,19 @@ class StoreHolder:
                 f"(more than {self.max_loss:.0%} lost); keeping the old one. "
                 "If that is what you want, run `/factadmin reload --force`."
             )
+        sha = None
+        if self._state.shares_store_files:
+            # named by its hash, as every replica that fetches it will name it
+            sha = file_sha256(Path(report.path))
+            final = published_name(self._db, stats.generation, sha)
+            new.close()
+            os.replace(report.path, final)
+            report.path = final
+            new = open_store(final)
         # The swap: one reference assignment. Lookups that already hold `old` finish on it.
         self._store = new
         self._generation = stats.generation
-        self._publish(Path(report.path))
+        self._publish(Path(report.path), sha=sha)
         self._retire(old)
         log.info(
             "store generation %s live: %s facts from %s articles",
@@ -335,7 +418,19 @@ class StoreHolder:
             # finished would switch us back to the generation that reload replaced.
             record = self._state.current_store()
             pointed = generations.live_path(self._db)
-            if record is not None and record.path != str(self._store.path):
+            fetched = False
+            if record is not None and record.sha256 and self._state.shares_store_files:
+                if record.sha256 == self._sha256:
+                    return False
+                try:
+                    path = self._fetch(record)
+                    fetched = True
+                except (KeyError, StoreError, OSError) as e:
+                    if self._unfollowable != record.sha256:
+                        log.warning("cannot fetch store generation %s: %s", record.generation, e)
+                        self._unfollowable = record.sha256
+                    return False
+            elif record is not None and record.path != str(self._store.path) and not record.sha256:
                 path = Path(record.path)
             elif pointed != self._store.path and pointed.is_file():
                 path = pointed  # `factbot build` made a new generation here: serve it and tell the others
@@ -351,7 +446,13 @@ class StoreHolder:
             old = self._store
             self._store = new
             self._generation = new.stats().generation
-            self._publish(path)
+            if fetched:
+                # what the others serve already: point this disk at it, publish nothing new
+                generations.set_live(self._db, path)
+                self._sha256 = record.sha256 if record else None
+                self._published = [*self._published[-1:], self._sha256 or ""]
+            else:
+                self._publish(path)
             self._retire(old)
             log.info("following store generation %s published at %s", self._generation, path)
             return True

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -58,11 +59,13 @@ class StateUnavailable(Exception):
 
 @dataclass(frozen=True)
 class StoreRecord:
-    """Which store file is live, and its generation."""
+    """Which store file is live, and its generation (and, when published through the state, its
+    SHA-256: replicas without a shared disk fetch the file by it)."""
 
     path: str
     generation: int
     at: float
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,22 @@ class StateStore(Protocol):
 
     def audit(self, *, user: str, action: str, allowed: bool, detail: str = "") -> None: ...
 
+    # Store files through the state, for replicas that share no disk (PostgreSQL). A backend that
+    # cannot share files (SQLite: one process, one disk) has shares_store_files False.
+    shares_store_files: bool
+
+    def publish_store_file(self, sha256: str, generation: int, chunks: Iterable[bytes]) -> None:
+        """Keep a store file's bytes under its SHA-256 (once; a second publish of it is a no-op)."""
+        ...
+
+    def store_file_chunks(self, sha256: str) -> Iterator[bytes]:
+        """The bytes of a published store file, in order (raises KeyError if it was not published)."""
+        ...
+
+    def prune_store_files(self, keep: set[str]) -> None:
+        """Forget published store files other than `keep` (the live one and the one before it)."""
+        ...
+
     def begin_audit(self, *, user: str, action: str, detail: str = "started") -> int:
         """Write the audit row of an admin action as it starts (so an interrupted one still shows)."""
         ...
@@ -113,7 +132,7 @@ class StateStore(Protocol):
 
     def current_store(self) -> StoreRecord | None: ...
 
-    def set_current_store(self, path: str, generation: int) -> None: ...
+    def set_current_store(self, path: str, generation: int, sha256: str | None = None) -> None: ...
 
     def feedback_totals(self) -> dict[str, tuple[int, int]]:
         """fact_id → (👍 count, 👎 count), one vote per user per fact."""
@@ -151,6 +170,8 @@ CREATE TABLE IF NOT EXISTS votes (
 
 class SqliteState:
     """StateStore in one SQLite file (WAL), a connection per thread."""
+
+    shares_store_files = False  # one process on one disk: the store file is already there
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -229,6 +250,15 @@ class SqliteState:
             (time.time(), user, action, int(allowed), detail),
         )
 
+    def publish_store_file(self, sha256: str, generation: int, chunks: Iterable[bytes]) -> None:
+        raise NotImplementedError("a SQLite state is one process's: it does not carry store files")
+
+    def store_file_chunks(self, sha256: str) -> Iterator[bytes]:
+        raise KeyError(sha256)
+
+    def prune_store_files(self, keep: set[str]) -> None:
+        return None
+
     def begin_audit(self, *, user: str, action: str, detail: str = "started") -> int:
         cur = self._conn().execute(
             "INSERT INTO audit (at, user, action, allowed, detail) VALUES (?, ?, ?, 1, ?)",
@@ -243,7 +273,8 @@ class SqliteState:
         row = self._conn().execute("SELECT path, generation, at FROM live_store WHERE id = 1").fetchone()
         return StoreRecord(*row) if row else None
 
-    def set_current_store(self, path: str, generation: int) -> None:
+    def set_current_store(self, path: str, generation: int, sha256: str | None = None) -> None:
+        # one disk: the path is enough (the SHA-256 matters to replicas fetching the file)
         self._conn().execute(
             "INSERT INTO live_store (id, path, generation, at) VALUES (1, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET path = excluded.path, generation = excluded.generation, at = excluded.at",

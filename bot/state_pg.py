@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import psycopg
@@ -36,6 +36,18 @@ from .state import (
 _SCHEMA_LOCK = 0x66616374  # "fact"
 
 _SCHEMA = [
+    # store files published for replicas without a shared disk: the bytes in chunks, by SHA-256
+    """CREATE TABLE IF NOT EXISTS store_files (
+        sha256 text PRIMARY KEY,
+        generation bigint NOT NULL,
+        size bigint NOT NULL,
+        complete boolean NOT NULL DEFAULT false,
+        at timestamptz NOT NULL DEFAULT now())""",
+    """CREATE TABLE IF NOT EXISTS store_chunks (
+        sha256 text NOT NULL REFERENCES store_files (sha256) ON DELETE CASCADE,
+        seq integer NOT NULL,
+        data bytea NOT NULL,
+        PRIMARY KEY (sha256, seq))""",
     """CREATE TABLE IF NOT EXISTS shares (
         id bigserial PRIMARY KEY,
         at timestamptz NOT NULL DEFAULT now(),
@@ -55,6 +67,7 @@ _SCHEMA = [
         path text NOT NULL,
         generation bigint NOT NULL,
         at timestamptz NOT NULL DEFAULT now())""",
+    "ALTER TABLE live_store ADD COLUMN IF NOT EXISTS sha256 text",
     # seen_events and feedback (the tables before claims and votes) are left alone in old databases.
     """CREATE TABLE IF NOT EXISTS claims (
         key text PRIMARY KEY,
@@ -252,23 +265,67 @@ class PostgresState:
         with self._pool.connection() as conn:
             conn.execute("UPDATE audit SET detail = %s WHERE id = %s", (detail, audit_id))
 
+    shares_store_files = True  # replicas may share no disk: a reload publishes the file here
+
     def current_store(self) -> StoreRecord | None:
         """The store file and generation the last reload on any replica published, if any."""
         with self._pool.connection() as conn:
             row = conn.execute(
-                "SELECT path, generation, extract(epoch FROM at)::float8 FROM live_store WHERE id = 1"
+                "SELECT path, generation, extract(epoch FROM at)::float8, sha256 FROM live_store WHERE id = 1"
             ).fetchone()
         return StoreRecord(*row) if row else None
 
-    def set_current_store(self, path: str, generation: int) -> None:
+    def set_current_store(self, path: str, generation: int, sha256: str | None = None) -> None:
         """Publish `path` as the live store; every replica polling current_store() follows it."""
         with self._pool.connection() as conn:
             conn.execute(
-                "INSERT INTO live_store (id, path, generation, at) VALUES (1, %s, %s, now()) "
+                "INSERT INTO live_store (id, path, generation, at, sha256) VALUES (1, %s, %s, now(), %s) "
                 "ON CONFLICT (id) DO UPDATE SET path = excluded.path, generation = excluded.generation, "
-                "at = excluded.at",
-                (path, generation),
+                "at = excluded.at, sha256 = excluded.sha256",
+                (path, generation, sha256),
             )
+
+    def publish_store_file(self, sha256: str, generation: int, chunks: Iterable[bytes]) -> None:
+        """Keep a store file's bytes under its SHA-256, in chunked rows (one transaction per chunk, so
+        no single statement holds the whole file); marked complete only once every chunk is in."""
+        with self._pool.connection() as conn:
+            row = conn.execute("SELECT complete FROM store_files WHERE sha256 = %s", (sha256,)).fetchone()
+            if row and row[0]:
+                return
+            conn.execute("DELETE FROM store_files WHERE sha256 = %s", (sha256,))  # a half-published one
+            conn.execute(
+                "INSERT INTO store_files (sha256, generation, size) VALUES (%s, %s, 0)", (sha256, generation)
+            )
+            size = 0
+            for seq, chunk in enumerate(chunks):
+                conn.execute(
+                    "INSERT INTO store_chunks (sha256, seq, data) VALUES (%s, %s, %s)", (sha256, seq, chunk)
+                )
+                size += len(chunk)
+            conn.execute(
+                "UPDATE store_files SET complete = true, size = %s WHERE sha256 = %s", (size, sha256)
+            )
+
+    def store_file_chunks(self, sha256: str) -> Iterator[bytes]:
+        """The bytes of a published store file, chunk by chunk (KeyError if it is not complete)."""
+        with self._pool.connection() as conn:
+            row = conn.execute("SELECT complete FROM store_files WHERE sha256 = %s", (sha256,)).fetchone()
+            if not row or not row[0]:
+                raise KeyError(sha256)
+            seq = 0
+            while True:
+                chunk = conn.execute(
+                    "SELECT data FROM store_chunks WHERE sha256 = %s AND seq = %s", (sha256, seq)
+                ).fetchone()
+                if chunk is None:
+                    return
+                yield bytes(chunk[0])
+                seq += 1
+
+    def prune_store_files(self, keep: set[str]) -> None:
+        """Forget published store files other than `keep`."""
+        with self._pool.connection() as conn:
+            conn.execute("DELETE FROM store_files WHERE NOT (sha256 = ANY(%s))", (sorted(keep),))
 
     def feedback_totals(self) -> dict[str, tuple[int, int]]:
         """fact_id → (👍 count, 👎 count)."""

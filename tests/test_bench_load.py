@@ -34,7 +34,7 @@ def test_every_request_under_load_is_acknowledged_in_time_with_its_answer(report
 def test_an_admin_reload_in_the_middle_reaches_the_next_generation(report):
     reload = report.reload
     assert reload.sent_at is not None, format_report(report)
-    assert REQUESTS // 3 <= reload.after_requests <= 2 * REQUESTS // 3
+    assert REQUESTS // 4 <= reload.after_requests <= 3 * REQUESTS // 4  # about half-way, on a busy machine
     assert reload.ack_status == 200 and "Rebuilding" in reload.ack_text
     assert reload.new_generation == reload.old_generation + 1, format_report(report)
     assert f"generation {reload.old_generation} → {reload.new_generation}" in reload.reply_text

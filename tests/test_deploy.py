@@ -185,29 +185,24 @@ def test_secrets_come_from_the_secret_and_nothing_secret_is_in_the_configmap():
     assert "SLACK_APP_TOKEN" not in secret["stringData"]
 
 
-def test_store_is_a_shared_claim_mounted_read_only_where_factbot_db_points():
+def test_each_pod_keeps_its_own_store_and_no_volume_is_shared():
     pod = one("Deployment")["spec"]["template"]["spec"]
     store_dir = str(PurePosixPath(one("ConfigMap")["data"]["FACTBOT_DB"]).parent)
     (mount,) = [m for m in bot_container()["volumeMounts"] if m["mountPath"] == store_dir]
-    assert mount["readOnly"] is True
+    assert not mount.get("readOnly")  # a reload writes the next generation here
     (volume,) = [v for v in pod["volumes"] if v["name"] == mount["name"]]
-    claim = volume["persistentVolumeClaim"]
-    assert claim["readOnly"] is True
-    pvc = one("PersistentVolumeClaim", claim["claimName"])
-    # Shared: pods on different nodes mount it at once.
-    assert {"ReadWriteMany", "ReadOnlyMany"} & set(pvc["spec"]["accessModes"])
-    # The Job that writes the store mounts the same claim at the same place, writable.
-    job = one("Job", "factbot-store-build")["spec"]["template"]["spec"]
-    (job_volume,) = [v for v in job["volumes"] if "persistentVolumeClaim" in v]
-    assert job_volume["persistentVolumeClaim"]["claimName"] == claim["claimName"]
-    (job_mount,) = job["containers"][0]["volumeMounts"]
-    assert job_mount["mountPath"] == store_dir and not job_mount.get("readOnly")
+    assert "emptyDir" in volume  # the pod's own: generations travel through PostgreSQL
+    assert not [d for d in k8s_docs() if d.get("kind") == "PersistentVolumeClaim"]
+    # it starts from the store baked into the image (factbot build at image build)
+    (init,) = pod["initContainers"]
+    assert "/app/data/facts.db" in " ".join(init["command"])
+    assert [m["mountPath"] for m in init["volumeMounts"]] == [store_dir]
 
 
 def test_pods_run_as_the_images_non_root_user():
     image_user = next(args for keyword, args in dockerfile() if keyword == "USER")
     uid, _, gid = image_user.partition(":")
-    for kind, name in (("Deployment", "factbot"), ("Job", "factbot-store-build")):
+    for kind, name in (("Deployment", "factbot"),):
         security = one(kind, name)["spec"]["template"]["spec"]["securityContext"]
         assert security["runAsNonRoot"] is True
         assert str(security["runAsUser"]) == uid and str(security["runAsGroup"]) == gid

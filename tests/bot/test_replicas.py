@@ -1,24 +1,29 @@
 """Three HTTP-mode replicas on loopback behind a real nginx (deploy/nginx.conf as shipped),
-sharing one PostgreSQL state database and one store directory (issue 4 item 4).
+sharing one PostgreSQL state database and nothing else: each has its own store directory
+(issue 4 item 4, issue 10 item 9).
 
 Each replica is the real stack — settings, open_state, StoreHolder, build_app, make_asgi under
-uvicorn — in this process; what they share goes only through PostgreSQL and the store files.
+uvicorn — in this process; what they share goes only through PostgreSQL: a reload publishes the
+new store file there once, by SHA-256, and every other replica downloads it into its own folder,
+verifies the hash and swaps.
 """
 
 from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from bot.app import build_app
 from bot.console import ListenerTracker
-from bot.holder import StoreHolder
+from bot.holder import StoreHolder, fetch_store_file, file_sha256
 from bot.serve import make_asgi
 from bot.settings import Settings, load_settings
-from bot.state import open_state
+from bot.state import StoreRecord, open_state
 from bot.state_pg import PostgresState
+from store import StoreError, generations
 from tests.services import NGINX, NginxProxy, example_site, unavailable
 from tests.slack_fakes import (
     BOT_TOKEN,
@@ -69,13 +74,15 @@ def fleet(postgres_db, tmp_path, sources, seed_db, fake_slack):
 
     if not os.access(NGINX, os.X_OK):
         unavailable("nginx is not installed (apt-get install nginx)")
-    db = tmp_path / "store" / "facts.db"
-    db.parent.mkdir()
-    shutil.copy(seed_db, db)
     replicas: list[Replica] = []
     proxy = None
     try:
         for i in range(REPLICAS):
+            # a store directory per replica; only the first has a store file to begin with
+            db = tmp_path / f"store-r{i}" / "facts.db"
+            db.parent.mkdir()
+            if i == 0:
+                shutil.copy(seed_db, db)
             settings = load_settings(
                 SLACK_BOT_TOKEN=BOT_TOKEN,
                 SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -162,12 +169,40 @@ def test_a_reload_on_one_replica_reaches_every_replica_without_restart(fleet, fa
 
     assert eventually(every_replica_serves_the_new_generation, timeout=10)
     assert all(r.hits.count("/healthz") >= 1 for r in replicas)
-    assert len({str(r.holder.current.path) for r in replicas}) == 1
+    # each from its own directory, the same bytes: downloaded from PostgreSQL and verified
+    paths = [Path(r.holder.current.path) for r in replicas]
+    assert len({p.parent for p in paths}) == REPLICAS and len({p.name for p in paths}) == 1
+    assert len({file_sha256(p) for p in paths}) == 1
     # and a lookup on any of them is answered from it
     for _ in range(REPLICAS):
         assert "Microsoft" in all_text(
             post(proxy, slash("/fact", "Microsoft capex"), content_type=FORM).json()
         )
+
+
+def test_replicas_without_a_store_fetch_the_published_one_into_their_own_directory(fleet):
+    _, replicas = fleet
+    first = Path(replicas[0].holder.current.path)
+    record = replicas[0].state.current_store()
+    assert record is not None and record.sha256 == file_sha256(first)
+    for r in replicas[1:]:
+        mine = Path(r.holder.current.path)
+        assert mine.parent != first.parent and mine.parent == r.settings.db.parent
+        assert file_sha256(mine) == record.sha256
+        assert generations.live_path(r.settings.db) == mine  # its own pointer names it
+        assert r.holder.current.search("Microsoft capex").answers
+
+
+def test_a_published_store_that_arrives_damaged_is_refused(fleet, tmp_path):
+    _, replicas = fleet
+    state = replicas[0].state
+    record = state.current_store()
+    assert record is not None and record.sha256
+    damaged = StoreRecord(record.path, record.generation + 7, record.at, "0" * 64)
+    state.publish_store_file("0" * 64, record.generation + 7, [b"not the store it claims to be"])
+    with pytest.raises(StoreError, match="damaged"):
+        fetch_store_file(tmp_path / "elsewhere" / "facts.db", state, damaged)
+    assert not list((tmp_path / "elsewhere").glob("*.db"))
 
 
 def test_feedback_given_on_different_replicas_adds_up(fleet, fake_slack):
