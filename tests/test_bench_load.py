@@ -49,7 +49,7 @@ def test_an_admin_reload_in_the_middle_reaches_the_next_generation(report):
 
 def test_badly_signed_requests_make_the_run_fail():
     bad = run_load(requests=20, concurrency=5, seconds=20, secret="not-the-signing-secret")
-    assert bad.requests == 20 and bad.non_200 == 20
+    assert bad.requests >= 20 and bad.non_200 == bad.requests
     assert bad.reload.ack_status == 401 and not bad.reload.ok
     assert not bad.ok and format_report(bad).endswith("FAILED")
 
