@@ -243,6 +243,10 @@ class Passage:
 MAX_PASSAGE = 1200  # characters kept on either side of the quote
 
 
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)  # "。" or "”" left of a sentence is no context
+
+
 def passage(text: str, start: int, end: int) -> Passage:
     """The paragraph of `text` (an article as the store cleaned it) around characters start–end."""
     para_start = text.rfind("\n", 0, start) + 1
@@ -251,7 +255,7 @@ def passage(text: str, start: int, end: int) -> Passage:
     before = text[para_start:start][-MAX_PASSAGE:]
     after = text[end:para_end][:MAX_PASSAGE]
     previous = next_ = ""
-    if not before.strip() and not after.strip():  # a one-sentence paragraph: show its neighbours
+    if not _has_words(before) and not _has_words(after):  # a one-sentence paragraph: its neighbours too
         lines_before = [p for p in text[:para_start].split("\n") if p.strip()]
         lines_after = [p for p in text[para_end:].split("\n") if p.strip()]
         previous = lines_before[-1][-MAX_PASSAGE:] if lines_before else ""

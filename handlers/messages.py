@@ -28,6 +28,16 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def in_script(name: str, lang: Lang) -> str:
+    """A name from the lexicon (Simplified) in the reader's script: 微软 → 微軟 for zh-Hant."""
+    return _s2t().convert(name) if lang == "zh-Hant" else name
+
+
 def language_of(text: str | None) -> Lang:
     """The language to answer `text` in: Chinese if it has Han characters (Traditional when any
     of them is a Traditional form), else English."""
@@ -113,6 +123,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "*最接近的事實——你是不是想問：*",
     ),
     "try": ("Try: {examples}", "试试：{examples}", "試試：{examples}"),
+    "eg": ("e.g.", "例如", "例如"),
     "unsearchable": (
         "I couldn't find anything to search for in “{query}”.",
         "“{query}”里没有可以搜索的内容。",

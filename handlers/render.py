@@ -256,7 +256,8 @@ def quote_block(answer: Answer, lang: Lang, *, block_id: str | None = None) -> R
 def headline(answer: Answer, lang: Lang = "en") -> str:
     """'Microsoft · capex · FY2024 Q3 · US$14.0 billion, +79% YoY' — who, what, when, how much."""
     name = (answer.entity_zh or answer.entity) if lang != "en" else (answer.entity or answer.entity_zh)
-    parts = [name or messages.text(lang, "unnamed"), metric_label(answer.metric, lang)]
+    name = messages.in_script(name, lang) if name else messages.text(lang, "unnamed")
+    parts = [name, metric_label(answer.metric, lang)]
     if answer.period:
         parts.append(answer.period)
     value = answer.readable_values if answer.values else ""
@@ -553,7 +554,8 @@ def usage_message(kind: str, lang: Lang = "en") -> Message:
 def command_lines(lang: Lang = "en") -> list[str]:
     """One mrkdwn line per slash command: its syntax, what it does and an example."""
     return [
-        f"• `{escape(syntax)}` — {escape(messages.text(lang, f'cmd_{kind}'))} `{escape(COMMAND_EXAMPLES[kind][0])}`"
+        f"• `{escape(syntax)}` — {escape(messages.text(lang, f'cmd_{kind}'))} "
+        f"{messages.text(lang, 'eg')} `{escape(COMMAND_EXAMPLES[kind][0])}`"
         for kind, syntax in SYNTAX.items()
     ]
 

@@ -423,3 +423,24 @@ def test_source_says_how_many_other_articles_state_the_sentence(store):
     assert source[-1]["text"] == " · also in 2 other article(s)"
     alone = dataclasses.replace(answer, also=[])
     assert "also in" not in all_text({"blocks": [render.quote_block(alone, "en").to_dict()]})
+
+
+def test_headline_names_the_company_in_the_reader_s_script(store):
+    answer = search(store, "fact", "微軟 資本支出").answers[0]
+    assert render.headline(answer, "zh-Hant").startswith("微軟 · 資本支出")
+    assert render.headline(answer, "zh-Hans").startswith("微软 · 资本支出")
+    assert render.headline(answer, "en").startswith("Microsoft · capex")
+
+
+@pytest.mark.parametrize(
+    "text,expect_neighbours",
+    [("前一段。\n“他说的话。”\n后一段。", True), ("前一段。\n他说：“话。”还有更多内容。\n后一段。", False)],
+)
+def test_passage_shows_the_neighbours_of_a_one_sentence_paragraph(text, expect_neighbours):
+    from handlers.lookup import passage
+
+    start = text.index("他说") if "他说的" in text else text.index("“话")
+    end = text.index("。”") + 1
+    p = passage(text, start, end)
+    assert p.quote == text[start:end]
+    assert (p.previous == "前一段。" and p.next == "后一段。") is expect_neighbours
