@@ -20,9 +20,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from slack_bolt import BoltRequest
 
+from bot.app import is_slack_url, response_url_hosts
 from handlers.errors import FactbotError
 from handlers.lookup import MAX_QUERY, clean_question
-from handlers.payloads import PageValue, ShareValue, VoteValue, envelope_problem
+from handlers.payloads import PageValue, Press, ShareValue, VoteValue, envelope_problem
 from store import (
     StoreError,
     build_store,
@@ -192,6 +193,26 @@ def test_a_body_the_envelope_accepts_is_one_bolt_can_read(body):
         assert isinstance(problem, str) and len(problem) < 200
         return
     BoltRequest(body=json.dumps(body), headers={"content-type": "application/json"})
+
+
+@FUZZ
+@given(JSON, JSON)
+def test_a_press_is_read_or_refused_whatever_the_body(body, action):
+    try:
+        press = Press.of(body, action)
+    except FactbotError:
+        return
+    assert all(
+        isinstance(part, str) for part in (press.user, press.channel, press.message_ts, press.action_ts)
+    )
+
+
+@FUZZ
+@given(st.one_of(TEXT, JSON, st.from_regex(r"https?://[^/]{0,20}/.{0,10}", fullmatch=True)))
+@example("https://[::1/x")
+@example("https://hooks.slack.com:99999/x")
+def test_any_response_url_is_judged_without_raising(url):
+    assert is_slack_url(url, response_url_hosts("https://slack.com/api/")) in (True, False)
 
 
 # --- numbers, periods, dates ---------------------------------------------------------------------
