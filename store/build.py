@@ -447,10 +447,15 @@ def _connect(path: Path) -> sqlite3.Connection:
 class _Writer:
     """Inserts documents and facts into an open store, keeping the index and term counts in step."""
 
-    def __init__(self, con: sqlite3.Connection, lexicon: Lexicon, *, track_df: bool) -> None:
+    def __init__(
+        self, con: sqlite3.Connection, lexicon: Lexicon, *, track_df: bool, index_now: bool = True
+    ) -> None:
         self.con = con
         self.lexicon = lexicon
         self.track_df = track_df
+        # a full build indexes once reprints are decided (index_canonical), so it never indexes a
+        # reprint only to take it out again; an incremental one keeps the index in step as it goes
+        self.index_now = index_now
         self.df: Counter[str] = Counter()
         self.fact_rows: list[tuple] = []
         self.fts_rows: list[tuple[int, str]] = []
@@ -477,10 +482,11 @@ class _Writer:
         for i, f in enumerate(doc.facts):
             fr = _fact_row(base | i, f, self.lexicon)
             self.fact_rows.append(tuple(fr[c] for c in FACT_COLUMNS))
-            tokens = _fact_tokens(fr)
-            self.fts_rows.append((fr["rid"], tokens))
-            if self.track_df:
-                self.df.update(set(tokens.split()))
+            if self.index_now:
+                tokens = _fact_tokens(fr)
+                self.fts_rows.append((fr["rid"], tokens))
+                if self.track_df:
+                    self.df.update(set(tokens.split()))
             self.added_ids.append(f.id)
             self.keys[0].add(fr["text_key"])
             if fr["figure_key"]:
@@ -518,9 +524,23 @@ class _Writer:
         if self.track_df:
             self.df.subtract(set(tokens.split()))
 
+    def index_canonical(self) -> None:
+        """Index every fact that is no one's reprint (a full build, once reprints are decided)."""
+        batch: list[tuple[int, str]] = []
+        insert = "insert into facts_fts (rowid, tokens) values (?, ?)"
+        for row in self.con.execute("select * from facts where reprint_of is null order by rowid"):
+            batch.append((row["rid"], _fact_tokens(row)))
+            if len(batch) >= 5000:
+                self.con.executemany(insert, batch)
+                batch.clear()
+        self.con.executemany(insert, batch)
+
     def apply_reprints(self, text_keys: Iterable[str], figure_keys: Iterable[str]) -> None:
         """Re-decide reprints for these keys and move facts in or out of the index accordingly."""
-        for rid, shown in reprints.refold(self.con, text_keys, figure_keys):
+        changes = reprints.refold(self.con, text_keys, figure_keys)
+        if not self.index_now:
+            return
+        for rid, shown in changes:
             row = self.con.execute("select * from facts where rid = ?", (rid,)).fetchone()
             if shown:
                 tokens = _fact_tokens(row)
@@ -573,7 +593,7 @@ def _full(
     con = _connect(tmp)
     try:
         con.executescript(_SCHEMA)
-        writer = _Writer(con, lexicon, track_df=False)
+        writer = _Writer(con, lexicon, track_df=False, index_now=False)
         con.execute("begin")
         for doc, article in itertools.chain(held, items):
             number = doc_number(doc.file)
@@ -583,6 +603,7 @@ def _full(
         writer.flush()
         _create_indexes(con)
         writer.apply_reprints(*reprints.repeated_keys(con))
+        writer.index_canonical()
         _write_vocabulary(con, lexicon)
         _write_meta(con, lexicon, generation)
         con.execute("commit")
