@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 
 from store import StoreError
 
-from . import render
+from . import messages, render
 from .deps import Deps
 from .errors import FactbotError, StaleButton
 from .lookup import Ref, find_answer, other_facts, passage
@@ -26,9 +26,7 @@ def context_action(
         answer = find_answer(store, ref)
         text = store.document_text(answer.file)
         if text is None:
-            raise StaleButton(
-                "That article is no longer in the store (it was reloaded since); please ask again."
-            )
+            raise StaleButton(messages.text(language_of(ref.query), "article_gone"))
         view = render.context_view(
             answer,
             passage(text, answer.start, answer.end),

@@ -130,7 +130,6 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "「{query}」裡沒有可以搜尋的內容。",
     ),
     # slow path and status
-    "looking": ("Looking that up…", "正在查找…", "正在查找…"),
     "status": ("is looking that up…", "正在查找…", "正在查找…"),
     "status_messages": (
         "Reading the articles…|Checking the figures…",
@@ -163,6 +162,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "context_paragraph": ("*In its paragraph*", "*所在段落*", "*所在段落*"),
     "context_article": ("*Article*", "*文章*", "*文章*"),
     "context_other": ("*Other facts from this article*", "*同一篇文章的其他事实*", "*同一篇文章的其他事實*"),
+    "article_gone": (
+        "That article is no longer in the store (it was reloaded since); please ask again.",
+        "这篇文章已不在事实库中（之后重新加载过）；请再问一次。",
+        "這篇文章已不在事實庫中（之後重新載入過）；請再問一次。",
+    ),
     "context_none": ("No other facts from this article.", "这篇文章没有其他事实。", "這篇文章沒有其他事實。"),
     "context_position": (
         "characters {start}–{end} of {file}",
