@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import reprints
+from .dictionary import write_dictionary
 from .errors import BuildError
 from .extract import Document, Fact, extract_facts
 from .lexicon import Lexicon, default_lexicon
@@ -65,7 +66,7 @@ __all__ = [
 ]
 
 BUILDER_VERSION = "2.0.0"
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 NO_FACTS = "no facts found (is it an article of this genre?)"
 # Files per task: big enough that pickling a task costs nothing next to extracting it,
 # small enough that the workers stay evenly loaded and results stream to the writer.
@@ -170,6 +171,9 @@ def _fact_tokens(row: dict) -> str:
     tokens.extend(tag("xm", m) for m in metrics)
     # every year the fact states, in its period or its words: "OpenAI 2022 loss" needs 2022
     years = set(_YEARS.findall(row["period"] or "")) | set(_YEARS.findall(key))
+    implied = json.loads(row["extra"] or "{}").get("implied_year")
+    if implied and not years:
+        years.add(str(implied))  # a period without a year, in an article of that year
     tokens.extend(f"xy{y}" for y in sorted(years))
     # the metric's own figure sits right by its keyword ("资本支出…140亿美元"): a stated value
     tokens.extend(tag("xv", m) for m in metrics if distance.get(m, FAR) <= STATED_WITHIN)
@@ -179,11 +183,11 @@ def _fact_tokens(row: dict) -> str:
 FACT_COLUMNS = (
     "rowid", "rid", "id", "file", "start", "end", "quote", "key", "entity", "entities", "context",
     "context_weight", "metric", "metrics", "metric_distance", "period", "period_sort", "recency",
-    "published", "value_list", "text_key", "figure_key", "reprint_of",
+    "published", "value_list", "text_key", "figure_key", "reprint_of", "extra",
 )  # fmt: skip
 DOC_COLUMNS = (
     "file", "doc_number", "sha256", "published", "chars", "facts", "text", "title", "outlet", "url",
-    "names", "latin_words", "entity_counts", "dated", "headline",
+    "names", "latin_words", "entity_counts", "dated", "headline", "aliases",
 )  # fmt: skip
 
 
@@ -216,6 +220,11 @@ def _fact_row(rowid: int, f: Fact, lexicon: Lexicon) -> dict:
         "text_key": reprints.text_key(f.key),
         "figure_key": reprints.figure_key(entity, f.metric, f.period, values, expects),
         "reprint_of": None,
+        # what the search reads but never filters on: the quote's span in the file as stored,
+        # the year the article implies, whether the subject is the article's own
+        "extra": json.dumps(
+            {"file_span": [f.file_start, f.file_end], "implied_year": f.implied_year, "topic": f.topic}
+        ),
     }
 
 
@@ -241,6 +250,8 @@ def _doc_row(doc: Document, article: Article, number: int, lexicon: Lexicon) -> 
         "entity_counts": json.dumps(dict(sorted(counts.items())), ensure_ascii=False),
         "dated": doc.published,  # the date the text or file name gives, for when metadata has none
         "headline": headline,  # the title when metadata has none
+        # names the article gives in brackets (摩尔线程（Moore Threads）) and their Chinese names
+        "aliases": json.dumps({"aliases": doc.aliases, "zh": doc.names_zh}, ensure_ascii=False),
     }
 
 
@@ -249,12 +260,12 @@ create table meta (key text primary key, value text);
 create table documents (
     file text primary key, doc_number integer not null unique, sha256 text, published text,
     chars integer, facts integer, text text, title text, outlet text, url text,
-    names text, latin_words text, entity_counts text, dated text, headline text);
+    names text, latin_words text, entity_counts text, dated text, headline text, aliases text);
 create table facts (
     rowid integer primary key, rid integer, id text, file text, start integer, "end" integer,
     quote text, key text, entity text, entities text, context text, context_weight float,
     metric text, metrics text, metric_distance text, period text, period_sort float, recency float,
-    published text, value_list text, text_key text, figure_key text, reprint_of text);
+    published text, value_list text, text_key text, figure_key text, reprint_of text, extra text);
 create table entities (name text primary key, zh text, kind text, parent text, facts integer);
 create table aliases (alias text primary key, name text);
 create table latin_words (word text primary key);
@@ -612,6 +623,7 @@ def _full(
         con.execute("create virtual table temp.fts_vocab using fts5vocab(main, facts_fts, row)")
         con.execute("create table term_df (term text primary key, df integer) without rowid")
         con.execute("insert into term_df select term, doc from temp.fts_vocab")
+        write_dictionary(con)  # English words -> the Chinese words of this store (CC-CEDICT)
         articles, facts = _counts(con)
     finally:
         con.close()
@@ -679,6 +691,7 @@ def _incremental(
         _write_vocabulary(con, lexicon)
         _write_meta(con, lexicon, prev.generation + 1)
         _update_df(con, writer.df)
+        write_dictionary(con)
         con.execute("commit")
     finally:
         con.close()
@@ -737,10 +750,17 @@ def _write_vocabulary(con: sqlite3.Connection, lexicon: Lexicon) -> None:
     """(Re)write entities, aliases and Latin words from the documents' summaries and the lexicon."""
     counts: Counter[str] = Counter()
     discovered: dict[str, str] = {}
+    article_aliases: dict[str, str] = {}
     latin: set[str] = set()
-    for names, words, per_entity in con.execute(
-        "select names, latin_words, entity_counts from documents order by file"
+    for names, words, per_entity, bracketed in con.execute(
+        "select names, latin_words, entity_counts, aliases from documents order by file"
     ):
+        found = json.loads(bracketed or "{}")
+        for n, zh in found.get("zh", {}).items():
+            if n not in lexicon.entities:
+                discovered.setdefault(n, zh)
+        for alias, n in found.get("aliases", {}).items():
+            article_aliases.setdefault(alias, n)
         for n in json.loads(names):
             if n not in lexicon.entities:
                 discovered.setdefault(n, n)
@@ -754,11 +774,14 @@ def _write_vocabulary(con: sqlite3.Connection, lexicon: Lexicon) -> None:
     )
     con.executemany(
         "insert into entities (name, zh, kind, parent, facts) values (?, ?, 'name', null, ?)",
-        [(n, n, counts.get(n, 0)) for n in discovered],
+        [(n, zh, counts.get(n, 0)) for n, zh in discovered.items()],
     )
     aliases = dict(lexicon.alias_pairs())
     for n in discovered:
         aliases.setdefault(fold(n), n)
+    for alias, n in article_aliases.items():
+        if n in lexicon.entities or n in discovered:
+            aliases.setdefault(alias, n)
     con.executemany("insert into aliases (alias, name) values (?, ?)", list(aliases.items()))
     con.executemany("insert into latin_words (word) values (?)", [(w,) for w in sorted(latin)])
 

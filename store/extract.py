@@ -11,10 +11,11 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import Lexicon, Mention
+from .lexicon import Lexicon
 from .numbers import Value, parse_quantities
-from .periods import parse_period, published_date
-from .text import Span, clean_runs, clean_text, find_mojibake, fold, split_sentences
+from .periods import parse_period, published_date, stated_years
+from .text import Span, clean_runs, clean_text_mapped, find_mojibake, fold, split_sentences
+from .vocabulary import YEAR, AliasMatcher, Mention
 
 
 @dataclass
@@ -37,6 +38,10 @@ class Fact:
     names: list[str] = field(default_factory=list)  # capitalised names not in the lexicon
     metric_distance: dict[str, int] = field(default_factory=dict)  # keyword to its figure, in characters
     context_weight: float = 0.7  # how surely the carried-over subject is this sentence's subject
+    file_start: int = -1  # the quote's span in the article file as stored (code points)
+    file_end: int = -1
+    implied_year: int | None = None  # the year the article implies when the sentence states none
+    topic: bool = False  # the subject is the article's main one, not named in the sentence
 
     @property
     def metric(self) -> str:
@@ -53,6 +58,9 @@ class Document:
     facts: list[Fact]
     sha256: str
     people: dict[str, str] = field(default_factory=dict)  # person named in it -> their company
+    aliases: dict[str, str] = field(default_factory=dict)  # folded name it introduces -> entity
+    names_zh: dict[str, str] = field(default_factory=dict)  # a name it introduces -> its Chinese name
+    topic: str | None = None  # the entity the article is mostly about
 
 
 # A sentence that opens on a pronoun ("例如,它…", "他補充道…") is about the subject before it,
@@ -150,19 +158,107 @@ def _discovered_names(
     return names
 
 
-def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
+_BRACKETED = re.compile(r"([\u3400-\u9fff·•]{2,16})\s?[（(]\s?([A-Za-z][A-Za-z0-9 .&'\-]{1,40}?)\s?[)）]")
+_PARTICLES = set("的之和与及是在由为将对向从给把被让同跟称")
+_TOPIC_WEIGHT = 0.75  # a sentence naming nobody in an article about one company is mostly about it
+
+
+def _chinese_name(run: str, key: str) -> str:
+    """Return the name part of the Chinese words before a bracketed Latin name.
+
+    "管理的方舟投资" -> "方舟投资"; "国产GPU厂商摩尔线程" -> "摩尔线程" when the article
+    repeats that name (a name recurs, the words introducing it do not).
+    """
+    cut = max((i for i, c in enumerate(run) if c in _PARTICLES), default=-1)
+    run = run[cut + 1 :]
+    if len(run) <= 4:
+        return run
+    for size in range(min(len(run), 8), 1, -1):
+        if key.count(run[-size:]) >= 2:
+            return run[-size:]
+    return run if len(run) <= 6 else run[-4:]
+
+
+def _bracket_names(text: str, key: str, lexicon: Lexicon) -> tuple[dict[str, str], dict[str, str]]:
+    """Find names an article writes in brackets after a Chinese name: ``摩尔线程（Moore Threads）``.
+
+    Returns folded aliases -> entity (the Chinese name of a known Latin one, the Latin name of a
+    known Chinese one, both names of a new one) and, for new entities, their Chinese name.
+    """
+    known = lexicon.aliases()
+    aliases: dict[str, str] = {}
+    names_zh: dict[str, str] = {}
+    for m in _BRACKETED.finditer(text):
+        latin = re.sub(r"\s+", " ", m.group(2)).strip(" .-")
+        latin_key = fold(latin)
+        if len(latin) < 2 or latin_key in lexicon.generic_names:
+            continue
+        zh = _chinese_name(m.group(1), key[m.start(1) : m.end(1)])
+        zh_key = fold(zh)
+        if len(zh_key) < 2:
+            continue
+        by_latin = known.get(latin_key)
+        by_zh = next((known[zh_key[i:]] for i in range(len(zh_key) - 1) if zh_key[i:] in known), None)
+        if by_latin and by_zh:
+            continue
+        if by_latin:
+            aliases.setdefault(zh_key, by_latin)
+        elif by_zh:
+            aliases.setdefault(latin_key, by_zh)
+        elif latin[0].isupper() and not (latin.isupper() and len(latin) <= 3):
+            aliases.setdefault(latin_key, latin)
+            aliases.setdefault(zh_key, latin)
+            names_zh.setdefault(latin, zh)
+    return aliases, names_zh
+
+
+def _article_year(key: str, published: str | None) -> int | None:
+    # the article's date, else the year it states most often (ties: the later one)
+    if published:
+        return int(published[:4])
+    years = stated_years(key)
+    if not years:
+        return None
+    return max(set(years), key=lambda y: (years.count(y), y))
+
+
+def _topic(mentions: list[list[Mention]], lexicon: Lexicon, new_names: set[str]) -> str | None:
+    """Return the company an article is about: named most often, the lead sentences counting twice."""
+    counts: dict[str, float] = {}
+    for i, found in enumerate(mentions):
+        for m in found:
+            top = lexicon.lineage(m.entity)[-1]
+            ent = lexicon.entities.get(top)
+            if (ent and ent.kind == "company") or top in new_names:
+                counts[top] = counts.get(top, 0) + (2 if i < 2 else 1)
+    if not counts:
+        return None
+    best = max(counts, key=lambda n: counts[n])
+    runner_up = max((c for n, c in counts.items() if n != best), default=0)
+    return best if counts[best] >= 2 and counts[best] > runner_up else None
+
+
+def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str | None = None) -> Document:
     """Return the cleaned article and the facts it states.
+
+    ``published`` (an ISO date from the article's metadata) wins over a dateline or file name.
 
     >>> doc = extract_facts("4月25日,微軟稱資本支出同比增長79%至140億美元。", "a.txt", Lexicon.load())
     >>> doc.facts[0].entities, doc.facts[0].metric, [v.amount for v in doc.facts[0].values]
     (['Microsoft'], 'capex', [79.0, 14000000000.0])
     """
-    text = clean_text(raw_text)
+    text, origin = clean_text_mapped(raw_text)
     key = fold(text)
     sha = hashlib.sha256(raw_text.encode("utf-8", "surrogatepass")).hexdigest()
-    published = published_date(key[:400], file)
-    article_year = int(published[:4]) if published else None
+    published = published or published_date(key[:400], file)
+    dated_year = int(published[:4]) if published else None
+    article_year = _article_year(key, published)
     damaged = find_mojibake(text)
+    doc_aliases, names_zh = _bracket_names(text, key, lexicon)
+    article_names = AliasMatcher(doc_aliases.items())
+    sentences = [s for s in split_sentences(text) if not lexicon.is_boilerplate(key[s.start : s.end])]
+    all_mentions = [lexicon.find_mentions(key[s.start : s.end], article_names) for s in sentences]
+    topic = _topic(all_mentions, lexicon, set(names_zh))
     facts: list[Fact] = []
     people: dict[str, str] = {}
     people_latin: dict[str, str] = {}
@@ -170,14 +266,15 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
     last_metric: str | None = None
     previous: tuple[list[str], int] | None = None  # entities of the sentence before, and depth
     last_line_end = -1
-    for sentence in split_sentences(text):
+    for sentence, mentions in zip(sentences, all_mentions, strict=True):
         new_paragraph = "\n" in text[last_line_end : sentence.start] if last_line_end >= 0 else True
+        if last_line_end >= 0 and any(
+            lexicon.is_boilerplate(key[b.start : b.end])
+            for b in split_sentences(text[last_line_end : sentence.start])
+        ):
+            previous = None  # boilerplate in between breaks the chain of subjects
         last_line_end = sentence.end
         s_key = key[sentence.start : sentence.end]
-        if lexicon.is_boilerplate(s_key):
-            previous = None
-            continue
-        mentions = lexicon.find_mentions(s_key)
         found_names = _discovered_names(sentence.text, [(m.start, m.end) for m in mentions], lexicon)
         names = [n for n, _, _ in found_names]
         links = _person_links(
@@ -220,15 +317,30 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
             previous = (context, depth)
         # a pronoun referring back ("他們的資本支出…") makes the carried-over subject surer
         context_weight = 0.85 if starts_with_pronoun or _PRONOUN_ANYWHERE.search(s_key) else 0.7
+        about_topic = False
+        if topic and not context and not any(
+            (ent := lexicon.entities.get(lexicon.lineage(e)[-1])) is not None and ent.kind == "company"
+            or lexicon.lineage(e)[-1] in names_zh
+            for e in named
+        ):
+            # "根據該公司周三公布的財報…資本支出高達349億美元": no company named, so the
+            # article's own subject; weaker than one named or carried from the sentence before
+            context, context_weight, about_topic = [topic], _TOPIC_WEIGHT, True
         for run in clean_runs(sentence, damaged):
-            fact = _fact_from_run(run, key, file, lexicon, named, context, published, article_year, names)
+            fact = _fact_from_run(
+                run, key, file, lexicon, named, context, published, article_year, dated_year, names
+            )
             if fact:
                 fact.context_weight = context_weight
-                if fact.period is None and context and last_period:
+                fact.topic = about_topic
+                fact.file_start, fact.file_end = origin[run.start], origin[run.end - 1] + 1
+                if fact.period is None or not YEAR.search(fact.period):
+                    fact.implied_year = article_year
+                if fact.period is None and context and last_period and not about_topic:
                     # "其中資料中心營收為308億美元": a figure carried over from the sentence
                     # before belongs to that sentence's period too
                     fact.period, fact.period_sort = last_period
-                if context and last_metric and last_metric not in fact.metrics:
+                if context and last_metric and last_metric not in fact.metrics and not about_topic:
                     # "这比2021年的约600亿美元增长了30%以上": a money figure continuing the
                     # sentence before measures what that sentence measured
                     expects = lexicon.metrics[last_metric].expects
@@ -263,6 +375,9 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon) -> Document:
         facts=facts,
         sha256=sha,
         people={people_latin.get(p, p): o for p, o in people.items()},
+        aliases=doc_aliases,
+        names_zh=names_zh,
+        topic=topic,
     )
 
 
@@ -275,6 +390,7 @@ def _fact_from_run(
     context: list[str],
     published: str | None,
     article_year: int | None,
+    dated_year: int | None,
     names: list[str],
 ) -> Fact | None:
     if _content_len(run.text) < _MIN_CONTENT:
@@ -287,7 +403,7 @@ def _fact_from_run(
     if not named and not hits and not context:
         return None  # a bare number with nothing to say what it measures
     metrics, distances = _rank_metrics(r_key, hits, lexicon.metric_positions(r_key), values, lexicon)
-    period = parse_period(r_key, article_year)
+    period = parse_period(r_key, article_year, dated_year)
     shifted = [
         Value(**{**v.to_dict(), "start": v.start + run.start, "end": v.end + run.start}) for v in values
     ]

@@ -17,6 +17,9 @@ from pathlib import Path
 
 from .errors import LexiconError
 from .text import fold
+from .vocabulary import AliasMatcher, Mention, boundary_ok, is_latin, keyword_positions
+
+__all__ = ["EntityDef", "Lexicon", "Mention", "MetricDef", "default_lexicon", "lineage"]
 
 DEFAULT_DIR = Path(__file__).with_name("lexicon")
 
@@ -43,25 +46,6 @@ class MetricDef:
     keywords: list[str]
 
 
-@dataclass(frozen=True)
-class Mention:
-    """An alias found in a match key: ``key[start:end]`` names ``entity``."""
-
-    entity: str
-    start: int
-    end: int
-
-
-def _is_latin(s: str) -> bool:
-    return bool(re.fullmatch(r"[\x00-\x7f]+", s))
-
-
-def _boundary_ok(key: str, start: int, end: int) -> bool:
-    before = key[start - 1] if start > 0 else " "
-    after = key[end] if end < len(key) else " "
-    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
-
-
 class Lexicon:
     """Entity aliases, metric keywords, glossary and boilerplate, loaded from TOML."""
 
@@ -75,7 +59,7 @@ class Lexicon:
         self.generic_names: set[str] = set()
         self.value_hints: dict[str, str] = {}
         self.sources: list[Path] = []
-        self._alias_by_first: dict[str, list[tuple[str, str]]] = {}
+        self._aliases = AliasMatcher()
 
     # --- loading ---------------------------------------------------------------------
     @classmethod
@@ -147,11 +131,13 @@ class Lexicon:
         for ent in self.entities.values():
             if ent.parent and ent.parent not in self.entities:
                 raise LexiconError(f"entity {ent.name!r} names an unknown parent {ent.parent!r}")
-        self._alias_by_first = {}
-        for alias, name in self.alias_pairs():
-            self._alias_by_first.setdefault(alias[0], []).append((alias, name))
-        for bucket in self._alias_by_first.values():
-            bucket.sort(key=lambda p: -len(p[0]))
+        self._aliases = AliasMatcher(self.alias_pairs())
+
+    def aliases(self) -> dict[str, str]:
+        """Return folded alias -> canonical name (computed once)."""
+        if not hasattr(self, "_alias_dict"):
+            self._alias_dict = dict(self.alias_pairs())
+        return self._alias_dict
 
     def alias_pairs(self) -> list[tuple[str, str]]:
         """Return every ``(folded alias, canonical name)`` pair, the names themselves included."""
@@ -159,32 +145,17 @@ class Lexicon:
         for ent in self.entities.values():
             for a in [ent.name, ent.zh, *ent.aliases]:
                 k = fold(a.strip())
-                if len(k) >= 2 or (k and not _is_latin(k)):
+                if len(k) >= 2 or (k and not is_latin(k)):
                     pairs.setdefault(k, ent.name)
         return sorted(pairs.items())
 
     # --- lookups ---------------------------------------------------------------------
-    def find_mentions(self, key: str) -> list[Mention]:
-        """Return the longest, non-overlapping alias mentions in a match key, left to right."""
-        found: list[Mention] = []
-        i = 0
-        n = len(key)
-        while i < n:
-            bucket = self._alias_by_first.get(key[i])
-            hit = None
-            if bucket:
-                for alias, name in bucket:
-                    if key.startswith(alias, i) and (
-                        not _is_latin(alias) or _boundary_ok(key, i, i + len(alias))
-                    ):
-                        hit = Mention(name, i, i + len(alias))
-                        break
-            if hit:
-                found.append(hit)
-                i = hit.end
-            else:
-                i += 1
-        return found
+    def find_mentions(self, key: str, also: AliasMatcher | None = None) -> list[Mention]:
+        """Return the longest, non-overlapping alias mentions in a match key, left to right.
+
+        ``also`` adds aliases of one article (names it introduces in brackets).
+        """
+        return self._aliases.find(key, also)
 
     def lineage(self, name: str) -> list[str]:
         """Return ``name`` and the chain of companies it belongs to (SenseNova -> SenseTime)."""
@@ -196,11 +167,11 @@ class Lexicon:
         for m in self.metrics.values():
             best = None
             for kw in m.keywords:
-                pos = key.find(kw)
-                if pos >= 0 and (not _is_latin(kw) or _boundary_ok(key, pos, pos + len(kw))):
-                    strength = len(kw) if not _is_latin(kw) else max(2, len(kw) // 3)
+                spans = keyword_positions(key, kw)
+                if spans:
+                    strength = len(kw) if not is_latin(kw) else max(2, len(kw) // 3)
                     if best is None or strength > best[0]:
-                        best = (strength, pos)
+                        best = (strength, spans[0][0])
             if best:
                 hits[m.name] = best
         return hits
@@ -210,11 +181,9 @@ class Lexicon:
         found: dict[str, list[tuple[int, int]]] = {}
         for m in self.metrics.values():
             for kw in m.keywords:
-                start = 0
-                while (pos := key.find(kw, start)) >= 0:
-                    start = pos + 1
-                    if not _is_latin(kw) or _boundary_ok(key, pos, pos + len(kw)):
-                        found.setdefault(m.name, []).append((pos, pos + len(kw)))
+                found.setdefault(m.name, []).extend(keyword_positions(key, kw))
+            if not found[m.name]:
+                del found[m.name]
         return found
 
     def is_boilerplate(self, key: str) -> bool:

@@ -454,6 +454,9 @@ def parse_quantities(key: str, original: str | None = None) -> list[Value]:
             qualifier = None
         elif qualifier:
             start = q_start if q_start < start else start
+        if qualifier == "数" and amount is not None and low is None:
+            # 数千万元 is "several tens of millions": a range, never the point value 10 million
+            low, high, amount = 2 * amount, 9 * amount, None
         direction, yoy = _direction(key, start)
         change = kind in ("percent", "multiple", "points") and direction != 0
         # 增长79%至140亿: only the percentage is a change; the level after 至 is not
@@ -527,7 +530,7 @@ def _readable_amount(amount: float) -> str:
 
 def format_value(v: Value) -> str:
     """Return one value in readable English units: ``US$14 billion``, ``+79% YoY``, ``27,000 张``."""
-    if v.amount is None:
+    if v.amount is None and (v.low is None or v.high is None):
         return v.text
 
     def num(x: float) -> str:
@@ -544,9 +547,9 @@ def format_value(v: Value) -> str:
         text = _readable_amount(x)
         return f"{text} {v.unit}" if v.unit else text
 
-    body = f"{num(v.low)}–{num(v.high)}" if v.low is not None and v.high is not None else num(v.amount)
-    if v.qualifier == "数":  # 数十亿美元 is "several billion", not "several × 1 billion"
-        body = re.sub(r"(?<![\d.])1 (thousand|million|billion|trillion)", r"several \1", body)
+    if v.qualifier == "数" and v.low is not None and v.high is not None:
+        return f"{v.text} (roughly {num(v.low)}–{num(v.high)})"  # prose: no point value
+    body = f"{num(v.low)}–{num(v.high)}" if v.low is not None and v.high is not None else num(v.amount or 0)
     if v.change:
         body = ("+" if v.direction > 0 else "−") + body
         if v.yoy:

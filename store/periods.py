@@ -30,12 +30,25 @@ class Period:
     sort: float
 
 
-def parse_period(key: str, article_year: int | None = None) -> Period | None:
+_RELATIVE_OFFSET = {"今年": 0, "去年": -1, "明年": 1, "前年": -2, "后年": 2, "本财年": 0}
+
+
+def parse_period(key: str, article_year: int | None = None, dated_year: int | None = None) -> Period | None:
     """Return the period ``key`` (a folded sentence) states, or None.
+
+    ``dated_year`` (the year of the article's known date) resolves 今年, 去年, 明年 and a
+    half year without a year (上半年).
 
     >>> parse_period("2024财年第二财季财报会上").label
     'FY2024 Q2'
+    >>> parse_period("去年营收增长", dated_year=2025).label
+    '2024'
     """
+    if dated_year:
+        for word, offset in _RELATIVE_OFFSET.items():
+            key = key.replace(word, f"{dated_year + offset}年")
+        if _HALF.search(key) and not _YEAR_MENTION.search(key):
+            key = f"{dated_year}年" + key
     fiscal = _FISCAL_YEAR.search(key)
     quarter = _QUARTER.search(key)
     half = _HALF.search(key)
@@ -87,6 +100,15 @@ def parse_period(key: str, article_year: int | None = None) -> Period | None:
         base = float(article_year) if article_year else 0.0
         return Period(f"{month}月{day}日", base + (month - 1) / 12 + day / 400)
     return None
+
+
+def stated_years(key: str) -> list[int]:
+    """Return the years ``key`` states as periods (not "since 2019" reference years), in order."""
+    return [
+        int(m.group(1))
+        for m in _YEAR_MENTION.finditer(key)
+        if not _inside_iso_date(key, m.start()) and not _SINCE.match(key, m.end())
+    ]
 
 
 def _inside_iso_date(key: str, pos: int) -> bool:

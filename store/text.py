@@ -55,8 +55,36 @@ def clean_text(text: str) -> str:
     Mandarin syllable once the marks are stripped, so ``(Amy Hood)``, ``(17 級)`` and
     ``(EBITDA)`` stay. Line endings are normalised to ``\\n`` and a BOM is dropped.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    return _PINYIN_GROUP.sub(lambda m: "" if _is_annotation(m.group("syl")) else m.group(0), text)
+    return clean_text_mapped(text)[0]
+
+
+_DROPPED = re.compile(r"\r(?=\n)|^\ufeff")
+
+
+def clean_text_mapped(raw: str) -> tuple[str, list[int]]:
+    """Return ``clean_text(raw)`` and, for every offset of it (one past the end included),
+    the code-point offset in ``raw`` it came from, so a quote's span is also a span of the file.
+    """
+    pieces: list[str] = []
+    origin: list[int] = []
+    cursor = 0
+    removals = [(m.start(), m.end(), "") for m in _DROPPED.finditer(raw)]
+    removals += [(m.start(), m.start() + 1, "\n") for m in re.finditer(r"\r(?!\n)", raw)]
+    removals += [
+        (m.start(), m.end(), "") for m in _PINYIN_GROUP.finditer(raw) if _is_annotation(m.group("syl"))
+    ]
+    for start, end, replacement in sorted(removals):
+        if start < cursor:
+            continue
+        pieces.append(raw[cursor:start])
+        origin.extend(range(cursor, start))
+        pieces.append(replacement)
+        origin.extend([start] * len(replacement))
+        cursor = end
+    pieces.append(raw[cursor:])
+    origin.extend(range(cursor, len(raw)))
+    origin.append(len(raw))
+    return "".join(pieces), origin
 
 
 @lru_cache(maxsize=1)

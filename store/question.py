@@ -1,0 +1,289 @@
+"""Reading a question: what it names, before anything is searched.
+
+``read_question(text, vocabulary)`` is a pure function of the question and the store's
+vocabulary; it finds, in this order (longest first, each span read once):
+
+1. entities by their exact aliases in any script (the lexicon's, and names the store found);
+2. metric keywords and glossary phrases;
+3. years, quarters and halves, and words that ask for a forecast;
+4. in the Latin words left: entity typos (rapidfuzz ``ratio``), metric typos, then English
+   words the dictionary (CC-CEDICT) renders in Chinese;
+5. in the Chinese runs left: pinyin homophones of entities (腾迅 -> 腾讯), then the words of
+   the run (jieba), each a dictionary word (a *term*) or a name the store may hold.
+
+Words that are not found anywhere in the store are kept apart: a name-like one (``R2``,
+``GPT-9``) the store has never seen means the store cannot answer; an ordinary one is ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+from rapidfuzz import fuzz, process
+
+from .errors import QueryError
+from .text import clean_text, fold
+from .vocabulary import CJK_RUN, LATIN_WORD, YEAR, AliasMatcher, boundary_ok, is_latin, quarters_in
+
+MAX_QUESTION_CHARS = 300
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_SLACK_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+_FORECAST_WORDS = re.compile(r"预计|预期|预测|预估|指引|展望|目标|guidance|forecast|outlook|expected|expects|target")
+_HALF = re.compile(r"上半年|(?<![a-z])h1(?![0-9])|下半年|(?<![a-z])h2(?![0-9])")
+
+
+def clean_question(text: str) -> str:
+    """Return a question ready for reading: annotations and invisible characters gone, odd
+    Unicode folded (NFKC), Slack mentions dropped, whitespace collapsed, at most 300 characters."""
+    text = unicodedata.normalize("NFKC", text or "").translate(_ZERO_WIDTH)
+    text = "".join(c if unicodedata.category(c)[0] != "C" or c in "\n\t" else " " for c in text)
+    text = _SLACK_MENTION.sub(" ", clean_text(text))
+    return re.sub(r"\s+", " ", text).strip()[:MAX_QUESTION_CHARS]
+
+
+@dataclass
+class Understanding:
+    """What the search read in a question."""
+
+    entities: list[str] = field(default_factory=list)  # named by an alias the store knows
+    names: list[str] = field(default_factory=list)  # other names the store's text contains
+    metrics: list[str] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)  # "2024", "Q3", "H1"
+    terms: list[str] = field(default_factory=list)  # words to find in the sentence
+    unknown: list[str] = field(default_factory=list)  # specific words (M6, DGX) that should appear
+    keywords: list[str] = field(default_factory=list)  # the metric keywords as the question wrote them
+    ignored: list[str] = field(default_factory=list)  # ordinary words that match nothing in the store
+    missing: list[str] = field(default_factory=list)  # names no article of the store contains
+    value_kinds: list[str] = field(default_factory=list)  # "share" asks for a percentage
+    forecast: bool = False  # the question asks for guidance or a forecast
+    translations: dict[str, list[str]] = field(default_factory=dict)  # English term -> Chinese words
+
+    def describe(self) -> str:
+        """One line: what was understood, for "not found" replies and ``--explain``."""
+        parts = []
+        if self.entities or self.names:
+            parts.append("entity " + ", ".join([*self.entities, *self.names]))
+        if self.metrics:
+            parts.append("metric " + ", ".join(self.metrics))
+        if self.periods:
+            parts.append("period " + ", ".join(self.periods))
+        if self.terms or self.unknown:
+            parts.append("words " + ", ".join([*self.terms, *self.unknown]))
+        if self.missing:
+            parts.append("not in any article: " + ", ".join(self.missing))
+        return "; ".join(parts) or "nothing searchable"
+
+    @property
+    def searchable(self) -> bool:
+        return bool(
+            self.entities or self.names or self.metrics or self.terms or self.unknown or self.ignored
+        )
+
+
+@lru_cache(maxsize=4096)
+def pinyin_of(s: str) -> str:
+    """Return the toneless pinyin of ``s`` (homophones typed with pinyin input share it)."""
+    return " ".join(lazy_pinyin(s, style=Style.NORMAL, errors="ignore"))
+
+
+@dataclass
+class QuestionVocabulary:
+    """What a question is read against: a store's aliases, keywords, glossary and dictionary."""
+
+    aliases: AliasMatcher
+    latin_aliases: dict[str, str]  # Latin aliases long enough for typo matching -> entity
+    pinyin_aliases: dict[str, list[tuple[str, str]]]  # pinyin -> (alias, entity)
+    metric_keywords: dict[str, str]  # folded keyword -> metric
+    glossary: dict[str, list[str]]  # English (or Chinese) term -> the Chinese words for it
+    stopwords: set[str]
+    value_hints: dict[str, str]  # word -> the kind of figure it asks for
+    english: Callable[[str], list[str]] = lambda word: []  # CC-CEDICT, limited to the store
+    occurs: Callable[[str], bool] = lambda word: False  # does any fact of the store contain it
+    segment: Callable[[str], list[str]] = lambda run: [run]  # Chinese words of a run (jieba)
+    is_word: Callable[[str], bool] = lambda word: False  # a dictionary word rather than a name
+    known_latin: set[str] = field(default_factory=set)  # Latin words in the store's text
+
+    def __post_init__(self) -> None:
+        self._phrases = sorted(
+            [*self.metric_keywords.items(), *((g, "") for g in self.glossary if g not in self.metric_keywords)],
+            key=lambda p: -len(p[0]),
+        )
+        self._latin_keywords = {k: m for k, m in self.metric_keywords.items() if is_latin(k)}
+
+
+def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
+    """Return what a question names (see the module docstring for the order of reading).
+
+    Raises QueryError when the question is empty once cleaned.
+    """
+    raw = clean_question(text)
+    if not raw:
+        raise QueryError("the question is empty")
+    q = fold(raw)
+    u = Understanding()
+    u.value_kinds = list(
+        dict.fromkeys(
+            kind
+            for word, kind in vocab.value_hints.items()
+            if word in q and (not is_latin(word) or re.search(rf"\b{re.escape(word)}\b", q))
+        )
+    )
+    u.forecast = bool(_FORECAST_WORDS.search(q))
+    # capitalised words as the asker typed them: a name, whether or not we know it
+    capitalised = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|\b[A-Z][a-z]+", raw)}
+    covered = [False] * len(q)
+    entity_cover = [False] * len(q)
+
+    def cover(a: int, b: int, entity: bool = False) -> None:
+        for i in range(a, b):
+            covered[i] = True
+            if entity:
+                entity_cover[i] = True
+
+    # 1. entities named exactly (longest alias first)
+    for m in vocab.aliases.find(q):
+        if m.entity not in u.entities:
+            u.entities.append(m.entity)
+        cover(m.start, m.end, entity=True)
+    # 2. metric keywords and glossary phrases, longest first ("bar exam" before "exam")
+    keyword_spans: list[tuple[int, int]] = []
+    for phrase, metric in vocab._phrases:
+        start = 0
+        while (pos := q.find(phrase, start)) >= 0:
+            start = pos + 1
+            end = pos + len(phrase)
+            if any(covered[pos:end]) or (is_latin(phrase) and not boundary_ok(q, pos, end)):
+                continue
+            if metric:
+                if metric not in u.metrics:
+                    u.metrics.append(metric)
+                u.keywords.append(phrase)
+                keyword_spans.append((pos, end))
+                if phrase in vocab.glossary:
+                    u.terms.append(phrase)  # "sales": the metric, and the words 销售额 too
+            else:
+                u.terms.append(phrase)
+            cover(pos, end)
+    # 3. periods
+    for m in YEAR.finditer(q):
+        if not covered[m.start()]:
+            u.periods.append(m.group(1))
+            cover(m.start(), m.end())
+    for quarter in quarters_in("".join(" " if covered[i] else c for i, c in enumerate(q))):
+        u.periods.append(quarter)
+    for m in _HALF.finditer(q):
+        if not any(covered[m.start() : m.end()]):
+            u.periods.append("H1" if m.group(0) in ("上半年", "h1") else "H2")
+            cover(m.start(), m.end())
+    for m in re.finditer(r"(?<![a-z])(?:q[1-4]|[1-4]q)(?![a-z0-9])|第[一二三四1-4](?:财)?季度?|[一二三四]季度", q):
+        cover(m.start(), m.end())
+    # a Chinese metric keyword inside a longer run ("中国市场") also stays a term as a whole
+    for a, b in keyword_spans:
+        if is_latin(q[a:b]):
+            continue
+        lo, hi = a, b
+        while lo > 0 and CJK_RUN.match(q[lo - 1]) and not entity_cover[lo - 1] and not covered[lo - 1]:
+            lo -= 1
+        while hi < len(q) and CJK_RUN.match(q[hi]) and not entity_cover[hi] and not covered[hi]:
+            hi += 1
+        if (lo, hi) != (a, b):
+            cover(lo, hi)
+            u.terms.append(q[lo:hi])
+    rest = "".join(c if not covered[i] else " " for i, c in enumerate(q))
+    # 4. Latin words left
+    for m in LATIN_WORD.finditer(rest):
+        _read_latin(m.group(0), vocab, u, capitalised)
+    # 5. Chinese runs left
+    for m in CJK_RUN.finditer(rest):
+        _read_chinese(m.group(0), vocab, u)
+    return u
+
+
+def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitalised: set[str]) -> None:
+    name_like = word in capitalised or bool(re.search(r"[a-z]\d|\d[a-z]", word))
+    if word in vocab.stopwords or (len(word) <= 1 and not word.isdigit()):
+        return
+    if len(word) >= 4 and vocab.latin_aliases:
+        hit = process.extractOne(word, vocab.latin_aliases.keys(), scorer=fuzz.ratio, score_cutoff=80)
+        if hit:
+            entity = vocab.latin_aliases[hit[0]]
+            if entity not in u.entities:
+                u.entities.append(entity)
+            return
+    if len(word) >= 5 and vocab._latin_keywords:
+        hit = process.extractOne(word, vocab._latin_keywords.keys(), scorer=fuzz.ratio, score_cutoff=86)
+        if hit:
+            metric = vocab._latin_keywords[hit[0]]
+            if metric not in u.metrics:
+                u.metrics.append(metric)
+            return
+    if re.fullmatch(r"\d+(?:\.\d+)?", word):
+        u.terms.append(word)
+        return
+    if word in vocab.known_latin:
+        u.unknown.append(word)  # a specific term (M6, DGX) or a name the store's text holds
+        return
+    translated = vocab.english(word)
+    if translated:
+        u.terms.append(word)
+        u.translations[word] = translated
+    elif name_like:
+        u.missing.append(word)  # a name no article contains: the store cannot answer it
+    else:
+        u.ignored.append(word)  # an ordinary word the store has no Chinese for
+
+
+def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None:
+    run = _homophones(run, vocab, u)
+    for chunk in run.split():
+        for word in vocab.segment(chunk):
+            if word in vocab.stopwords or not word.strip():
+                continue
+            word = "".join(c for c in word if c not in vocab.stopwords) if len(word) > 1 else word
+            if not word:
+                continue
+            if len(word) >= 2 and not vocab.is_word(word) and vocab.occurs(word):
+                u.names.append(word)  # 摩尔线程, 飞星一号: a name an article holds
+            else:
+                u.terms.append(word)
+    # words jieba split off a name stay one term when the store holds them together
+    merged: list[str] = []
+    for t in u.terms:
+        if merged and not is_latin(t) and not is_latin(merged[-1]) and len(merged[-1]) == 1 and len(t) == 1:
+            merged[-1] += t
+        else:
+            merged.append(t)
+    u.terms = merged
+
+
+def _homophones(run: str, vocab: QuestionVocabulary, u: Understanding) -> str:
+    # Pinyin input picks the wrong character of the right sound: 腾迅 for 腾讯.
+    i = 0
+    out = run
+    while i < len(run):
+        for size in (4, 3, 2):
+            piece = run[i : i + size]
+            if len(piece) < size:
+                continue
+            # same sound, and at least half the characters right: 腾迅 is 腾讯, 统一 is not 通义
+            name = next(
+                (
+                    n
+                    for alias, n in vocab.pinyin_aliases.get(pinyin_of(piece), ())
+                    if 2 * sum(a == b for a, b in zip(alias, piece, strict=False)) >= len(alias)
+                ),
+                None,
+            )
+            if name:
+                if name not in u.entities:
+                    u.entities.append(name)
+                out = out.replace(piece, " ")
+                i += size - 1
+                break
+        i += 1
+    return out

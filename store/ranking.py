@@ -1,0 +1,421 @@
+"""Ranking candidates: named rules with named weights, and the rules that make an answer.
+
+A candidate's score is the sum of these rules, in order of weight (``Weights`` says why each
+weighs what it does); ``explain`` lists every rule's points, like Meilisearch's ranking score
+details:
+
+1. ``entity``  — it is about what the question names (named > carried over > article subject);
+2. ``words``   — the question's other words are in the sentence (rapidfuzz per term);
+3. ``metric``  — it measures the metric asked about (its own ranking of its metrics);
+4. ``figure``  — it states a figure of the kind that metric is answered by, by its keyword;
+5. ``period``  — the period agrees with the question's year, quarter or half;
+6. ``keyword`` — the question's own keyword, verbatim, beats a synonym;
+7. ``lead``    — the sentence opens on the entity asked about;
+8. ``recency`` — newer figures first;
+9. penalties: ``segment`` (a sub-segment the question does not name), ``focus`` (about other
+   companies), ``vague`` (数十亿, 翻倍), ``unnamed`` (names nobody).
+
+``answer_verdict`` decides whether a ranked candidate *answers* the question (every entity and
+metric named, the period not contradicted); the rest are *related* facts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
+
+from rapidfuzz import fuzz
+
+from .numbers import Value
+from .periods import parse_period
+from .question import Understanding
+from .vocabulary import HALF_IN_TEXT, QUARTER_IN_TEXT, YEAR, is_latin
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Points each rule can give; the order of the fields is the order of importance."""
+
+    entity: float = 40.0  # the subject decides: a fact about another company is no answer
+    words: float = 35.0  # the question's own words pick one sentence among the subject's facts
+    metric: float = 25.0  # what is measured matters more than when, less than who
+    figure: float = 12.0  # a figure of the right kind by the keyword is what the asker wants
+    period: float = 10.0  # the year asked about, but a silent sentence may still answer
+    keyword: float = 3.0  # "EBITDA" typed and written beats a synonym of it
+    lead: float = 2.0  # a sentence opening on the entity is more about it
+    recency: float = 3.0  # a decade newer is worth this much when the period is stated
+    segment: float = 6.0  # 智能汽车收入 is not the revenue asked about unless the question says so
+    focus: float = 3.0  # per other company the sentence is about (at most three counted)
+    vague: float = 1.0  # per figure that is prose (数十亿, 翻了一倍), at most two counted
+    unnamed: float = 0.5  # a sentence naming nobody is a weaker quote
+    topic_entity: float = 0.75  # how much an article's subject counts when the sentence names nobody
+    name_in_text: float = 0.9  # an open-world name found in the sentence's words, not as an entity
+
+
+WEIGHTS = Weights()
+
+# Cut-offs an answer must pass, with why.
+WORDS_ALONE = 70  # no entity and no metric: the words must match well to be an answer
+WORDS_WITH_METRIC = 60  # no entity, a metric: the words narrow which sentence
+WORDS_WITH_ENTITY = 40  # an entity but no metric: the words must match somewhat
+STATED_NEAR = 12  # characters between a metric's keyword and its figure that make it "stated"
+STATED_FAR = 25
+YEAR_AGREES = 0.6  # period agreement needed when the question names a year
+
+_VAGUE = {"多", "数"}
+_TOTAL_WORDS = re.compile(
+    r"(?:总|整体|全年|全季|合并|集团|公司|季度?|年度?|月|同期|上季|本季|今年|去年|前一季|当季|财年|期内|[的之其该])$"
+)
+_FORECAST = re.compile(r"预计|预期|预测|预估|有望|将达|将会|计划|目标|指引|展望|guidance|forecast|expects?")
+_TOGETHER = re.compile(r"共同|合计|总计|一共|共计|共|合共|together|combined")
+_CLAUSE = re.compile(r"[,，;；。:：]")
+
+
+@dataclass
+class Candidate:
+    """One fact being ranked for a question, with what each rule found."""
+
+    id: str
+    key: str
+    start: int  # offset of ``key`` in the cleaned article (values' offsets are relative to it)
+    entities: list[str]
+    context: list[str]
+    context_weight: float
+    topic: bool
+    metrics: list[str]
+    distance: dict[str, int]
+    values: list[Value]
+    period: str | None
+    implied_year: int | None
+    recency: float
+    rank_id: int
+    row: dict = field(default_factory=dict)
+    score: float = 0.0
+    points: dict[str, float] = field(default_factory=dict)
+    entity_match: float = 0.0
+    metric_match: float = 0.0
+    text_match: float = 0.0
+    period_match: float = 0.5
+    all_entities: bool = True
+    names_matched: int = 0
+    segment: str | None = None
+
+
+@dataclass
+class RankingContext:
+    """What the rules need to know about the store: metrics, glossary, entity kinds and lineage."""
+
+    metrics: dict[str, dict]
+    glossary: dict[str, list[str]]
+    kind_of: Callable[[str], str | None]
+    lineage: Callable[[str], list[str]]
+    weights: Weights = WEIGHTS
+
+
+def alternatives(term: str, u: Understanding, ctx: RankingContext) -> list[str]:
+    """Return the strings a term may appear as in a match key (its glossary or dictionary words)."""
+    return ctx.glossary.get(term) or u.translations.get(term) or [term]
+
+
+def _words(c: Candidate, u: Understanding, ctx: RankingContext) -> float:
+    # each term scored on its own, weighted by length (see the shared notes on matching)
+    weights = total = 0.0
+    for t in u.terms:
+        alts = alternatives(t, u, ctx)
+        s = max(fuzz.partial_ratio(a, c.key) if len(a) <= len(c.key) else fuzz.ratio(a, c.key) for a in alts)
+        w = max(len(min(alts, key=len)), 1) if not is_latin(t) or len(alts) > 1 or t in ctx.glossary else 2
+        weights += w
+        total += w * s
+    names = " ".join(c.entities + c.context).lower()
+    for t in u.unknown:
+        s = fuzz.partial_ratio(t, c.key) if len(t) <= len(c.key) else 0
+        s = max(s, fuzz.partial_ratio(t, names) if names and len(t) <= len(names) else 0)
+        weights += min(len(t), 6)
+        total += min(len(t), 6) * s
+    return total / weights if weights else 0.0
+
+
+def _entity(c: Candidate, u: Understanding, ctx: RankingContext) -> tuple[float, bool, int]:
+    per = []
+    for e in u.entities:
+        if e in c.entities:
+            per.append(1.0)
+        elif e in c.context:
+            per.append(ctx.weights.topic_entity if c.topic else c.context_weight)
+        else:
+            per.append(0.0)
+    matched_names = 0
+    for n in u.names:
+        if n in c.key or any(n in e.lower() for e in c.entities + c.context):
+            per.append(ctx.weights.name_in_text)
+            matched_names += 1
+        else:
+            per.append(0.0)
+    if not per:
+        return 0.0, True, 0
+    return sum(per) / len(per), all(per[: len(u.entities)]), matched_names
+
+
+def _period(asked: Sequence[str], c: Candidate) -> float:
+    """Score a fact's period against the years, quarters and halves a question names (0: contradicts)."""
+    period = c.period or ""
+    scores = []
+    for p in asked:
+        if p in period:
+            scores.append(1.0)
+        elif p.startswith("Q"):
+            if QUARTER_IN_TEXT[p].search(c.key):
+                scores.append(0.8)
+            elif re.search(r"Q[1-4]", period):
+                scores.append(0.0)  # the fact states another quarter
+            elif re.search(r"H[12]", period):
+                half = "H1" if p in ("Q1", "Q2") else "H2"
+                scores.append(0.7 if half in period else 0.0)  # a quarter inside the half stated
+            else:
+                scores.append(0.6)
+        elif p.startswith("H"):
+            if HALF_IN_TEXT[p].search(c.key):
+                scores.append(0.8)
+            elif re.search(r"H[12]", period):
+                scores.append(0.0)
+            else:
+                scores.append(0.6)
+        elif p in YEAR.findall(c.key):
+            scores.append(0.8)
+        elif YEAR.search(period):
+            scores.append(0.0)  # the fact states another year
+        elif c.implied_year == int(p):
+            scores.append(YEAR_AGREES)  # the article's year, the sentence silent
+        else:
+            scores.append(0.4)
+    return 0.0 if 0.0 in scores else sum(scores) / len(scores)
+
+
+def segment_before(key: str, keyword_start: int) -> str | None:
+    """Return the words that qualify a metric keyword as a segment (``智能汽车``收入), or None.
+
+    A keyword right after punctuation, a period word (上季, 2024年) or a total word (整体, 公司)
+    measures the whole; a noun glued before it names a part.
+    """
+    before = key[max(0, keyword_start - 4) : keyword_start]
+    if not before or not re.search(r"[\u3400-\u9fff]$", before):
+        return None
+    if _TOTAL_WORDS.search(before) or re.search(r"\d年?$", before):
+        return None
+    m = re.search(r"[\u3400-\u9fff]{2,4}$", before)
+    return m.group(0) if m else None
+
+
+def _keyword_starts(c: Candidate, metric: str, ctx: RankingContext) -> list[int]:
+    out = []
+    for kw in ctx.metrics.get(metric, {}).get("keywords", []):
+        if is_latin(kw):
+            continue
+        out.extend(m.start() for m in re.finditer(re.escape(kw), c.key))
+    return sorted(out)
+
+
+def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
+    metric = next((m for m in u.metrics if m in c.metrics and ctx.metrics.get(m, {}).get("expects") == "money"), None)
+    if metric is None:
+        return None
+    starts = _keyword_starts(c, metric, ctx)
+    if not starts:
+        return None
+    # the keyword that the fact's figure belongs to: the first one followed by a figure
+    figures = [v.start - c.start for v in c.values]
+    start = next((s for s in starts if any(0 <= f - s <= 20 for f in figures)), starts[0])
+    seg = segment_before(c.key, start)
+    if not seg:
+        return None
+    asked = [a for t in u.terms for a in alternatives(t, u, ctx)] + u.names
+    if any(fuzz.partial_ratio(seg, a) >= 75 for a in asked if a):
+        return None  # the question names this segment: it is what is asked
+    return seg
+
+
+def score_candidate(c: Candidate, u: Understanding, ctx: RankingContext) -> None:
+    """Score one candidate in place: ``c.score`` and, rule by rule, ``c.points``."""
+    w = ctx.weights
+    points: dict[str, float] = {}
+    c.entity_match, c.all_entities, c.names_matched = _entity(c, u, ctx)
+    if u.entities or u.names:
+        points["entity"] = w.entity * c.entity_match
+    if u.metrics:
+        per_metric = [1.0 - 0.08 * c.metrics.index(m) if m in c.metrics else 0.0 for m in u.metrics]
+        c.metric_match = sum(per_metric) / len(per_metric)
+        points["metric"] = w.metric * c.metric_match
+    c.text_match = _words(c, u, ctx)
+    if u.terms or u.unknown:
+        points["words"] = w.words * c.text_match / 100
+    if u.periods:
+        c.period_match = _period(u.periods, c)
+        points["period"] = w.period * c.period_match
+    kinds = {v.kind for v in c.values if not _inside_slogan(c.key, v, c.start)}
+    fit = 0.0
+    if u.metrics:
+        near = min((c.distance.get(m, 999) for m in u.metrics if m in c.metrics), default=999)
+        fit = 1.0 if near <= STATED_NEAR else 0.7 if near <= STATED_FAR else 0.3 if kinds else 0.0
+    elif kinds:
+        fit = 0.3 + 0.7 * min(len(c.values), 3) / 3
+    if u.value_kinds and kinds & set(u.value_kinds):
+        fit = 1.0  # the kind of figure the question asks for
+    points["figure"] = w.figure * fit
+    if u.keywords and any(kw in c.key for kw in u.keywords):
+        points["keyword"] = w.keyword
+    family = set(u.entities)
+    for e in u.entities:
+        family.update(ctx.lineage(e))
+    if (u.entities or u.names) and c.entities and (c.entities[0] in family or c.entities[0] in u.names):
+        points["lead"] = w.lead
+    stated = c.period is not None
+    points["recency"] = (w.recency if stated else w.recency / 2) * min(max(c.recency - 2015, 0) / 10, 1.0) + 0.3 * (
+        c.recency % 1
+    )
+    c.segment = _segment(c, u, ctx)
+    if c.segment:
+        points["segment"] = -w.segment
+    if u.entities:
+        others = [
+            e
+            for e in c.entities
+            if e not in family and ctx.kind_of(e) in ("company", "name") and not (set(ctx.lineage(e)) & family)
+        ]
+        if others:
+            points["focus"] = -w.focus * min(len(others), 3)
+    expected = {ctx.metrics.get(m, {}).get("expects", "any") for m in u.metrics}
+    vague = sum(
+        1
+        for v in c.values
+        if (v.qualifier in _VAGUE or not re.search(r"\d", v.text))
+        and (not expected or v.kind in expected or "any" in expected)
+    )
+    if vague:
+        points["vague"] = -w.vague * min(vague, 2)
+    if not c.entities:
+        points["unnamed"] = -w.unnamed
+    c.points = points
+    c.score = sum(points.values())
+
+
+def answer_verdict(c: Candidate, u: Understanding, ctx: RankingContext, *, strict_metrics: bool) -> str | None:
+    """Return why a scored candidate is not an answer (a rule's name), or None when it is one."""
+    if u.missing:
+        return "missing"  # the question names something no article contains
+    if u.ignored and not (u.entities or u.names) and not [t for t in u.terms if t not in u.keywords]:
+        return "subject"  # "bitcoin price": the subject is a word the store does not know
+    if u.entities and not c.all_entities:
+        return "entity"  # "Microsoft investment in OpenAI" is about both
+    if u.names and not u.entities and not c.names_matched:
+        return "entity"
+    if u.metrics and c.metric_match <= 0:
+        return "metric"
+    specific = [m for m in u.metrics if m != "growth"]
+    if specific and "growth" in u.metrics and not any(m in c.metrics for m in specific):
+        return "metric"  # "net profit growth" is about net profit, not any growth
+    if u.periods and (
+        c.period_match == 0.0 or any(p[0] not in "QH" for p in u.periods) and c.period_match < YEAR_AGREES
+    ):
+        return "period"  # another year or quarter, or silent about the year asked
+    expects = {ctx.metrics.get(m, {}).get("expects", "any") for m in u.metrics if m in c.metrics}
+    if (c.topic or strict_metrics) and expects and "any" not in expects:
+        if not any(v.kind in expects and re.search(r"\d", v.text) for v in c.values):
+            return "figure"  # named nobody (or /spend) and states no figure of the metric's kind
+    if u.terms and not (u.entities or u.names):
+        if c.text_match < (WORDS_WITH_METRIC if u.metrics else WORDS_ALONE):
+            return "words"
+    elif u.terms and not u.metrics and c.text_match < WORDS_WITH_ENTITY:
+        return "words"
+    return None
+
+
+def explain(c: Candidate) -> str:
+    """Return one line: the candidate's score and each rule's points."""
+    order = [f.name for f in fields(Weights)]
+    parts = [f"{name} {c.points[name]:+.1f}" for name in order if name in c.points]
+    return f"{c.score:6.1f} = " + ", ".join(parts)
+
+
+# --- the headline figure --------------------------------------------------------------------
+
+
+def value_period(key: str, offset: int, v: Value, fallback: str | None) -> str | None:
+    """Return the period a figure is stated for: the nearest period before it in its sentence."""
+    before = key[: max(v.start - offset, 0)]
+    years = list(YEAR.finditer(before))
+    if not years:
+        return fallback
+    last = years[-1]
+    period = parse_period(key[last.start() : max(v.start - offset, last.end())])
+    return period.label if period else fallback
+
+
+def is_forecast(key: str, offset: int, v: Value) -> bool:
+    """Tell whether a figure is guidance or a forecast (预计, 目标, guidance … in its clause)."""
+    s = v.start - offset
+    clause_start = max((m.end() for m in _CLAUSE.finditer(key, 0, max(s, 0))), default=0)
+    return bool(_FORECAST.search(key[clause_start:s]))
+
+
+def headline(
+    c: Candidate, u: Understanding, expects: str, keywords: Sequence[str]
+) -> tuple[list[Value], str | None, bool]:
+    """Pick the figure that answers the question, the change stated with it, its period, and
+    whether it is a forecast.
+
+    "資本支出同比增長79%至140億美元…微軟銷售額僅增長17%": capex is US$14 billion, +79% YoY; the
+    17% is another clause's revenue growth. Asked about 2023, a sentence stating a 2022 loss and
+    a 2023 forecast is headlined with the forecast.
+    """
+    values = [v for v in c.values if not _inside_slogan(c.key, v, c.start)] or c.values
+    fitting = [v for v in values if v.kind == expects] if expects != "any" else []
+    if u.value_kinds:
+        fitting = [v for v in values if v.kind in u.value_kinds] or fitting
+    if not fitting:
+        if expects != "any":
+            return [], c.period, False  # no figure of the kind asked: the quote says it in words
+        fitting = values
+    if not fitting:
+        return [], c.period, False
+    positions = [
+        m.end() for kw in keywords if not is_latin(kw) for m in re.finditer(re.escape(kw), c.key)
+    ]
+
+    def after_keyword(v: Value) -> int:
+        # "归属百度的净利润(非美国通用会计准则)206.8亿元": the figure right after the keyword
+        gaps = [v.start - c.start - end for end in positions if v.start - c.start >= end]
+        return min(gaps, default=10_000)
+
+    asked_years = [p for p in u.periods if p.isdigit()]
+
+    def wanted(v: Value) -> tuple:
+        period = value_period(c.key, c.start, v, c.period) or ""
+        year_ok = not asked_years or any(y in period for y in asked_years)
+        return (not year_ok, (not is_forecast(c.key, c.start, v)) if u.forecast else False, after_keyword(v), v.start)
+
+    lead = min(fitting, key=wanted)
+    near = [
+        v
+        for v in values
+        if v is not lead and v.change and (0 <= lead.start - v.end <= 12 or 0 <= v.start - lead.end <= 18)
+    ]
+    period = value_period(c.key, c.start, lead, c.period)
+    return [lead, *near[:1]], period, is_forecast(c.key, c.start, lead)
+
+
+def joint_entities(c: Candidate) -> list[str]:
+    """Return the companies a figure is stated for together ("谷歌、微软和Meta…共投入"), else []."""
+    if len(c.entities) < 2 or not _TOGETHER.search(c.key):
+        return []
+    return list(c.entities)
+
+
+def _inside_slogan(key: str, v: Value, offset: int) -> bool:
+    # "跻身“年营收5000亿元俱乐部”": a figure inside a short quoted phrase names, not measures
+    s, e = v.start - offset, v.end - offset
+    left = key.rfind("“", 0, s)
+    if left < 0 or key.rfind("”", 0, s) > left:
+        return False
+    right = key.find("”", e)
+    return right >= 0 and right - left <= 16
