@@ -44,6 +44,7 @@ class MetricDef:
     expects: str
     spend: bool
     keywords: list[str]
+    exclude: list[str] = field(default_factory=list)  # longer words holding a keyword that mean else
 
 
 class Lexicon:
@@ -109,6 +110,7 @@ class Lexicon:
                 self.metrics[name].keywords.extend(
                     k for k in keywords if k not in self.metrics[name].keywords
                 )
+                self.metrics[name].exclude.extend(fold(str(k)) for k in raw.get("exclude", []))
             else:
                 self.metrics[name] = MetricDef(
                     name=name,
@@ -116,6 +118,7 @@ class Lexicon:
                     expects=str(raw.get("expects", "any")),
                     spend=bool(raw.get("spend", False)),
                     keywords=keywords,
+                    exclude=[fold(str(k)) for k in raw.get("exclude", [])],
                 )
         for word, zh in data.get("terms", {}).items():
             self.glossary.setdefault(fold(word), []).extend(fold(z) for z in zh)
@@ -167,7 +170,7 @@ class Lexicon:
         for m in self.metrics.values():
             best = None
             for kw in m.keywords:
-                spans = keyword_positions(key, kw)
+                spans = _without(keyword_positions(key, kw), key, m.exclude)
                 if spans:
                     strength = len(kw) if not is_latin(kw) else max(2, len(kw) // 3)
                     if best is None or strength > best[0]:
@@ -181,7 +184,7 @@ class Lexicon:
         found: dict[str, list[tuple[int, int]]] = {}
         for m in self.metrics.values():
             for kw in m.keywords:
-                found.setdefault(m.name, []).extend(keyword_positions(key, kw))
+                found.setdefault(m.name, []).extend(_without(keyword_positions(key, kw), key, m.exclude))
             if not found[m.name]:
                 del found[m.name]
         return found
@@ -199,6 +202,14 @@ class Lexicon:
         for p in self.sources:
             h.update(p.read_bytes())
         return h.hexdigest()[:16]
+
+
+def _without(spans: list[tuple[int, int]], key: str, exclude: list[str]) -> list[tuple[int, int]]:
+    """Drop keyword spans that sit inside an excluded word (投资 in 投资人 is a person)."""
+    if not exclude:
+        return spans
+    blocked = [(a, a + len(w)) for w in exclude for a, _ in keyword_positions(key, w)]
+    return [(s, e) for s, e in spans if not any(a <= s and e <= b for a, b in blocked)]
 
 
 def lineage(name: str, parent_of: Callable[[str], str | None]) -> list[str]:

@@ -134,6 +134,12 @@ def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
         )
     )
     u.forecast = bool(_FORECAST_WORDS.search(q))
+    hint_spans = [
+        (m.start(), m.end())
+        for word in vocab.value_hints
+        if not is_latin(word)
+        for m in re.finditer(re.escape(word), q)
+    ]
     # capitalised words as the asker typed them: a name, whether or not we know it
     capitalised = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|\b[A-Z][a-z]+", raw)}
     covered = [False] * len(q)
@@ -145,6 +151,8 @@ def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
             if entity:
                 entity_cover[i] = True
 
+    for a, b in hint_spans:  # 数量, 占比: the kind of figure asked for, not words to find
+        cover(a, b)
     # 1. entities named exactly (longest alias first)
     for m in vocab.aliases.find(q):
         if m.entity not in u.entities:
@@ -225,7 +233,7 @@ def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitali
     if re.fullmatch(r"\d+(?:\.\d+)?", word):
         u.terms.append(word)
         return
-    if word in vocab.known_latin:
+    if word in vocab.known_latin or vocab.occurs(word):
         u.unknown.append(word)  # a specific term (M6, DGX) or a name the store's text holds
         return
     translated = vocab.english(word)

@@ -138,6 +138,8 @@ def _words(c: Candidate, u: Understanding, ctx: RankingContext) -> float:
 
 def _entity(c: Candidate, u: Understanding, ctx: RankingContext) -> tuple[float, bool, int]:
     per = []
+    curated = []
+    matched_names = 0
     for e in u.entities:
         if e in c.entities:
             per.append(1.0)
@@ -145,7 +147,10 @@ def _entity(c: Candidate, u: Understanding, ctx: RankingContext) -> tuple[float,
             per.append(ctx.weights.topic_entity if c.topic else c.context_weight)
         else:
             per.append(0.0)
-    matched_names = 0
+        if ctx.kind_of(e) == "name":  # found by the builder, not the lexicon: a hint, not a gate
+            matched_names += per[-1] > 0
+        else:
+            curated.append(per[-1])
     for n in u.names:
         if n in c.key or any(n in e.lower() for e in c.entities + c.context):
             per.append(ctx.weights.name_in_text)
@@ -154,7 +159,7 @@ def _entity(c: Candidate, u: Understanding, ctx: RankingContext) -> tuple[float,
             per.append(0.0)
     if not per:
         return 0.0, True, 0
-    return sum(per) / len(per), all(per[: len(u.entities)]), matched_names
+    return sum(per) / len(per), all(curated), matched_names
 
 
 def _period(asked: Sequence[str], c: Candidate) -> float:
@@ -198,7 +203,12 @@ def segment_before(key: str, keyword_start: int) -> str | None:
     A keyword right after punctuation, a period word (上季, 2024年) or a total word (整体, 公司)
     measures the whole; a noun glued before it names a part.
     """
-    before = key[max(0, keyword_start - 4) : keyword_start]
+    window = key[max(0, keyword_start - 7) : keyword_start]
+    unit = re.search(r"(?:业务|部门|板块|事业部|事业群|分部)$", window)
+    if unit:  # "该部门营收", "生成式AI业务收入": a business unit's figure
+        named = re.search(r"([\u3400-\u9fffa-z0-9]{2,5})$", window[: unit.start()])
+        return named.group(1) if named and not re.search(r"[该其这此总]$", named.group(1)) else unit.group(0)
+    before = window[-4:]
     if not before or not re.search(r"[\u3400-\u9fff]$", before):
         return None
     if _TOTAL_WORDS.search(before) or re.search(r"\d年?$", before):
@@ -230,7 +240,8 @@ def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
     if not seg:
         return None
     asked = [a for t in u.terms for a in alternatives(t, u, ctx)] + u.names
-    if any(fuzz.partial_ratio(seg, a) >= 75 for a in asked if a):
+    window = c.key[max(0, start - 10) : start]
+    if any(a in window or fuzz.partial_ratio(seg, a) >= 75 for a in asked if a):
         return None  # the question names this segment: it is what is asked
     return seg
 
@@ -307,8 +318,9 @@ def answer_verdict(c: Candidate, u: Understanding, ctx: RankingContext, *, stric
         return "subject"  # "bitcoin price": the subject is a word the store does not know
     if u.entities and not c.all_entities:
         return "entity"  # "Microsoft investment in OpenAI" is about both
-    if u.names and not u.entities and not c.names_matched:
-        return "entity"
+    discovered = [e for e in u.entities if ctx.kind_of(e) == "name"] + u.names
+    if discovered and len(discovered) == len(u.entities) + len(u.names) and not c.names_matched:
+        return "entity"  # only names the lexicon lacks, and this fact holds none of them
     if u.metrics and c.metric_match <= 0:
         return "metric"
     specific = [m for m in u.metrics if m != "growth"]

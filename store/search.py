@@ -471,7 +471,12 @@ class FactStore:
 
     def _candidates(self, u: Understanding) -> list[Candidate]:
         # every entity named (in the sentence or carried into it), the metric, the year
-        ent = " AND ".join(f"({tag('xe', e)} OR {tag('xc', e)})" for e in u.entities)
+        curated = [e for e in u.entities if self.entity_info.get(e, {}).get("kind") != "name"]
+        found = [e for e in u.entities if e not in curated]
+        ent = " AND ".join(
+            [f"({tag('xe', e)} OR {tag('xc', e)})" for e in curated]
+            + ([" OR ".join(f"{tag('xe', e)} OR {tag('xc', e)}" for e in found)] if found else [])
+        )
         met = " OR ".join(tag("xm", m) for m in u.metrics)
         years = " OR ".join(f"xy{p}" for p in u.periods if p.isdigit())
         parts = [f"({p})" for p in (ent, met, years) if p]
@@ -484,7 +489,7 @@ class FactStore:
                 rowids += self._newest(f"{tags} AND ({stated})", CANDIDATES // 3)
             rowids += self._newest(tags, CANDIDATES // 3)
             rowids += self._by_tokens(tags, tokens, CANDIDATES // 3)
-            if len(rowids) < CANDIDATES // 4 and len(parts) > 1:
+            if len(rowids) < CANDIDATES // 4 and (len(parts) > 1 or len(u.entities) > 1):
                 # nothing has all of it: the nearest facts, looser step by step, for "related"
                 any_ent = " OR ".join(f"{tag('xe', e)} OR {tag('xc', e)}" for e in u.entities)
                 looser = [

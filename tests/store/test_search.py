@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from store import QueryError, open_store
+from store import QueryError, clean_text, open_store
 
 SHARED_EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 @pytest.mark.parametrize(
@@ -109,7 +110,9 @@ def test_odd_and_huge_questions_are_answered_or_refused_cleanly(seed_store, quer
     assert seed_store.stats().facts == facts  # nothing in a question reaches the store's SQL
 
 
-def test_every_answer_quote_is_verbatim_in_its_cleaned_source(seed_store):
+def test_every_answer_quote_is_verbatim_in_its_source_file(seed_store):
+    """source.start/end are code-point offsets into the article file as stored; the cleaned
+    text's own offsets (text_start/text_end) cut the same quote from document_text."""
     for q in [
         "Microsoft capex",
         "OpenAI",
@@ -122,14 +125,17 @@ def test_every_answer_quote_is_verbatim_in_its_cleaned_source(seed_store):
     ]:
         result = seed_store.search(q, limit=20)
         for a in result.answers + result.related:
-            assert seed_store.document_text(a.file)[a.start : a.end] == a.quote
+            assert seed_store.document_text(a.file)[a.text_start : a.text_end] == a.quote
+            raw = (SEEDS / a.file).read_text(encoding="utf-8")
+            assert clean_text(raw[a.start : a.end]) == a.quote
 
 
 def test_answers_follow_the_json_contract(seed_store):
     d = seed_store.search("Microsoft capex").to_dict()
     a = d["answers"][0]
     assert set(a) >= {"quote", "source", "entity", "metric", "period", "values", "score"}
-    assert set(a["source"]) == {"file", "start", "end", "title", "url", "outlet"}
+    assert set(a["source"]) >= {"file", "start", "end", "title", "url", "outlet"}
+    assert a["headline"]["text"] in a["quote"]
     assert set(a["values"][0]) >= {"text", "amount", "unit", "currency", "qualifier"}
     json.dumps(d)
 
