@@ -71,7 +71,7 @@ def _cedict_index() -> dict[str, list[tuple[str, int]]]:
 
 def dictionary_rows(occurs: Callable[[str], bool]) -> list[dict]:
     """Return ``english`` table rows: every gloss -> the Chinese words of it that ``occurs`` accepts."""
-    rows = []
+    rows: list[dict] = []
     for phrase, options in _cedict_index().items():
         seen: dict[str, int] = {}
         for zh, rank in options:

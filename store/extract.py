@@ -318,10 +318,15 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
         # a pronoun referring back ("他們的資本支出…") makes the carried-over subject surer
         context_weight = 0.85 if starts_with_pronoun or _PRONOUN_ANYWHERE.search(s_key) else 0.7
         about_topic = False
-        if topic and not context and not any(
-            (ent := lexicon.entities.get(lexicon.lineage(e)[-1])) is not None and ent.kind == "company"
-            or lexicon.lineage(e)[-1] in names_zh
-            for e in named
+        if (
+            topic
+            and not context
+            and not any(
+                (ent := lexicon.entities.get(lexicon.lineage(e)[-1])) is not None
+                and ent.kind == "company"
+                or lexicon.lineage(e)[-1] in names_zh
+                for e in named
+            )
         ):
             # "根據該公司周三公布的財報…資本支出高達349億美元": no company named, so the
             # article's own subject; weaker than one named or carried from the sentence before

@@ -8,7 +8,6 @@ Every word is folded (``store.text.fold``) once, here, so lookups compare match 
 from __future__ import annotations
 
 import hashlib
-import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from .errors import LexiconError
 from .text import fold
-from .vocabulary import AliasMatcher, Mention, boundary_ok, is_latin, keyword_positions
+from .vocabulary import AliasMatcher, Mention, is_latin, keyword_positions
 
 __all__ = ["EntityDef", "Lexicon", "Mention", "MetricDef", "default_lexicon", "lineage"]
 

@@ -33,7 +33,9 @@ from .vocabulary import CJK_RUN, LATIN_WORD, YEAR, AliasMatcher, boundary_ok, is
 MAX_QUESTION_CHARS = 300
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SLACK_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
-_FORECAST_WORDS = re.compile(r"预计|预期|预测|预估|指引|展望|目标|guidance|forecast|outlook|expected|expects|target")
+_FORECAST_WORDS = re.compile(
+    r"预计|预期|预测|预估|指引|展望|目标|guidance|forecast|outlook|expected|expects|target"
+)
 _HALF = re.compile(r"上半年|(?<![a-z])h1(?![0-9])|下半年|(?<![a-z])h2(?![0-9])")
 
 
@@ -80,9 +82,7 @@ class Understanding:
 
     @property
     def searchable(self) -> bool:
-        return bool(
-            self.entities or self.names or self.metrics or self.terms or self.unknown or self.ignored
-        )
+        return bool(self.entities or self.names or self.metrics or self.terms or self.unknown or self.ignored)
 
 
 @lru_cache(maxsize=4096)
@@ -110,7 +110,10 @@ class QuestionVocabulary:
 
     def __post_init__(self) -> None:
         self._phrases = sorted(
-            [*self.metric_keywords.items(), *((g, "") for g in self.glossary if g not in self.metric_keywords)],
+            [
+                *self.metric_keywords.items(),
+                *((g, "") for g in self.glossary if g not in self.metric_keywords),
+            ],
             key=lambda p: -len(p[0]),
         )
         self._latin_keywords = {k: m for k, m in self.metric_keywords.items() if is_latin(k)}
@@ -141,7 +144,9 @@ def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
         for m in re.finditer(re.escape(word), q)
     ]
     # capitalised words as the asker typed them: a name, whether or not we know it
-    capitalised = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|\b[A-Z][a-z]+", raw)}
+    capitalised = {
+        w.lower() for w in re.findall(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|\b[A-Z][a-z]+", raw)
+    }
     covered = [False] * len(q)
     entity_cover = [False] * len(q)
 
@@ -154,10 +159,10 @@ def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
     for a, b in hint_spans:  # 数量, 占比: the kind of figure asked for, not words to find
         cover(a, b)
     # 1. entities named exactly (longest alias first)
-    for m in vocab.aliases.find(q):
-        if m.entity not in u.entities:
-            u.entities.append(m.entity)
-        cover(m.start, m.end, entity=True)
+    for mention in vocab.aliases.find(q):
+        if mention.entity not in u.entities:
+            u.entities.append(mention.entity)
+        cover(mention.start, mention.end, entity=True)
     # 2. metric keywords and glossary phrases, longest first ("bar exam" before "exam")
     keyword_spans: list[tuple[int, int]] = []
     for phrase, metric in vocab._phrases:
@@ -188,7 +193,9 @@ def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
         if not any(covered[m.start() : m.end()]):
             u.periods.append("H1" if m.group(0) in ("上半年", "h1") else "H2")
             cover(m.start(), m.end())
-    for m in re.finditer(r"(?<![a-z])(?:q[1-4]|[1-4]q)(?![a-z0-9])|第[一二三四1-4](?:财)?季度?|[一二三四]季度", q):
+    for m in re.finditer(
+        r"(?<![a-z])(?:q[1-4]|[1-4]q)(?![a-z0-9])|第[一二三四1-4](?:财)?季度?|[一二三四]季度", q
+    ):
         cover(m.start(), m.end())
     # a Chinese metric keyword inside a longer run ("中国市场") also stays a term as a whole
     for a, b in keyword_spans:

@@ -218,7 +218,7 @@ def segment_before(key: str, keyword_start: int) -> str | None:
 
 
 def _keyword_starts(c: Candidate, metric: str, ctx: RankingContext) -> list[int]:
-    out = []
+    out: list[int] = []
     for kw in ctx.metrics.get(metric, {}).get("keywords", []):
         if is_latin(kw):
             continue
@@ -227,7 +227,9 @@ def _keyword_starts(c: Candidate, metric: str, ctx: RankingContext) -> list[int]
 
 
 def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
-    metric = next((m for m in u.metrics if m in c.metrics and ctx.metrics.get(m, {}).get("expects") == "money"), None)
+    metric = next(
+        (m for m in u.metrics if m in c.metrics and ctx.metrics.get(m, {}).get("expects") == "money"), None
+    )
     if metric is None:
         return None
     starts = _keyword_starts(c, metric, ctx)
@@ -281,9 +283,9 @@ def score_candidate(c: Candidate, u: Understanding, ctx: RankingContext) -> None
     if (u.entities or u.names) and c.entities and (c.entities[0] in family or c.entities[0] in u.names):
         points["lead"] = w.lead
     stated = c.period is not None
-    points["recency"] = (w.recency if stated else w.recency / 2) * min(max(c.recency - 2015, 0) / 10, 1.0) + 0.3 * (
-        c.recency % 1
-    )
+    points["recency"] = (w.recency if stated else w.recency / 2) * min(
+        max(c.recency - 2015, 0) / 10, 1.0
+    ) + 0.3 * (c.recency % 1)
     c.segment = _segment(c, u, ctx)
     if c.segment:
         points["segment"] = -w.segment
@@ -291,7 +293,9 @@ def score_candidate(c: Candidate, u: Understanding, ctx: RankingContext) -> None
         others = [
             e
             for e in c.entities
-            if e not in family and ctx.kind_of(e) in ("company", "name") and not (set(ctx.lineage(e)) & family)
+            if e not in family
+            and ctx.kind_of(e) in ("company", "name")
+            and not (set(ctx.lineage(e)) & family)
         ]
         if others:
             points["focus"] = -w.focus * min(len(others), 3)
@@ -310,7 +314,9 @@ def score_candidate(c: Candidate, u: Understanding, ctx: RankingContext) -> None
     c.score = sum(points.values())
 
 
-def answer_verdict(c: Candidate, u: Understanding, ctx: RankingContext, *, strict_metrics: bool) -> str | None:
+def answer_verdict(
+    c: Candidate, u: Understanding, ctx: RankingContext, *, strict_metrics: bool
+) -> str | None:
     """Return why a scored candidate is not an answer (a rule's name), or None when it is one."""
     if u.missing:
         return "missing"  # the question names something no article contains
@@ -390,9 +396,7 @@ def headline(
         fitting = values
     if not fitting:
         return [], c.period, False
-    positions = [
-        m.end() for kw in keywords if not is_latin(kw) for m in re.finditer(re.escape(kw), c.key)
-    ]
+    positions = [m.end() for kw in keywords if not is_latin(kw) for m in re.finditer(re.escape(kw), c.key)]
 
     def after_keyword(v: Value) -> int:
         # "归属百度的净利润(非美国通用会计准则)206.8亿元": the figure right after the keyword
@@ -404,7 +408,12 @@ def headline(
     def wanted(v: Value) -> tuple:
         period = value_period(c.key, c.start, v, c.period) or ""
         year_ok = not asked_years or any(y in period for y in asked_years)
-        return (not year_ok, (not is_forecast(c.key, c.start, v)) if u.forecast else False, after_keyword(v), v.start)
+        return (
+            not year_ok,
+            (not is_forecast(c.key, c.start, v)) if u.forecast else False,
+            after_keyword(v),
+            v.start,
+        )
 
     lead = min(fitting, key=wanted)
     near = [

@@ -59,7 +59,15 @@ PER_TOKEN = 1000  # newest facts fetched per question token
 MAX_TOKENS = 5  # the rarest tokens of a question are enough to find its facts
 COMMON_TOKEN = 0.2  # share of all facts above which a token narrows nothing
 
-__all__ = ["Answer", "FactStore", "SearchResult", "StoreStats", "Understanding", "normalise_query", "open_store"]
+__all__ = [
+    "Answer",
+    "FactStore",
+    "SearchResult",
+    "StoreStats",
+    "Understanding",
+    "normalise_query",
+    "open_store",
+]
 
 
 def normalise_query(text: str) -> str:
@@ -380,7 +388,8 @@ class FactStore:
         related = [
             c
             for c in ranked
-            if c.rank_id not in answer_ids and (c.entity_match > 0 or c.metric_match > 0 or c.text_match >= 50)
+            if c.rank_id not in answer_ids
+            and (c.entity_match > 0 or c.metric_match > 0 or c.text_match >= 50)
         ]
         page = answers[offset : offset + limit]
         return SearchResult(
@@ -423,8 +432,12 @@ class FactStore:
             verdict = answer_verdict(c, u, self.ranking, strict_metrics=bool(metrics))
             mark = "answer " if verdict is None else f"no: {verdict:<7}"
             lines.append(f"  [{mark}] {explain(c)}")
-            who = ", ".join(c.entities) or (("article subject " if c.topic else "carried ") + ", ".join(c.context))
-            lines.append(f"      {who or '-'} | {', '.join(c.metrics) or '-'} | {c.period or '-'} | {c.key[:70]}")
+            who = ", ".join(c.entities) or (
+                ("article subject " if c.topic else "carried ") + ", ".join(c.context)
+            )
+            lines.append(
+                f"      {who or '-'} | {', '.join(c.metrics) or '-'} | {c.period or '-'} | {c.key[:70]}"
+            )
         return "\n".join(lines)
 
     def _newest(self, expr: str, limit: int) -> list[int]:
@@ -525,14 +538,20 @@ class FactStore:
         entity = next((e for e in u.entities if e in c.entities or e in c.context), None)
         entity = entity or next((n for n in u.names if n in c.key), None)
         entity = entity or (c.entities[0] if c.entities else (c.context[0] if c.context else None))
-        metric = next((m for m in u.metrics if m in c.metrics), None) or (c.metrics[0] if c.metrics else "other")
+        metric = next((m for m in u.metrics if m in c.metrics), None) or (
+            c.metrics[0] if c.metrics else "other"
+        )
         info = self.entity_info.get(entity or "", {})
         expects = self.metrics.get(metric, {}).get("expects", "any")
         # the figures of the metric asked about lead, with the change rates beside them
-        values = sorted(c.values, key=lambda v: (not (expects == "any" or v.kind == expects or v.change), v.start))
+        values = sorted(
+            c.values, key=lambda v: (not (expects == "any" or v.kind == expects or v.change), v.start)
+        )
         keywords = self.metrics.get(metric, {}).get("keywords", [])
         lead, period, forecast = headline(c, u, expects, keywords)
-        joint = [e for e in joint_entities(c) if self.entity_info.get(e, {}).get("kind") in ("company", "name")]
+        joint = [
+            e for e in joint_entities(c) if self.entity_info.get(e, {}).get("kind") in ("company", "name")
+        ]
         extra = json.loads(r.get("extra") or "{}")
         doc = reprints.source_meta(self._con(), r["file"])
         span = extra.get("file_span") or [r["start"], r["end"]]
@@ -599,7 +618,6 @@ class FactStore:
         """Return the cleaned text of one article (what quotes are cut from)."""
         row = self._con().execute("select text from documents where file = ?", (file,)).fetchone()
         return row[0] if row else None
-
 
 
 def _candidate(r: sqlite3.Row) -> Candidate:
