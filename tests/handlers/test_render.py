@@ -294,7 +294,7 @@ def test_source_without_metadata_falls_back_to_the_file_and_never_links_a_bad_ur
 def test_source_in_a_mapping_is_read_too(store):
     """Stores that group the metadata under `source` (as the JSON contract does) work alike."""
     answer = search(store, "fact", "Microsoft capex").answers[0]
-    wrapped = _with_source(answer)
+    wrapped = _with_source(answer, title=None, url=None, outlet=None)
     object.__setattr__(wrapped, "source", {"title": "标题", "url": "https://example.com/x", "outlet": None})
     assert render.source_of(wrapped) == render.Source(
         title="标题", url="https://example.com/x", outlet=None, published=answer.published
