@@ -62,6 +62,7 @@ class Understanding:
     ignored: list[str] = field(default_factory=list)  # ordinary words that match nothing in the store
     missing: list[str] = field(default_factory=list)  # names no article of the store contains
     value_kinds: list[str] = field(default_factory=list)  # "share" asks for a percentage
+    hint_words: list[str] = field(default_factory=list)  # the words that asked for it (环比, 占比)
     forecast: bool = False  # the question asks for guidance or a forecast
     translations: dict[str, list[str]] = field(default_factory=dict)  # English term -> Chinese words
 
@@ -158,6 +159,7 @@ def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
 
     for a, b in hint_spans:  # 数量, 占比: the kind of figure asked for, not words to find
         cover(a, b)
+        u.hint_words.append(q[a:b])
     # 1. entities named exactly (longest alias first)
     for mention in vocab.aliases.find(q):
         if mention.entity not in u.entities:

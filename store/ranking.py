@@ -376,15 +376,22 @@ def is_forecast(key: str, offset: int, v: Value) -> bool:
     return bool(_FORECAST.search(key[clause_start:s]))
 
 
+_FROM = re.compile(r"(?:由|从)[^至到,，;；]*$")  # "由246.7億美元升至277億美元": where it came from
+_EARLIER = re.compile(r"(?:之前|此前|原先|原本|原来|先前)[^,，;；]{0,6}$")  # "较之前预测的300億美元"
+_CHANGE_BY = re.compile(r"(?:涨价|降价|增加|减少|增长|下降|上涨|下跌|多出|少了|涨了|跌了|提高|降低)\s?$")
+
+
 def headline(
-    c: Candidate, u: Understanding, expects: str, keywords: Sequence[str]
+    c: Candidate, u: Understanding, expects: str, keywords: Sequence[str], anchors: Sequence[str] = ()
 ) -> tuple[list[Value], str | None, bool]:
     """Pick the figure that answers the question, the change stated with it, its period, and
     whether it is a forecast.
 
-    "資本支出同比增長79%至140億美元…微軟銷售額僅增長17%": capex is US$14 billion, +79% YoY; the
-    17% is another clause's revenue growth. Asked about 2023, a sentence stating a 2022 loss and
-    a 2023 forecast is headlined with the forecast.
+    In order: a figure of the kind asked for (the question's "share" or "环比" wins over the
+    metric's kind); stated for the year asked; a forecast when guidance is asked; right by what
+    the question names besides the subject (``anchors``: 游戏 in "游戏营收…43億美元"); by the
+    metric's keyword ("资本支出同比增长79%至140亿美元"); a level rather than a change by an amount
+    ("漲價5800元") or a starting point ("由246.7億美元升至277億美元").
     """
     values = [v for v in c.values if not _inside_slogan(c.key, v, c.start)] or c.values
     fitting = [v for v in values if v.kind == expects] if expects != "any" else []
@@ -396,22 +403,50 @@ def headline(
         fitting = values
     if not fitting:
         return [], c.period, False
-    positions = [m.end() for kw in keywords if not is_latin(kw) for m in re.finditer(re.escape(kw), c.key)]
+    spans = [
+        (m.start(), m.end()) for kw in keywords if not is_latin(kw) for m in re.finditer(re.escape(kw), c.key)
+    ]
+    anchors = [a for a in anchors if not _FORECAST.fullmatch(a)]  # guidance is u.forecast's job
+    anchor_spans = [
+        (m.start(), m.end())
+        for a in anchors
+        if a and not is_latin(a) or len(a) > 2
+        for m in re.finditer(re.escape(a), c.key)
+    ]
 
-    def after_keyword(v: Value) -> int:
-        # "归属百度的净利润(非美国通用会计准则)206.8亿元": the figure right after the keyword
-        gaps = [v.start - c.start - end for end in positions if v.start - c.start >= end]
-        return min(gaps, default=10_000)
+    def distance(v: Value, around: list[tuple[int, int]]) -> int:
+        # a figure after its word ("营收…43億美元") is nearer than one before it, a clause away farther
+        s, e = v.start - c.start, v.end - c.start
+        best = 10_000
+        for a, b in around:
+            if s >= b:
+                gap, between = s - b, c.key[b:s]
+            elif a >= e:
+                gap, between = 2 * (a - e), c.key[e:a]
+            else:
+                gap, between = 0, ""
+            best = min(best, gap + 15 * sum(between.count(ch) for ch in ",，;；"))
+        return best
 
     asked_years = [p for p in u.periods if p.isdigit()]
 
     def wanted(v: Value) -> tuple:
         period = value_period(c.key, c.start, v, c.period) or ""
         year_ok = not asked_years or any(y in period for y in asked_years)
+        s, e = v.start - c.start, v.end - c.start
+        before = c.key[max(0, s - 3) : s]
+        clause = c.key[max((m.end() for m in _CLAUSE.finditer(c.key, 0, max(s, 0))), default=0) : s]
+        secondary = (
+            bool(_FROM.search(clause) and re.match(r"[^,，;；]*(?:至|到)", c.key[e:]))
+            or bool(_EARLIER.search(clause))
+            or (v.kind == "money" and bool(_CHANGE_BY.search(before)))
+        )
         return (
             not year_ok,
             (not is_forecast(c.key, c.start, v)) if u.forecast else False,
-            after_keyword(v),
+            secondary,
+            sum(min(distance(v, [span]) // 8, 4) for span in anchor_spans),
+            distance(v, spans) if spans else 0,
             v.start,
         )
 

@@ -44,6 +44,7 @@ from .ranking import (
     Candidate,
     RankingContext,
     Weights,
+    alternatives,
     answer_verdict,
     explain,
     headline,
@@ -75,9 +76,31 @@ def normalise_query(text: str) -> str:
     return clean_question(text)
 
 
-def _value_dict(v: Value) -> dict:
+_PRE_WORDS = ("大约", "约为", "约", "接近", "将近", "近", "超过", "超出", "逾", "超", "至少", "最少", "最高", "高达",
+              "多达", "不到", "不足", "少于", "低于", "达到", "达", "为", "上")  # fmt: skip
+_POST_WORDS = ("以上", "以下", "以内", "左右", "上下", "多", "余")
+
+
+def bare_figure(text: str) -> str:
+    """Return a figure without the qualifier words around it: ``高達349億美元`` -> ``349億美元``
+    (the qualifier is a field of its own)."""
+    changed = True
+    while changed:
+        changed = False
+        for w in _PRE_WORDS:
+            if fold(text).startswith(w) and len(text) > len(w):
+                text, changed = text[len(w) :].lstrip(), True
+                break
+        for w in _POST_WORDS:
+            if fold(text).endswith(w) and len(text) > len(w):
+                text, changed = text[: -len(w)].rstrip(), True
+                break
+    return text
+
+
+def _value_dict(v: Value, bare: bool = False) -> dict:
     return {
-        "text": v.text,
+        "text": bare_figure(v.text) if bare else v.text,
         "amount": v.amount,
         "unit": v.unit,
         "currency": v.currency,
@@ -147,7 +170,7 @@ class Answer:
             "period": self.period,
             "forecast": self.forecast,
             "published": self.published,
-            "headline": _value_dict(self.headline[0]) if self.headline else None,
+            "headline": _value_dict(self.headline[0], bare=True) if self.headline else None,
             "values": [_value_dict(v) for v in self.values],
             "readable": self.readable_values,
             "score": round(self.score, 4),
@@ -538,9 +561,9 @@ class FactStore:
         entity = next((e for e in u.entities if e in c.entities or e in c.context), None)
         entity = entity or next((n for n in u.names if n in c.key), None)
         entity = entity or (c.entities[0] if c.entities else (c.context[0] if c.context else None))
-        metric = next((m for m in u.metrics if m in c.metrics), None) or (
-            c.metrics[0] if c.metrics else "other"
-        )
+        # a specific metric asked about names the answer; growth only says how it changed
+        asked = sorted(u.metrics, key=lambda m: m == "growth")
+        metric = next((m for m in asked if m in c.metrics), None) or (c.metrics[0] if c.metrics else "other")
         info = self.entity_info.get(entity or "", {})
         expects = self.metrics.get(metric, {}).get("expects", "any")
         # the figures of the metric asked about lead, with the change rates beside them
@@ -548,7 +571,17 @@ class FactStore:
             c.values, key=lambda v: (not (expects == "any" or v.kind == expects or v.change), v.start)
         )
         keywords = self.metrics.get(metric, {}).get("keywords", [])
-        lead, period, forecast = headline(c, u, expects, keywords)
+        anchors = [a for t in u.terms + u.unknown for a in alternatives(t, u, self.ranking)]
+        anchors += u.names + u.hint_words
+        if len(u.entities) > 1:  # a chip or model named beside the company: 10,000台H800
+            anchors += [
+                alias
+                for alias, name in self.aliases.items()
+                if name in u.entities
+                and self.entity_info.get(name, {}).get("kind") not in ("company", "person", "name")
+                and alias in r["key"]
+            ]
+        lead, period, forecast = headline(c, u, expects, keywords, anchors)
         joint = [
             e for e in joint_entities(c) if self.entity_info.get(e, {}).get("kind") in ("company", "name")
         ]
