@@ -4,6 +4,7 @@ factbot                      run the bot (Socket Mode, HTTP or local console, fr
 factbot build [--sources DIR] [--db PATH] [--lexicon DIR] [--workers N] [--full]
 factbot ask [--db PATH] [--json] QUESTION
 factbot ask [--db PATH] --json -      one question per line in, one JSON object per line out
+factbot ask --explain QUESTION       what was understood, and how each rule scored the top candidates
 factbot console                       the local console, ignoring any Slack settings
 factbot bench [...]                   the scale benchmark (see README, Performance)
 factbot browse [--db PATH] [--port N]  the live store in a browser (Datasette, factbot[browse])
@@ -99,6 +100,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     questions = sys.stdin if args.question == ["-"] else [" ".join(args.question)]
     for line in questions:
         line = line.rstrip("\n")
+        if args.explain:
+            try:
+                print(store.explain(line), flush=True)
+            except QueryError as e:
+                print(f"cannot search that: {e}")
+            continue
         try:
             result = store.search(line, limit=args.limit)
         except QueryError as e:
@@ -154,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--db", help="store file (built on first use if missing)")
     a.add_argument("--json", action="store_true", help="one JSON object per question")
     a.add_argument("--limit", type=int, default=3, help="answers per question (default 3)")
+    a.add_argument(
+        "--explain",
+        action="store_true",
+        help="show what was understood and the points each ranking rule gave the top candidates",
+    )
     a.add_argument("question", nargs="+", help="the question, or - to read one per line from stdin")
     sub.add_parser("bench", help="run the scale benchmark (factbot bench --help)", add_help=False)
     w = sub.add_parser("browse", help="browse the live store in a browser (Datasette, factbot[browse])")

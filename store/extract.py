@@ -339,7 +339,9 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
                 fact.context_weight = context_weight
                 fact.topic = about_topic
                 fact.file_start, fact.file_end = origin[run.start], origin[run.end - 1] + 1
-                if fact.period is None or not YEAR.search(fact.period):
+                if fact.period is not None and not YEAR.search(fact.period):
+                    # "第三財季" in a 2024 article is 2024's; a sentence stating no period at all
+                    # may be about any year ("亏了30多亿元的OpenAI" in May 2023 is 2022's loss)
                     fact.implied_year = article_year
                 if fact.period is None and context and last_period and not about_topic:
                     # "其中資料中心營收為308億美元": a figure carried over from the sentence

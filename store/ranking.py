@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 from .numbers import Value
 from .periods import parse_period
 from .question import Understanding
-from .vocabulary import HALF_IN_TEXT, QUARTER_IN_TEXT, YEAR, is_latin
+from .vocabulary import HALF_IN_TEXT, QUARTER_IN_TEXT, YEAR, Mention, is_latin
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,7 @@ class RankingContext:
     glossary: dict[str, list[str]]
     kind_of: Callable[[str], str | None]
     lineage: Callable[[str], list[str]]
+    mentions: Callable[[str], list[Mention]] = lambda key: []  # entity aliases found in a match key
     weights: Weights = WEIGHTS
 
 
@@ -345,7 +346,47 @@ def answer_verdict(
             return "words"
     elif u.terms and not u.metrics and c.text_match < WORDS_WITH_ENTITY:
         return "words"
+    if u.entities and u.metrics and not _figure_is_theirs(c, u, ctx):
+        return "owner"  # "OpenAI… 商汤科技财报显示2022年亏损约61亿元": the figure is another company's
     return None
+
+
+def anchors_for(c: Candidate, u: Understanding, ctx: RankingContext) -> list[str]:
+    """Return what the question names besides its subject, as the sentence may write it: its
+    words, open-world names, the words that asked for a kind of figure (环比), and a chip or model
+    named beside the company (10,000台H800)."""
+    anchors = [a for t in u.terms + u.unknown for a in alternatives(t, u, ctx)]
+    anchors += u.names + u.hint_words
+    if len(u.entities) > 1:
+        for m in ctx.mentions(c.key):
+            if m.entity in u.entities and ctx.kind_of(m.entity) not in ("company", "person", "name"):
+                anchors.append(c.key[m.start : m.end])
+    return anchors
+
+
+def _figure_is_theirs(c: Candidate, u: Understanding, ctx: RankingContext) -> bool:
+    """Tell whether the figure answering the metric is stated for an entity the question names:
+    the company named last before it in its sentence (or, if none, first after it in its clause)."""
+    metric = next((m for m in sorted(u.metrics, key=lambda m: m == "growth") if m in c.metrics), None)
+    if metric is None:
+        return True
+    info = ctx.metrics.get(metric, {})
+    lead, _, _ = headline(c, u, info.get("expects", "any"), info.get("keywords", []), anchors_for(c, u, ctx))
+    if not lead:
+        return True
+    family = set(u.entities)
+    for e in u.entities:
+        family.update(ctx.lineage(e))
+    s = lead[0].start - c.start
+    companies = [
+        m for m in ctx.mentions(c.key) if ctx.kind_of(ctx.lineage(m.entity)[-1]) in ("company", "name")
+    ]
+    before = [m for m in companies if m.end <= s]
+    clause_end = next((m.start() for m in _CLAUSE.finditer(c.key, s)), len(c.key))
+    owner = before[-1] if before else next((m for m in companies if s <= m.start < clause_end), None)
+    if owner is None:
+        return True
+    return bool(set(ctx.lineage(owner.entity)) & family)
 
 
 def explain(c: Candidate) -> str:

@@ -44,7 +44,7 @@ from .ranking import (
     Candidate,
     RankingContext,
     Weights,
-    alternatives,
+    anchors_for,
     answer_verdict,
     explain,
     headline,
@@ -268,6 +268,7 @@ class FactStore:
             glossary=self.glossary,
             kind_of=lambda n: self.entity_info.get(n, {}).get("kind"),
             lineage=self._lineage,
+            mentions=self.vocabulary.aliases.find,
             weights=weights or Weights(),
         )
 
@@ -571,17 +572,7 @@ class FactStore:
             c.values, key=lambda v: (not (expects == "any" or v.kind == expects or v.change), v.start)
         )
         keywords = self.metrics.get(metric, {}).get("keywords", [])
-        anchors = [a for t in u.terms + u.unknown for a in alternatives(t, u, self.ranking)]
-        anchors += u.names + u.hint_words
-        if len(u.entities) > 1:  # a chip or model named beside the company: 10,000台H800
-            anchors += [
-                alias
-                for alias, name in self.aliases.items()
-                if name in u.entities
-                and self.entity_info.get(name, {}).get("kind") not in ("company", "person", "name")
-                and alias in r["key"]
-            ]
-        lead, period, forecast = headline(c, u, expects, keywords, anchors)
+        lead, period, forecast = headline(c, u, expects, keywords, anchors_for(c, u, self.ranking))
         joint = [
             e for e in joint_entities(c) if self.entity_info.get(e, {}).get("kind") in ("company", "name")
         ]
