@@ -193,8 +193,8 @@ def _bracket_names(text: str, key: str, lexicon: Lexicon) -> tuple[dict[str, str
         latin_key = fold(latin)
         if len(latin) < 2 or latin_key in lexicon.generic_names:
             continue
-        zh = _chinese_name(m.group(1), key[m.start(1) : m.end(1)])
-        zh_key = fold(zh)
+        zh_key = _chinese_name(key[m.start(1) : m.end(1)], key)
+        zh = text[m.end(1) - len(zh_key) : m.end(1)]  # as the article writes it
         if len(zh_key) < 2:
             continue
         by_latin = known.get(latin_key)

@@ -22,11 +22,13 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
 from .errors import QueryError
+from .lexicon import Lexicon
 from .text import clean_text, fold
 from .vocabulary import CJK_RUN, LATIN_WORD, YEAR, AliasMatcher, boundary_ok, is_latin, quarters_in
 
@@ -108,6 +110,25 @@ class QuestionVocabulary:
     segment: Callable[[str], list[str]] = lambda run: [run]  # Chinese words of a run (jieba)
     is_word: Callable[[str], bool] = lambda word: False  # a dictionary word rather than a name
     known_latin: set[str] = field(default_factory=set)  # Latin words in the store's text
+
+    @classmethod
+    def from_lexicon(cls, lexicon: Lexicon, **lookups: Any) -> QuestionVocabulary:
+        """Return the vocabulary of a lexicon alone (no store): for tests and tools."""
+        pairs = lexicon.alias_pairs()
+        pinyin: dict[str, list[tuple[str, str]]] = {}
+        for alias, name in pairs:
+            if CJK_RUN.fullmatch(alias) and len(alias) >= 2:
+                pinyin.setdefault(pinyin_of(alias), []).append((alias, name))
+        return cls(
+            aliases=AliasMatcher(pairs),
+            latin_aliases={a: n for a, n in pairs if is_latin(a) and len(a) >= 4},
+            pinyin_aliases=pinyin,
+            metric_keywords={kw: m.name for m in lexicon.metrics.values() for kw in m.keywords},
+            glossary=lexicon.glossary,
+            stopwords=lexicon.stopwords,
+            value_hints=lexicon.value_hints,
+            **lookups,
+        )
 
     def __post_init__(self) -> None:
         self._phrases = sorted(
@@ -258,6 +279,9 @@ def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitali
 def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None:
     run = _homophones(run, vocab, u)
     for chunk in run.split():
+        if 2 <= len(chunk) <= 8 and not vocab.is_word(chunk) and vocab.occurs(chunk):
+            u.names.append(chunk)  # 摩尔线程, 飞星一号: a name an article holds, kept whole
+            continue
         for word in vocab.segment(chunk):
             if word in vocab.stopwords or not word.strip():
                 continue

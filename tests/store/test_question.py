@@ -1,0 +1,81 @@
+"""Reading a question, stage 1 of the search: a pure function of the text and a vocabulary."""
+
+import pytest
+
+from store import Lexicon, QueryError
+from store.question import MAX_QUESTION_CHARS, QuestionVocabulary, clean_question, read_question
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    # the shipped lexicon, a store that "holds" a few words, and a tiny English dictionary
+    held = {"lmarena", "x1", "摩尔线程", "910b"}
+    english = {"networking": ["网路"], "employees": ["员工"], "gaming": ["游戏"]}
+    return QuestionVocabulary.from_lexicon(
+        Lexicon.load(),
+        occurs=lambda w: w in held,
+        english=lambda w: english.get(w, []),
+        segment=lambda run: [run[i : i + 2] for i in range(0, len(run), 2)] if len(run) > 3 else [run],
+        is_word=lambda w: w in {"员工", "游戏", "人数"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "entities", "metrics", "periods"),
+    [
+        ("Microsoft capex", ["Microsoft"], ["capex"], []),
+        ("微軟 資本支出 2024", ["Microsoft"], ["capex"], ["2024"]),
+        ("Microsfot capex Q3", ["Microsoft"], ["capex"], ["Q3"]),
+        ("腾迅 第三季 营收", ["Tencent"], ["revenue"], ["Q3"]),
+        ("英为达 上半年 净利润", ["Nvidia"], ["net_profit"], ["H1"]),
+        ("Sensetme gross margin", ["SenseTime"], ["gross_margin"], []),
+        ("OpenAI loss 2022", ["OpenAI"], ["loss"], ["2022"]),
+    ],
+)
+def test_entities_metrics_and_periods_are_read(vocab, question, entities, metrics, periods):
+    u = read_question(question, vocab)
+    assert u.entities == entities
+    assert u.metrics == metrics
+    assert u.periods == periods
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "expected"),
+    [
+        ("Nvidia networking revenue", "terms", ["networking"]),  # through the dictionary
+        ("Nvidia networking revenue", "translations", {"networking": ["网路"]}),
+        ("DeepSeek weather forecast", "ignored", ["weather"]),  # no Chinese for it: no veto either
+        ("DeepSeek R2 参数量", "missing", ["r2"]),  # a name no article holds
+        ("Qwen3 LMArena ranking", "unknown", ["lmarena"]),  # a word the store holds
+        ("摩尔线程 营收", "names", ["摩尔线程"]),  # open world: a name only the articles know
+        ("DeepSeek H800 数量", "value_kinds", ["count"]),  # asks for a count, not the word 数量
+        ("騰訊 資本開支 環比", "value_kinds", ["percent"]),
+        ("腾讯 2025 资本支出 指引", "forecast", True),
+    ],
+)
+def test_words_are_sorted_by_what_the_store_can_do_with_them(vocab, question, field, expected):
+    assert getattr(read_question(question, vocab), field) == expected
+
+
+def test_value_hint_words_are_not_words_to_find(vocab):
+    u = read_question("DeepSeek H800 数量", vocab)
+    assert "数量" not in u.terms and u.hint_words == ["数量"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Micro\u200dsoft  capex", "Microsoft capex"),  # zero-width joiner removed, not a space
+        ("<@U123ABC> 微软\u3000资本支出", "微软 资本支出"),  # Slack mention and ideographic space
+        ("ＯｐｅｎＡＩ\x07 loss", "OpenAI loss"),  # full width folded, control character dropped
+        ("發(fā)布", "發布"),  # flattened pinyin annotation
+    ],
+)
+def test_one_question_cleaner(raw, clean):
+    assert clean_question(raw) == clean
+
+
+def test_a_huge_question_is_cut_and_an_empty_one_refused(vocab):
+    assert len(clean_question("微" * 10_000)) == MAX_QUESTION_CHARS
+    with pytest.raises(QueryError):
+        read_question(" \u200b\n", vocab)
