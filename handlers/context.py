@@ -29,7 +29,7 @@ def context_action(
             raise StaleButton(messages.text(language_of(ref.query), "article_gone"))
         view = render.context_view(
             answer,
-            passage(text, answer.start, answer.end),
+            passage(text, answer.text_start, answer.text_end),  # offsets in the cleaned text
             other_facts(store, answer),
             language_of(ref.query),
         )

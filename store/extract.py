@@ -67,7 +67,8 @@ class Document:
 # even when it names others; one that opens on a connector ("对此", "这么说") is only when it
 # names nobody itself.
 _PRONOUN_START = re.compile(
-    r"^[“\"「]?(?:(?:例如|比如|同时|此外|而且|而|但是|但|不过|对此|因此)[,，、]?)?(?:他们|她们|它们|该公司|他|她|它|其)"
+    r"^[“\"「]?(?:(?:例如|比如|同时|此外|而且|而|但是|但|不过|对此|因此)[,，、]?)?"
+    r"(?:他们|她们|它们|该(?:公司|集团|模型|芯片|产品|平台|系统|企业|机构)|这(?:款|家|一模型)|此款|他|她|它|其)"
 )
 _CONNECTOR_START = re.compile(r"^[“\"「]?(?:对此|同时|此外|而|但|不过|例如|比如|这|此|该)")
 _PRONOUN_ANYWHERE = re.compile(r"他们|她们|它们|该公司|其|他|她")

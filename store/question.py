@@ -178,9 +178,6 @@ def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
             if entity:
                 entity_cover[i] = True
 
-    for a, b in hint_spans:  # 数量, 占比: the kind of figure asked for, not words to find
-        cover(a, b)
-        u.hint_words.append(q[a:b])
     # 1. entities named exactly (longest alias first)
     for mention in vocab.aliases.find(q):
         if mention.entity not in u.entities:
@@ -205,6 +202,12 @@ def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
             else:
                 u.terms.append(phrase)
             cover(pos, end)
+    # value hints left (数量, 占比, 环比): the kind of figure asked for, not words to find; inside
+    # a keyword (参数量) they are part of it
+    for a, b in hint_spans:
+        if not any(covered[a:b]):
+            cover(a, b)
+            u.hint_words.append(q[a:b])
     # 3. periods
     for m in YEAR.finditer(q):
         if not covered[m.start()]:
@@ -243,7 +246,12 @@ def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
 
 
 def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitalised: set[str]) -> None:
-    name_like = word in capitalised or bool(re.search(r"[a-z]\d|\d[a-z]", word))
+    # a name or a model code: typed capitalised (LMArena, OC-9), or letters and digits (r2, 910b)
+    name_like = (
+        word in capitalised
+        or re.split(r"[.\-+]", word)[0] in capitalised
+        or bool(re.search(r"[a-z]", word) and re.search(r"\d", word))
+    )
     if word in vocab.stopwords or (len(word) <= 1 and not word.isdigit()):
         return
     if len(word) >= 4 and vocab.latin_aliases:

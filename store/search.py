@@ -146,6 +146,11 @@ class Answer:
         return format_values(self.headline or self.values)
 
     @property
+    def source_meta(self) -> dict:
+        """The article's title, url and outlet (None where unknown)."""
+        return {"title": self.title, "url": self.url, "outlet": self.outlet}
+
+    @property
     def subject(self) -> str | None:
         """Who the figure is about: the entity, or every company stated together."""
         return " + ".join(self.joint) if self.joint else self.entity

@@ -8,10 +8,10 @@ from store import build_store, extract_facts, open_store
 from store.lexicon import default_lexicon
 
 # An article written for this test about a company the lexicon does not list.
-ARTICLE = """国产GPU厂商摩尔线程（Moore Threads）发布2024年财报。
-根据该公司公布的数据，摩尔线程2024年营收为4.38亿元，同比增长3.5倍。
-公司表示，其旗舰芯片MTT S4000的出货量超过1万张。
-摩尔线程的毛利率为70.7%，较上年提升12个百分点。
+ARTICLE = """国产GPU厂商曜石算力（Obsidian Compute）发布2024年财报。
+根据该公司公布的数据，曜石算力2024年营收为4.38亿元，同比增长3.5倍。
+公司表示，其旗舰芯片OC-7 Pro的出货量超过1万张。
+曜石算力的毛利率为70.7%，较上年提升12个百分点。
 """
 
 
@@ -19,7 +19,7 @@ ARTICLE = """国产GPU厂商摩尔线程（Moore Threads）发布2024年财报�
 def store(tmp_path_factory):
     root: Path = tmp_path_factory.mktemp("open_world")
     (root / "src").mkdir()
-    (root / "src" / "2025-03-01_moore.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "src" / "2025-03-01_obsidian.txt").write_text(ARTICLE, encoding="utf-8")
     build_store(root / "src", root / "facts.db")
     s = open_store(root / "facts.db")
     yield s
@@ -28,21 +28,22 @@ def store(tmp_path_factory):
 
 def test_a_bracketed_english_name_becomes_an_entity_with_its_chinese_name():
     doc = extract_facts(ARTICLE, "a.txt", default_lexicon())
-    assert doc.aliases["摩尔线程"] == "Moore Threads" and doc.names_zh["Moore Threads"] == "摩尔线程"
-    assert doc.topic == "Moore Threads"
+    assert doc.aliases["曜石算力"] == "Obsidian Compute" and doc.names_zh["Obsidian Compute"] == "曜石算力"
+    assert doc.topic == "Obsidian Compute"
     # "根据该公司公布的数据…" names nobody: it is about the article's subject
     fact = next(f for f in doc.facts if "4.38亿元" in f.quote)
-    assert "Moore Threads" in fact.entities + fact.context
+    assert "Obsidian Compute" in fact.entities + fact.context
 
 
 @pytest.mark.parametrize(
     ("question", "figure"),
     [
-        ("Moore Threads revenue 2024", "4.38亿元"),
-        ("摩尔线程 营收", "4.38亿元"),
-        ("摩爾線程 毛利率", "70.7%"),
-        ("Moore Threads gross margin", "70.7%"),
-        ("MTT S4000 出货量", "1万张"),
+        ("Obsidian Compute revenue 2024", "4.38亿元"),
+        ("曜石算力 营收", "4.38亿元"),
+        ("曜石算力 毛利率", "70.7%"),
+        ("曜石算力 2024 營收", "4.38亿元"),
+        ("Obsidian Compute gross margin", "70.7%"),
+        ("OC-7 Pro 出货量", "1万张"),
     ],
 )
 def test_unlisted_names_answer_in_any_script(store, question, figure):
@@ -52,11 +53,11 @@ def test_unlisted_names_answer_in_any_script(store, question, figure):
 
 
 def test_the_answer_names_the_unlisted_company(store):
-    a = store.search("摩尔线程 营收").answers[0]
-    assert a.entity == "Moore Threads" and a.headline and a.headline[0].text == "4.38亿元"
+    a = store.search("曜石算力 营收").answers[0]
+    assert a.entity == "Obsidian Compute" and a.headline and a.headline[0].text == "4.38亿元"
 
 
 def test_a_name_no_article_holds_is_not_found_but_nearby_facts_are_offered(store):
-    result = store.search("Moore Threads MTT S9000 revenue")
-    assert result.answers == [] and "s9000" in result.understood.missing
+    result = store.search("Obsidian Compute OC-9 revenue")
+    assert result.answers == [] and "oc-9" in result.understood.missing
     assert result.related
