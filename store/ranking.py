@@ -383,10 +383,15 @@ def _figure_is_theirs(c: Candidate, u: Understanding, ctx: RankingContext) -> bo
     ]
     before = [m for m in companies if m.end <= s]
     clause_end = next((m.start() for m in _CLAUSE.finditer(c.key, s)), len(c.key))
-    owner = before[-1] if before else next((m for m in companies if s <= m.start < clause_end), None)
-    if owner is None:
+    owners = before[-1:] or [m for m in companies if s <= m.start < clause_end][:1]
+    if not owners:
         return True
-    return bool(set(ctx.lineage(owner.entity)) & family)
+    # "谷歌、微软和Meta计划…投入至少2150亿美元": a list of companies owns the figure together
+    for m in reversed(before[:-1]):
+        if not re.fullmatch(r"[、,，和与及以\s]*", c.key[m.end : owners[0].start]):
+            break
+        owners.insert(0, m)
+    return any(set(ctx.lineage(o.entity)) & family for o in owners)
 
 
 def explain(c: Candidate) -> str:
