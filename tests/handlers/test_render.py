@@ -271,13 +271,12 @@ def test_source_from_the_store_s_own_metadata(store):
     """What the store returns: `source_meta` with title, url and outlet (the JSON contract's
     source.title, source.url, source.outlet), any of them None."""
     answer = search(store, "fact", "Microsoft capex").answers[0]
-    with_meta = dataclasses.replace(
-        answer, source_meta={"title": "标题", "url": "https://example.com/y", "outlet": "新华社"}
-    )
+    with_meta = dataclasses.replace(answer, title="标题", url="https://example.com/y", outlet="新华社")
+    assert with_meta.source_meta == {"title": "标题", "url": "https://example.com/y", "outlet": "新华社"}
     assert render.source_of(with_meta) == render.Source(
         "标题", "https://example.com/y", "新华社", answer.published
     )
-    without = dataclasses.replace(answer, source_meta={"title": None, "url": None, "outlet": None})
+    without = dataclasses.replace(answer, title=None, url=None, outlet=None)
     assert render.source_of(without) == render.Source(answer.file, None, None, answer.published)
 
 
