@@ -3,6 +3,7 @@ and the date an article was published."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -116,13 +117,15 @@ def _inside_iso_date(key: str, pos: int) -> bool:
 
 
 def published_date(head: str, file_name: str = "") -> str | None:
-    """Return the article's ISO date from a dateline near its top or from its file name."""
-    m = _ISO_DATE.search(head)
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-        return f"{y:04d}-{mo:02d}-{d:02d}"
-    m = _FILE_DATE.search(file_name)
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-        return f"{y:04d}-{mo:02d}-{d:02d}"
+    """Return the article's ISO date from a dateline near its top or from its file name.
+
+    A day the month does not have (2024年2月30日) is no date.
+    """
+    for m in (_ISO_DATE.search(head), _FILE_DATE.search(file_name)):
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            try:
+                return datetime.date(y, mo, d).isoformat()
+            except ValueError:
+                continue
     return None

@@ -27,7 +27,6 @@ from typing import Any
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
-from .errors import QueryError
 from .lexicon import Lexicon
 from .text import clean_text, fold
 from .vocabulary import CJK_RUN, LATIN_WORD, YEAR, AliasMatcher, boundary_ok, is_latin, quarters_in
@@ -144,11 +143,11 @@ class QuestionVocabulary:
 def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
     """Return what a question names (see the module docstring for the order of reading).
 
-    Raises QueryError when the question is empty once cleaned.
+    A question that is empty once cleaned names nothing (``searchable`` is false).
     """
     raw = clean_question(text)
     if not raw:
-        raise QueryError("the question is empty")
+        return Understanding()
     q = fold(raw)
     u = Understanding()
     u.value_kinds = list(

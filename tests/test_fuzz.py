@@ -82,11 +82,6 @@ def test_normalise_query_never_raises_and_is_stable(text):
     assert normalise_query(once) == once
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.normalise_query turns a zero-width joiner/space into a space, splitting the word "
-    "(store/search.py: every format character becomes ' '); the lead fixes it in store/",
-)
 @pytest.mark.parametrize("text,expected", [("Micro\u200dsoft", "Microsoft"), ("微\u200b软", "微软")])
 def test_normalise_query_removes_zero_width_characters(text, expected):
     assert normalise_query(text) == expected
@@ -266,12 +261,6 @@ def test_published_date_is_a_real_iso_date_or_none(head, file_name):
     assert date is None or datetime.date.fromisoformat(date)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="store.published_date returns a day the month does not have (2024-02-30, 2025-04-31): "
-    "its date patterns bound the day by 31 only (store/periods.py); the lead fixes it in store/",
-)
 @pytest.mark.parametrize("head", ["2024年2月30日电", "2025-04-31 新华社"])
 def test_published_date_refuses_days_the_month_does_not_have(head):
     date = published_date(head)
