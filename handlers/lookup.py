@@ -7,17 +7,15 @@ the search that produced it.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from store import Answer, FactStore, QueryError, SearchResult
+from store import MAX_QUESTION_CHARS, Answer, FactStore, QueryError, SearchResult, normalise_query
 
 from .errors import StaleButton
 from .payloads import PageValue
 
 PAGE = 3  # answers per message: three answers with their buttons stay well inside Block Kit's 50 blocks
-MAX_QUERY = 500  # longer questions are cut here: no question needs more, and a Ref must fit a button value
+MAX_QUERY = MAX_QUESTION_CHARS  # the store cuts longer questions; a Ref must fit a button value
 
 SPENDING = "spending"  # the metrics the store's lexicon marks `spend = true` (capex, investment …)
 BENCH_METRICS = frozenset({"benchmark"})
@@ -38,25 +36,12 @@ KINDS = {
     "bench": Kind("bench", BENCH_METRICS, False),
 }
 
-_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]")
-# Invisible format characters (zero-width space and joiners, bidi marks, BOM, soft hyphen): removed,
-# not turned into spaces — a zero-width joiner inside "Micro\u200dsoft" must not split the word.
-_INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-_SPACE = re.compile(r"\s+")
-
 
 def clean_question(text: str | None) -> str:
-    """The question as the store should see it: mentions, control and zero-width characters gone,
-    whitespace collapsed, NFC-normalised, at most MAX_QUERY characters; "" when nothing is left."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFC", text)
-    text = _MENTION.sub(" ", text)
-    text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub(" ", text)
-    text = _SPACE.sub(" ", text).strip()
-    return text[:MAX_QUERY].strip()
+    """The question as the store should see it (``store.normalise_query``, the one cleaner):
+    mentions, control and zero-width characters gone, whitespace collapsed, NFKC-normalised, at
+    most MAX_QUERY characters; "" when nothing is left."""
+    return normalise_query(text or "")
 
 
 def wants_help(question: str) -> bool:

@@ -16,9 +16,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError, model_validator
 
+from store import MAX_QUESTION_CHARS
+
 from .errors import StaleButton
 
-MAX_QUERY = 500  # as handlers.lookup.MAX_QUERY: a question longer than this is cut before searching
+MAX_QUERY = MAX_QUESTION_CHARS  # the store cuts a longer question before searching
 MAX_HEADLINE = 300  # the headline a Share carries; ours are well under this
 MAX_EVENT_ID = 255  # Slack's event ids are ~11 characters; anything longer is not Slack's
 MAX_FIELD = 4000  # any other id-like string field: Slack's are short, text fields can be long

@@ -31,9 +31,12 @@ from .lexicon import Lexicon
 from .text import clean_text, fold
 from .vocabulary import CJK_RUN, LATIN_WORD, YEAR, AliasMatcher, boundary_ok, is_latin, quarters_in
 
-MAX_QUESTION_CHARS = 300
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
-_SLACK_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+MAX_QUESTION_CHARS = 500  # no question needs more; a button carrying it must fit Slack's 2,000
+# zero-width characters (spaces, joiners, word joiner, BOM, soft hyphen) are removed, not turned
+# into spaces: a zero-width joiner inside "Micro\u200dsoft" must not split it; other invisible
+# controls (bidi overrides) separate words like a space
+_ZERO_WIDTH = dict.fromkeys([0x00AD, 0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF])
+_SLACK_MENTION = re.compile(r"<@[UWB][A-Z0-9]+(?:\|[^>]*)?>")
 _FORECAST_WORDS = re.compile(
     r"预计|预期|预测|预估|指引|展望|目标|guidance|forecast|outlook|expected|expects|target"
 )
@@ -42,11 +45,13 @@ _HALF = re.compile(r"上半年|(?<![a-z])h1(?![0-9])|下半年|(?<![a-z])h2(?![0
 
 def clean_question(text: str) -> str:
     """Return a question ready for reading: annotations and invisible characters gone, odd
-    Unicode folded (NFKC), Slack mentions dropped, whitespace collapsed, at most 300 characters."""
+    Unicode folded (NFKC), Slack mentions dropped, whitespace collapsed, at most 500 characters.
+
+    The one cleaner of questions: the Slack handlers and the search both use it."""
     text = unicodedata.normalize("NFKC", text or "").translate(_ZERO_WIDTH)
     text = "".join(c if unicodedata.category(c)[0] != "C" or c in "\n\t" else " " for c in text)
     text = _SLACK_MENTION.sub(" ", clean_text(text))
-    return re.sub(r"\s+", " ", text).strip()[:MAX_QUESTION_CHARS]
+    return re.sub(r"\s+", " ", text).strip()[:MAX_QUESTION_CHARS].strip()
 
 
 @dataclass

@@ -54,7 +54,6 @@ from .ranking import (
 from .text import fold
 from .vocabulary import CJK_RUN, AliasMatcher, is_latin
 
-MAX_QUERY_CHARS = 300
 CANDIDATES = 300  # facts scored in full per question
 PER_TOKEN = 1000  # newest facts fetched per question token
 MAX_TOKENS = 5  # the rarest tokens of a question are enough to find its facts
