@@ -254,6 +254,8 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     published = published or published_date(key[:400], file)
     dated_year = int(published[:4]) if published else None
     article_year = _article_year(key, published)
+    years_stated = set(stated_years(key))
+    only_year = next(iter(years_stated)) if len(years_stated) == 1 else None
     damaged = find_mojibake(text)
     doc_aliases, names_zh = _bracket_names(text, key, lexicon)
     article_names = AliasMatcher(doc_aliases.items())
@@ -341,9 +343,12 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
                 fact.topic = about_topic
                 fact.file_start, fact.file_end = origin[run.start], origin[run.end - 1] + 1
                 if fact.period is not None and not YEAR.search(fact.period):
-                    # "第三財季" in a 2024 article is 2024's; a sentence stating no period at all
-                    # may be about any year ("亏了30多亿元的OpenAI" in May 2023 is 2022's loss)
+                    # "第三財季" in a 2024 article is 2024's
                     fact.implied_year = article_year
+                elif fact.period is None and only_year:
+                    # a sentence stating no period, in an article about one year only; in May
+                    # 2023 "亏了30多亿元的OpenAI" may be any year's, so the date alone says nothing
+                    fact.implied_year = only_year
                 if fact.period is None and context and last_period and not about_topic:
                     # "其中資料中心營收為308億美元": a figure carried over from the sentence
                     # before belongs to that sentence's period too

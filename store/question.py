@@ -282,8 +282,8 @@ def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitali
     if translated:
         u.terms.append(word)
         u.translations[word] = translated
-    elif name_like:
-        u.missing.append(word)  # a name no article contains: the store cannot answer it
+    elif name_like and re.search(r"\d", word):
+        u.missing.append(word)  # a model code no article contains (R2, GPT-9): the store cannot answer
     else:
         u.ignored.append(word)  # an ordinary word the store has no Chinese for
 
