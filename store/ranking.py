@@ -371,6 +371,8 @@ def _figure_is_theirs(c: Candidate, u: Understanding, ctx: RankingContext) -> bo
     if metric is None:
         return True
     info = ctx.metrics.get(metric, {})
+    if info.get("expects", "any") == "any":
+        return True  # a benchmark's figures belong to what it compares, both sides
     lead, _, _ = headline(c, u, info.get("expects", "any"), info.get("keywords", []), anchors_for(c, u, ctx))
     if not lead:
         return True
