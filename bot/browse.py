@@ -48,6 +48,8 @@ COLUMNS = {
         "text_key": "reprint key: the folded sentence",
         "figure_key": "reprint key: entity, metric, period and headline figure",
         "reprint_of": "the fact this one is a reprint of (empty: the fact answers shows)",
+        "extra": "the quote's span in the file as stored, the year the article implies, "
+        "whether the subject is the article's own (JSON)",
     },
     "documents": {
         "file": "the article's file name in the sources folder",
@@ -65,6 +67,7 @@ COLUMNS = {
         "entity_counts": "entity -> how many of its facts name it (JSON)",
         "dated": "the date its text or file name gives",
         "headline": "its first headline line (the title without metadata)",
+        "aliases": "names it writes in brackets (摩尔线程（Moore Threads）) and their entities (JSON)",
     },
     "entities": {
         "name": "canonical name",
@@ -77,6 +80,11 @@ COLUMNS = {
     "latin_words": {"word": "a Latin-script word some fact holds (for typo correction)"},
     "meta": {"key": "what", "value": "its value (generation, build time, lexicon, sources' hashes …)"},
     "term_df": {"term": "an index token", "df": "how many indexed facts hold it"},
+    "english": {
+        "word": "an English word or phrase (a CC-CEDICT gloss)",
+        "zh": "a Chinese word for it that the articles can contain",
+        "rank": "how precise the gloss is (0: the whole definition)",
+    },
 }
 TABLES = {
     "facts": "One row per quotable statement: the quote, where it is, what it is about, its figures.",
@@ -86,6 +94,7 @@ TABLES = {
     "latin_words": "Latin-script words of the facts.",
     "meta": "How and when this generation was built.",
     "term_df": "Document frequencies of the search index's tokens.",
+    "english": "English words to the Chinese words of this store, from CC-CEDICT.",
 }
 HIDDEN = {"facts_fts", "facts_fts_data", "facts_fts_idx", "facts_fts_docsize", "facts_fts_config"}
 
