@@ -266,6 +266,7 @@ class FactStore:
             self._close_connections()
             raise StoreInvalid(f"{self.path} is missing store metadata: {e}") from e
         self._segmenter: Any = None
+        _warm_up_in_background()
         self.vocabulary = self._vocabulary()
         self.ranking = RankingContext(
             metrics=self.metrics,
@@ -359,19 +360,11 @@ class FactStore:
 
     def _tokenizer(self) -> Any:
         if self._segmenter is None:
-            import jieba
-
-            jieba.setLogLevel(60)
-            tokenizer = jieba.Tokenizer()
-            # the store's own names and keywords stay whole (英伟达, 日日新, 资本支出)
-            for alias in self.aliases:
-                if CJK_RUN.fullmatch(alias):
-                    tokenizer.add_word(alias, 100000)
-            for info in self.metrics.values():
-                for kw in info["keywords"]:
-                    if CJK_RUN.fullmatch(kw):
-                        tokenizer.add_word(kw, 100000)
-            self._segmenter = tokenizer
+            words = [a for a in self.aliases if CJK_RUN.fullmatch(a)]
+            words += [
+                kw for info in self.metrics.values() for kw in info["keywords"] if CJK_RUN.fullmatch(kw)
+            ]
+            self._segmenter = _segmenter_with(words)
         return self._segmenter
 
     def _segment(self, run: str) -> list[str]:
@@ -646,6 +639,40 @@ class FactStore:
         """Return the cleaned text of one article (what quotes are cut from)."""
         row = self._con().execute("select text from documents where file = ?", (file,)).fetchone()
         return row[0] if row else None
+
+
+_JIEBA_LOCK = threading.Lock()
+_JIEBA: list[Any] = []  # one tokenizer per process: its dictionary costs ~1 s and ~70 MB to load
+_JIEBA_WORDS: set[str] = set()
+
+
+def _segmenter_with(words: list[str]) -> Any:
+    """Return the process's jieba tokenizer, knowing ``words`` (a store's names and keywords stay
+    whole: 英伟达, 日日新, 资本支出). Stores of later generations add their words to the same one."""
+    with _JIEBA_LOCK:
+        if not _JIEBA:
+            import jieba
+
+            jieba.setLogLevel(60)
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            _JIEBA.append(tokenizer)
+        tokenizer = _JIEBA[0]
+        for w in words:
+            if w not in _JIEBA_WORDS:
+                tokenizer.add_word(w, 100000)
+                _JIEBA_WORDS.add(w)
+        return tokenizer
+
+
+def _warm_up_in_background() -> None:
+    # the first store a process opens loads the dictionary on a thread of its own, so the first
+    # Chinese question does not wait a second (or several, on a busy machine) for it
+    with _JIEBA_LOCK:
+        if _JIEBA or _JIEBA_WORDS:
+            return
+        _JIEBA_WORDS.add("")  # loading has started
+    threading.Thread(target=_segmenter_with, args=([],), name="jieba-warm-up", daemon=True).start()
 
 
 def _candidate(r: sqlite3.Row) -> Candidate:
