@@ -416,7 +416,9 @@ def _fact_from_run(
     if not named and not hits and not context:
         return None  # a bare number with nothing to say what it measures
     metrics, distances = _rank_metrics(r_key, hits, lexicon.metric_positions(r_key), values, lexicon)
-    period = parse_period(r_key, article_year, dated_year)
+    period = parse_period(
+        r_key, article_year, dated_year, int(published[5:7]) if published and dated_year else None
+    )
     shifted = [
         Value(**{**v.to_dict(), "start": v.start + run.start, "end": v.end + run.start}) for v in values
     ]

@@ -34,17 +34,29 @@ class Period:
 _RELATIVE_OFFSET = {"今年": 0, "去年": -1, "明年": 1, "前年": -2, "后年": 2, "本财年": 0}
 
 
-def parse_period(key: str, article_year: int | None = None, dated_year: int | None = None) -> Period | None:
+_LAST_QUARTER = re.compile(r"上一?季度?|前一季度?|上个季度")
+_THIS_QUARTER = re.compile(r"本季度?|当季|这一季度?")
+
+
+def parse_period(
+    key: str, article_year: int | None = None, dated_year: int | None = None, dated_month: int | None = None
+) -> Period | None:
     """Return the period ``key`` (a folded sentence) states, or None.
 
     ``dated_year`` (the year of the article's known date) resolves 今年, 去年, 明年 and a
-    half year without a year (上半年).
+    half year without a year (上半年); with ``dated_month`` also 上季 and 本季 (calendar quarters:
+    in an article of 30 October 2025, 上季 is 2025 Q3).
 
     >>> parse_period("2024财年第二财季财报会上").label
     'FY2024 Q2'
     >>> parse_period("去年营收增长", dated_year=2025).label
     '2024'
     """
+    if dated_year and dated_month and not _QUARTER.search(key):
+        q = (dated_month - 1) // 3 + 1
+        year, last = (dated_year, q - 1) if q > 1 else (dated_year - 1, 4)
+        key = _LAST_QUARTER.sub(f"{year}年第{last}季", key, count=1)
+        key = _THIS_QUARTER.sub(f"{dated_year}年第{q}季", key, count=1)
     if dated_year:
         for word, offset in _RELATIVE_OFFSET.items():
             key = key.replace(word, f"{dated_year + offset}年")

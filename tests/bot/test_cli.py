@@ -25,3 +25,26 @@ def test_a_failed_build_is_one_line_and_a_non_zero_exit(tmp_path):
     assert out.returncode == 1
     assert out.stderr.startswith("build failed:") and "Traceback" not in out.stderr
     assert not (tmp_path / "f.db").exists()
+
+
+def test_ask_explain_shows_each_stage_and_each_rule(tmp_path):
+    """`factbot ask --explain`: what was understood, and the points each ranking rule gave."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    factbot = Path(sys.executable).with_name("factbot")
+    db = tmp_path / "facts.db"
+    subprocess.run(
+        [str(factbot), "build", "--sources", str(seeds), "--db", str(db)], check=True, capture_output=True
+    )
+    out = subprocess.run(
+        [str(factbot), "ask", "--db", str(db), "--explain", "what did OpenAI lose in 2022?"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "understood: entity OpenAI; metric loss; period 2022" in out
+    assert "[answer ]" in out and "entity +40.0" in out and "metric +" in out
+    assert "no: " in out  # and why the others are not answers

@@ -161,3 +161,37 @@ def test_a_continuing_sentence_measures_what_the_one_before_measured(lexicon):
     first, second = facts_of(text, lexicon)
     assert first.metric == "revenue"
     assert "ByteDance" in second.context and "revenue" in second.metrics and second.period == "2021"
+
+
+@pytest.mark.parametrize(
+    ("key", "dated", "label"),
+    [
+        ("去年营收增长", (2025, 3), "2024"),
+        ("明年将投入", (2025, 3), "2026"),
+        ("上半年营收", (2025, 9), "2025 H1"),
+        ("在截至9月底的上季,资本支出", (2025, 10), "2025 Q3"),
+        ("上季营收", (2025, 2), "2024 Q4"),
+        ("本季度营收", (2025, 5), "2025 Q2"),
+        ("去年营收增长", (None, None), None),  # an undated article cannot say which year
+    ],
+)
+def test_relative_periods_resolve_against_the_article_date(key, dated, label):
+    p = parse_period(key, None, *dated)
+    assert (p.label if p else None) == label
+
+
+def test_a_period_without_a_year_takes_the_year_the_article_implies(lexicon):
+    text = "微軟2024年財報顯示。\n在第三財季中,資本支出同比增長79%至140億美元。\nOpenAI亏了30多亿元,又与2023年比较。"
+    doc = extract_facts(text, "a.txt", lexicon)
+    quarter = next(f for f in doc.facts if "140億美元" in f.quote)
+    assert quarter.period == "fiscal Q3" and quarter.implied_year == 2024
+    silent = next(f for f in doc.facts if "30多亿元" in f.quote)
+    assert silent.implied_year is None  # the article states two years: no sentence without one is either
+
+
+def test_quotes_have_their_position_in_the_file_as_stored(lexicon):
+    raw = "\ufeff標題\r\n微軟發(fā)布財報,資本支出同比增長79%至140億美元。\r\n"
+    doc = extract_facts(raw, "a.txt", lexicon)
+    (fact,) = [f for f in doc.facts if "140億美元" in f.quote]
+    assert clean_text(raw[fact.file_start : fact.file_end]) == fact.quote
+    assert raw[fact.file_start : fact.file_end] == "微軟發(fā)布財報,資本支出同比增長79%至140億美元。"

@@ -1,6 +1,6 @@
 import pytest
 
-from store import fold, format_values, parse_quantities
+from store import fold, format_value, format_values, parse_quantities
 
 
 def parse(text):
@@ -122,3 +122,16 @@ def test_offsets_cut_the_verbatim_text():
 )
 def test_format_values_reads_at_a_glance(text, readable):
     assert format_values(parse(text)) == readable
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "shown"),
+    [
+        ("数千万元", 2e7, 9e7, "数千万元 (roughly ¥20 million–¥90 million)"),
+        ("数十亿美元", 2e9, 9e9, "数十亿美元 (roughly US$2 billion–US$9 billion)"),
+    ],
+)
+def test_vague_amounts_are_prose_with_a_range_never_a_point(text, low, high, shown):
+    (v,) = parse_quantities(text)
+    assert v.amount is None and (v.low, v.high) == (low, high)
+    assert format_value(v) == shown

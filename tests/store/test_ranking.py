@@ -191,3 +191,14 @@ def test_no_figure_of_the_kind_asked_means_no_headline():
     c = candidate("英伟达股价下跌13%。", ["Nvidia"], metrics=["investment"])
     lead, _, _ = headline(c, read_question("Nvidia investment", VOCAB), "money", [])
     assert lead == []
+
+
+def test_companies_stated_together_are_the_answer_s_subject():
+    from store.ranking import joint_entities
+
+    c = candidate(
+        "谷歌、微软和Meta计划在2025年总共投入至少2150亿美元用于资本支出。", ["Google", "Microsoft", "Meta"]
+    )
+    u, c = scored("Microsoft capex 2025", c)
+    assert joint_entities(c) == ["Google", "Microsoft", "Meta"]
+    assert answer_verdict(c, u, CTX, strict_metrics=True) is None  # the list owns the figure
