@@ -416,6 +416,14 @@ def _fact_from_run(
     if not named and not hits and not context:
         return None  # a bare number with nothing to say what it measures
     metrics, distances = _rank_metrics(r_key, hits, lexicon.metric_positions(r_key), values, lexicon)
+    if (
+        "gpu_count" in lexicon.metrics
+        and "gpu_count" not in metrics
+        and _counts_chips(r_key, values, lexicon)
+    ):
+        # "1万枚英伟达A100芯片": a count of a chip the lexicon knows is a GPU count
+        metrics.append("gpu_count")
+        distances["gpu_count"] = 0
     period = parse_period(
         r_key, article_year, dated_year, int(published[5:7]) if published and dated_year else None
     )
@@ -442,6 +450,16 @@ def _fact_from_run(
 
 
 _FAR = 999
+
+
+def _counts_chips(key: str, values: list[Value], lexicon: Lexicon) -> bool:
+    counts = [v for v in values if v.kind == "count"]
+    if not counts:
+        return False
+    chips = [
+        m for m in lexicon.find_mentions(key) if (e := lexicon.entities.get(m.entity)) and e.kind == "chip"
+    ]
+    return any(0 <= m.start - v.end <= 12 or 0 <= v.start - m.end <= 4 for v in counts for m in chips)
 
 
 def _distance(key: str, pos: int, end: int, v: Value) -> int:

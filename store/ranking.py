@@ -275,6 +275,8 @@ def score_candidate(c: Candidate, u: Understanding, ctx: RankingContext) -> None
         fit = 0.3 + 0.7 * min(len(c.values), 3) / 3
     if u.value_kinds and kinds & set(u.value_kinds):
         fit = 1.0  # the kind of figure the question asks for
+    elif u.value_kinds and not u.metrics:
+        fit = 0.0  # "A800 多少钱" asks for money: a transfer rate is no answer to it
     points["figure"] = w.figure * fit
     if u.keywords and any(kw in c.key for kw in u.keywords):
         points["keyword"] = w.keyword
