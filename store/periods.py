@@ -53,10 +53,10 @@ def parse_period(
     '2024'
     """
     if dated_year and dated_month and not _QUARTER.search(key):
-        q = (dated_month - 1) // 3 + 1
-        last_year, last = (dated_year, q - 1) if q > 1 else (dated_year - 1, 4)
+        this_q = (dated_month - 1) // 3 + 1
+        last_year, last = (dated_year, this_q - 1) if this_q > 1 else (dated_year - 1, 4)
         key = _LAST_QUARTER.sub(f"{last_year}年第{last}季", key, count=1)
-        key = _THIS_QUARTER.sub(f"{dated_year}年第{q}季", key, count=1)
+        key = _THIS_QUARTER.sub(f"{dated_year}年第{this_q}季", key, count=1)
     if dated_year:
         for word, offset in _RELATIVE_OFFSET.items():
             key = key.replace(word, f"{dated_year + offset}年")
