@@ -47,7 +47,7 @@ FOLLOW_INTERVAL = 2.0
 # folder emptied by mistake must not wipe the archive.
 MAX_LOSS = 0.5
 # How much lower the build process's CPU priority is than the server's (os.nice in the child).
-BUILD_NICENESS = 10
+BUILD_NICENESS = 19  # the lowest: the build takes only what serving leaves idle
 
 
 CHUNK_BYTES = 4 * 1024 * 1024  # a published store file travels in rows of this size
