@@ -354,3 +354,21 @@ def test_the_headline_is_the_figure_after_the_metric_keyword(seed_store):
 def test_a_metric_word_with_a_chinese_rendering_counts_as_words_too(seed_store):
     # "sales" is the revenue metric and 销售额 in the text: 微軟銷售額僅增長17%
     assert "銷售額僅增長17%" in seed_store.search("Microsoft sales growth").answers[0].quote
+
+
+def test_gathering_fetches_few_candidates_all_holding_what_the_question_tags(seed_store):
+    """Stage 2 of the search: candidates come from the index, each about the entity and metric asked."""
+    from store.search import CANDIDATES
+
+    u = seed_store.understand("Microsoft capex")
+    candidates = seed_store._candidates(u)
+    assert 0 < len(candidates) <= CANDIDATES
+    both = [c for c in candidates if "Microsoft" in c.entities + c.context and "capex" in c.metrics]
+    con = seed_store._con()
+    stored = con.execute(
+        "select count(*) from facts where (entities like '%\"Microsoft\"%' or context like '%\"Microsoft\"%')"
+        " and metrics like '%\"capex\"%' and reprint_of is null"
+    ).fetchone()[0]
+    assert len(both) == stored > 0  # every fact about both is gathered
+    # a question naming nothing the index knows gathers nothing
+    assert seed_store._candidates(seed_store.understand("weather in Paris")) == []
