@@ -227,10 +227,11 @@ def _keyword_starts(c: Candidate, metric: str, ctx: RankingContext) -> list[int]
     return sorted(out)
 
 
+_SEGMENTED = {"revenue", "net_profit", "operating_profit", "loss"}  # lines reported per business unit
+
+
 def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
-    metric = next(
-        (m for m in u.metrics if m in c.metrics and ctx.metrics.get(m, {}).get("expects") == "money"), None
-    )
+    metric = next((m for m in u.metrics if m in c.metrics and m in _SEGMENTED), None)
     if metric is None:
         return None
     starts = _keyword_starts(c, metric, ctx)
@@ -373,8 +374,10 @@ def _figure_is_theirs(c: Candidate, u: Understanding, ctx: RankingContext) -> bo
     if metric is None:
         return True
     info = ctx.metrics.get(metric, {})
-    if info.get("expects", "any") == "any":
-        return True  # a benchmark's figures belong to what it compares, both sides
+    if info.get("expects", "any") not in ("money", "percent"):
+        # a benchmark's figures belong to both sides of the comparison; a count of chips names
+        # their maker beside the buyer ("阿里…使用了512张英伟达V100")
+        return True
     lead, _, _ = headline(c, u, info.get("expects", "any"), info.get("keywords", []), anchors_for(c, u, ctx))
     if not lead:
         return True
@@ -382,20 +385,14 @@ def _figure_is_theirs(c: Candidate, u: Understanding, ctx: RankingContext) -> bo
     for e in u.entities:
         family.update(ctx.lineage(e))
     s = lead[0].start - c.start
-    companies = [
-        m for m in ctx.mentions(c.key) if ctx.kind_of(ctx.lineage(m.entity)[-1]) in ("company", "name")
-    ]
-    before = [m for m in companies if m.end <= s]
+    clause_start = max((m.end() for m in _CLAUSE.finditer(c.key, 0, max(s, 0))), default=0)
     clause_end = next((m.start() for m in _CLAUSE.finditer(c.key, s)), len(c.key))
-    owners = before[-1:] or [m for m in companies if s <= m.start < clause_end][:1]
-    if not owners:
+    # who the figure's own clause names: "…,商汤科技财报显示2022年亏损约61亿元" is SenseTime's;
+    # "而A100在4月16日京东上公开售价约为11万元" names the chip asked about, so it is the chip's
+    named = [m for m in ctx.mentions(c.key) if clause_start <= m.start < clause_end]
+    if not named or any(set(ctx.lineage(m.entity)) & family for m in named):
         return True
-    # "谷歌、微软和Meta计划…投入至少2150亿美元": a list of companies owns the figure together
-    for m in reversed(before[:-1]):
-        if not re.fullmatch(r"[、,，和与及以\s]*", c.key[m.end : owners[0].start]):
-            break
-        owners.insert(0, m)
-    return any(set(ctx.lineage(o.entity)) & family for o in owners)
+    return not any(ctx.kind_of(ctx.lineage(m.entity)[-1]) in ("company", "name") for m in named)
 
 
 def explain(c: Candidate) -> str:
@@ -501,10 +498,20 @@ def headline(
         )
 
     lead = min(fitting, key=wanted)
+
+    def same_clause(first: Value, second: Value, stops: str) -> bool:
+        # "…8.8%;智能算力…414.1EFLOPS": a change before the figure, a clause away, is another's;
+        # "营收5545.5亿元(…),同比下滑1%": one after it, past a comma, is its own
+        between = c.key[first.end - c.start : max(second.start - c.start, first.end - c.start)]
+        return not any(ch in between for ch in stops)
+
     near = [
         v
         for v in values
-        if v is not lead and v.change and (0 <= lead.start - v.end <= 12 or 0 <= v.start - lead.end <= 18)
+        if v is not lead
+        and v.change
+        and (0 <= lead.start - v.end <= 12 or 0 <= v.start - lead.end <= 18)
+        and (same_clause(v, lead, ",，;；。") if v.start < lead.start else same_clause(lead, v, ";；。"))
     ]
     period = value_period(c.key, c.start, lead, c.period)
     return [lead, *near[:1]], period, is_forecast(c.key, c.start, lead)
