@@ -17,6 +17,7 @@ store a full build would write, row for row.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import json
@@ -643,8 +644,6 @@ def _incremental(
 ) -> BuildReport | None:
     """Copy the previous store and bring it up to date; None when only a full build can give the
     same result (an article number that collided)."""
-    if any(n != doc_number(f) for f, (_, n, _) in prev.documents.items()):
-        return None
     errors: list[SourceProblem] = []
     unchanged: set[str] = set()
     changed: list[tuple[str, ArticleMeta | None]] = []
@@ -664,9 +663,15 @@ def _incremental(
                     errors.append(SourceProblem(p.name, NO_FACTS))
                 continue
         changed.append((str(p), catalogue.get(p.name)))
-    new_numbers = {doc_number(Path(n).name) for n, _ in changed}
+    # A full build numbers articles in file order, moving one on past a number taken (linear
+    # probing). The numbers are the same here as long as no article that changes sits near another
+    # article's number or hash: then neither probes into the other.
     kept_numbers = {prev.documents[f][1] for f in unchanged}
-    if len(new_numbers) < len(changed) or new_numbers & kept_numbers:
+    near = kept_numbers | {doc_number(f) for f in unchanged}
+    touched: dict[str, set[int]] = {Path(n).name: {doc_number(Path(n).name)} for n, _ in changed}
+    for f in set(prev.documents) - unchanged:
+        touched.setdefault(f, set()).update({prev.documents[f][1], doc_number(f)})
+    if _crowded(touched, near):
         return None
     shutil.copyfile(prev.path, tmp)
     con = _connect(tmp)
@@ -710,6 +715,24 @@ def _incremental(
         extracted=len(changed),
         added_facts=[i for i in writer.added_ids if i not in removed_set][:MAX_LISTED],
     )
+
+
+PROBE_MARGIN = 64  # numbers an article's probe chain could reach; rare at 30 bits
+
+
+def _crowded(touched: dict[str, set[int]], others: set[int]) -> bool:
+    """Tell whether a changing article's numbers lie within PROBE_MARGIN of another changing
+    article's, or of ``others`` (the kept articles' numbers and hashes)."""
+    owned = sorted((n, f) for f, numbers in touched.items() for n in numbers)
+    for (a, fa), (b, fb) in zip(owned, owned[1:], strict=False):
+        if fa != fb and b - a <= PROBE_MARGIN:
+            return True
+    pool = sorted(others)
+    for n, _ in owned:
+        i = bisect.bisect_left(pool, n - PROBE_MARGIN)
+        if i < len(pool) and pool[i] <= n + PROBE_MARGIN:
+            return True
+    return False
 
 
 def _refresh_metadata(con: sqlite3.Connection, listed: dict[str, ArticleMeta]) -> None:
