@@ -169,7 +169,11 @@ class Lexicon:
         for m in self.metrics.values():
             best = None
             for kw in m.keywords:
-                spans = _without(keyword_positions(key, kw), key, m.exclude)
+                if kw not in key:  # the common case, and the cheap test: most keywords are absent
+                    continue
+                spans = keyword_positions(key, kw)
+                if m.exclude:
+                    spans = _without(spans, key, m.exclude)
                 if spans:
                     strength = len(kw) if not is_latin(kw) else max(2, len(kw) // 3)
                     if best is None or strength > best[0]:
@@ -182,10 +186,14 @@ class Lexicon:
         """Return, per metric found in ``key``, every ``(start, end)`` of its keywords."""
         found: dict[str, list[tuple[int, int]]] = {}
         for m in self.metrics.values():
+            spans: list[tuple[int, int]] = []
             for kw in m.keywords:
-                found.setdefault(m.name, []).extend(_without(keyword_positions(key, kw), key, m.exclude))
-            if not found[m.name]:
-                del found[m.name]
+                if kw in key:
+                    spans.extend(keyword_positions(key, kw))
+            if spans and m.exclude:
+                spans = _without(spans, key, m.exclude)
+            if spans:
+                found[m.name] = spans
         return found
 
     def is_boilerplate(self, key: str) -> bool:
