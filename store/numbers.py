@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from .text import fold
+
 _CN_DIGITS = {
     "零": 0,
     "〇": 0,
@@ -526,6 +528,29 @@ def _readable_amount(amount: float) -> str:
     if amount == int(amount):
         return f"{int(amount):,}"
     return f"{amount:,.2f}".rstrip("0").rstrip(".")
+
+
+# qualifier words that are not part of the figure itself (数十亿, 前10% keep 数 and 前)
+_NOT_FIGURE = [q for q in _PRE_QUALIFIERS if q not in ("数", "几", "前", "倒数")]
+
+
+def bare_figure(text: str) -> str:
+    """Return a figure without the qualifier words around it: ``高達349億美元`` -> ``349億美元``
+    (the qualifier is a field of its own)."""
+    changed = True
+    while changed:
+        changed = False
+        key = fold(text)
+        for w in _NOT_FIGURE:
+            if key.startswith(w) and len(text) > len(w):
+                text, changed = text[len(w) :].lstrip(), True
+                break
+        key = fold(text)
+        for w in _POST_QUALIFIERS:
+            if key.endswith(w) and len(text) > len(w):
+                text, changed = text[: -len(w)].rstrip(), True
+                break
+    return text
 
 
 def format_value(v: Value) -> str:

@@ -258,19 +258,19 @@ def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitali
     )
     if word in vocab.stopwords or (len(word) <= 1 and not word.isdigit()):
         return
-    if len(word) >= 4 and vocab.latin_aliases:
-        hit = process.extractOne(word, vocab.latin_aliases.keys(), scorer=fuzz.ratio, score_cutoff=80)
+    # a Latin typo of an entity (Microsfot) or of a metric keyword (revenu)
+    for table, shortest, cutoff, found in (
+        (vocab.latin_aliases, 4, 80, u.entities),
+        (vocab._latin_keywords, 5, 86, u.metrics),
+    ):
+        hit = (
+            process.extractOne(word, table.keys(), scorer=fuzz.ratio, score_cutoff=cutoff)
+            if len(word) >= shortest and table
+            else None
+        )
         if hit:
-            entity = vocab.latin_aliases[hit[0]]
-            if entity not in u.entities:
-                u.entities.append(entity)
-            return
-    if len(word) >= 5 and vocab._latin_keywords:
-        hit = process.extractOne(word, vocab._latin_keywords.keys(), scorer=fuzz.ratio, score_cutoff=86)
-        if hit:
-            metric = vocab._latin_keywords[hit[0]]
-            if metric not in u.metrics:
-                u.metrics.append(metric)
+            if table[hit[0]] not in found:
+                found.append(table[hit[0]])
             return
     if re.fullmatch(r"\d+(?:\.\d+)?", word):
         u.terms.append(word)

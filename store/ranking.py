@@ -100,6 +100,7 @@ class Candidate:
     all_entities: bool = True
     names_matched: int = 0
     segment: str | None = None
+    lead: tuple[list[Value], str | None, bool] | None = None  # headline_for's result, once per candidate
 
 
 @dataclass
@@ -367,18 +368,33 @@ def anchors_for(c: Candidate, u: Understanding, ctx: RankingContext) -> list[str
     return anchors
 
 
+def answered_metric(c: Candidate, u: Understanding) -> str | None:
+    """Return the metric asked about that the fact states: a specific one before growth, which
+    only says how it changed ("net profit growth" is about net profit)."""
+    return next((m for m in sorted(u.metrics, key=lambda m: m == "growth") if m in c.metrics), None)
+
+
+def headline_for(c: Candidate, u: Understanding, ctx: RankingContext) -> tuple[list[Value], str | None, bool]:
+    """Return ``headline`` for the metric the fact answers, computed once per candidate (the
+    answer rules and the answer itself both need it)."""
+    if c.lead is None:
+        metric = answered_metric(c, u) or (c.metrics[0] if c.metrics else "other")
+        info = ctx.metrics.get(metric, {})
+        c.lead = headline(c, u, info.get("expects", "any"), info.get("keywords", []), anchors_for(c, u, ctx))
+    return c.lead
+
+
 def _figure_is_theirs(c: Candidate, u: Understanding, ctx: RankingContext) -> bool:
     """Tell whether the figure answering the metric is stated for an entity the question names:
-    the company named last before it in its sentence (or, if none, first after it in its clause)."""
-    metric = next((m for m in sorted(u.metrics, key=lambda m: m == "growth") if m in c.metrics), None)
+    the entities its own clause names include one of the question's, or no other company."""
+    metric = answered_metric(c, u)
     if metric is None:
         return True
-    info = ctx.metrics.get(metric, {})
-    if info.get("expects", "any") not in ("money", "percent"):
+    if ctx.metrics.get(metric, {}).get("expects", "any") not in ("money", "percent"):
         # a benchmark's figures belong to both sides of the comparison; a count of chips names
         # their maker beside the buyer ("阿里…使用了512张英伟达V100")
         return True
-    lead, _, _ = headline(c, u, info.get("expects", "any"), info.get("keywords", []), anchors_for(c, u, ctx))
+    lead, _, _ = headline_for(c, u, ctx)
     if not lead:
         return True
     family = set(u.entities)

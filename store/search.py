@@ -32,7 +32,7 @@ from .build import SCHEMA_VERSION, tag, text_tokens
 from .dictionary import lookup_english
 from .errors import QueryError, StoreClosed, StoreInvalid, StoreNotFound
 from .lexicon import lineage
-from .numbers import Value, format_values
+from .numbers import Value, bare_figure, format_values
 from .question import (
     QuestionVocabulary,
     Understanding,
@@ -44,10 +44,10 @@ from .ranking import (
     Candidate,
     RankingContext,
     Weights,
-    anchors_for,
     answer_verdict,
+    answered_metric,
     explain,
-    headline,
+    headline_for,
     joint_entities,
     score_candidate,
 )
@@ -73,28 +73,6 @@ __all__ = [
 def normalise_query(text: str) -> str:
     """Return a question ready for reading (see ``store.question.clean_question``)."""
     return clean_question(text)
-
-
-_PRE_WORDS = ("大约", "约为", "约", "接近", "将近", "近", "超过", "超出", "逾", "超", "至少", "最少", "最高", "高达",
-              "多达", "不到", "不足", "少于", "低于", "达到", "达", "为", "上")  # fmt: skip
-_POST_WORDS = ("以上", "以下", "以内", "左右", "上下", "多", "余")
-
-
-def bare_figure(text: str) -> str:
-    """Return a figure without the qualifier words around it: ``高達349億美元`` -> ``349億美元``
-    (the qualifier is a field of its own)."""
-    changed = True
-    while changed:
-        changed = False
-        for w in _PRE_WORDS:
-            if fold(text).startswith(w) and len(text) > len(w):
-                text, changed = text[len(w) :].lstrip(), True
-                break
-        for w in _POST_WORDS:
-            if fold(text).endswith(w) and len(text) > len(w):
-                text, changed = text[: -len(w)].rstrip(), True
-                break
-    return text
 
 
 def _value_dict(v: Value, bare: bool = False) -> dict:
@@ -559,17 +537,14 @@ class FactStore:
         entity = next((e for e in u.entities if e in c.entities or e in c.context), None)
         entity = entity or next((n for n in u.names if n in c.key), None)
         entity = entity or (c.entities[0] if c.entities else (c.context[0] if c.context else None))
-        # a specific metric asked about names the answer; growth only says how it changed
-        asked = sorted(u.metrics, key=lambda m: m == "growth")
-        metric = next((m for m in asked if m in c.metrics), None) or (c.metrics[0] if c.metrics else "other")
+        metric = answered_metric(c, u) or (c.metrics[0] if c.metrics else "other")
         info = self.entity_info.get(entity or "", {})
         expects = self.metrics.get(metric, {}).get("expects", "any")
         # the figures of the metric asked about lead, with the change rates beside them
         values = sorted(
             c.values, key=lambda v: (not (expects == "any" or v.kind == expects or v.change), v.start)
         )
-        keywords = self.metrics.get(metric, {}).get("keywords", [])
-        lead, period, forecast = headline(c, u, expects, keywords, anchors_for(c, u, self.ranking))
+        lead, period, forecast = headline_for(c, u, self.ranking)
         joint = [
             e for e in joint_entities(c) if self.entity_info.get(e, {}).get("kind") in ("company", "name")
         ]
