@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .lexicon import Lexicon
 from .numbers import Value, parse_quantities
@@ -108,7 +108,7 @@ _MIN_CONTENT = 6
 
 
 def _content_len(text: str) -> int:
-    return sum(1 for c in text if c.isalnum())
+    return sum(map(str.isalnum, text))
 
 
 def fact_id(file: str, start: int, end: int, quote: str) -> str:
@@ -428,7 +428,7 @@ def _fact_from_run(
         r_key, article_year, dated_year, int(published[5:7]) if published and dated_year else None
     )
     shifted = [
-        Value(**{**v.to_dict(), "start": v.start + run.start, "end": v.end + run.start}) for v in values
+        replace(v, start=v.start + run.start, end=v.end + run.start) for v in values
     ]
     return Fact(
         id=fact_id(file, run.start, run.end, run.text),

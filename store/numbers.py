@@ -8,7 +8,7 @@ verbatim ``text`` out of the original article.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .text import fold
 
@@ -216,7 +216,8 @@ class Value:
     yoy: bool = False
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # the fields are plain values: a shallow copy is asdict's result without its deep copy
+        return dict(self.__dict__)
 
 
 def _chinese_to_number(s: str) -> float | None:

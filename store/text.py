@@ -142,53 +142,28 @@ _SENTENCE_PUNCT_AFTER_QMARK = set("!！。,，;；")
 _HTML_RESIDUE = re.compile(r"</?[a-z]{1,6}>|/[a-z]{1,3}>")
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
-def _is_expected_char(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        code < 0x250  # Latin, Latin-1, Latin Extended-A/B
-        or 0x2000 <= code <= 0x206F  # general punctuation
-        or 0x2100 <= code <= 0x22FF  # letterlike, arrows, maths
-        or 0x2460 <= code <= 0x24FF  # enclosed numbers
-        or 0x2500 <= code <= 0x27BF  # boxes, shapes, dingbats
-        or 0x3000 <= code <= 0x303F  # CJK punctuation
-        or 0x3040 <= code <= 0x30FF  # kana
-        or 0x3400 <= code <= 0x4DBF
-        or 0x4E00 <= code <= 0x9FFF
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFE30 <= code <= 0xFE4F
-        or 0xFF00 <= code <= 0xFFEF
-        or 0x1F000 <= code <= 0x1FAFF  # emoji
-        or ch in "\n\t"
-    )
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+# U+FFFD, private use, C1 controls; an ASCII '?' glued to Chinese sentence punctuation is a lost
+# byte, not a question (after a Chinese character, or before 。，；！)
+_STRONG_CHAR = re.compile(rf"[\ufffd\ue000-\uf8ff\x80-\x9f]|(?<=[{_CJK}])\?(?=[!！。,，;；])|\?(?=[。，；！])")
+# a character outside the scripts and symbols the articles use, or a lone capital between two
+# Chinese characters
+_WEAK_CHAR = re.compile(
+    "[^\u0000-\u024f\u2000-\u206f\u2100-\u22ff\u2460-\u24ff\u2500-\u27bf\u3000-\u30ff"
+    f"{_CJK}\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U0001f000-\U0001faff]"
+    rf"|(?<=[{_CJK}])[A-Z](?=[{_CJK}])"
+)
 
 
 def _strong_signals(text: str) -> list[int]:
-    hits = []
-    for i, ch in enumerate(text):
-        code = ord(ch)
-        if ch == "\ufffd" or 0xE000 <= code <= 0xF8FF or 0x80 <= code <= 0x9F:
-            hits.append(i)
-        elif ch == "?" and i + 1 < len(text) and text[i + 1] in _SENTENCE_PUNCT_AFTER_QMARK:
-            # An ASCII '?' glued to Chinese sentence punctuation is a lost byte, not a question.
-            if i > 0 and _is_cjk(text[i - 1]) or text[i + 1] in "。，；！":
-                hits.append(i)
+    hits = [m.start() for m in _STRONG_CHAR.finditer(text)]
     hits.extend(m.start() for m in _ORPHAN_PINYIN.finditer(text) if _is_annotation(m.group("syl")))
     hits.extend(m.start() for m in _HTML_RESIDUE.finditer(text))
     return hits
 
 
 def _weak_signals(text: str) -> list[int]:
-    hits = []
-    for i, ch in enumerate(text):
-        if not _is_expected_char(ch):
-            hits.append(i)
-        elif "A" <= ch <= "Z" and 0 < i < len(text) - 1 and _is_cjk(text[i - 1]) and _is_cjk(text[i + 1]):
-            hits.append(i)  # a lone capital between two Chinese characters
-    return hits
+    return [m.start() for m in _WEAK_CHAR.finditer(text)]
 
 
 def find_mojibake(text: str) -> list[tuple[int, int]]:

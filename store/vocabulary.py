@@ -54,7 +54,10 @@ class AliasMatcher:
     """Longest-first, non-overlapping matching of folded aliases (Latin ones as whole words)."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
-        self._by_first: dict[str, list[tuple[str, str]]] = {}
+        # first character -> [(length, {alias: name})], longest first: a position is tried once
+        # per length, not once per alias (some characters start dozens of aliases)
+        self._by_first: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        self._starts: re.Pattern[str] | None = None  # the first characters of all aliases, compiled
         for alias, name in pairs:
             self.add(alias, name)
 
@@ -63,10 +66,14 @@ class AliasMatcher:
         if not alias:
             return
         bucket = self._by_first.setdefault(alias[0], [])
-        if any(a == alias for a, _ in bucket):
-            return
-        bucket.append((alias, name))
-        bucket.sort(key=lambda p: -len(p[0]))
+        for length, names in bucket:
+            if length == len(alias):
+                names.setdefault(alias, name)
+                break
+        else:
+            bucket.append((len(alias), {alias: name}))
+            bucket.sort(key=lambda p: -p[0])
+        self._starts = None
 
     def find(self, key: str, also: AliasMatcher | None = None) -> list[Mention]:
         """Return the longest, non-overlapping alias mentions in ``key``, left to right.
@@ -76,9 +83,21 @@ class AliasMatcher:
         found: list[Mention] = []
         i = 0
         n = len(key)
+        # Only about a quarter of a sentence's characters can start an alias: jump between them
+        # (a regex search runs in C) instead of trying every position in Python.
+        ours = self._start_pattern()
+        theirs = also._start_pattern() if also is not None and also._by_first else None
         while i < n:
+            m = ours.search(key, i)
+            if theirs is not None:
+                t = theirs.search(key, i)
+                if t and (not m or t.start() < m.start()):
+                    m = t
+            if m is None:
+                break
+            i = m.start()
             hit = self._at(key, i)
-            if also is not None:
+            if theirs is not None and also is not None:
                 other = also._at(key, i)
                 if other and (not hit or other.end > hit.end):
                     hit = other
@@ -89,10 +108,19 @@ class AliasMatcher:
                 i += 1
         return found
 
+    def _start_pattern(self) -> re.Pattern[str]:
+        if self._starts is None:
+            chars = "".join(re.escape(c) for c in sorted(self._by_first))
+            self._starts = re.compile(f"[{chars}]" if chars else r"(?!)")
+        return self._starts
+
     def _at(self, key: str, i: int) -> Mention | None:
-        for alias, name in self._by_first.get(key[i], ()):
-            if key.startswith(alias, i) and (not is_latin(alias) or boundary_ok(key, i, i + len(alias))):
-                return Mention(name, i, i + len(alias))
+        # longest first; a Latin alias glued to a letter or digit gives way to a shorter one
+        for length, names in self._by_first.get(key[i], ()):
+            alias = key[i : i + length]
+            name = names.get(alias)
+            if name is not None and (not is_latin(alias) or boundary_ok(key, i, i + length)):
+                return Mention(name, i, i + length)
         return None
 
 
