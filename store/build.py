@@ -256,6 +256,35 @@ def _doc_row(doc: Document, article: Article, number: int, lexicon: Lexicon) -> 
     }
 
 
+@dataclass
+class PreparedArticle:
+    """An article extracted and turned into table rows (in a worker process, so that the one
+    process writing SQLite only numbers the rows and inserts them)."""
+
+    file: str
+    chars: int
+    document: dict  # its documents row, but for doc_number
+    facts: list[list]  # its facts rows in FACT_COLUMNS order; rowid and rid left to the writer
+    tokens: list[str]  # each fact's FTS tokens
+
+
+_ROWID, _RID, _ID, _RECENCY, _TEXT_KEY, _FIGURE_KEY = (
+    FACT_COLUMNS.index(c) for c in ("rowid", "rid", "id", "recency", "text_key", "figure_key")
+)
+
+
+def prepare(doc: Document, article: Article, lexicon: Lexicon) -> PreparedArticle:
+    """Return an extracted article's rows, ready for the writer."""
+    rows, tokens = [], []
+    for f in doc.facts:
+        fr = _fact_row(0, f, lexicon)
+        tokens.append(_fact_tokens(fr))
+        rows.append([fr[c] for c in FACT_COLUMNS])
+    document = _doc_row(doc, article, 0, lexicon)
+    del document["doc_number"]
+    return PreparedArticle(doc.file, len(doc.text), document, rows, tokens)
+
+
 _SCHEMA = """
 create table meta (key text primary key, value text);
 create table documents (
@@ -302,15 +331,15 @@ def _init_worker(lexicon: Lexicon, nice: int = 0) -> None:
 
 def _extract_chunk(
     tasks: list[tuple[str, ArticleMeta | None]],
-) -> list[tuple[Document, Article] | SourceProblem]:
+) -> list[PreparedArticle | SourceProblem]:
     assert _worker_lexicon is not None
     return _extract_with(_worker_lexicon, tasks)
 
 
 def _extract_with(
     lexicon: Lexicon, tasks: list[tuple[str, ArticleMeta | None]]
-) -> list[tuple[Document, Article] | SourceProblem]:
-    out: list[tuple[Document, Article] | SourceProblem] = []
+) -> list[PreparedArticle | SourceProblem]:
+    out: list[PreparedArticle | SourceProblem] = []
     for name, listed in tasks:
         path = Path(name)
         try:
@@ -321,14 +350,14 @@ def _extract_with(
         doc = extract_facts(article.text, path.name, lexicon)
         if len(doc.facts) > MAX_FACTS_PER_ARTICLE:
             doc.facts = doc.facts[:MAX_FACTS_PER_ARTICLE]
-        out.append((doc, article))
+        out.append(prepare(doc, article, lexicon))
     return out
 
 
 def _extracted(
     tasks: list[tuple[str, ArticleMeta | None]], lexicon: Lexicon, workers: int
-) -> Iterator[tuple[Document, Article] | SourceProblem]:
-    """Yield every task's document (or problem) in task order, extracted in ``workers`` processes."""
+) -> Iterator[PreparedArticle | SourceProblem]:
+    """Yield every task's prepared article (or problem) in task order, extracted in ``workers`` processes."""
     chunks = [tasks[i : i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES)]
     workers = max(1, min(workers, os.cpu_count() or 1, len(chunks) or 1))
     if workers == 1:
@@ -471,6 +500,10 @@ class _Writer:
         self.df: Counter[str] = Counter()
         self.fact_rows: list[tuple] = []
         self.fts_rows: list[tuple[int, str]] = []
+        # a full build's tokens wait here until reprints are decided (index_canonical)
+        self.pending_tokens: list[tuple[int, str]] = []
+        if not index_now:
+            con.execute("create temp table pending_tokens (rid integer primary key, tokens text)")
         self.added_ids: list[str] = []
         self.keys: tuple[set[str], set[str]] = (set(), set())
         self.chars = 0
@@ -482,27 +515,29 @@ class _Writer:
         n = doc_number(file)
         return n if n not in self.numbers else None
 
-    def add(self, doc: Document, article: Article, number: int) -> None:
+    def add(self, article: PreparedArticle, number: int) -> None:
         self.numbers.add(number)
-        self.chars += len(doc.text)
-        row = _doc_row(doc, article, number, self.lexicon)
+        self.chars += article.chars
+        row = {**article.document, "doc_number": number}
         self.con.execute(
             f"insert into documents ({', '.join(DOC_COLUMNS)}) values ({', '.join('?' * len(DOC_COLUMNS))})",
             [row[c] for c in DOC_COLUMNS],
         )
         base = number << FACT_BITS
-        for i, f in enumerate(doc.facts):
-            fr = _fact_row(base | i, f, self.lexicon)
-            self.fact_rows.append(tuple(fr[c] for c in FACT_COLUMNS))
+        for i, (fact, tokens) in enumerate(zip(article.facts, article.tokens, strict=True)):
+            fact[_ROWID] = base | i
+            fact[_RID] = rid = index_id(fact[_RECENCY], base | i)
+            self.fact_rows.append(tuple(fact))
             if self.index_now:
-                tokens = _fact_tokens(fr)
-                self.fts_rows.append((fr["rid"], tokens))
+                self.fts_rows.append((rid, tokens))
                 if self.track_df:
                     self.df.update(set(tokens.split()))
-            self.added_ids.append(f.id)
-            self.keys[0].add(fr["text_key"])
-            if fr["figure_key"]:
-                self.keys[1].add(fr["figure_key"])
+            else:
+                self.pending_tokens.append((rid, tokens))
+            self.added_ids.append(fact[_ID])
+            self.keys[0].add(fact[_TEXT_KEY])
+            if fact[_FIGURE_KEY]:
+                self.keys[1].add(fact[_FIGURE_KEY])
         if len(self.fact_rows) >= 5000:
             self.flush()
 
@@ -512,8 +547,11 @@ class _Writer:
             f"insert into facts ({cols}) values ({', '.join('?' * len(FACT_COLUMNS))})", self.fact_rows
         )
         self.con.executemany("insert into facts_fts (rowid, tokens) values (?, ?)", self.fts_rows)
+        if self.pending_tokens:
+            self.con.executemany("insert into temp.pending_tokens values (?, ?)", self.pending_tokens)
         self.fact_rows.clear()
         self.fts_rows.clear()
+        self.pending_tokens.clear()
 
     def remove_file(self, file: str) -> list[str]:
         """Remove an article and its facts (from the index too); return the removed fact ids."""
@@ -538,14 +576,11 @@ class _Writer:
 
     def index_canonical(self) -> None:
         """Index every fact that is no one's reprint (a full build, once reprints are decided)."""
-        batch: list[tuple[int, str]] = []
-        insert = "insert into facts_fts (rowid, tokens) values (?, ?)"
-        for row in self.con.execute("select * from facts where reprint_of is null order by rowid"):
-            batch.append((row["rid"], _fact_tokens(row)))
-            if len(batch) >= 5000:
-                self.con.executemany(insert, batch)
-                batch.clear()
-        self.con.executemany(insert, batch)
+        self.con.execute(
+            "insert into facts_fts (rowid, tokens) select t.rid, t.tokens from temp.pending_tokens t"
+            " join facts f on f.rid = t.rid where f.reprint_of is null order by t.rid"
+        )
+        self.con.execute("drop table temp.pending_tokens")
 
     def apply_reprints(self, text_keys: Iterable[str], figure_keys: Iterable[str]) -> None:
         """Re-decide reprints for these keys and move facts in or out of the index accordingly."""
@@ -564,15 +599,14 @@ class _Writer:
 
 
 def _checked(
-    items: Iterable[tuple[Document, Article] | SourceProblem], errors: list[SourceProblem]
-) -> Iterator[tuple[Document, Article]]:
+    items: Iterable[PreparedArticle | SourceProblem], errors: list[SourceProblem]
+) -> Iterator[PreparedArticle]:
     for item in items:
         if isinstance(item, SourceProblem):
             errors.append(item)
             continue
-        doc, _ = item
-        if not doc.facts:
-            errors.append(SourceProblem(doc.file, NO_FACTS))
+        if not item.facts:
+            errors.append(SourceProblem(item.file, NO_FACTS))
         yield item
 
 
@@ -595,23 +629,23 @@ def _full(
     items = _checked(_extracted(tasks, lexicon, workers), errors)
     # Hold documents back until one has a fact, so that a folder with nothing to build raises
     # before anything is written.
-    held: list[tuple[Document, Article]] = []
+    held: list[PreparedArticle] = []
     for item in items:
         held.append(item)
-        if item[0].facts:
+        if item.facts:
             break
-    if not any(d.facts for d, _ in held):
+    if not any(a.facts for a in held):
         raise _nothing_to_build(sources, errors)
     con = _connect(tmp)
     try:
         con.executescript(_SCHEMA)
         writer = _Writer(con, lexicon, track_df=False, index_now=False)
         con.execute("begin")
-        for doc, article in itertools.chain(held, items):
-            number = doc_number(doc.file)
+        for article in itertools.chain(held, items):
+            number = doc_number(article.file)
             while number in writer.numbers:  # two file names with one hash: the later one moves on
                 number = (number + 1) % (1 << DOC_BITS)
-            writer.add(doc, article, number)
+            writer.add(article, number)
         writer.flush()
         _create_indexes(con)
         writer.apply_reprints(*reprints.repeated_keys(con))
@@ -682,10 +716,10 @@ def _incremental(
         for file in sorted(set(prev.documents) - unchanged):
             removed += writer.remove_file(file)
         writer.numbers = set(kept_numbers)
-        for doc, article in _checked(_extracted(changed, lexicon, workers), errors):
-            number = writer.number_for(doc.file)
+        for prepared in _checked(_extracted(changed, lexicon, workers), errors):
+            number = writer.number_for(prepared.file)
             assert number is not None  # checked above
-            writer.add(doc, article, number)
+            writer.add(prepared, number)
         writer.flush()
         _refresh_metadata(con, listed)
         writer.apply_reprints(*writer.keys)
