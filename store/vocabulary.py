@@ -8,8 +8,11 @@ in a question as in the sentence that answers it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
@@ -54,74 +57,58 @@ class AliasMatcher:
     """Longest-first, non-overlapping matching of folded aliases (Latin ones as whole words)."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
-        # first character -> [(length, {alias: name})], longest first: a position is tried once
-        # per length, not once per alias (some characters start dozens of aliases)
-        self._by_first: dict[str, list[tuple[int, dict[str, str]]]] = {}
-        self._starts: re.Pattern[str] | None = None  # the first characters of all aliases, compiled
+        self._names: dict[str, str] = {}  # alias -> the name it stands for
+        self._automaton: Any = None  # built on first use, after the last add
         for alias, name in pairs:
             self.add(alias, name)
 
     def add(self, alias: str, name: str) -> None:
         """Add one folded alias of ``name`` (an alias already taken keeps its first owner)."""
-        if not alias:
-            return
-        bucket = self._by_first.setdefault(alias[0], [])
-        for length, names in bucket:
-            if length == len(alias):
-                names.setdefault(alias, name)
-                break
-        else:
-            bucket.append((len(alias), {alias: name}))
-            bucket.sort(key=lambda p: -p[0])
-        self._starts = None
+        if alias and alias not in self._names:
+            self._names[alias] = name
+            self._automaton = None
+
+    def __getstate__(self) -> dict:
+        # a matcher sent to a worker process rebuilds its automaton there, on first use
+        return {"_names": self._names, "_automaton": None}
 
     def find(self, key: str, also: AliasMatcher | None = None) -> list[Mention]:
         """Return the longest, non-overlapping alias mentions in ``key``, left to right.
 
-        ``also`` is a second matcher consulted as well (an article's own aliases).
+        ``also`` is a second matcher consulted as well (an article's own aliases); where both have
+        an alias starting at one place, the longer wins, and ours when they are the same length.
         """
+        best: dict[int, tuple[int, str]] = {}  # start -> (end, name) of the longest alias there
+        for matcher in (self, also) if also is not None else (self,):
+            for start, end, name in matcher._hits(key):
+                if start not in best or end > best[start][0]:
+                    best[start] = (end, name)
         found: list[Mention] = []
         i = 0
-        n = len(key)
-        # Only about a quarter of a sentence's characters can start an alias: jump between them
-        # (a regex search runs in C) instead of trying every position in Python.
-        ours = self._start_pattern()
-        theirs = also._start_pattern() if also is not None and also._by_first else None
-        while i < n:
-            m = ours.search(key, i)
-            if theirs is not None:
-                t = theirs.search(key, i)
-                if t and (not m or t.start() < m.start()):
-                    m = t
-            if m is None:
-                break
-            i = m.start()
-            hit = self._at(key, i)
-            if theirs is not None and also is not None:
-                other = also._at(key, i)
-                if other and (not hit or other.end > hit.end):
-                    hit = other
-            if hit:
-                found.append(hit)
-                i = hit.end
-            else:
-                i += 1
+        for start in sorted(best):
+            if start >= i:
+                end, name = best[start]
+                found.append(Mention(name, start, end))
+                i = end
         return found
 
-    def _start_pattern(self) -> re.Pattern[str]:
-        if self._starts is None:
-            chars = "".join(re.escape(c) for c in sorted(self._by_first))
-            self._starts = re.compile(f"[{chars}]" if chars else r"(?!)")
-        return self._starts
+    def _hits(self, key: str) -> Iterator[tuple[int, int, str]]:
+        """Yield every alias occurrence in ``key`` as ``(start, end, name)`` (Latin ones as words).
 
-    def _at(self, key: str, i: int) -> Mention | None:
-        # longest first; a Latin alias glued to a letter or digit gives way to a shorter one
-        for length, names in self._by_first.get(key[i], ()):
-            alias = key[i : i + length]
-            name = names.get(alias)
-            if name is not None and (not is_latin(alias) or boundary_ok(key, i, i + length)):
-                return Mention(name, i, i + length)
-        return None
+        Aho-Corasick finds all of them in one pass over the key, whatever the number of aliases.
+        """
+        if not self._names:
+            return
+        if self._automaton is None:
+            automaton = ahocorasick.Automaton()
+            for alias in self._names:
+                automaton.add_word(alias, alias)
+            automaton.make_automaton()
+            self._automaton = automaton
+        for last, alias in self._automaton.iter(key):
+            start, end = last - len(alias) + 1, last + 1
+            if not is_latin(alias) or boundary_ok(key, start, end):
+                yield start, end, self._names[alias]
 
 
 def keyword_positions(key: str, keyword: str) -> list[tuple[int, int]]:
