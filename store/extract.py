@@ -427,9 +427,7 @@ def _fact_from_run(
     period = parse_period(
         r_key, article_year, dated_year, int(published[5:7]) if published and dated_year else None
     )
-    shifted = [
-        replace(v, start=v.start + run.start, end=v.end + run.start) for v in values
-    ]
+    shifted = [replace(v, start=v.start + run.start, end=v.end + run.start) for v in values]
     return Fact(
         id=fact_id(file, run.start, run.end, run.text),
         file=file,

@@ -21,6 +21,7 @@ metric named, the period not contradicted); the rest are *related* facts.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
@@ -90,7 +91,6 @@ class Candidate:
     implied_year: int | None
     recency: float
     rank_id: int
-    row: dict = field(default_factory=dict)
     score: float = 0.0
     points: dict[str, float] = field(default_factory=dict)
     entity_match: float = 0.0
@@ -220,12 +220,15 @@ def segment_before(key: str, keyword_start: int) -> str | None:
 
 
 def _keyword_starts(c: Candidate, metric: str, ctx: RankingContext) -> list[int]:
-    out: list[int] = []
-    for kw in ctx.metrics.get(metric, {}).get("keywords", []):
-        if is_latin(kw):
-            continue
-        out.extend(m.start() for m in re.finditer(re.escape(kw), c.key))
-    return sorted(out)
+    pattern = _keyword_pattern(tuple(ctx.metrics.get(metric, {}).get("keywords", ())))
+    return [m.start() for m in pattern.finditer(c.key)] if pattern else []
+
+
+@functools.lru_cache(maxsize=256)
+def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
+    # every place a Chinese keyword starts, overlapping ones included (a lookahead matches empty)
+    chinese = sorted({kw for kw in keywords if not is_latin(kw)}, key=len, reverse=True)
+    return re.compile(f"(?=(?:{'|'.join(map(re.escape, chinese))}))") if chinese else None
 
 
 _SEGMENTED = {"revenue", "net_profit", "operating_profit", "loss"}  # lines reported per business unit

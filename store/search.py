@@ -519,12 +519,8 @@ class FactStore:
         rowids = list(dict.fromkeys(rowids))
         if not rowids:
             return []
-        rows = (
-            self._con()
-            .execute(f"select * from facts where rid in ({','.join('?' * len(rowids))})", rowids)
-            .fetchall()
-        )
-        return [_candidate(r) for r in rows]
+        sql = f"select {_CANDIDATE_COLUMNS} from facts where rid in ({','.join('?' * len(rowids))})"
+        return [_candidate(r) for r in self._con().execute(sql, rowids).fetchall()]
 
     def _lineage(self, name: str) -> list[str]:
         cached = self._lineages.get(name)
@@ -533,7 +529,7 @@ class FactStore:
         return cached
 
     def _answer(self, c: Candidate, u: Understanding) -> Answer:
-        r = c.row
+        r = self._con().execute("select * from facts where rid = ?", (c.rank_id,)).fetchone()
         entity = next((e for e in u.entities if e in c.entities or e in c.context), None)
         entity = entity or next((n for n in u.names if n in c.key), None)
         entity = entity or (c.entities[0] if c.entities else (c.context[0] if c.context else None))
@@ -548,7 +544,7 @@ class FactStore:
         joint = [
             e for e in joint_entities(c) if self.entity_info.get(e, {}).get("kind") in ("company", "name")
         ]
-        extra = json.loads(r.get("extra") or "{}")
+        extra = json.loads(r["extra"] or "{}")
         doc = reprints.source_meta(self._con(), r["file"])
         span = extra.get("file_span") or [r["start"], r["end"]]
         return Answer(
@@ -599,7 +595,9 @@ class FactStore:
     @_using
     def fact(self, fact_id: str) -> Answer | None:
         """Return one fact by its id (ids are stable across rebuilds of the same text), or None."""
-        row = self._con().execute("select * from facts where id = ?", (fact_id,)).fetchone()
+        row = (
+            self._con().execute(f"select {_CANDIDATE_COLUMNS} from facts where id = ?", (fact_id,)).fetchone()
+        )
         if row is None:
             return None
         return self._answer(_candidate(row), Understanding())
@@ -650,25 +648,32 @@ def _warm_up_in_background() -> None:
     threading.Thread(target=_segmenter_with, args=([],), name="jieba-warm-up", daemon=True).start()
 
 
-def _candidate(r: sqlite3.Row) -> Candidate:
-    row = dict(r)
-    extra = json.loads(row.get("extra") or "{}")
+# what ranking reads of a fact; the rest of its row (quote, file, published) is read only for
+# the facts shown
+_CANDIDATE_COLUMNS = (
+    "rid, id, key, start, entities, context, context_weight, metrics, metric_distance, value_list,"
+    " period, recency, extra"
+)
+
+
+def _candidate(r: sqlite3.Row | tuple) -> Candidate:
+    rid, fid, key, start, entities, context, weight, metrics, distance, values, period, rec, extra = r[:13]
+    more = json.loads(extra or "{}")
     return Candidate(
-        id=row["id"],
-        key=row["key"],
-        start=row["start"],
-        entities=json.loads(row["entities"]),
-        context=json.loads(row["context"]),
-        context_weight=row["context_weight"],
-        topic=bool(extra.get("topic")),
-        metrics=json.loads(row["metrics"]),
-        distance=json.loads(row["metric_distance"]),
-        values=[Value(**v) for v in json.loads(row["value_list"])],
-        period=row["period"],
-        implied_year=extra.get("implied_year"),
-        recency=row["recency"] or 0.0,
-        rank_id=row["rid"],
-        row=row,
+        id=fid,
+        key=key,
+        start=start,
+        entities=json.loads(entities),
+        context=json.loads(context),
+        context_weight=weight,
+        topic=bool(more.get("topic")),
+        metrics=json.loads(metrics),
+        distance=json.loads(distance),
+        values=[Value(**v) for v in json.loads(values)],
+        period=period,
+        implied_year=more.get("implied_year"),
+        recency=rec or 0.0,
+        rank_id=rid,
     )
 
 

@@ -145,7 +145,9 @@ _HTML_RESIDUE = re.compile(r"</?[a-z]{1,6}>|/[a-z]{1,3}>")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 # U+FFFD, private use, C1 controls; an ASCII '?' glued to Chinese sentence punctuation is a lost
 # byte, not a question (after a Chinese character, or before 。，；！)
-_STRONG_CHAR = re.compile(rf"[\ufffd\ue000-\uf8ff\x80-\x9f]|(?<=[{_CJK}])\?(?=[!！。,，;；])|\?(?=[。，；！])")
+_STRONG_CHAR = re.compile(
+    rf"[\ufffd\ue000-\uf8ff\x80-\x9f]|(?<=[{_CJK}])\?(?=[!！。,，;；])|\?(?=[。，；！])"
+)
 # a character outside the scripts and symbols the articles use, or a lone capital between two
 # Chinese characters
 _WEAK_CHAR = re.compile(
