@@ -322,14 +322,24 @@ def score_candidate(c: Candidate, u: Understanding, ctx: RankingContext) -> None
     c.score = sum(points.values())
 
 
+def unknown_subject(u: Understanding) -> bool:
+    """Tell whether a question is about a word the store does not know: "bitcoin price" (only a
+    metric's keyword beside it), "best pizza recipe" (only a modifier beside it, and no company,
+    metric or year to hold on to)."""
+    if not u.ignored or u.entities or u.names:
+        return False
+    content = [t for t in u.terms if t not in u.keywords]
+    return not content or not (u.metrics or any(p.isdigit() for p in u.periods))
+
+
 def answer_verdict(
     c: Candidate, u: Understanding, ctx: RankingContext, *, strict_metrics: bool
 ) -> str | None:
     """Return why a scored candidate is not an answer (a rule's name), or None when it is one."""
     if u.missing:
         return "missing"  # the question names something no article contains
-    if u.ignored and not (u.entities or u.names) and not [t for t in u.terms if t not in u.keywords]:
-        return "subject"  # "bitcoin price": the subject is a word the store does not know
+    if unknown_subject(u):
+        return "subject"
     if u.entities and not c.all_entities:
         return "entity"  # "Microsoft investment in OpenAI" is about both
     discovered = [e for e in u.entities if ctx.kind_of(e) == "name"] + u.names

@@ -50,6 +50,7 @@ from .ranking import (
     headline_for,
     joint_entities,
     score_candidate,
+    unknown_subject,
 )
 from .text import fold
 from .vocabulary import CJK_RUN, AliasMatcher, is_latin
@@ -410,7 +411,9 @@ class FactStore:
             u.metrics = [m for m in u.metrics if m in metrics] or sorted(metrics)
         if not u.searchable:
             raise QueryError(f"nothing searchable in {text[:60]!r}")
-        candidates = self._candidates(u)
+        # a question about an unknown word with nothing else to hold on to has no related facts
+        # either: every fact sharing a modifier ("best") would do
+        candidates = [] if unknown_subject(u) and not u.metrics else self._candidates(u)
         for c in candidates:
             score_candidate(c, u, self.ranking)
         ranked = sorted(candidates, key=lambda c: (-c.score, -c.rank_id))

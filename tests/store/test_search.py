@@ -46,6 +46,8 @@ def test_search_finds_the_sentence(seed_store, query, must_contain):
         "Baidu net profit 2023",
         "OpenAI valuation 2025",
         "bitcoin price",
+        "best pizza recipe",  # only a modifier (最佳) beside a word the store does not know
+        "cheapest flights to Tokyo",
         "OpenAI capex",  # 對此,谷歌、微軟和Meta…: a connector does not carry OpenAI in
         "OpenAI GPU count",
         "Nvidia loss",
