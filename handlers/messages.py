@@ -167,6 +167,12 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "这篇文章已不在事实库中（之后重新加载过）；请再问一次。",
         "這篇文章已不在事實庫中（之後重新載入過）；請再問一次。",
     ),
+    "context_also": (
+        "*Also reported by {n} other article(s)*",
+        "*另有 {n} 篇文章报道*",
+        "*另有 {n} 篇文章報導*",
+    ),
+    "context_also_more": ("…and {n} more.", "……另有 {n} 篇。", "……另有 {n} 篇。"),
     "context_none": ("No other facts from this article.", "这篇文章没有其他事实。", "這篇文章沒有其他事實。"),
     "context_position": (
         "characters {start}–{end} of {file}",

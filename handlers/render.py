@@ -62,6 +62,7 @@ MAX_TABLE_ROWS = 100  # Slack's table limit, the header row included
 MAX_TABLE_CELLS = 20
 MAX_CELL = 200  # our own cap per cell: a table is for figures, the sources carry the sentences
 MAX_MODAL_BLOCKS = 100
+MAX_REPRINTS_LISTED = 50  # reprint sources listed in the Context modal
 
 # Kept for callers that want the English names (the console's `factbot ask` view, tests).
 METRIC_LABELS = {m: labels[0] for m, labels in messages.METRICS.items()}
@@ -216,8 +217,24 @@ def source_text(answer: Answer) -> str:
     return " · ".join(p for p in (s.title, s.outlet, s.published) if p)
 
 
+def reprint_sources(answer: Answer) -> list[Source]:
+    """The other articles that state an answer's fact (its reprints), earliest first."""
+    return [
+        Source(
+            title=str(a.get("title") or "").strip() or a.get("file") or "?",
+            url=a.get("url") or None,
+            outlet=a.get("outlet") or None,
+            published=a.get("published") or None,
+        )
+        for a in getattr(answer, "also", None) or []
+    ]
+
+
 def _source_elements(answer: Answer, lang: Lang, *, lead: str | None = None) -> list:
-    s = source_of(answer)
+    return _source_parts(source_of(answer), lang, lead=lead)
+
+
+def _source_parts(s: Source, lang: Lang, *, lead: str | None = None) -> list:
     parts: list = [_text(lead if lead is not None else f"{messages.text(lang, 'source')}: ")]
     title = clip(s.title, 300)
     if s.url and s.url.startswith(("http://", "https://")):
@@ -671,7 +688,8 @@ def suggested_prompts(prompts: Iterable[tuple[str, str]]) -> list[dict[str, str]
 
 def context_view(answer: Answer, passage: Passage, others: Sequence[Answer], lang: Lang) -> dict:
     """The Context modal: the quote in its paragraph (the quote in bold), the article's title,
-    outlet, date and link, and up to three other facts from the same article."""
+    outlet, date and link, every other article that ran the same fact (a reprint), and up to
+    three other facts from the same article."""
     paragraph: list = []
     if passage.before:
         paragraph.append(_text(passage.before))
@@ -693,6 +711,25 @@ def context_view(answer: Answer, passage: Passage, others: Sequence[Answer], lan
         _section(messages.text(lang, "context_article")),
         RichTextBlock(block_id="context-article", elements=[RichTextSectionElement(elements=article)]),
         _context(escape(position)),
+    ]
+    reprints = reprint_sources(answer)
+    if reprints:
+        # every outlet that ran the story; a list this long is already more than anyone reads
+        shown = [
+            RichTextSectionElement(elements=_source_parts(r, lang, lead=""))
+            for r in reprints[:MAX_REPRINTS_LISTED]
+        ]
+        blocks.append(_section(messages.text(lang, "context_also", n=len(reprints))))
+        blocks.append(
+            RichTextBlock(
+                block_id="context-also", elements=[RichTextListElement(style="bullet", elements=shown)]
+            )
+        )
+        if len(reprints) > MAX_REPRINTS_LISTED:
+            blocks.append(
+                _context(messages.text(lang, "context_also_more", n=len(reprints) - MAX_REPRINTS_LISTED))
+            )
+    blocks += [
         DividerBlock(),
         _section(messages.text(lang, "context_other")),
     ]

@@ -8,7 +8,7 @@ import pytest
 
 from handlers import render
 from handlers.deps import ReloadReport
-from handlers.lookup import PAGE, Ref, search
+from handlers.lookup import PAGE, Ref, passage, search
 from handlers.payloads import ShareValue, VoteValue
 from tests.slack_fakes import all_text, buttons, feedback
 
@@ -443,3 +443,39 @@ def test_passage_shows_the_neighbours_of_a_one_sentence_paragraph(text, expect_n
     p = passage(text, start, end)
     assert p.quote == text[start:end]
     assert (p.previous == "前一段。" and p.next == "后一段。") is expect_neighbours
+
+
+def test_context_modal_lists_every_article_that_ran_the_same_fact(store):
+    answer = search(store, "fact", "Microsoft capex").answers[0]
+    text = store.document_text(answer.file)
+    where = passage(text, answer.text_start, answer.text_end)
+    reprints = [
+        {
+            "file": f"r{i}.txt",
+            "title": f"转载 {i}",
+            "outlet": f"Outlet {i}",
+            "url": f"https://example.com/{i}",
+        }
+        for i in range(3)
+    ] + [{"file": "untitled.txt", "title": None, "outlet": None, "url": None}]
+    view = render.context_view(dataclasses.replace(answer, also=reprints), where, [], "en")
+    listed = next(b for b in view["blocks"] if b.get("block_id") == "context-also")
+    items = listed["elements"][0]["elements"]
+    assert len(items) == 4
+    shown = [all_text({"blocks": [{"type": "rich_text", "elements": [item]}]}) for item in items]
+    for i in range(3):
+        assert f"转载 {i}" in shown[i] and f"Outlet {i}" in shown[i]
+        link = next(e for e in items[i]["elements"] if e["type"] == "link")
+        assert link["url"] == f"https://example.com/{i}"
+    assert "untitled.txt" in shown[3]  # no title known: the file name stands for it
+    assert "Also reported by 4 other article(s)" in all_text(view)
+    # a story run everywhere: the modal stays within Slack's limits and says how many it left out
+    many = dataclasses.replace(answer, also=[{"file": f"m{i}.txt", "outlet": "X"} for i in range(80)])
+    view = render.context_view(many, where, [], "zh-Hans")
+    listed = next(b for b in view["blocks"] if b.get("block_id") == "context-also")
+    assert len(listed["elements"][0]["elements"]) == render.MAX_REPRINTS_LISTED
+    assert f"另有 {80 - render.MAX_REPRINTS_LISTED} 篇" in all_text(view)
+    assert len(view["blocks"]) <= 100
+    # a fact nobody else ran shows no such list
+    alone = render.context_view(dataclasses.replace(answer, also=[]), where, [], "en")
+    assert not any(b.get("block_id") == "context-also" for b in alone["blocks"])

@@ -181,6 +181,35 @@ def test_context_button_opens_a_modal_with_the_paragraph_article_and_other_facts
     assert not bot.slack.of("response_url")
 
 
+def test_context_of_a_reprinted_fact_lists_the_other_outlets_that_ran_it(bot, sources):
+    seed = bot.holder.current.search("Microsoft capex").answers[0]
+    original = (sources / seed.file).read_text(encoding="utf-8")
+    for name, outlet, day in (("copy_a.txt", "甲报", "2024-04-26"), ("copy_b.txt", "乙报", "2024-04-27")):
+        front = f"---\ntitle: 微软资本支出（{outlet}转载）\noutlet: {outlet}\npublished: {day}\n---\n"
+        (sources / name).write_text(front + original, encoding="utf-8")
+    assert bot.holder.reload().generation == 2
+    message, b = _ask(bot)
+    answer = bot.holder.current.search("Microsoft capex").answers[0]
+    # one answer, from the earliest dated article; the undated seed comes last
+    assert answer.quote == seed.quote and answer.file == "copy_a.txt"
+    assert [a["file"] for a in answer.also] == ["copy_b.txt", seed.file]
+    assert "also in 2 other article(s)" in all_text(message)
+    bot.server.post(
+        block_actions(b["context"][0], response_url=bot.slack.response_url("ctx")), content_type=FORM
+    )
+    (call,) = bot.slack.wait_for("views.open")
+    blocks = call.body["view"]["blocks"]
+    assert "甲报" in all_text({"blocks": [blk for blk in blocks if blk.get("block_id") == "context-article"]})
+    listed = next(blk for blk in blocks if blk.get("block_id") == "context-also")
+    items = [
+        all_text({"blocks": [{"type": "rich_text", "elements": [i]}]})
+        for i in listed["elements"][0]["elements"]
+    ]
+    assert len(items) == 2
+    assert "微软资本支出（乙报转载）" in items[0] and "乙报" in items[0] and "2024-04-27" in items[0]
+    assert (seed.title or seed.file) in items[1]
+
+
 def test_context_of_a_fact_gone_since_says_so_privately(bot):
     _, b = _ask(bot)
     stale = dict(b["context"][0])
