@@ -66,7 +66,7 @@ __all__ = [
     "text_tokens",
 ]
 
-BUILDER_VERSION = "2.1.0"
+BUILDER_VERSION = "2.2.0"
 SCHEMA_VERSION = 8
 NO_FACTS = "no facts found (is it an article of this genre?)"
 # Files per task: big enough that pickling a task costs nothing next to extracting it,
@@ -218,7 +218,7 @@ def _fact_row(rowid: int, f: Fact, lexicon: Lexicon) -> dict:
         "recency": rec,
         "published": f.published,
         "value_list": json.dumps(values, ensure_ascii=False),
-        "text_key": reprints.text_key(f.key),
+        "text_key": reprints.text_key(f.key, sorted({*f.entities, *f.context})),
         "figure_key": reprints.figure_key(entity, f.metric, f.period, values, expects),
         "reprint_of": None,
         # what the search reads but never filters on: the quote's span in the file as stored,

@@ -3,7 +3,10 @@
 News is syndicated: one story appears under several outlets' names, and a figure is restated by
 every article that reports it. At build time facts that state the same thing are grouped:
 
-* the same sentence once folded (script, width, case and spacing aside) — anywhere, or
+* the same sentence once folded (script, width, case and spacing aside), about the same subject
+  — anywhere (a sentence that names nobody takes its subject from the sentences before it:
+  "他补充道：…降低了60%" in an article about Baseten is not the same fact in one about another
+  company), or
 * the same entity, metric, period and headline figure — in another article.
 
 A fact is a *reprint* of the earliest fact (articles ordered by published date, then file name;
@@ -28,9 +31,11 @@ _SPACE = re.compile(r"\s+")
 NO_DATE = "9999-99-99"  # undated articles order after dated ones
 
 
-def text_key(key: str) -> str:
-    """Return the grouping key of a fact's folded sentence."""
-    return hashlib.sha1(_SPACE.sub("", key).encode()).hexdigest()[:16]
+def text_key(key: str, subjects: Iterable[str] = ()) -> str:
+    """Return the grouping key of a fact's folded sentence and its subjects (the names it holds
+    and those it carries from the sentences before it)."""
+    named = json.dumps(sorted(set(subjects)), ensure_ascii=False)
+    return hashlib.sha1(f"{named}\x00{_SPACE.sub('', key)}".encode()).hexdigest()[:16]
 
 
 def figure_key(

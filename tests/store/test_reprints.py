@@ -84,8 +84,26 @@ def test_the_same_figure_reported_by_another_article_is_one_answer(tmp_path):
 
 def test_grouping_keys():
     assert text_key("微软 资本支出") == text_key("微软资本支出") != text_key("谷歌资本支出")
+    # the same words about another subject (carried from the sentences before) are another fact
+    said = "他补充道:我们帮助客户将算力需求降低了60%"
+    assert text_key(said, ["Baseten"]) == text_key(said, ["Baseten"]) != text_key(said, ["PicnicHealth"])
     values = [{"amount": 1.4e10, "unit": None, "currency": "USD", "kind": "amount"}]
     k = figure_key("Microsoft", "capex", "fiscal Q3", values, "amount")
     assert k and k == figure_key("Microsoft", "capex", "fiscal Q3", list(values), "amount")
     assert k != figure_key("Google", "capex", "fiscal Q3", values, "amount")
     assert figure_key("Microsoft", "capex", None, values, "amount") is None  # no period: nothing to match on
+
+
+def test_the_same_words_about_another_subject_are_not_a_reprint(tmp_path):
+    # a sentence that names nobody is about the subject before it: two articles that quote the
+    # same words of two companies' people state two facts, and each company keeps its own
+    said = "他补充道:“六个月前,我们帮助一位客户将算力资源需求降低了60%。”\n"
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("2024年5月2日,Baseten发布了新的推理服务。\n" + said, encoding="utf-8")
+    (src / "b.txt").write_text("2024年3月1日,Quorix发布了新的推理服务。\n" + said, encoding="utf-8")
+    store = open_store(build_store(src, tmp_path / "facts.db").path)
+    for company, file in (("Baseten", "a.txt"), ("Quorix", "b.txt")):
+        (answer,) = store.search(f"{company} compute reduction", limit=5).to_dict()["answers"]
+        assert answer["source"]["file"] == file and "60%" in answer["quote"]
+        assert answer["also"] == []
