@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import LexiconError
 from .text import fold
-from .vocabulary import AliasMatcher, Mention, is_latin, keyword_positions
+from .vocabulary import AliasMatcher, KeywordIndex, Mention, is_latin
 
 __all__ = ["EntityDef", "Lexicon", "Mention", "MetricDef", "default_lexicon", "lineage"]
 
@@ -60,6 +60,7 @@ class Lexicon:
         self.value_hints: dict[str, str] = {}
         self.sources: list[Path] = []
         self._aliases = AliasMatcher()
+        self._keywords = KeywordIndex(())
 
     # --- loading ---------------------------------------------------------------------
     @classmethod
@@ -134,6 +135,8 @@ class Lexicon:
             if ent.parent and ent.parent not in self.entities:
                 raise LexiconError(f"entity {ent.name!r} names an unknown parent {ent.parent!r}")
         self._aliases = AliasMatcher(self.alias_pairs())
+        # every metric's keywords and exclusions, found in a sentence in one pass
+        self._keywords = KeywordIndex(w for m in self.metrics.values() for w in (*m.keywords, *m.exclude))
 
     def aliases(self) -> dict[str, str]:
         """Return folded alias -> canonical name (computed once)."""
@@ -165,15 +168,18 @@ class Lexicon:
 
     def metric_hits(self, key: str) -> dict[str, tuple[int, int]]:
         """Return, per metric found in ``key``, ``(strength, position)`` of its longest keyword."""
+        found = self._keywords.occurrences(key)
         hits: dict[str, tuple[int, int]] = {}
+        if not found:
+            return hits
         for m in self.metrics.values():
             best = None
             for kw in m.keywords:
-                if kw not in key:  # the common case, and the cheap test: most keywords are absent
+                spans = found.get(kw)
+                if not spans:
                     continue
-                spans = keyword_positions(key, kw)
                 if m.exclude:
-                    spans = _without(spans, key, m.exclude)
+                    spans = _without(spans, found, m.exclude)
                 if spans:
                     strength = len(kw) if not is_latin(kw) else max(2, len(kw) // 3)
                     if best is None or strength > best[0]:
@@ -184,17 +190,19 @@ class Lexicon:
 
     def metric_positions(self, key: str) -> dict[str, list[tuple[int, int]]]:
         """Return, per metric found in ``key``, every ``(start, end)`` of its keywords."""
-        found: dict[str, list[tuple[int, int]]] = {}
+        found = self._keywords.occurrences(key)
+        positions: dict[str, list[tuple[int, int]]] = {}
+        if not found:
+            return positions
         for m in self.metrics.values():
             spans: list[tuple[int, int]] = []
             for kw in m.keywords:
-                if kw in key:
-                    spans.extend(keyword_positions(key, kw))
+                spans.extend(found.get(kw, ()))
             if spans and m.exclude:
-                spans = _without(spans, key, m.exclude)
+                spans = _without(spans, found, m.exclude)
             if spans:
-                found[m.name] = spans
-        return found
+                positions[m.name] = spans
+        return positions
 
     def is_boilerplate(self, key: str) -> bool:
         """Tell whether a folded sentence is site boilerplate rather than article text."""
@@ -211,11 +219,13 @@ class Lexicon:
         return h.hexdigest()[:16]
 
 
-def _without(spans: list[tuple[int, int]], key: str, exclude: list[str]) -> list[tuple[int, int]]:
+def _without(
+    spans: list[tuple[int, int]], found: dict[str, list[tuple[int, int]]], exclude: list[str]
+) -> list[tuple[int, int]]:
     """Drop keyword spans that sit inside an excluded word (投资 in 投资人 is a person)."""
-    if not exclude:
+    blocked = [span for w in exclude for span in found.get(w, ())]
+    if not blocked:
         return spans
-    blocked = [(a, a + len(w)) for w in exclude for a, _ in keyword_positions(key, w)]
     return [(s, e) for s, e in spans if not any(a <= s and e <= b for a, b in blocked)]
 
 

@@ -111,15 +111,32 @@ class AliasMatcher:
                 yield start, end, self._names[alias]
 
 
-def keyword_positions(key: str, keyword: str) -> list[tuple[int, int]]:
-    """Return every ``(start, end)`` where ``keyword`` stands in ``key`` (Latin: as a word)."""
-    out = []
-    start = 0
-    while (pos := key.find(keyword, start)) >= 0:
-        start = pos + 1
-        if not is_latin(keyword) or boundary_ok(key, pos, pos + len(keyword)):
-            out.append((pos, pos + len(keyword)))
-    return out
+class KeywordIndex:
+    """Every place any of many keywords stands in a key (Latin ones as words), in one pass."""
+
+    def __init__(self, keywords: Iterable[str]) -> None:
+        self._keywords = sorted({k for k in keywords if k})
+        self._automaton: Any = None
+
+    def __getstate__(self) -> dict:
+        return {"_keywords": self._keywords, "_automaton": None}
+
+    def occurrences(self, key: str) -> dict[str, list[tuple[int, int]]]:
+        """Return, per keyword found in ``key``, every ``(start, end)`` of it, overlapping ones too."""
+        if not self._keywords:
+            return {}
+        if self._automaton is None:
+            automaton = ahocorasick.Automaton()
+            for kw in self._keywords:
+                automaton.add_word(kw, kw)
+            automaton.make_automaton()
+            self._automaton = automaton
+        found: dict[str, list[tuple[int, int]]] = {}
+        for last, kw in self._automaton.iter(key):
+            start, end = last - len(kw) + 1, last + 1
+            if not is_latin(kw) or boundary_ok(key, start, end):
+                found.setdefault(kw, []).append((start, end))
+        return found
 
 
 def quarters_in(text: str) -> list[str]:
