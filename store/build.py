@@ -18,6 +18,7 @@ store a full build would write, row for row.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import itertools
 import json
@@ -110,6 +111,7 @@ class BuildReport:
     added_facts: list[str] = field(default_factory=list)  # ids of the facts this build added
 
 
+@functools.lru_cache(maxsize=65536)  # names and metrics repeat across facts
 def tag(prefix: str, name: str) -> str:
     """Return the FTS token that marks a fact's entity (``xe``), metric (``xm``) or year (``xy``)."""
     return (
@@ -163,16 +165,32 @@ STATED_WITHIN = 12  # characters between a metric's keyword and its figure
 def _fact_tokens(row: dict) -> str:
     """Return a fact's FTS tokens from its table row (the same row always gives the same tokens, so
     an incremental build can remove a fact from the contentless index)."""
-    entities, context = json.loads(row["entities"]), json.loads(row["context"])
-    metrics, distance = json.loads(row["metrics"]), json.loads(row["metric_distance"])
-    key = row["key"]
+    return _tokens(
+        row["key"],
+        json.loads(row["entities"]),
+        json.loads(row["context"]),
+        json.loads(row["metrics"]),
+        json.loads(row["metric_distance"]),
+        row["period"],
+        json.loads(row["extra"] or "{}").get("implied_year"),
+    )
+
+
+def _tokens(
+    key: str,
+    entities: list[str],
+    context: list[str],
+    metrics: list[str],
+    distance: dict[str, int],
+    period: str | None,
+    implied: int | None,
+) -> str:
     tokens = text_tokens(key)
     tokens.extend(tag("xe", e) for e in entities)
     tokens.extend(tag("xc", e) for e in context)
     tokens.extend(tag("xm", m) for m in metrics)
     # every year the fact states, in its period or its words: "OpenAI 2022 loss" needs 2022
-    years = set(_YEARS.findall(row["period"] or "")) | set(_YEARS.findall(key))
-    implied = json.loads(row["extra"] or "{}").get("implied_year")
+    years = set(_YEARS.findall(period or "")) | set(_YEARS.findall(key))
     if implied and not years:
         years.add(str(implied))  # a period without a year, in an article of that year
     tokens.extend(f"xy{y}" for y in sorted(years))
@@ -278,7 +296,9 @@ def prepare(doc: Document, article: Article, lexicon: Lexicon) -> PreparedArticl
     rows, tokens = [], []
     for f in doc.facts:
         fr = _fact_row(0, f, lexicon)
-        tokens.append(_fact_tokens(fr))
+        tokens.append(
+            _tokens(f.key, f.entities, f.context, f.metrics, f.metric_distance, f.period, f.implied_year)
+        )
         rows.append([fr[c] for c in FACT_COLUMNS])
     document = _doc_row(doc, article, 0, lexicon)
     del document["doc_number"]
@@ -582,9 +602,11 @@ class _Writer:
         )
         self.con.execute("drop table temp.pending_tokens")
 
-    def apply_reprints(self, text_keys: Iterable[str], figure_keys: Iterable[str]) -> None:
+    def apply_reprints(
+        self, text_keys: Iterable[str], figure_keys: Iterable[str], *, complete: bool = False
+    ) -> None:
         """Re-decide reprints for these keys and move facts in or out of the index accordingly."""
-        changes = reprints.refold(self.con, text_keys, figure_keys)
+        changes = reprints.refold(self.con, text_keys, figure_keys, complete=complete)
         if not self.index_now:
             return
         for rid, shown in changes:
@@ -648,7 +670,7 @@ def _full(
             writer.add(article, number)
         writer.flush()
         _create_indexes(con)
-        writer.apply_reprints(*reprints.repeated_keys(con))
+        writer.apply_reprints(*reprints.repeated_keys(con), complete=True)
         writer.index_canonical()
         _write_vocabulary(con, lexicon)
         _write_meta(con, lexicon, generation)

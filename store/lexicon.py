@@ -61,6 +61,7 @@ class Lexicon:
         self.sources: list[Path] = []
         self._aliases = AliasMatcher()
         self._keywords = KeywordIndex(())
+        self._keyword_metrics: dict[str, list[tuple[int, int, MetricDef]]] = {}
 
     # --- loading ---------------------------------------------------------------------
     @classmethod
@@ -137,6 +138,11 @@ class Lexicon:
         self._aliases = AliasMatcher(self.alias_pairs())
         # every metric's keywords and exclusions, found in a sentence in one pass
         self._keywords = KeywordIndex(w for m in self.metrics.values() for w in (*m.keywords, *m.exclude))
+        # keyword -> (metric's place, keyword's place in it, metric) for each metric it signals
+        self._keyword_metrics = {}
+        for i, m in enumerate(self.metrics.values()):
+            for j, kw in enumerate(m.keywords):
+                self._keyword_metrics.setdefault(kw, []).append((i, j, m))
 
     def aliases(self) -> dict[str, str]:
         """Return folded alias -> canonical name (computed once)."""
@@ -166,18 +172,28 @@ class Lexicon:
         """Return ``name`` and the chain of companies it belongs to (SenseNova -> SenseTime)."""
         return lineage(name, lambda n: e.parent if (e := self.entities.get(n)) else None)
 
+    def _keywords_by_metric(
+        self, found: dict[str, list[tuple[int, int]]]
+    ) -> list[tuple[MetricDef, list[tuple[str, list[tuple[int, int]]]]]]:
+        """Group the keywords found by metric: metrics in lexicon order, keywords in each
+        metric's order (which decides ties), only the metrics that have one."""
+        grouped: dict[int, list[tuple[int, str, MetricDef]]] = {}
+        for kw in found:
+            for i, j, m in self._keyword_metrics.get(kw, ()):
+                grouped.setdefault(i, []).append((j, kw, m))
+        out = []
+        for i in sorted(grouped):
+            entries = sorted(grouped[i], key=lambda e: e[0])
+            out.append((entries[0][2], [(kw, found[kw]) for _, kw, _ in entries]))
+        return out
+
     def metric_hits(self, key: str) -> dict[str, tuple[int, int]]:
         """Return, per metric found in ``key``, ``(strength, position)`` of its longest keyword."""
         found = self._keywords.occurrences(key)
         hits: dict[str, tuple[int, int]] = {}
-        if not found:
-            return hits
-        for m in self.metrics.values():
+        for m, keywords in self._keywords_by_metric(found):
             best = None
-            for kw in m.keywords:
-                spans = found.get(kw)
-                if not spans:
-                    continue
+            for kw, spans in keywords:
                 if m.exclude:
                     spans = _without(spans, found, m.exclude)
                 if spans:
@@ -192,13 +208,9 @@ class Lexicon:
         """Return, per metric found in ``key``, every ``(start, end)`` of its keywords."""
         found = self._keywords.occurrences(key)
         positions: dict[str, list[tuple[int, int]]] = {}
-        if not found:
-            return positions
-        for m in self.metrics.values():
-            spans: list[tuple[int, int]] = []
-            for kw in m.keywords:
-                spans.extend(found.get(kw, ()))
-            if spans and m.exclude:
+        for m, keywords in self._keywords_by_metric(found):
+            spans = [span for _, spans in keywords for span in spans]
+            if m.exclude:
                 spans = _without(spans, found, m.exclude)
             if spans:
                 positions[m.name] = spans

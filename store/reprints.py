@@ -65,6 +65,7 @@ def figure_key(
 @dataclass
 class _Member:
     id: str
+    rowid: int
     rid: int
     file: str
     start: int
@@ -74,35 +75,44 @@ class _Member:
     reprint_of: str | None
 
 
-def _load(con: sqlite3.Connection, column: str, keys: Iterable[str]) -> list[_Member]:
+def _load(
+    con: sqlite3.Connection, column: str, keys: Iterable[str], published: dict[str, str]
+) -> list[_Member]:
     con.execute("create temp table if not exists fold_keys (k text primary key)")
     con.execute("delete from temp.fold_keys")
     con.executemany("insert or ignore into temp.fold_keys values (?)", ((k,) for k in keys if k))
     rows = con.execute(
-        "select f.id, f.rid, f.file, f.start, coalesce(d.published, ?), f.text_key, f.figure_key, f.reprint_of "
-        f"from facts f join documents d on d.file = f.file where f.{column} in (select k from temp.fold_keys)",
-        (NO_DATE,),
+        "select f.id, f.rowid, f.rid, f.file, f.start, f.text_key, f.figure_key, f.reprint_of "
+        f"from facts f where f.{column} in (select k from temp.fold_keys)"
     ).fetchall()
-    return [_Member(r[0], r[1], r[2], r[3], (r[4], r[2]), r[5], r[6], r[7]) for r in rows]
+    return [
+        _Member(r[0], r[1], r[2], r[3], r[4], (published.get(r[3], NO_DATE), r[3]), r[5], r[6], r[7])
+        for r in rows
+    ]
 
 
 def refold(
-    con: sqlite3.Connection, text_keys: Iterable[str], figure_keys: Iterable[str]
+    con: sqlite3.Connection, text_keys: Iterable[str], figure_keys: Iterable[str], *, complete: bool = False
 ) -> list[tuple[int, bool]]:
     """Re-decide which facts sharing these keys are reprints; update ``reprint_of``.
 
-    Returns ``(rid, now_shown)`` for every fact whose visibility changed, so the caller can add it
-    to or remove it from the search index.
+    ``complete`` says the keys are every key facts share (a full build's ``repeated_keys``): then
+    the groups of the facts loaded are whole already. Returns ``(rid, now_shown)`` for every fact
+    whose visibility changed, so the caller can add it to or remove it from the search index.
     """
+    published = {
+        f: p for f, p in con.execute("select file, coalesce(published, ?) from documents", (NO_DATE,))
+    }
     text_keys, figure_keys = set(text_keys), {k for k in figure_keys if k}
-    first = {m.id: m for m in _load(con, "text_key", text_keys)}
-    first.update((m.id, m) for m in _load(con, "figure_key", figure_keys))
-    # every fact above needs both of its groups complete to be decided
+    first = {m.id: m for m in _load(con, "text_key", text_keys, published)}
+    first.update((m.id, m) for m in _load(con, "figure_key", figure_keys, published))
     members = dict(first)
-    members.update((m.id, m) for m in _load(con, "text_key", {m.text_key for m in first.values()}))
-    members.update(
-        (m.id, m) for m in _load(con, "figure_key", {m.figure_key for m in first.values() if m.figure_key})
-    )
+    if not complete:
+        # every fact above needs both of its groups complete to be decided
+        more_text = {m.text_key for m in first.values()} - text_keys
+        more_figure = {m.figure_key for m in first.values() if m.figure_key} - figure_keys
+        members.update((m.id, m) for m in _load(con, "text_key", more_text, published))
+        members.update((m.id, m) for m in _load(con, "figure_key", more_figure, published))
     by_text: dict[str, list[_Member]] = {}
     by_figure: dict[str, list[_Member]] = {}
     for m in members.values():
@@ -112,7 +122,7 @@ def refold(
     for group in (*by_text.values(), *by_figure.values()):
         group.sort(key=lambda m: (m.order, m.start))
     changes: list[tuple[int, bool]] = []
-    updates: list[tuple[str | None, str]] = []
+    updates: list[tuple[str | None, int]] = []
     for m in first.values():
         earlier: list[_Member] = []
         head = by_text[m.text_key][0]
@@ -124,10 +134,12 @@ def refold(
                 earlier.append(other)
         target = min(earlier, key=lambda g: (g.order, g.start)).id if earlier else None
         if target != m.reprint_of:
-            updates.append((target, m.id))
+            updates.append((target, m.rowid))
             if (target is None) != (m.reprint_of is None):
                 changes.append((m.rid, target is None))
-    con.executemany("update facts set reprint_of = ? where id = ?", updates)
+    # in table order: a million updates touch the table's pages one after another, not at random
+    updates.sort(key=lambda u: u[1])
+    con.executemany("update facts set reprint_of = ? where rowid = ?", updates)
     return changes
 
 

@@ -82,7 +82,7 @@ def test_an_interrupted_build_leaves_no_half_written_store(seeds, tmp_path, monk
     def explode(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_module, "_fact_tokens", explode)
+    monkeypatch.setattr(build_module, "_tokens", explode)
     for incremental in (False, True):
         with pytest.raises(KeyboardInterrupt):
             # the incremental build extracts only a changed article: change one
