@@ -35,8 +35,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import orjson
+
 from . import reprints
-from .dictionary import write_dictionary
+from .dictionary import load_in_background, write_dictionary
 from .errors import BuildError
 from .extract import Document, Fact, extract_facts
 from .lexicon import Lexicon, default_lexicon
@@ -67,7 +69,7 @@ __all__ = [
     "text_tokens",
 ]
 
-BUILDER_VERSION = "2.2.0"
+BUILDER_VERSION = "2.3.0"
 SCHEMA_VERSION = 8
 NO_FACTS = "no facts found (is it an article of this genre?)"
 # Files per task: big enough that pickling a task costs nothing next to extracting it,
@@ -210,6 +212,11 @@ DOC_COLUMNS = (
 )  # fmt: skip
 
 
+def _json(value: object) -> str:
+    # the builder writes several JSON columns per fact: orjson does it in a seventh of the time
+    return orjson.dumps(value).decode()
+
+
 def _fact_row(rowid: int, f: Fact, lexicon: Lexicon) -> dict:
     values = [v.to_dict() for v in f.values]
     entity = f.entities[0] if f.entities else (f.context[0] if f.context else None)
@@ -225,23 +232,23 @@ def _fact_row(rowid: int, f: Fact, lexicon: Lexicon) -> dict:
         "quote": f.quote,
         "key": f.key,
         "entity": entity,
-        "entities": json.dumps(f.entities, ensure_ascii=False),
-        "context": json.dumps(f.context, ensure_ascii=False),
+        "entities": _json(f.entities),
+        "context": _json(f.context),
         "context_weight": f.context_weight,
         "metric": f.metric,
-        "metrics": json.dumps(f.metrics),
-        "metric_distance": json.dumps(f.metric_distance),
+        "metrics": _json(f.metrics),
+        "metric_distance": _json(f.metric_distance),
         "period": f.period,
         "period_sort": f.period_sort,
         "recency": rec,
         "published": f.published,
-        "value_list": json.dumps(values, ensure_ascii=False),
+        "value_list": _json(values),
         "text_key": reprints.text_key(f.key, sorted({*f.entities, *f.context})),
         "figure_key": reprints.figure_key(entity, f.metric, f.period, values, expects),
         "reprint_of": None,
         # what the search reads but never filters on: the quote's span in the file as stored,
         # the year the article implies, whether the subject is the article's own
-        "extra": json.dumps(
+        "extra": _json(
             {"file_span": [f.file_start, f.file_end], "implied_year": f.implied_year, "topic": f.topic}
         ),
     }
@@ -264,13 +271,13 @@ def _doc_row(doc: Document, article: Article, number: int, lexicon: Lexicon) -> 
         "title": meta.title or headline,
         "outlet": meta.outlet,
         "url": meta.url,
-        "names": json.dumps(names, ensure_ascii=False),
-        "latin_words": json.dumps(latin, ensure_ascii=False),
-        "entity_counts": json.dumps(dict(sorted(counts.items())), ensure_ascii=False),
+        "names": _json(names),
+        "latin_words": _json(latin),
+        "entity_counts": _json(dict(sorted(counts.items()))),
         "dated": doc.published,  # the date the text or file name gives, for when metadata has none
         "headline": headline,  # the title when metadata has none
         # names the article gives in brackets (摩尔线程（Moore Threads）) and their Chinese names
-        "aliases": json.dumps({"aliases": doc.aliases, "zh": doc.names_zh}, ensure_ascii=False),
+        "aliases": _json({"aliases": doc.aliases, "zh": doc.names_zh}),
     }
 
 
@@ -669,6 +676,7 @@ def _full(
                 number = (number + 1) % (1 << DOC_BITS)
             writer.add(article, number)
         writer.flush()
+        cedict = load_in_background()
         _create_indexes(con)
         writer.apply_reprints(*reprints.repeated_keys(con), complete=True)
         writer.index_canonical()
@@ -680,6 +688,7 @@ def _full(
         con.execute("create virtual table temp.fts_vocab using fts5vocab(main, facts_fts, row)")
         con.execute("create table term_df (term text primary key, df integer) without rowid")
         con.execute("insert into term_df select term, doc from temp.fts_vocab")
+        cedict.join()
         write_dictionary(con)  # English words -> the Chinese words of this store (CC-CEDICT)
         articles, facts = _counts(con)
     finally:

@@ -27,6 +27,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from . import reprints
 from .build import SCHEMA_VERSION, tag, text_tokens
 from .dictionary import lookup_english
@@ -661,18 +663,18 @@ _CANDIDATE_COLUMNS = (
 
 def _candidate(r: sqlite3.Row | tuple) -> Candidate:
     rid, fid, key, start, entities, context, weight, metrics, distance, values, period, rec, extra = r[:13]
-    more = json.loads(extra or "{}")
+    more = orjson.loads(extra or "{}")
     return Candidate(
         id=fid,
         key=key,
         start=start,
-        entities=json.loads(entities),
-        context=json.loads(context),
+        entities=orjson.loads(entities),
+        context=orjson.loads(context),
         context_weight=weight,
         topic=bool(more.get("topic")),
-        metrics=json.loads(metrics),
-        distance=json.loads(distance),
-        values=[Value(**v) for v in json.loads(values)],
+        metrics=orjson.loads(metrics),
+        distance=orjson.loads(distance),
+        values=[Value(**v) for v in orjson.loads(values)],
         period=period,
         implied_year=more.get("implied_year"),
         recency=rec or 0.0,
