@@ -188,8 +188,8 @@ def _period(asked: Sequence[str], c: Candidate) -> float:
                 scores.append(0.0)
             else:
                 scores.append(0.6)
-        elif p in YEAR.findall(c.key):
-            scores.append(0.8)
+        elif p in YEAR.findall(c.key) or _within_range(int(p), period):
+            scores.append(0.8)  # the sentence writes the year, or a range of years holding it
         elif YEAR.search(period):
             scores.append(0.0)  # the fact states another year
         elif c.implied_year == int(p):
@@ -197,6 +197,15 @@ def _period(asked: Sequence[str], c: Candidate) -> float:
         else:
             scores.append(0.4)
     return 0.0 if 0.0 in scores else sum(scores) / len(scores)
+
+
+_YEAR_RANGE = re.compile(r"^((?:19|20)\d\d)–((?:19|20)\d\d)$")
+
+
+def _within_range(year: int, period: str) -> bool:
+    """Tell whether a period is a range of years (2021–2023, "2021年至2023年…分别为") holding ``year``."""
+    m = _YEAR_RANGE.match(period)
+    return bool(m) and int(m.group(1)) <= year <= int(m.group(2))
 
 
 def segment_before(key: str, keyword_start: int) -> str | None:
@@ -434,12 +443,33 @@ def explain(c: Candidate) -> str:
 # --- the headline figure --------------------------------------------------------------------
 
 
+# "2021年至2023年", "2021年至2024年一季度" (the last place of the list is then that quarter)
+_RANGE_IN_TEXT = re.compile(
+    r"((?:19|20)\d\d)\s?年?\s?(?:至|到|-|—|~)\s?((?:19|20)\d\d)\s?年?"
+    r"(\s?(?:第?[一二三四1-4](?:财)?季度?|[上下]半年))?(?!\d)"
+)
+_LIST_BREAK = re.compile(r"[,，;；:：。]|分别为|分别是|依次为|分别")
+
+
 def value_period(key: str, offset: int, v: Value, fallback: str | None) -> str | None:
-    """Return the period a figure is stated for: the nearest period before it in its sentence."""
+    """Return the period a figure is stated for: the nearest period before it in its sentence, or,
+    in a list that follows a range of years ("2021年至2023年…亏损分别为23.57亿元、27.53亿元、
+    48.55亿元"), the year of its place in the list."""
     before = key[: max(v.start - offset, 0)]
     years = list(YEAR.finditer(before))
     if not years:
         return fallback
+    ranges = list(_RANGE_IN_TEXT.finditer(before))
+    if ranges and ranges[-1].end() >= years[-1].end():
+        lo, hi = int(ranges[-1].group(1)), int(ranges[-1].group(2))
+        since = before[ranges[-1].end() :]
+        breaks = list(_LIST_BREAK.finditer(since))
+        place = since[breaks[-1].end() :].count("、") if breaks else since.count("、")
+        if lo < hi and lo + place < hi:
+            return str(lo + place)
+        if lo < hi and lo + place == hi:
+            last = parse_period(key[ranges[-1].start(2) : ranges[-1].end()])
+            return last.label if last else str(hi)
     last = years[-1]
     period = parse_period(key[last.start() : max(v.start - offset, last.end())])
     return period.label if period else fallback

@@ -202,3 +202,37 @@ def test_companies_stated_together_are_the_answer_s_subject():
     u, c = scored("Microsoft capex 2025", c)
     assert joint_entities(c) == ["Google", "Microsoft", "Meta"]
     assert answer_verdict(c, u, CTX, strict_metrics=True) is None  # the list owns the figure
+
+
+@pytest.mark.parametrize(
+    "text,periods",
+    [
+        # a list after a range of years: each figure is the year of its place
+        (
+            "2021年至2023年,该公司营收0.61亿元、1.65亿元、3.12亿元,亏损净额分别为23.57亿元、27.53亿元、48.55亿元。",
+            ["2021", "2022", "2023", "2021", "2022", "2023"],
+        ),
+        ("2022年到2024年研发开支依次为5.95亿元、7.64亿元、13.63亿元。", ["2022", "2023", "2024"]),
+        # more figures than years: the rest keep the range's last year
+        ("2022年至2023年,营收分别为1亿元、2亿元、3亿元。", ["2022", "2023", "2023"]),
+        # a range ending in a quarter: the list's last place is that quarter
+        (
+            "2021年至2024年一季度,研发开支分别为5.95亿元、7.64亿元、13.63亿元、3.93亿元。",
+            ["2021", "2022", "2023", "2024 Q1"],
+        ),
+        # no range: the nearest year before the figure
+        ("2022年亏损5.4亿美元,2023年亏损10亿美元。", ["2022", "2023"]),
+    ],
+)
+def test_a_figure_is_stated_for_its_place_in_a_list_after_a_range_of_years(text, periods):
+    c = candidate(text, ["Acme"], period="x")
+    money = [v for v in c.values if v.kind == "money"]
+    assert [value_period(c.key, 0, v, "x") for v in money] == periods
+
+
+def test_a_year_inside_a_stated_range_of_years_agrees_with_it():
+    text = "2021年至2023年,商汤亏损净额分别为23.57亿元、27.53亿元、48.55亿元。"
+    u, c = scored("商汤 2022 亏损", candidate(text, ["SenseTime"], period="2021–2023"))
+    assert c.period_match > 0 and answer_verdict(c, u, CTX, strict_metrics=False) is None
+    u, c = scored("商汤 2019 亏损", candidate(text, ["SenseTime"], period="2021–2023"))
+    assert answer_verdict(c, u, CTX, strict_metrics=False) == "period"
