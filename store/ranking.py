@@ -205,7 +205,7 @@ _YEAR_RANGE = re.compile(r"^((?:19|20)\d\d)–((?:19|20)\d\d)$")
 def _within_range(year: int, period: str) -> bool:
     """Tell whether a period is a range of years (2021–2023, "2021年至2023年…分别为") holding ``year``."""
     m = _YEAR_RANGE.match(period)
-    return bool(m) and int(m.group(1)) <= year <= int(m.group(2))
+    return m is not None and int(m.group(1)) <= year <= int(m.group(2))
 
 
 def segment_before(key: str, keyword_start: int) -> str | None:
@@ -468,8 +468,8 @@ def value_period(key: str, offset: int, v: Value, fallback: str | None) -> str |
         if lo < hi and lo + place < hi:
             return str(lo + place)
         if lo < hi and lo + place == hi:
-            last = parse_period(key[ranges[-1].start(2) : ranges[-1].end()])
-            return last.label if last else str(hi)
+            end = parse_period(key[ranges[-1].start(2) : ranges[-1].end()])
+            return end.label if end else str(hi)
     last = years[-1]
     period = parse_period(key[last.start() : max(v.start - offset, last.end())])
     return period.label if period else fallback
