@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -253,8 +252,8 @@ def serve(db: Path, *, host: str = "127.0.0.1", port: int = 8001) -> int:
     except FileNotFoundError as e:
         print(f"factbot browse: {e}", file=sys.stderr)
         return 1
-    print(f"factbot browse: http://{host}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
-    try:
-        return subprocess.call(cmd)
-    except KeyboardInterrupt:
-        return 0
+    print(f"factbot browse: http://{host}:{port}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    # Datasette takes this process's place: a signal that stops `factbot browse` (Ctrl-C, kill, a
+    # service manager) reaches the server itself, where a child would have been left running
+    os.execv(cmd[0], cmd)
+    return 0  # not reached

@@ -113,3 +113,6 @@ def test_browse_serves_facets_search_and_canned_queries_in_chromium(archive, tmp
     finally:
         server.terminate()
         server.wait(timeout=15)
+    # stopping factbot browse stops the server too: nothing is left listening on its port
+    with pytest.raises(OSError):
+        urllib.request.urlopen(base + "/-/versions.json", timeout=2)
