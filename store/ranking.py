@@ -65,8 +65,11 @@ STATED_FAR = 25
 YEAR_AGREES = 0.6  # period agreement needed when the question names a year
 
 _VAGUE = {"多", "数"}
+# words before a metric's keyword that mean the whole company's figure, not a business unit's;
+# 归母 (attributable to the parent's shareholders) and 扣非 (before one-off items) qualify a
+# profit line, they do not name a segment
 _TOTAL_WORDS = re.compile(
-    r"(?:总|整体|全年|全季|合并|集团|公司|季度?|年度?|月|同期|上季|本季|今年|去年|前一季|当季|财年|期内|[的之其该])$"
+    r"(?:总|整体|全年|全季|合并|集团|公司|季度?|年度?|月|同期|上季|本季|今年|去年|前一季|当季|财年|期内|归母|扣非|应占|[的之其该])$"
 )
 _FORECAST = re.compile(r"预计|预期|预测|预估|有望|将达|将会|计划|目标|指引|展望|guidance|forecast|expects?")
 _TOGETHER = re.compile(r"共同|合计|总计|一共|共计|共|合共|together|combined")

@@ -85,6 +85,10 @@ def test_named_beats_carried_beats_article_subject():
         ("该部门营收成长39%", "营收", "部门"),
         ("生成式ai业务收入24.04亿元", "收入", "生成式ai"),
         ("公司整体营收", "营收", None),
+        # the parent's shareholders' profit, and profit before one-off items: the whole company's
+        ("公司预计归母净利润为18.10亿元", "净利润", None),
+        ("预计扣非净利润为17.10亿元", "净利润", None),
+        ("股东应占净利润10亿元", "净利润", None),
     ],
 )
 def test_segment_before_a_metric_keyword(text, keyword, segment):
