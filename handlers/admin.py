@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from store import StoreError
 
 from . import render
-from .deps import Deps
+from .deps import ArticleAdded, Deps
 from .errors import FactbotError
 
 log = logging.getLogger(__name__)
@@ -122,13 +122,11 @@ def add_command(ack: Ack, respond: Respond, command: dict, deps: Deps) -> None:
         deps.state.end_audit(audit_id, f"refused: {e}"[:500])
         respond(**render.text_message(f"Not added: {e}"), response_type="ephemeral", replace_original=False)
         return
-    r = added.reload
-    deps.state.end_audit(
-        audit_id, f"added {added.file}: +{added.facts} facts, generation {r.generation}"[:500]
+    respond(
+        **render.text_message(_added(deps, audit_id, added)),
+        response_type="ephemeral",
+        replace_original=False,
     )
-    lines = [f"Added {added.title or added.file}: +{added.facts} facts (generation {r.generation})."]
-    lines += [f"• {q}" for q in added.examples]
-    respond(**render.text_message("\n".join(lines)), response_type="ephemeral", replace_original=False)
 
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the sources' own limit (store.sources.MAX_SOURCE_BYTES)
@@ -191,13 +189,15 @@ def shared_file(event: dict, client, say, deps: Deps) -> None:
     except (FactbotError, StoreError) as e:
         _refuse(say, deps, audit_id, str(e))
         return
-    r = added.reload
-    deps.state.end_audit(
-        audit_id, f"added {added.file}: +{added.facts} facts, generation {r.generation}"[:500]
-    )
-    lines = [f"Added {added.title or added.file}: +{added.facts} facts (generation {r.generation})."]
-    lines += [f"• {q}" for q in added.examples]
-    say(**render.text_message("\n".join(lines)))
+    say(**render.text_message(_added(deps, audit_id, added)))
+
+
+def _added(deps: Deps, audit_id: int, added: ArticleAdded) -> str:
+    """Close the audit of an added article and return the reply: +N facts, three of them."""
+    generation = added.reload.generation
+    deps.state.end_audit(audit_id, f"added {added.file}: +{added.facts} facts, generation {generation}"[:500])
+    lines = [f"Added {added.title or added.file}: +{added.facts} facts (generation {generation})."]
+    return "\n".join(lines + [f"• {q}" for q in added.examples])
 
 
 def _refuse(say, deps: Deps, audit_id: int, reason: str) -> None:

@@ -243,7 +243,7 @@ def _fact_row(rowid: int, f: Fact, lexicon: Lexicon) -> dict:
         "recency": rec,
         "published": f.published,
         "value_list": _json(values),
-        "text_key": reprints.text_key(f.key, sorted({*f.entities, *f.context})),
+        "text_key": reprints.text_key(f.key, [*f.entities, *f.context]),
         "figure_key": reprints.figure_key(entity, f.metric, f.period, values, expects),
         "reprint_of": None,
         # what the search reads but never filters on: the quote's span in the file as stored,
@@ -864,7 +864,7 @@ def _write_vocabulary(con: sqlite3.Connection, lexicon: Lexicon) -> None:
         "insert into entities (name, zh, kind, parent, facts) values (?, ?, 'name', null, ?)",
         [(n, zh, counts.get(n, 0)) for n, zh in discovered.items()],
     )
-    aliases = dict(lexicon.alias_pairs())
+    aliases = dict(lexicon.aliases())
     for n in discovered:
         aliases.setdefault(fold(n), n)
     for alias, n in article_aliases.items():

@@ -62,6 +62,7 @@ class Lexicon:
         self.value_hints: dict[str, str] = {}
         self.sources: list[Path] = []
         self._aliases = AliasMatcher()
+        self._alias_dict: dict[str, str] = {}
         self._keywords = KeywordIndex(())
         self._keyword_metrics: dict[str, list[tuple[int, int, MetricDef]]] = {}
 
@@ -137,7 +138,9 @@ class Lexicon:
         for ent in self.entities.values():
             if ent.parent and ent.parent not in self.entities:
                 raise LexiconError(f"entity {ent.name!r} names an unknown parent {ent.parent!r}")
-        self._aliases = AliasMatcher(self.alias_pairs())
+        pairs = self.alias_pairs()
+        self._aliases = AliasMatcher(pairs)
+        self._alias_dict = dict(pairs)
         # every metric's keywords and exclusions, found in a sentence in one pass
         self._keywords = KeywordIndex(w for m in self.metrics.values() for w in (*m.keywords, *m.exclude))
         # keyword -> (metric's place, keyword's place in it, metric) for each metric it signals
@@ -147,9 +150,7 @@ class Lexicon:
                 self._keyword_metrics.setdefault(kw, []).append((i, j, m))
 
     def aliases(self) -> dict[str, str]:
-        """Return folded alias -> canonical name (computed once)."""
-        if not hasattr(self, "_alias_dict"):
-            self._alias_dict = dict(self.alias_pairs())
+        """Return folded alias -> canonical name (computed once, when the lexicon is loaded)."""
         return self._alias_dict
 
     def alias_pairs(self) -> list[tuple[str, str]]:

@@ -21,7 +21,6 @@ metric named, the period not contradicted); the rest are *related* facts.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
@@ -116,6 +115,19 @@ class RankingContext:
     lineage: Callable[[str], list[str]]
     mentions: Callable[[str], list[Mention]] = lambda key: []  # entity aliases found in a match key
     weights: Weights = WEIGHTS
+    _keyword_patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict, repr=False)
+
+    def keyword_pattern(self, metric: str) -> re.Pattern[str] | None:
+        """Return a pattern matching where each of a metric's Chinese keywords starts (computed
+        once per metric: the segment rule asks for every candidate)."""
+        if metric not in self._keyword_patterns:
+            keywords = self.metrics.get(metric, {}).get("keywords", ())
+            chinese = sorted({kw for kw in keywords if not is_latin(kw)}, key=len, reverse=True)
+            # a lookahead matches empty, so overlapping keywords each give their start
+            self._keyword_patterns[metric] = (
+                re.compile(f"(?=(?:{'|'.join(map(re.escape, chinese))}))") if chinese else None
+            )
+        return self._keyword_patterns[metric]
 
 
 def alternatives(term: str, u: Understanding, ctx: RankingContext) -> list[str]:
@@ -232,15 +244,8 @@ def segment_before(key: str, keyword_start: int) -> str | None:
 
 
 def _keyword_starts(c: Candidate, metric: str, ctx: RankingContext) -> list[int]:
-    pattern = _keyword_pattern(tuple(ctx.metrics.get(metric, {}).get("keywords", ())))
+    pattern = ctx.keyword_pattern(metric)
     return [m.start() for m in pattern.finditer(c.key)] if pattern else []
-
-
-@functools.lru_cache(maxsize=256)
-def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
-    # every place a Chinese keyword starts, overlapping ones included (a lookahead matches empty)
-    chinese = sorted({kw for kw in keywords if not is_latin(kw)}, key=len, reverse=True)
-    return re.compile(f"(?=(?:{'|'.join(map(re.escape, chinese))}))") if chinese else None
 
 
 _SEGMENTED = {"revenue", "net_profit", "operating_profit", "loss"}  # lines reported per business unit

@@ -53,12 +53,48 @@ class Mention:
     end: int
 
 
+class KeywordIndex:
+    """Every place any of many keywords stands in a key (Latin ones as words), in one pass.
+
+    Aho-Corasick finds all of them in one pass over the key, whatever the number of keywords."""
+
+    def __init__(self, keywords: Iterable[str]) -> None:
+        self._keywords = sorted({k for k in keywords if k})
+        self._automaton: Any = None  # built on first use
+
+    def __getstate__(self) -> dict:
+        # an index sent to a worker process rebuilds its automaton there, on first use
+        return {"_keywords": self._keywords, "_automaton": None}
+
+    def spans(self, key: str) -> Iterator[tuple[str, int, int]]:
+        """Yield every ``(keyword, start, end)`` in ``key``, overlapping ones too."""
+        if not self._keywords:
+            return
+        if self._automaton is None:
+            automaton = ahocorasick.Automaton()
+            for kw in self._keywords:
+                automaton.add_word(kw, kw)
+            automaton.make_automaton()
+            self._automaton = automaton
+        for last, kw in self._automaton.iter(key):
+            start, end = last - len(kw) + 1, last + 1
+            if not is_latin(kw) or boundary_ok(key, start, end):
+                yield kw, start, end
+
+    def occurrences(self, key: str) -> dict[str, list[tuple[int, int]]]:
+        """Return, per keyword found in ``key``, every ``(start, end)`` of it, overlapping ones too."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        for kw, start, end in self.spans(key):
+            found.setdefault(kw, []).append((start, end))
+        return found
+
+
 class AliasMatcher:
     """Longest-first, non-overlapping matching of folded aliases (Latin ones as whole words)."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
         self._names: dict[str, str] = {}  # alias -> the name it stands for
-        self._automaton: Any = None  # built on first use, after the last add
+        self._index: KeywordIndex | None = None  # built on first use, after the last add
         for alias, name in pairs:
             self.add(alias, name)
 
@@ -66,11 +102,7 @@ class AliasMatcher:
         """Add one folded alias of ``name`` (an alias already taken keeps its first owner)."""
         if alias and alias not in self._names:
             self._names[alias] = name
-            self._automaton = None
-
-    def __getstate__(self) -> dict:
-        # a matcher sent to a worker process rebuilds its automaton there, on first use
-        return {"_names": self._names, "_automaton": None}
+            self._index = None
 
     def find(self, key: str, also: AliasMatcher | None = None) -> list[Mention]:
         """Return the longest, non-overlapping alias mentions in ``key``, left to right.
@@ -80,9 +112,11 @@ class AliasMatcher:
         """
         best: dict[int, tuple[int, str]] = {}  # start -> (end, name) of the longest alias there
         for matcher in (self, also) if also is not None else (self,):
-            for start, end, name in matcher._hits(key):
+            if matcher._index is None:
+                matcher._index = KeywordIndex(matcher._names)
+            for alias, start, end in matcher._index.spans(key):
                 if start not in best or end > best[start][0]:
-                    best[start] = (end, name)
+                    best[start] = (end, matcher._names[alias])
         found: list[Mention] = []
         i = 0
         for start in sorted(best):
@@ -90,52 +124,6 @@ class AliasMatcher:
                 end, name = best[start]
                 found.append(Mention(name, start, end))
                 i = end
-        return found
-
-    def _hits(self, key: str) -> Iterator[tuple[int, int, str]]:
-        """Yield every alias occurrence in ``key`` as ``(start, end, name)`` (Latin ones as words).
-
-        Aho-Corasick finds all of them in one pass over the key, whatever the number of aliases.
-        """
-        if not self._names:
-            return
-        if self._automaton is None:
-            automaton = ahocorasick.Automaton()
-            for alias in self._names:
-                automaton.add_word(alias, alias)
-            automaton.make_automaton()
-            self._automaton = automaton
-        for last, alias in self._automaton.iter(key):
-            start, end = last - len(alias) + 1, last + 1
-            if not is_latin(alias) or boundary_ok(key, start, end):
-                yield start, end, self._names[alias]
-
-
-class KeywordIndex:
-    """Every place any of many keywords stands in a key (Latin ones as words), in one pass."""
-
-    def __init__(self, keywords: Iterable[str]) -> None:
-        self._keywords = sorted({k for k in keywords if k})
-        self._automaton: Any = None
-
-    def __getstate__(self) -> dict:
-        return {"_keywords": self._keywords, "_automaton": None}
-
-    def occurrences(self, key: str) -> dict[str, list[tuple[int, int]]]:
-        """Return, per keyword found in ``key``, every ``(start, end)`` of it, overlapping ones too."""
-        if not self._keywords:
-            return {}
-        if self._automaton is None:
-            automaton = ahocorasick.Automaton()
-            for kw in self._keywords:
-                automaton.add_word(kw, kw)
-            automaton.make_automaton()
-            self._automaton = automaton
-        found: dict[str, list[tuple[int, int]]] = {}
-        for last, kw in self._automaton.iter(key):
-            start, end = last - len(kw) + 1, last + 1
-            if not is_latin(kw) or boundary_ok(key, start, end):
-                found.setdefault(kw, []).append((start, end))
         return found
 
 
