@@ -73,7 +73,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     sources, db, lex = _defaults()
     sources = Path(args.sources) if args.sources else sources
     db = Path(args.db) if args.db else db
-    lexicon = Lexicon.load((args.lexicon or []) + lex)
+    lexicon = Lexicon.load((args.lexicon or []) + lex, entities=not args.no_entity_lexicon)
     live = generations.live_path(db)
     # The first build writes FACTBOT_DB itself; later ones a new generation beside it, then the
     # pointer the running bot and `factbot ask` follow (the file the bot serves is never rewritten).
@@ -157,6 +157,12 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=int, default=os.cpu_count() or 1, help="extraction processes (default: every core)"
     )
     b.add_argument("--full", action="store_true", help="extract every article again, reusing nothing")
+    b.add_argument(
+        "--no-entity-lexicon",
+        action="store_true",
+        help="evaluation switch: build as if the lexicon listed no company, product, model, chip or "
+        "person, to measure how well the store finds names in the articles themselves",
+    )
     a = sub.add_parser("ask", help="ask the store a question")
     a.add_argument("--db", help="store file (built on first use if missing)")
     a.add_argument("--json", action="store_true", help="one JSON object per question")

@@ -24,6 +24,15 @@ __all__ = ["EntityDef", "Lexicon", "Mention", "MetricDef", "default_lexicon", "l
 
 DEFAULT_DIR = Path(__file__).with_name("lexicon")
 
+# The schema of a lexicon file, checked where it is read: a typo in an operator's file ("alias"
+# for "aliases", kind "compnay") would otherwise be ignored without a word.
+TOP_LEVEL_KEYS = {"entity", "metric", "terms", "stopwords", "names", "value_hints", "markers", "lines"}
+ENTITY_KEYS = {"name", "zh", "kind", "parent", "aliases"}
+ENTITY_KINDS = {"company", "product", "model", "chip", "person", "org"}
+METRIC_KEYS = {"label", "expects", "spend", "keywords", "exclude"}
+EXPECTS = {"money", "percent", "count", "any"}
+NAMES_KEYS = {"generic"}
+
 
 @dataclass
 class EntityDef:
@@ -52,6 +61,7 @@ class Lexicon:
     """Entity aliases, metric keywords, glossary and boilerplate, loaded from TOML."""
 
     def __init__(self) -> None:
+        self.with_entities = True  # False: built as if no company, product, model, chip or person were listed
         self.entities: dict[str, EntityDef] = {}
         self.metrics: dict[str, MetricDef] = {}
         self.glossary: dict[str, list[str]] = {}
@@ -68,9 +78,16 @@ class Lexicon:
 
     # --- loading ---------------------------------------------------------------------
     @classmethod
-    def load(cls, extra_dirs: Iterable[Path | str] = ()) -> Lexicon:
-        """Return the lexicon shipped with factbot, extended by every ``*.toml`` in ``extra_dirs``."""
+    def load(cls, extra_dirs: Iterable[Path | str] = (), *, entities: bool = True) -> Lexicon:
+        """Return the lexicon shipped with factbot, extended by every ``*.toml`` in ``extra_dirs``.
+
+        ``entities=False`` loads everything but the entities (metric keywords, glossary and
+        boilerplate stay): a store built with it knows only the names it finds in its articles,
+        which is how it meets next week's companies (``factbot build --no-entity-lexicon``).
+        Raises ``LexiconError`` naming the file and key of anything outside the schema.
+        """
         lex = cls()
+        lex.with_entities = entities
         files = sorted(DEFAULT_DIR.glob("*.toml"))
         for d in extra_dirs:
             d = Path(d)
@@ -87,12 +104,10 @@ class Lexicon:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
             raise LexiconError(f"{path.name}: {e}") from e
+        _check_schema(path.name, data)
         self.sources.append(path)
-        for raw in data.get("entity", []):
-            try:
-                name = str(raw["name"]).strip()
-            except KeyError as e:
-                raise LexiconError(f"{path.name}: an [[entity]] has no name") from e
+        for raw in data.get("entity", []) if self.with_entities else []:
+            name = str(raw["name"]).strip()
             existing = self.entities.get(name)
             aliases = [str(a) for a in raw.get("aliases", [])]
             if existing:
@@ -236,7 +251,51 @@ class Lexicon:
         h = hashlib.sha256()
         for p in self.sources:
             h.update(p.read_bytes())
+        if not self.with_entities:
+            h.update(b"\x00no entities")
         return h.hexdigest()[:16]
+
+
+def _check_schema(file: str, data: dict) -> None:
+    """Raise ``LexiconError`` for the first key, kind or ``expects`` value the schema lacks."""
+
+    def unknown(where: str, keys: Iterable[str], allowed: set[str]) -> None:
+        extra = sorted(set(keys) - allowed)
+        if extra:
+            raise LexiconError(
+                f"{file}: unknown key {extra[0]!r} in {where} (expected one of {', '.join(sorted(allowed))})"
+            )
+
+    unknown("the file", data, TOP_LEVEL_KEYS)
+    entities = data.get("entity", [])
+    if not isinstance(entities, list):
+        raise LexiconError(f"{file}: 'entity' must be a list of entities")
+    for i, raw in enumerate(entities):
+        if not isinstance(raw, dict):
+            raise LexiconError(f"{file}: entity {i + 1} is not a table")
+        where = f"entity {raw.get('name', i + 1)!r}"
+        unknown(where, raw, ENTITY_KEYS)
+        if not str(raw.get("name", "")).strip():
+            raise LexiconError(f"{file}: entity {i + 1} has no name")
+        if "kind" in raw and raw["kind"] not in ENTITY_KINDS:
+            raise LexiconError(
+                f"{file}: unknown kind {raw['kind']!r} in {where} (expected one of {', '.join(sorted(ENTITY_KINDS))})"
+            )
+        if not isinstance(raw.get("aliases", []), list):
+            raise LexiconError(f"{file}: 'aliases' of {where} must be a list")
+    metrics = data.get("metric", {})
+    if not isinstance(metrics, dict):
+        raise LexiconError(f"{file}: 'metric' must be a table of metrics")
+    for name, raw in metrics.items():
+        where = f"metric {name!r}"
+        if not isinstance(raw, dict):
+            raise LexiconError(f"{file}: {where} is not a table")
+        unknown(where, raw, METRIC_KEYS)
+        if "expects" in raw and raw["expects"] not in EXPECTS:
+            raise LexiconError(
+                f"{file}: unknown expects {raw['expects']!r} in {where} (expected one of {', '.join(sorted(EXPECTS))})"
+            )
+    unknown("[names]", data.get("names", {}), NAMES_KEYS)
 
 
 _LATIN_PART = re.compile(r"[a-z]+|[0-9]+(?:\.[0-9]+)*")
@@ -299,6 +358,6 @@ def lineage(name: str, parent_of: Callable[[str], str | None]) -> list[str]:
 
 
 @lru_cache(maxsize=8)
-def default_lexicon(extra: tuple[str, ...] = ()) -> Lexicon:
+def default_lexicon(extra: tuple[str, ...] = (), *, entities: bool = True) -> Lexicon:
     """Return the shipped lexicon (plus ``extra`` folders), loaded once per process."""
-    return Lexicon.load(extra)
+    return Lexicon.load(extra, entities=entities)

@@ -28,3 +28,44 @@ def test_a_model_written_without_its_hyphen_is_still_that_model():
     lex = Lexicon.load()
     mentions = lex.find_mentions(fold("GPT4-Turbo总分90.63分遥遥领先，Llama-3.1紧随其后"))
     assert [m.entity for m in mentions][:1] == ["GPT-4 Turbo"]
+
+
+# --- the schema is checked where a lexicon file is read ----------------------------------------
+
+from store import LexiconError  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "toml,complaint",
+    [
+        ('entity = [{ name = "Acme", alias = ["ACME"] }]', "unknown key 'alias' in entity 'Acme'"),
+        ('entity = [{ name = "Acme", kind = "compnay" }]', "unknown kind 'compnay' in entity 'Acme'"),
+        ('[metric.revenue]\nexpects = "monney"', "unknown expects 'monney' in metric 'revenue'"),
+        ('[metric.revenue]\nkeyword = ["营收"]', "unknown key 'keyword' in metric 'revenue'"),
+        ('entities = [{ name = "Acme" }]', "unknown key 'entities' in the file"),
+        ('entity = [{ zh = "某某" }]', "entity 1 has no name"),
+        ('[names]\ngeneral = ["ai"]', "unknown key 'general' in [names]"),
+    ],
+)
+def test_an_operator_typo_is_one_error_naming_the_file_and_key(tmp_path, toml, complaint):
+    (tmp_path / "ours.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(LexiconError) as e:
+        Lexicon.load([tmp_path])
+    assert str(e.value).startswith("ours.toml: ")
+    assert complaint in str(e.value)
+
+
+def test_a_well_formed_operator_file_adds_its_entity(tmp_path):
+    (tmp_path / "ours.toml").write_text(
+        'entity = [{ name = "Acme Robotics", zh = "艾克米", kind = "company", aliases = ["ACME"] }]',
+        encoding="utf-8",
+    )
+    assert Lexicon.load([tmp_path]).aliases()[fold("艾克米")] == "Acme Robotics"
+
+
+def test_without_entities_the_lexicon_keeps_metrics_glossary_and_boilerplate():
+    full, bare = Lexicon.load(), Lexicon.load(entities=False)
+    assert bare.entities == {} and bare.aliases() == {}
+    assert bare.metrics.keys() == full.metrics.keys()
+    assert bare.glossary == full.glossary and bare.boilerplate_markers == full.boilerplate_markers
+    assert bare.fingerprint() != full.fingerprint()  # a store built so is never reused as the other
