@@ -7,7 +7,7 @@ production serves it, with an admin reload in the middle.
 It builds a store from seeds/ into a temporary folder, starts `factbot` in HTTP mode in a child
 process (bot.serve.serve — settings, state, StoreHolder, build_app, auth.test, Bolt's ASGI adapter
 under uvicorn — with only the bind address pinned to 127.0.0.1), points it at a local stand-in for
-Slack's Web API (tests.slack_fakes.FakeSlack), and fires correctly signed `/fact`, `/spend` and
+Slack's Web API (bot.slack_standin, as the console and the tests use), and fires correctly signed `/fact`, `/spend` and
 `/bench` requests from a fixed mix of questions (English, Chinese, typos, unanswerable) with
 `--concurrency` clients. Half-way through, an admin sends `/factadmin reload`.
 
@@ -53,11 +53,14 @@ from typing import Any
 
 import aiohttp
 
-from tests.slack_fakes import BOT_TOKEN, SIGNING_SECRET, FakeSlack, all_text, signed_headers, slash
+from bot.slack_standin import SlackStandIn, all_text, signed_headers, slash
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 ADMIN = "UADMIN1"
+# the run's own credentials: the bot and the stand-in are both local, nothing reaches Slack
+BOT_TOKEN = "xoxb-load-benchmark"
+SIGNING_SECRET = "load-benchmark-signing-secret"
 FORM = "application/x-www-form-urlencoded"
 SLOW = 3.0  # seconds: Slack shows the user an error when an acknowledgement takes longer
 REQUEST_TIMEOUT = 10.0  # a request still unanswered after this counts as failed
@@ -341,7 +344,7 @@ class ServerProcess:
         workdir: Path,
         db: Path,
         sources: Path,
-        slack: FakeSlack,
+        slack: SlackStandIn,
         lifetime: float,
         lexicon: Path | None = None,
     ) -> None:
@@ -452,7 +455,7 @@ def _message(body: str) -> dict | None:
 async def _load(
     *,
     base: str,
-    slack: FakeSlack,
+    slack: SlackStandIn,
     requests: int,
     concurrency: int,
     seconds: float,
@@ -554,7 +557,9 @@ async def _load(
     return sorted(samples, key=lambda s: s.index), elapsed, reload
 
 
-def _unanswered_deferrals(samples: list[Sample], slack: FakeSlack, timeout: float = REQUEST_TIMEOUT) -> int:
+def _unanswered_deferrals(
+    samples: list[Sample], slack: SlackStandIn, timeout: float = REQUEST_TIMEOUT
+) -> int:
     """How many deferred lookups never posted their answer to their response_url."""
     waiting = {f"/response/q{s.index}" for s in samples if s.deferred}
     deadline = time.monotonic() + timeout
@@ -586,7 +591,7 @@ def run_load(
 
     scratch = Path(tempfile.mkdtemp(prefix="factbot-load-"))
     server_cpu = _cpu(resource.RUSAGE_CHILDREN)
-    slack = FakeSlack()
+    slack = SlackStandIn(token=BOT_TOKEN)
     server = None
     try:
         sources = scratch / "sources"

@@ -13,7 +13,8 @@ beside the state database across runs).
 Like Hubot's shell adapter: each line becomes a Slack-shaped request (a slash command, an
 app_mention or a DM event, a block_actions click), signed with a per-session secret and passed to
 `App.dispatch`. What the bot sends back — in the acknowledgement, to the Web API or to a
-response_url — arrives at `LocalSlack`, a loopback stand-in for Slack, and is drawn with rich.
+response_url — arrives at `LocalSlack`, the product's one stand-in for Slack's Web API
+(`bot.slack_standin`), and is drawn with rich.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qsl, urlencode
@@ -51,6 +51,7 @@ from slack_sdk.signature import SignatureVerifier
 from .app import build_app
 from .holder import StoreHolder
 from .settings import Settings
+from .slack_standin import Call, SlackStandIn
 from .state import StateStore
 
 USER = "ULOCALUSER"
@@ -261,39 +262,110 @@ def draw_blocks(blocks: Iterable[dict], *, number_button) -> Group:
 # the loopback Slack
 
 
-class LocalSlack(ThreadingHTTPServer):
-    """A loopback stand-in for Slack's Web API and response_url endpoints that draws what it gets."""
-
-    daemon_threads = True
+class LocalSlack:
+    """The product's stand-in for Slack (bot.slack_standin) with a terminal for a screen: every
+    message, view and suggested prompt the bot sends is drawn as it arrives."""
 
     def __init__(self, console: Console) -> None:
-        super().__init__(("127.0.0.1", 0), _LocalSlackRequestHandler)
         self.console = console
         self.buttons: list[Button] = []
-        self.files: dict[str, bytes] = {}  # uploaded charts by file id
         # Held while a slash command's acknowledgement is drawn, so follow-ups appear after it.
         self.hold = threading.RLock()
-        self._ts = itertools.count(1)
-        self._thread = threading.Thread(target=self.serve_forever, name="local-slack", daemon=True)
+        self.slack = SlackStandIn(on_call=self._draw, user_id=BOT_USER, team_id=TEAM, team="local console")
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        return self.slack.url
+
+    @property
+    def api_url(self) -> str:
+        return self.slack.api_url
+
+    @property
+    def files(self) -> dict[str, bytes]:
+        """Charts uploaded the files v2 way, by file id."""
+        return self.slack.uploads
 
     def start(self) -> LocalSlack:
-        self._thread.start()
         return self
 
     def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
+        self.slack.close()
 
     def next_ts(self) -> str:
-        return f"{int(time.time())}.{next(self._ts):06d}"
+        return self.slack.next_ts()
 
     def response_url(self, channel: str, message_ts: str, *, thread_ts: str | None = None) -> str:
-        query = urlencode({"channel": channel, "ts": message_ts, "thread_ts": thread_ts or ""})
-        return f"{self.base_url}/response?{query}"
+        return self.slack.response_url("console", channel=channel, ts=message_ts, thread_ts=thread_ts or "")
+
+    def _draw(self, call: Call, reply: dict | str) -> None:
+        """Draw what a call to the stand-in put on screen (Slack's own errors are drawn as such)."""
+        body, method = call.body, call.method
+        if isinstance(reply, dict) and not reply.get("ok", True):
+            self.console.print(Text(f"Slack refused {method}: {reply.get('error')}", style="red"))
+            return
+        if method == "response_url":
+            query = dict(parse_qsl(call.path.partition("?")[2]))
+            public = body.get("response_type") == "in_channel"
+            ts = self.next_ts()
+            self.show(
+                body,
+                channel=query.get("channel", CHANNEL),
+                ts=ts,
+                thread_ts=query.get("thread_ts") or None,
+                ephemeral=not public,
+                response_url=self.slack.url + call.path if not public else None,
+            )
+        elif method in ("chat.postMessage", "chat.postEphemeral") and isinstance(reply, dict):
+            self.show(
+                body,
+                channel=body.get("channel", CHANNEL),
+                ts=reply.get("ts") or reply.get("message_ts") or self.next_ts(),
+                thread_ts=body.get("thread_ts"),
+                ephemeral=method == "chat.postEphemeral",
+            )
+        elif method in ("views.open", "views.publish"):
+            view = body.get("view") or {}
+            title = (
+                "App Home" if method == "views.publish" else (view.get("title") or {}).get("text", "modal")
+            )
+            self.show(
+                {"blocks": view.get("blocks", [])},
+                channel="home" if method == "views.publish" else "modal",
+                ts=self.next_ts(),
+                thread_ts=None,
+                ephemeral=True,
+                title=title,
+            )
+        elif method == "assistant.threads.setSuggestedPrompts":
+            # drawn as buttons: `click N` sends the prompt as a message, as Slack does
+            prompts = body.get("prompts") or []
+            message = {
+                "blocks": [
+                    {
+                        "type": "section",
+                        "text": {"type": "mrkdwn", "text": f"*{body.get('title') or 'Suggested prompts'}*"},
+                    },
+                    {
+                        "type": "actions",
+                        "block_id": "prompts",
+                        "elements": [
+                            {
+                                "type": "button",
+                                "action_id": PROMPT_ACTION,
+                                "value": p.get("message", ""),
+                                "text": {"type": "plain_text", "text": p.get("title", "")},
+                            }
+                            for p in prompts
+                        ],
+                    },
+                ]
+            }
+            self.show(
+                message, channel=DM, ts=self.next_ts(), thread_ts=None, ephemeral=True, title="Messages tab"
+            )
+        elif method == "assistant.threads.setStatus":
+            self.console.print(Text(f"factbot {body.get('status', '')}", style="dim italic"))
 
     def show(
         self,
@@ -342,136 +414,6 @@ class LocalSlack(ThreadingHTTPServer):
                     expand=True,
                 )
             )
-
-
-class _LocalSlackRequestHandler(BaseHTTPRequestHandler):
-    server: LocalSlack
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _body(self) -> dict:
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-        if "json" in (self.headers.get("Content-Type") or ""):
-            return json.loads(raw or "{}")
-        return dict(parse_qsl(raw))
-
-    def _reply(self, data: dict | str) -> None:
-        body = (json.dumps(data) if isinstance(data, dict) else data).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json" if isinstance(data, dict) else "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        s = self.server
-        if self.path.startswith("/upload/"):  # a chart, uploaded the files v2 way: kept for `charts`
-            data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            s.files[self.path.removeprefix("/upload/")] = data
-            self._reply("OK")
-            return
-        body = self._body()
-        for key in ("blocks", "view"):
-            if isinstance(body.get(key), str):
-                body[key] = json.loads(body[key])
-        if self.path.startswith("/response"):
-            query = dict(parse_qsl(self.path.partition("?")[2]))
-            public = body.get("response_type") == "in_channel"
-            ts = s.next_ts()
-            s.show(
-                body,
-                channel=query.get("channel", CHANNEL),
-                ts=ts,
-                thread_ts=query.get("thread_ts") or None,
-                ephemeral=not public,
-                response_url=s.base_url + self.path if not public else None,
-            )
-            self._reply("ok")
-            return
-        method = self.path.removeprefix("/api/").split("?")[0]
-        if method == "auth.test":
-            self._reply(
-                {
-                    "ok": True,
-                    "user_id": BOT_USER,
-                    "user": "factbot",
-                    "bot_id": "BLOCAL",
-                    "team_id": TEAM,
-                    "team": "local console",
-                    "url": "http://localhost/",
-                }
-            )
-        elif method in ("chat.postMessage", "chat.postEphemeral"):
-            ts = s.next_ts()
-            s.show(
-                body,
-                channel=body.get("channel", CHANNEL),
-                ts=ts,
-                thread_ts=body.get("thread_ts"),
-                ephemeral=method == "chat.postEphemeral",
-            )
-            self._reply({"ok": True, "channel": body.get("channel"), "ts": ts, "message_ts": ts})
-        elif method == "files.getUploadURLExternal":
-            file_id = f"FLOCAL{len(s.files) + 1:04d}"
-            s.files[file_id] = b""
-            self._reply({"ok": True, "file_id": file_id, "upload_url": f"{s.base_url}/upload/{file_id}"})
-        elif method == "files.completeUploadExternal":
-            files = json.loads(body.get("files") or "[]")
-            self._reply({"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]})
-        elif method == "views.open":
-            view = body.get("view") or {}
-            s.show(
-                {"blocks": view.get("blocks", [])},
-                channel="modal",
-                ts=s.next_ts(),
-                thread_ts=None,
-                ephemeral=True,
-                title=(view.get("title") or {}).get("text", "modal"),
-            )
-            self._reply({"ok": True, "view": {"id": f"VLOCAL{s.next_ts()}", **view}})
-        elif method == "assistant.threads.setSuggestedPrompts":
-            # drawn as buttons: `click N` sends the prompt as a message, as Slack does
-            prompts = body.get("prompts") or []
-            message = {
-                "blocks": [
-                    {
-                        "type": "section",
-                        "text": {"type": "mrkdwn", "text": f"*{body.get('title') or 'Suggested prompts'}*"},
-                    },
-                    {
-                        "type": "actions",
-                        "block_id": "prompts",
-                        "elements": [
-                            {
-                                "type": "button",
-                                "action_id": PROMPT_ACTION,
-                                "value": p.get("message", ""),
-                                "text": {"type": "plain_text", "text": p.get("title", "")},
-                            }
-                            for p in prompts
-                        ],
-                    },
-                ]
-            }
-            s.show(message, channel=DM, ts=s.next_ts(), thread_ts=None, ephemeral=True, title="Messages tab")
-            self._reply({"ok": True})
-        elif method == "assistant.threads.setStatus":
-            s.console.print(Text(f"factbot {body.get('status', '')}", style="dim italic"))
-            self._reply({"ok": True})
-        elif method == "views.publish":
-            view = body.get("view") or {}
-            s.show(
-                {"blocks": view.get("blocks", [])},
-                channel="home",
-                ts=s.next_ts(),
-                thread_ts=None,
-                ephemeral=True,
-                title="App Home",
-            )
-            self._reply({"ok": True, "view": view})
-        else:
-            self._reply({"ok": True})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -759,7 +701,7 @@ def run_console(
         local_settings = settings.model_copy(
             update={"slack_signing_secret": SecretStr(secret), "admins": settings.admins | {USER}}
         )
-        client = WebClient(token="xoxb-local-console", base_url=f"{local.base_url}/api/")
+        client = WebClient(token="xoxb-local-console", base_url=local.api_url)
         listeners = ListenerTracker()
         app = build_app(local_settings, holder, state, client=client, listener_executor=listeners)
         session = ConsoleSession(app, local, secret, console, listeners)

@@ -1,7 +1,8 @@
 """Stand-ins for Slack at the network boundary, for the bot's end-to-end tests.
 
-* `FakeSlack`: Slack's Web API and response_url endpoints on 127.0.0.1, port 0. Records every call
-  (method, parsed JSON/form body, headers) and answers the way Slack does for the methods the bot uses.
+* `FakeSlack`: the product's one stand-in for Slack's Web API and response_url endpoints
+  (`bot.slack_standin.SlackStandIn`: 127.0.0.1, port 0), which records every call (method, parsed
+  JSON/form body, headers) and answers the way Slack does; the console and the load benchmark use it too.
 * `signed_headers`: the v0 HMAC signature Slack puts on every HTTP request.
 * `slash`, `event`, `block_actions`, `message_shortcut`: Slack-shaped request bodies.
 * `BotServer`: the bot's ASGI app (bot.serve.make_asgi) under uvicorn on port 0 in a thread.
@@ -9,238 +10,27 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import itertools
 import json
 import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
-BOT_USER = "UFACTBOT"
-TEAM = "T0TEST"
+from bot.slack_standin import BOT_USER, TEAM, Call, Fault, SlackStandIn, all_text, signature, slash
+from bot.slack_standin import signed_headers as _signed_headers
+
+__all__ = ["BOT_USER", "TEAM", "Call", "Fault", "SlackStandIn", "all_text", "signature", "slash"]
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-1-test"
 
 
-@dataclass
-class Call:
-    """One request the bot made to (fake) Slack."""
-
-    method: str  # Web API method, or "response_url"
-    body: dict[str, Any]
-    headers: dict[str, str]
-    path: str = ""
-    status: int = 200  # what the stand-in answered
-
-
-@dataclass
-class FakeSlack:
-    """Slack's Web API + response_url endpoints on loopback. `ws_url` answers apps.connections.open.
-
-    Besides chat.* and views.publish it answers views.open (needs a trigger_id), the agent
-    methods assistant.threads.setSuggestedPrompts/setStatus, and files upload v2:
-    files.getUploadURLExternal hands out an upload URL on this server, which keeps the bytes
-    (`uploads`), and files.completeUploadExternal fails for a file never uploaded."""
-
-    ws_url: str | None = None
-    calls: list[Call] = field(default_factory=list)
-    uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> the bytes uploaded
-    failures: dict[str, int] = field(default_factory=dict)  # method → how many calls answer HTTP 500
-    # files a user shared with the bot: file id -> (name, bytes); files.info describes them and
-    # GET /files/<id> (url_private_download) serves them to the bot's token only
-    shared_files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self._cond = threading.Condition()
-        self._ts = itertools.count(1)
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:  # noqa: N802
-                data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if self.path.startswith("/upload/"):  # files.getUploadURLExternal's URL: raw bytes
-                    fake.uploads[self.path.removeprefix("/upload/")] = data
-                    fake.record(Call("upload", {"bytes": len(data)}, dict(self.headers), self.path))
-                    self._send("OK - " + str(len(data)))
-                    return
-                raw = data.decode()
-                if "json" in (self.headers.get("Content-Type") or ""):
-                    body = json.loads(raw or "{}")
-                else:
-                    body = dict(parse_qsl(raw))
-                for key in ("blocks", "view"):
-                    if isinstance(body.get(key), str):
-                        body[key] = json.loads(body[key])
-                path = self.path
-                method = "response_url" if path.startswith("/response/") else path.removeprefix("/api/")
-                reply = fake.reply(method, body)
-                status = 200
-                if fake.take_failure(method):  # Slack having a bad moment: HTTP 500
-                    reply, status = {"ok": False, "error": "fatal_error"}, 500
-                fake.record(Call(method, body, dict(self.headers), path, status))
-                self._send(reply, status)
-
-            def do_GET(self) -> None:  # noqa: N802
-                file_id = self.path.removeprefix("/files/")
-                fake.record(Call("download", {"file": file_id}, dict(self.headers), self.path))
-                if self.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
-                    self._send("not authorised", 403)
-                elif file_id not in fake.shared_files:
-                    self._send("no such file", 404)
-                else:
-                    data = fake.shared_files[file_id][1]
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/octet-stream")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-
-            def _send(self, reply: dict | str, status: int = 200) -> None:
-                data = reply.encode() if isinstance(reply, str) else json.dumps(reply).encode()
-                self.send_response(status)
-                self.send_header(
-                    "Content-Type", "text/plain" if isinstance(reply, str) else "application/json"
-                )
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    @property
-    def api_url(self) -> str:
-        return f"{self.url}/api/"
-
-    def response_url(self, name: str = "r1") -> str:
-        return f"{self.url}/response/{name}"
-
-    def reply(self, method: str, body: dict) -> dict | str:
-        if method == "response_url":
-            return "ok"
-        ts = f"{int(time.time())}.{next(self._ts):06d}"
-        if method == "auth.test":
-            return {
-                "ok": True,
-                "user_id": BOT_USER,
-                "user": "factbot",
-                "bot_id": "BFACTBOT",
-                "team_id": TEAM,
-                "team": "Test",
-                "url": "https://test.slack.com/",
-            }
-        if method == "apps.connections.open":
-            return {"ok": True, "url": self.ws_url} if self.ws_url else {"ok": False, "error": "no_ws"}
-        if method == "chat.postMessage":
-            return {"ok": True, "channel": body.get("channel"), "ts": ts, "message": {"ts": ts}}
-        if method == "chat.postEphemeral":
-            return {"ok": True, "message_ts": ts}
-        if method == "views.publish":
-            return {"ok": True, "view": body.get("view")}
-        if method == "views.open":
-            if not body.get("trigger_id"):
-                return {"ok": False, "error": "invalid_trigger_id"}
-            return {"ok": True, "view": {"id": f"V{next(self._ts):08d}", **(body.get("view") or {})}}
-        if method in ("assistant.threads.setSuggestedPrompts", "assistant.threads.setStatus"):
-            if not body.get("channel_id"):
-                return {"ok": False, "error": "channel_not_found"}
-            return {"ok": True}
-        if method == "files.getUploadURLExternal":
-            file_id = f"F{next(self._ts):08d}"
-            return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
-        if method == "files.completeUploadExternal":
-            files = json.loads(body.get("files") or "[]")
-            missing = [f["id"] for f in files if f["id"] not in self.uploads]
-            if missing:
-                return {"ok": False, "error": "file_not_found"}
-            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
-        if method == "files.info":
-            shared = self.shared_files.get(body.get("file", ""))
-            if shared is None:
-                return {"ok": False, "error": "file_not_found"}
-            name, data = shared
-            return {
-                "ok": True,
-                "file": {
-                    "id": body["file"],
-                    "name": name,
-                    "title": name,
-                    "mimetype": "text/plain",
-                    "filetype": "text",
-                    "size": len(data),
-                    "url_private_download": f"{self.url}/files/{body['file']}",
-                },
-            }
-        return {"ok": False, "error": "unknown_method"}
-
-    def share_file(self, name: str, data: bytes) -> str:
-        """Hold a file a user shares with the bot; return its id (files.info and download serve it)."""
-        file_id = f"F{next(self._ts):08d}"
-        self.shared_files[file_id] = (name, data)
-        return file_id
-
-    def fail_next(self, method: str, times: int = 1) -> None:
-        """Answer the next `times` calls of `method` with HTTP 500, as Slack does when it is failing."""
-        with self._cond:
-            self.failures[method] = self.failures.get(method, 0) + times
-
-    def take_failure(self, method: str) -> bool:
-        with self._cond:
-            if self.failures.get(method, 0) > 0:
-                self.failures[method] -= 1
-                return True
-            return False
-
-    def record(self, call: Call) -> None:
-        with self._cond:
-            self.calls.append(call)
-            self._cond.notify_all()
-
-    def of(self, method: str) -> list[Call]:
-        with self._cond:
-            return [c for c in self.calls if c.method == method]
-
-    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
-        """The first `count` calls of `method`, waiting up to `timeout` seconds for them."""
-        with self._cond:
-            ok = self._cond.wait_for(
-                lambda: len([c for c in self.calls if c.method == method]) >= count, timeout
-            )
-            found = [c for c in self.calls if c.method == method]
-        assert ok, f"expected {count} {method} call(s), got {len(found)}: {[c.method for c in self.calls]}"
-        return found[:count]
-
-    def clear(self) -> None:
-        with self._cond:
-            self.calls.clear()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def signature(body: str, timestamp: str, secret: str = SIGNING_SECRET) -> str:
-    """Slack's v0 request signature, computed independently of slack_sdk."""
-    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
-    return f"v0={digest}"
+class FakeSlack(SlackStandIn):
+    """The product's stand-in for Slack's Web API (bot.slack_standin), as the tests use it."""
 
 
 def signed_headers(
@@ -251,36 +41,8 @@ def signed_headers(
     timestamp: int | None = None,
     extra: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    headers = {
-        "Content-Type": content_type,
-        "X-Slack-Request-Timestamp": ts,
-        "X-Slack-Signature": signature(body, ts, secret),
-    }
-    headers.update(extra or {})
-    return headers
-
-
-def slash(
-    command: str, text: str, *, user: str = "UALICE", response_url: str = "", channel: str = "CGENERAL"
-) -> str:
-    """A slash command request body (form-encoded)."""
-    return urlencode(
-        {
-            "token": "legacy",
-            "team_id": TEAM,
-            "team_domain": "test",
-            "channel_id": channel,
-            "channel_name": "general",
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": command,
-            "text": text,
-            "api_app_id": "AFACTBOT",
-            "response_url": response_url,
-            "trigger_id": "1.2.3",
-        }
-    )
+    """Slack's signed request headers, with the tests' signing secret unless told otherwise."""
+    return _signed_headers(body, content_type=content_type, secret=secret, timestamp=timestamp, extra=extra)
 
 
 def event(inner: dict, *, event_id: str) -> str:
@@ -436,25 +198,6 @@ def feedback(message: dict, index: int = 0, *, up: bool = True) -> dict:
         "value": side["value"],
         "text": side["text"],
     }
-
-
-def all_text(message: dict) -> str:
-    """Every piece of text in a message or view, joined: what a reader would see."""
-    parts = [message.get("text") or ""]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            # mrkdwn/plain_text objects, rich_text runs and links, table cells
-            if node.get("type") in ("mrkdwn", "plain_text", "text", "raw_text", "link"):
-                parts.append(node.get("text") or node.get("url", ""))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(message.get("blocks", []))
-    return "\n".join(parts)
 
 
 @dataclass
