@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.settings import ENV_NAMES
+from bot.settings import ENV_NAMES, Settings
 from handlers.commands import COMMANDS
 from tests.slack_fakes import http, signed_headers, slash
 
@@ -72,9 +72,13 @@ def test_manifest_enables_the_agent_messaging_experience():
 
 
 def test_readme_lists_every_setting():
+    # the names the environment is read under, from the Settings model itself (not a hand list)
+    names = {f.validation_alias for f in Settings.model_fields.values()}
+    assert all(isinstance(n, str) and n.isupper() for n in names), names
+    assert len(names) == len(Settings.model_fields) and set(ENV_NAMES) == names
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = {m for m in re.findall(r"^\| `([A-Z_]+)` \|", readme, re.M)}
-    assert set(ENV_NAMES) <= table, f"missing from the README's settings table: {set(ENV_NAMES) - table}"
+    assert names <= table, f"missing from the README's settings table: {names - table}"
 
 
 def test_readme_walks_from_manifest_to_running_bot():

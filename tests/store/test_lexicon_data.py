@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from store import Lexicon, fold
-from store.lexicon import DEFAULT_DIR
+from store.lexicon import DEFAULT_DIR, TOP_LEVEL_KEYS, _check_schema
 
 KINDS = {"company", "product", "model", "chip", "person", "org"}
 OWNED_KINDS = {"product", "model", "chip", "person"}  # these belong to someone: parent required
@@ -60,7 +60,11 @@ def spellings(raw: dict) -> list[str]:
 
 @pytest.mark.parametrize("path", lexicon_files(), ids=lambda p: p.name)
 def test_every_lexicon_file_parses(path):
-    assert isinstance(tomllib.loads(path.read_text(encoding="utf-8")), dict)
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    # each file holds something the loader reads, and nothing outside its schema (a misspelt
+    # table or key would otherwise be ignored without a word)
+    assert any(data.get(key) for key in TOP_LEVEL_KEYS), f"{path.name} holds nothing the lexicon reads"
+    _check_schema(path.name, data)
 
 
 def test_the_data_covers_the_field(entries, lexicon):
