@@ -96,6 +96,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     sources, db, lex = _defaults()
     db = Path(args.db) if args.db else db
+    if args.question != ["-"] and not " ".join(args.question).strip():
+        print(
+            "factbot ask: the question is empty (give one, or - to read questions from stdin)",
+            file=sys.stderr,
+        )
+        return 2
     store = ensure_store(db, sources, lex, quiet=args.json)
     questions = sys.stdin if args.question == ["-"] else [" ".join(args.question)]
     for line in questions:

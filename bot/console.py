@@ -83,7 +83,10 @@ COMMANDS = (
     ),
     ConsoleCommand("/bench <model or company>", "benchmark claims", ("/bench 日日新", "/bench GPT-4")),
     ConsoleCommand(
-        "/factadmin reload | status", "rebuild the store from the sources, or show it", ("/factadmin status",)
+        "/factadmin reload | status | add <article>",
+        "rebuild the store from the sources, show it, or add one article (in Slack an admin can also "
+        "DM the bot a .txt or .md file)",
+        ("/factadmin status", "/factadmin add 苹果公司称其资本支出同比增长12%至330亿美元。"),
     ),
     ConsoleCommand(
         "@factbot <question>",
@@ -501,6 +504,12 @@ class ConsoleSession:
         click = re.fullmatch(r"(?:click\s+)?#?(\d+)", line)
         if click:
             self.click(int(click.group(1)))
+            return True
+        if re.match(r"click\b", line, re.IGNORECASE):  # `click`, `click abc`: not a question
+            self.console.print(
+                "[red]click needs the number of a button[/red], e.g. [cyan]click 1[/cyan] "
+                "(the numbers are shown beside the buttons)."
+            )
             return True
         if line.startswith("/"):
             self.command(line)

@@ -35,7 +35,8 @@ def app_home_opened(event: dict, client: WebClient, deps: Deps, set_suggested_pr
         return
     if tab != "home":
         return
-    client.views_publish(user_id=event["user"], view=render.home_view(store.stats(), lang))
+    admin = event["user"] in deps.admins
+    client.views_publish(user_id=event["user"], view=render.home_view(store.stats(), lang, admin=admin))
 
 
 _cache: dict[tuple[str, int], tuple[tuple[str, str], ...]] = {}  # by store file and generation

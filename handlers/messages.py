@@ -216,10 +216,17 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "關於某個模型或某公司模型的評測說法。",
     ),
     "admin_usage": (
-        "`/factadmin reload` rebuilds the fact store from the sources folder · `/factadmin status` shows what is loaded",
-        "`/factadmin reload` 从来源文件夹重建事实库 · `/factadmin status` 显示已加载的内容",
-        "`/factadmin reload` 從來源資料夾重建事實庫 · `/factadmin status` 顯示已載入的內容",
+        "`/factadmin reload` rebuilds the fact store from the sources folder · `/factadmin status` shows "
+        "what is loaded · `/factadmin add` followed by an article's text adds it (optional first lines "
+        "`title:`, `outlet:`, `url:`, `published:`) · or send me a .txt or .md file in a DM to add it",
+        "`/factadmin reload` 从来源文件夹重建事实库 · `/factadmin status` 显示已加载的内容 · "
+        "`/factadmin add` 后接文章全文即可添加（开头可写 `title:`、`outlet:`、`url:`、`published:`）· "
+        "也可以私信发给我 .txt 或 .md 文件来添加",
+        "`/factadmin reload` 從來源資料夾重建事實庫 · `/factadmin status` 顯示已載入的內容 · "
+        "`/factadmin add` 後接文章全文即可新增（開頭可寫 `title:`、`outlet:`、`url:`、`published:`）· "
+        "也可以私訊傳給我 .txt 或 .md 檔案來新增",
     ),
+    "home_admin": ("*For admins*", "*管理员*", "*管理員*"),
     # App Home and the Messages tab
     "home_header": ("factbot — facts about the AI industry", "factbot——AI 行业事实", "factbot——AI 產業事實"),
     "home_knows": (

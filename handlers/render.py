@@ -590,8 +590,12 @@ ADMIN_USAGE = messages.text("en", "admin_usage")
 
 
 def admin_usage_message(lang: Lang = "en") -> Message:
-    """Usage of /factadmin."""
-    return _message("Usage: /factadmin reload | status", [_section(messages.text(lang, "admin_usage"))], lang)
+    """Usage of /factadmin: reload, status, add, and articles sent as files in a DM."""
+    return _message(
+        "Usage: /factadmin reload | status | add <article>",
+        [_section(messages.text(lang, "admin_usage"))],
+        lang,
+    )
 
 
 def refusal_message() -> Message:
@@ -656,8 +660,9 @@ def status_message(stats: StoreStats, *, uptime: float) -> Message:
     )
 
 
-def home_view(stats: StoreStats, lang: Lang = "en") -> dict:
-    """The App Home tab: what the bot knows, how to ask, which store generation is loaded."""
+def home_view(stats: StoreStats, lang: Lang = "en", *, admin: bool = False) -> dict:
+    """The App Home tab: what the bot knows, how to ask, which store generation is loaded; for an
+    admin, the /factadmin commands and adding an article by DM."""
     top = ", ".join(f"{escape(name)} ({n})" for name, n in stats.top_entities[:12]) or messages.text(
         lang, "home_none"
     )
@@ -668,6 +673,11 @@ def home_view(stats: StoreStats, lang: Lang = "en") -> dict:
         DividerBlock(),
         _section(messages.text(lang, "home_how") + "\n" + "\n".join(command_lines(lang))),
         _section(messages.text(lang, "home_also")),
+        *(
+            [_section(messages.text(lang, "home_admin") + "\n" + messages.text(lang, "admin_usage"))]
+            if admin
+            else []
+        ),
         _context(
             messages.text(
                 lang, "home_generation", generation=stats.generation, built_at=escape(stats.built_at)

@@ -48,3 +48,14 @@ def test_ask_explain_shows_each_stage_and_each_rule(tmp_path):
     assert "understood: entity OpenAI; metric loss; period 2022" in out
     assert "[answer ]" in out and "entity +40.0" in out and "metric +" in out
     assert "no: " in out  # and why the others are not answers
+
+
+def test_ask_with_an_empty_question_fails(tmp_path):
+    out = subprocess.run(
+        [str(FACTBOT), "ask", "--db", str(tmp_path / "none.db"), "  "],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 2 and "question is empty" in out.stderr
+    assert not (tmp_path / "none.db").exists()  # refused before any store is built

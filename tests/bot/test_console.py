@@ -251,3 +251,9 @@ def test_factbot_console_is_the_same_console_even_with_slack_settings(tmp_path, 
         return re.sub(r"\d+", "N", out)
 
     assert shape(plain.stdout) == shape(run.stdout)  # the same console, line for line
+
+
+def test_click_without_a_valid_number_says_so(settings, holder, state):
+    out = _run(settings, holder, state, "click abc", "click", "quit")
+    assert out.count("click needs the number of a button") == 2
+    assert "couldn't find" not in out and "Answers for" not in out  # not read as questions

@@ -103,3 +103,34 @@ def test_manifest_declares_the_ask_factbot_message_shortcut_the_bot_handles():
     assert shortcut["type"] == "message" and shortcut["callback_id"] == CALLBACK_ID
     assert shortcut["name"] == "Ask factbot" and len(shortcut["description"]) <= 80
     assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True  # shortcuts arrive as interactivity
+
+
+def test_adding_articles_is_said_where_people_look():
+    """/factadmin add and DM'd files appear in the README, the console's help, the manifest's usage
+    hint, /factadmin's usage and App Home — for admins only."""
+    from bot.console import help_text
+    from handlers import render
+    from store import StoreStats
+    from tests.slack_fakes import all_text
+
+    (factadmin,) = [c for c in MANIFEST["features"]["slash_commands"] if c["command"] == "/factadmin"]
+    assert "add" in factadmin["usage_hint"].split() and "DM" in factadmin["description"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Running in Slack") :]
+    assert "`/factadmin add`" in section and "file sent to the bot in a DM" in section
+    assert "/factadmin reload | status | add" in help_text().plain and "DM" in help_text().plain
+    for lang in ("en", "zh-Hans", "zh-Hant"):
+        usage = all_text(render.admin_usage_message(lang))
+        assert "/factadmin add" in usage and ".txt" in usage
+    stats = StoreStats(
+        path="x",
+        generation=1,
+        built_at="now",
+        builder_version="1",
+        articles=2,
+        facts=10,
+        top_entities=[],
+        sources={},
+    )
+    assert "/factadmin add" in all_text({"blocks": render.home_view(stats, admin=True)["blocks"]})
+    assert "/factadmin" not in all_text({"blocks": render.home_view(stats)["blocks"]})
