@@ -69,8 +69,8 @@ __all__ = [
     "text_tokens",
 ]
 
-BUILDER_VERSION = "2.3.0"
-SCHEMA_VERSION = 8
+BUILDER_VERSION = "2.4.0"
+SCHEMA_VERSION = 9
 NO_FACTS = "no facts found (is it an article of this genre?)"
 # Files per task: big enough that pickling a task costs nothing next to extracting it,
 # small enough that the workers stay evenly loaded and results stream to the writer.
@@ -277,7 +277,7 @@ def _doc_row(doc: Document, article: Article, number: int, lexicon: Lexicon) -> 
         "dated": doc.published,  # the date the text or file name gives, for when metadata has none
         "headline": headline,  # the title when metadata has none
         # names the article gives in brackets (摩尔线程（Moore Threads）) and their Chinese names
-        "aliases": _json({"aliases": doc.aliases, "zh": doc.names_zh}),
+        "aliases": _json({"aliases": doc.aliases, "zh": doc.names_zh, "found": doc.found}),
     }
 
 
@@ -323,7 +323,8 @@ create table facts (
     quote text, key text, entity text, entities text, context text, context_weight float,
     metric text, metrics text, metric_distance text, period text, period_sort float, recency float,
     published text, value_list text, text_key text, figure_key text, reprint_of text, extra text);
-create table entities (name text primary key, zh text, kind text, parent text, facts integer);
+create table entities (
+    name text primary key, zh text, kind text, parent text, facts integer, how text, variants text);
 create table aliases (alias text primary key, name text);
 create table latin_words (word text primary key);
 create virtual table facts_fts using fts5(tokens, content='', tokenize='unicode61');
@@ -394,6 +395,7 @@ def _extracted(
     # spawn, not fork: the bot may call this from a listener thread, and a forked child of a
     # threaded process can inherit a held lock. Workers run at this process's priority.
     ctx = multiprocessing.get_context("spawn")
+    lexicon.name_sources()  # parsed once here and sent to the workers, not once per worker
     with ctx.Pool(workers, initializer=_init_worker, initargs=(lexicon,)) as pool:
         for batch in pool.imap(_extract_chunk, chunks):
             yield from batch
@@ -835,43 +837,116 @@ def _update_df(con: sqlite3.Connection, delta: Counter[str]) -> None:
 
 
 def _write_vocabulary(con: sqlite3.Connection, lexicon: Lexicon) -> None:
-    """(Re)write entities, aliases and Latin words from the documents' summaries and the lexicon."""
+    """(Re)write entities, aliases and Latin words from the documents' summaries and the lexicon.
+
+    Names the articles introduce (``store.names``) become one entity per company however it is
+    written: two names sharing a spelling (a folded key, with or without corporate words, in
+    either script) are one entity, shown by its Latin name when it has one. Facts keep the name
+    their article used; the entity lists those as its ``variants``.
+    """
     counts: Counter[str] = Counter()
-    discovered: dict[str, str] = {}
     article_aliases: dict[str, str] = {}
     latin: set[str] = set()
-    for names, words, per_entity, bracketed in con.execute(
-        "select names, latin_words, entity_counts, aliases from documents order by file"
+    found: list[tuple[str, dict]] = []
+    for words, per_entity, bracketed in con.execute(
+        "select latin_words, entity_counts, aliases from documents order by file"
     ):
-        found = json.loads(bracketed or "{}")
-        for n, zh in found.get("zh", {}).items():
-            if n not in lexicon.entities:
-                discovered.setdefault(n, zh)
-        for alias, n in found.get("aliases", {}).items():
+        summary = json.loads(bracketed or "{}")
+        for alias, n in summary.get("aliases", {}).items():
             article_aliases.setdefault(alias, n)
-        for n in json.loads(names):
-            if n not in lexicon.entities:
-                discovered.setdefault(n, n)
+        found.extend((n, info) for n, info in summary.get("found", {}).items() if n not in lexicon.entities)
         latin.update(json.loads(words))
         counts.update(json.loads(per_entity))
+    groups = merge_names(found)
     for table in ("entities", "aliases", "latin_words"):
         con.execute(f"delete from {table}")
     con.executemany(
-        "insert into entities (name, zh, kind, parent, facts) values (?, ?, ?, ?, ?)",
-        [(e.name, e.zh, e.kind, e.parent, counts.get(e.name, 0)) for e in lexicon.entities.values()],
-    )
-    con.executemany(
-        "insert into entities (name, zh, kind, parent, facts) values (?, ?, 'name', null, ?)",
-        [(n, zh, counts.get(n, 0)) for n, zh in discovered.items()],
+        "insert into entities (name, zh, kind, parent, facts, how, variants) values (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (e.name, e.zh, e.kind, e.parent, counts.get(e.name, 0), '["lexicon"]', "[]")
+            for e in lexicon.entities.values()
+        ],
     )
     aliases = dict(lexicon.aliases())
-    for n in discovered:
-        aliases.setdefault(fold(n), n)
+    rows = []
+    for g in groups:
+        if g.name in lexicon.entities:
+            continue
+        facts = sum(counts.get(v, 0) for v in g.variants)
+        rows.append((g.name, g.zh or g.name, "name", None, facts, _json(sorted(g.how)), _json(sorted(g.variants))))
+        for k in sorted(g.keys):
+            aliases.setdefault(k, g.name)
+    con.executemany(
+        "insert or ignore into entities (name, zh, kind, parent, facts, how, variants) values (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    known = set(lexicon.entities) | {g.name for g in groups}
     for alias, n in article_aliases.items():
-        if n in lexicon.entities or n in discovered:
+        if n in known:
             aliases.setdefault(alias, n)
     con.executemany("insert into aliases (alias, name) values (?, ?)", list(aliases.items()))
     con.executemany("insert into latin_words (word) values (?)", [(w,) for w in sorted(latin)])
+
+
+@dataclass
+class NameGroup:
+    """One entity the articles introduce: every name and spelling they write it with."""
+
+    name: str
+    zh: str | None
+    keys: set[str]
+    how: set[str]
+    variants: set[str]
+
+
+def merge_names(found: Iterable[tuple[str, dict]]) -> list[NameGroup]:
+    """Return the names articles introduce as entities: names sharing a spelling are one (with
+    or without corporate words, either script, Chinese and Latin an article or the dictionary
+    linked); each is shown by its most used Latin name, else its most used Chinese one."""
+    from .names import strip_corporate
+
+    parent: dict[int, int] = {}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    entries = list(found)
+    by_key: dict[str, int] = {}
+    for i, (name, info) in enumerate(entries):
+        parent[i] = i
+        for k in {*info.get("keys", []), fold(name)}:
+            for spelling in {k, strip_corporate(k)}:
+                if len(spelling) < 2:
+                    continue
+                j = by_key.setdefault(spelling, i)
+                if j != i:
+                    parent[root(i)] = root(j)
+    members: dict[int, list[int]] = {}
+    for i in parent:
+        members.setdefault(root(i), []).append(i)
+    groups = []
+    for ids in members.values():
+        shown: Counter[str] = Counter()
+        zh: Counter[str] = Counter()
+        keys: set[str] = set()
+        how: set[str] = set()
+        for i in ids:
+            name, info = entries[i]
+            shown[name] += int(info.get("count", 1)) or 1
+            if info.get("zh"):
+                zh[info["zh"]] += 1
+            keys.update(info.get("keys", []))
+            keys.add(fold(name))
+            how.update(info.get("how", []))
+        latin_names = [n for n, _ in shown.most_common() if re.match(r"[A-Za-z0-9]", n)]
+        best = latin_names[0] if latin_names else shown.most_common(1)[0][0]
+        groups.append(
+            NameGroup(best, zh.most_common(1)[0][0] if zh else None, keys, how, set(shown))
+        )
+    return sorted(groups, key=lambda g: g.name)
 
 
 def _write_meta(con: sqlite3.Connection, lexicon: Lexicon, generation: int) -> None:

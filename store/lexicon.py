@@ -75,6 +75,7 @@ class Lexicon:
         self._alias_dict: dict[str, str] = {}
         self._keywords = KeywordIndex(())
         self._keyword_metrics: dict[str, list[tuple[int, int, MetricDef]]] = {}
+        self._name_sources: dict | None = None
 
     # --- loading ---------------------------------------------------------------------
     @classmethod
@@ -182,6 +183,25 @@ class Lexicon:
             for variant in separator_variants(k):
                 pairs.setdefault(variant, name)
         return sorted(pairs.items())
+
+    def name_sources(self) -> dict:
+        """Return what ``store.names.discover_names`` reads besides the article: generic words,
+        metric keywords, English words and CC-CEDICT's companies (computed once; a build calls
+        it before starting its workers, so they receive it instead of parsing the dictionary)."""
+        if self._name_sources is None:
+            from .dictionary import company_names, english_words, everyday_words
+
+            companies = company_names()
+            self._name_sources = {
+                "generic": self.generic_names,
+                "metric_words": self._keywords,
+                "english_words": english_words(),
+                "dictionary": companies,
+                "dictionary_index": KeywordIndex(companies),
+                "everyday": everyday_words(),
+                "known": self._alias_dict,
+            }
+        return self._name_sources
 
     # --- lookups ---------------------------------------------------------------------
     def find_mentions(self, key: str, also: AliasMatcher | None = None) -> list[Mention]:

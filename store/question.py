@@ -113,6 +113,7 @@ class QuestionVocabulary:
     occurs: Callable[[str], bool] = lambda word: False  # does any fact of the store contain it
     segment: Callable[[str], list[str]] = lambda run: [run]  # Chinese words of a run (jieba)
     is_word: Callable[[str], bool] = lambda word: False  # a dictionary word rather than a name
+    is_english: Callable[[str], bool] = lambda word: False  # an ordinary English word (CC-CEDICT)
     known_latin: set[str] = field(default_factory=set)  # Latin words in the store's text
 
     @classmethod
@@ -258,9 +259,11 @@ def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitali
     )
     if word in vocab.stopwords or (len(word) <= 1 and not word.isdigit()):
         return
-    # a Latin typo of an entity (Microsfot) or of a metric keyword (revenu)
+    # a Latin typo of an entity (Microsfot) or of a metric keyword (revenu); an English word is
+    # what it says (metal is no typo of Meta, phones none of iPhone)
+    english = vocab.is_english(word)
     for table, shortest, cutoff, found in (
-        (vocab.latin_aliases, 4, 80, u.entities),
+        (vocab.latin_aliases if not english else {}, 4, 80, u.entities),
         (vocab._latin_keywords, 5, 86, u.metrics),
     ):
         hit = (

@@ -31,7 +31,7 @@ import orjson
 
 from . import reprints
 from .build import SCHEMA_VERSION, tag, text_tokens
-from .dictionary import lookup_english
+from .dictionary import is_english_word, lookup_english
 from .errors import QueryError, StoreClosed, StoreInvalid, StoreNotFound
 from .lexicon import lineage
 from .numbers import Value, bare_figure, format_values
@@ -233,6 +233,13 @@ class FactStore:
             self.stopwords: set[str] = set(json.loads(meta["stopwords"]))
             self.value_hints: dict[str, str] = json.loads(meta.get("value_hints", "{}"))
             self.entity_info = {r["name"]: dict(r) for r in con.execute("select * from entities")}
+            # the names facts were filed under, per entity (an entity merged from several spellings)
+            self.variants: dict[str, list[str]] = {}
+            self.canonical: dict[str, str] = {}
+            for name, info in self.entity_info.items():
+                others = [v for v in json.loads(info.get("variants") or "[]") if v != name]
+                self.variants[name] = [name, *others]
+                self.canonical.update(dict.fromkeys(others, name))
             self.aliases: dict[str, str] = dict(con.execute("select alias, name from aliases").fetchall())
             self.latin_words: set[str] = {r[0] for r in con.execute("select word from latin_words")}
             self.fact_count = int(meta["facts"])
@@ -323,6 +330,7 @@ class FactStore:
             stopwords=self.stopwords,
             value_hints=self.value_hints,
             english=lambda word: lookup_english(self._con(), word),
+            is_english=lambda word: is_english_word(self._con(), word),
             occurs=self._occurs,
             segment=self._segment,
             is_word=self._is_word,
@@ -491,8 +499,8 @@ class FactStore:
         curated = [e for e in u.entities if self.entity_info.get(e, {}).get("kind") != "name"]
         found = [e for e in u.entities if e not in curated]
         ent = " AND ".join(
-            [f"({tag('xe', e)} OR {tag('xc', e)})" for e in curated]
-            + ([" OR ".join(f"{tag('xe', e)} OR {tag('xc', e)}" for e in found)] if found else [])
+            [f"({self._entity_tags(e)})" for e in curated]
+            + ([" OR ".join(self._entity_tags(e) for e in found)] if found else [])
         )
         met = " OR ".join(tag("xm", m) for m in u.metrics)
         years = " OR ".join(f"xy{p}" for p in u.periods if p.isdigit())
@@ -508,7 +516,7 @@ class FactStore:
             rowids += self._by_tokens(tags, tokens, CANDIDATES // 3)
             if len(rowids) < CANDIDATES // 4 and (len(parts) > 1 or len(u.entities) > 1):
                 # nothing has all of it: the nearest facts, looser step by step, for "related"
-                any_ent = " OR ".join(f"{tag('xe', e)} OR {tag('xc', e)}" for e in u.entities)
+                any_ent = " OR ".join(self._entity_tags(e) for e in u.entities)
                 looser = [
                     f"({ent}) AND ({met})" if ent and met else "",
                     f"({ent})" if ent else "",
@@ -525,7 +533,11 @@ class FactStore:
         if not rowids:
             return []
         sql = f"select {_CANDIDATE_COLUMNS} from facts where rid in ({','.join('?' * len(rowids))})"
-        return [_candidate(r) for r in self._con().execute(sql, rowids).fetchall()]
+        return [_candidate(r, self.canonical) for r in self._con().execute(sql, rowids).fetchall()]
+
+    def _entity_tags(self, entity: str) -> str:
+        """Return the index tags of facts naming ``entity`` or carrying it, under any name it has."""
+        return " OR ".join(f"{tag('xe', v)} OR {tag('xc', v)}" for v in self.variants.get(entity, [entity]))
 
     def _lineage(self, name: str) -> list[str]:
         cached = self._lineages.get(name)
@@ -605,7 +617,7 @@ class FactStore:
         )
         if row is None:
             return None
-        return self._answer(_candidate(row), Understanding())
+        return self._answer(_candidate(row, self.canonical), Understanding())
 
     @_using
     def fact_ids(self) -> set[str]:
@@ -661,15 +673,19 @@ _CANDIDATE_COLUMNS = (
 )
 
 
-def _candidate(r: sqlite3.Row | tuple) -> Candidate:
+def _candidate(r: sqlite3.Row | tuple, canonical: dict[str, str] | None = None) -> Candidate:
     rid, fid, key, start, entities, context, weight, metrics, distance, values, period, rec, extra = r[:13]
     more = orjson.loads(extra or "{}")
+    named, carried = orjson.loads(entities), orjson.loads(context)
+    if canonical:  # the entity a name the article used was merged into
+        named = list(dict.fromkeys(canonical.get(e, e) for e in named))
+        carried = list(dict.fromkeys(canonical.get(e, e) for e in carried))
     return Candidate(
         id=fid,
         key=key,
         start=start,
-        entities=orjson.loads(entities),
-        context=orjson.loads(context),
+        entities=named,
+        context=carried,
         context_weight=weight,
         topic=bool(more.get("topic")),
         metrics=orjson.loads(metrics),

@@ -273,8 +273,8 @@ def test_everyday_words_name_nothing(lexicon, text):
 # --- questions: the search's typo checks must not turn ordinary words into names ---------------
 # The search reads a Latin word within a few letters of a name as that name (Nvdia), and a
 # Chinese word that sounds like a name with half its characters right as that name (腾迅).
-# The xfails are names the lexicon had before this data and keeps (answers and tests refer to
-# them): the fix belongs in the typo check (skip words the dictionary knows), not in the data.
+# Ordinary English words are never typos: the typo check skips words CC-CEDICT glosses, so the
+# names the lexicon keeps (Gartner, Meta, Micron) stay safe without removing them from the data.
 
 
 @pytest.mark.parametrize(
@@ -308,20 +308,12 @@ def test_everyday_words_name_nothing(lexicon, text):
         "中型 企业",  # sounds like 中兴 (ZTE)
         "意图",  # sounds like 依图 (Yitu)
         "未来 资本支出",  # sounds like 蔚来 (NIO)
-        pytest.param(
-            "partner",
-            marks=pytest.mark.xfail(strict=True, reason="a typo of the existing name Gartner"),
-        ),
-        pytest.param(
-            "metal", marks=pytest.mark.xfail(strict=True, reason="a typo of the existing name Meta")
-        ),
-        pytest.param(
-            "micro", marks=pytest.mark.xfail(strict=True, reason="a typo of the existing name Micron")
-        ),
-        pytest.param(
-            "centre",
-            marks=pytest.mark.xfail(strict=True, reason="a typo of the existing name Accenture"),
-        ),
+        # an ordinary English word is never read as a typo of a name (CC-CEDICT's glosses)
+        "partner",  # Gartner
+        "metal",  # Meta
+        "micro",  # Micron
+        "centre",  # Accenture
+        "phones",  # iPhone, a name the store found in an article
     ],
 )
 def test_question_words_are_not_read_as_names(seed_store, query):

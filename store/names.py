@@ -1,0 +1,390 @@
+"""Names found in an article's own text: who its facts can be about, with no lexicon needed.
+
+Next week's articles bring companies no lexicon lists, so the builder reads names the way a
+reader does, from how the text introduces them. Each way is a *source*, recorded with the name:
+
+- ``ticker``       — the name before a stock code: 摩尔线程(688795.SH), 台積電 (2330-TW), 百度(09888.HK);
+- ``company word`` — a name a corporate word follows: 商汤科技, 智谱华章科技股份有限公司 (商汤, 智谱华章);
+- ``role``         — a company before its officer: 快手 CFO 金秉, 摩尔线程创始人;
+- ``owner``        — 旗下/母公司/子公司: 字节跳动旗下的火山引擎;
+- ``bracket``      — a Chinese name with its Latin one in brackets: 摩尔线程（Moore Threads）;
+- ``latin``        — a capitalised Latin name in Chinese text: xAI, Colossus;
+- ``dictionary``   — CC-CEDICT's companies and brands (百度 = Baidu, 台积电 = TSMC);
+- ``title``        — the subject the title and several sentences open on: 寒武纪发布…, 寒武纪 Q1…
+
+A found name never runs on into a verb or particle (its edge is where the article's repetitions
+of it end), a figure or a term is never a name (``EPS 17.44``, ``Capex(资本支出)``), and a generic
+word (公司, 券商) is none either. ``discover_names`` is a pure function: text in, names out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .text import fold
+from .vocabulary import CJK_RUN, KeywordIndex, is_latin
+
+__all__ = ["FoundName", "discover_names", "strip_corporate", "CORPORATE_WORDS_ZH"]
+
+SOURCES = ("lexicon", "ticker", "company word", "role", "owner", "bracket", "latin", "dictionary", "title")
+
+# Corporate words after a name (longest first): what is left before them is the name itself.
+# Only the strong ones introduce a name; the others (智能, 技术, 半导体) follow ordinary words as
+# often (人工智能, 处理器技术) and are only stripped when names are compared.
+_STRONG_CORPORATE = ("股份有限公司", "控股有限公司", "集团有限公司", "科技有限公司", "有限公司", "科技股份", "科技集团", "控股集团", "科技", "集团", "股份", "控股")
+CORPORATE_WORDS_ZH = (
+    "股份有限公司", "控股有限公司", "集团有限公司", "科技有限公司", "有限责任公司", "有限公司", "控股集团",
+    "科技股份", "科技集团", "集团股份", "股份公司", "微电子", "半导体", "科技", "集团", "股份", "控股", "通信",
+    "智能", "电子", "资本", "国际", "技术", "网络", "软件", "信息", "实业", "光电", "医药", "生物", "证券",
+)  # fmt: skip
+CORPORATE_WORDS_LATIN = (
+    "inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "ltd", "ltd.", "limited", "group", "holdings",
+    "technologies", "technology", "tech", "ai", "labs", "lab", "plc", "llc", "company",
+)  # fmt: skip
+_ROLES = (
+    "首席执行官", "首席财务官", "首席技术官", "首席运营官", "创始人", "联合创始人", "董事长", "总裁", "总经理",
+    "ceo", "cfo", "cto", "coo",
+)  # fmt: skip
+# Characters a name never starts or ends on: particles, pronouns, prepositions and verbs that
+# introduce a name ("据商汤科技", "对寒武纪而言", "由华为").
+_EDGE = set("的之和与及或是在于由为将对向从给把被让同跟称据而但且并即若其该这那此各每如也都又还就令使自以至到")
+_NEVER_LAST = set("的了着个是在和与及或该这那此各每也都又还就")
+_NEVER_FIRST = set("一两几多某")
+_BAD_ENDINGS = ("们", "者", "家", "方", "等", "类", "业", "界", "市", "场", "季", "年", "月", "日", "州", "省", "县", "国", "人士")
+_PLACES = (
+    "北京", "上海", "深圳", "杭州", "广州", "香港", "台湾", "台北", "新竹", "南京", "苏州", "成都", "武汉", "天津",
+    "合肥", "西安", "重庆", "无锡", "厦门", "珠海", "东莞", "中国", "美国", "日本", "韩国", "英国",
+)  # fmt: skip
+# Words that open a clause without naming anyone.
+_OPENERS = {
+    "目前", "同时", "此外", "其中", "今年", "去年", "明年", "截至", "根据", "据悉", "然而", "不过", "随着", "由于",
+    "因此", "另外", "对此", "今日", "近日", "日前", "今天", "昨天", "首先", "其次", "最后", "而且", "如果", "虽然",
+    "但是", "所以", "未来", "当前", "此前", "之前", "之后", "预计", "报道", "消息", "数据显示", "财报显示", "分析",
+}  # fmt: skip
+# Words that stand for a company without naming one.
+_GENERIC_ZH = {
+    "公司", "该公司", "本公司", "母公司", "子公司", "分公司", "上市公司", "科技公司", "这家公司", "此公司", "集团",
+    "企业", "厂商", "机构", "券商", "银行", "外资", "法人", "投资者", "分析师", "市场", "行业", "业界", "芯片",
+    "人工智能", "大模型", "模型", "平台", "产品", "业务", "财报", "报告", "数据", "中国", "美国", "全球", "国内",
+    "国际", "科技", "资本", "技术", "网络", "软件", "信息", "智能", "电子", "通信", "半导体", "算力", "云", "港股",
+    "美股", "科创板", "创业板", "上交所", "深交所", "港交所", "记者", "媒体", "官方", "政府", "团队", "股东",
+}  # fmt: skip
+_TICKER = re.compile(
+    r"\s?[（(]\s?(?:(?:sh|sz|hk|nasdaq|nyse|tpex|twse|港股|美股|a股|股票代码|股票代號)\s?[:：]?\s?)?"
+    r"(?:\d{4,6}(?:\.(?:sh|sz|hk|bj|tw|two))?|\d{4}-tw|[a-z]{1,5}[.\-](?:us|o|n|hk))\s?[)）]"
+    r"|(?<![a-z0-9])(?:\d{6}\.(?:sh|sz|bj)|\d{4,5}\.hk|\d{4}-tw|[a-z]{1,5}-us)(?![a-z0-9])"
+)
+_OWNER_AFTER = re.compile(r"(?:旗下(?:的)?|子公司|母公司)")
+_LATIN_NAME = re.compile(
+    r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*(?:(?:[ .\-&]|\s(?:of|and|for|the|de)\s)[A-Z0-9][A-Za-z0-9]*)*)(?![A-Za-z0-9])"
+)
+_ENGLISH_PASSAGE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:[\s,.:;@#]+[A-Za-z][A-Za-z'’]*){4,}")
+_BRACKET_LATIN_AFTER_ZH = re.compile(
+    r"([\u3400-\u9fff·•]{2,16})\s?[（(]\s?([A-Za-z][A-Za-z0-9 .&'\-]{1,40}?)\s?[)）]"
+)
+_MIN_TITLE_OPENINGS = 2  # sentences or clauses an unlinked name must open to be the subject
+
+
+@dataclass
+class FoundName:
+    """A name an article introduces: what it is shown as, how it is written, how it was found."""
+
+    name: str  # shown in answers: the Latin name when the article or dictionary links one
+    keys: set[str] = field(default_factory=set)  # folded spellings it is found by
+    how: set[str] = field(default_factory=set)  # the sources that found it (see SOURCES)
+    zh: str | None = None  # its Chinese name, as folded
+    count: int = 0  # how often the article names it
+
+
+def strip_corporate(key: str) -> str:
+    """Return a folded name without the corporate words after it: 商汤科技 -> 商汤, 'xai corp' -> 'xai'."""
+    if is_latin(key):
+        words = key.split()
+        while len(words) > 1 and words[-1] in CORPORATE_WORDS_LATIN:
+            words.pop()
+        return " ".join(words)
+    for place in _PLACES:
+        if key.startswith(place) and len(key) - len(place) >= 4:
+            key = key[len(place) :]
+            break
+    changed = True
+    while changed:
+        changed = False
+        for word in CORPORATE_WORDS_ZH:
+            if key.endswith(word) and len(key) - len(word) >= 2:
+                key, changed = key[: -len(word)], True
+                break
+    return key
+
+
+def _is_generic(word: str, generic: set[str], metric_words: KeywordIndex) -> bool:
+    if word in _GENERIC_ZH or word in _OPENERS or word in generic or len(word) < 2:
+        return True
+    if word.endswith(_BAD_ENDINGS) or word[0] in _EDGE or word[0] in _NEVER_FIRST or word[-1] in _NEVER_LAST:
+        return True
+    if re.search(r"\d|第|季度|上半|下半|年度", word):
+        return True
+    return any(len(kw) >= 2 for kw, _, _ in metric_words.spans(word))  # 营收, 净利润: terms, not names
+
+
+def _name_ending_at(
+    key: str, end: int, generic: set[str], metric_words: KeywordIndex, *, named_by_bracket: bool = False
+) -> str | None:
+    """Return the name whose last character is ``key[end - 1]``: the Chinese run before ``end``,
+    cut after the last particle that introduces it, then where the article's repetitions of it
+    end. A name recurs and the words before it vary: 寒武纪 is named 13 times, 持有寒武纪 3, so
+    the name starts at 寒; a name the article writes once keeps at most four characters."""
+    start = end
+    while start > 0 and CJK_RUN.match(key[start - 1]) and end - start < 12:
+        start -= 1
+    run = key[start:end]
+    # the last character is the name's own (华为's 为), whatever it is
+    cut = max((i for i, c in enumerate(run[:-1]) if c in _EDGE), default=-1)
+    run = run[cut + 1 :]
+    if len(run) < 2 or run[-1] in _NEVER_LAST:
+        return None
+    size = 2
+    count = key.count(run[-2:])
+    while size < len(run) and size < 8:
+        longer = key.count(run[-size - 1 :])
+        if longer < 2 or 2 * longer < count:
+            break
+        size, count = size + 1, longer
+    if count < 2:
+        # named once: no repetitions to read its edge from, so the segmenter's last word
+        # (业内传说商汤 -> 商汤)
+        words = _segment(run[-6:])
+        name = words[-1] if words and len(words[-1]) >= 2 else ""
+        if not name:
+            return None
+    else:
+        name = run[-size:]
+    for place in _PLACES:
+        if name.startswith(place) and len(name) - len(place) >= 2:
+            name = name[len(place) :]
+            break
+    if named_by_bracket:  # its Latin name says it is one: 曜石算力 may hold a term (算力)
+        return None if name in _GENERIC_ZH or name in generic or name[0] in _EDGE else name
+    return None if _is_generic(name, generic, metric_words) else name
+
+
+def _segment(run: str) -> list[str]:
+    import jieba
+
+    jieba.setLogLevel(60)
+    return jieba.lcut(run, HMM=False)
+
+
+def _latin_before(text: str, end: int) -> str | None:
+    m = re.search(r"([A-Z][A-Za-z0-9]*(?:[ \-&.][A-Z0-9][A-Za-z0-9]*)*)\s?$", text[max(0, end - 40) : end])
+    return m.group(1) if m and len(m.group(1)) >= 2 else None
+
+
+def discover_names(
+    text: str,
+    key: str,
+    *,
+    generic: set[str],
+    metric_words: KeywordIndex,
+    english_words: set[str],
+    dictionary: dict[str, tuple[str, bool]],
+    dictionary_index: KeywordIndex | None = None,
+    everyday: frozenset[str] = frozenset(),
+    known: dict[str, str],
+    title_end: int = 0,
+) -> dict[str, FoundName]:
+    """Return the names an article introduces, by folded key of their main spelling.
+
+    ``text`` and ``key`` are the article and its match key (``fold(text)``, same length);
+    ``generic`` are words that are never names; ``metric_words`` finds metric keywords (a term,
+    never a name); ``english_words`` are ordinary English words (CC-CEDICT's glosses);
+    ``everyday`` are CC-CEDICT's ordinary Chinese words (设备, 许多): a name a structural rule
+    alone found must not be one; ``dictionary`` maps a folded Chinese name to its Latin one and whether the word is also an
+    everyday word (联想 is Lenovo and "to associate"); ``known`` maps the lexicon's folded aliases
+    to their entities: a name the lexicon knows is left to it. ``title_end`` is where the title
+    and lead end (the subject rule reads them).
+    """
+    found: dict[str, FoundName] = {}
+
+    def add(name_key: str, how: str, *, shown: str | None = None, also: tuple[str, ...] = ()) -> FoundName | None:
+        name_key = name_key.strip(" .-")
+        if how != "bracket" and not is_latin(name_key) and _is_generic(name_key, generic, metric_words):
+            return None
+        if not is_latin(name_key) and any(name_key[i:j] in known for i in range(len(name_key)) for j in range(i + 2, len(name_key) + 1)):
+            return None  # 传说商汤 holds the lexicon's 商汤: its name, read by the lexicon
+        if len(name_key) < 2 or name_key in known or name_key in generic or name_key in _PLACES:
+            return None
+        entry = found.get(name_key)
+        if entry is None:
+            entry = found[name_key] = FoundName(name=shown or name_key)
+            entry.keys.add(name_key)
+        if shown and entry.name == name_key and shown != name_key:
+            entry.name = shown
+        entry.how.add(how)
+        entry.keys.update(a for a in also if len(a) >= 2 and a not in known)
+        if not is_latin(name_key):
+            entry.zh = entry.zh or name_key
+        return entry
+
+    # stock codes: the name just before them, Chinese or Latin
+    for m in _TICKER.finditer(key):
+        name = _name_ending_at(key, m.start(), generic, metric_words)
+        if name:
+            add(name, "ticker", also=(strip_corporate(name),))
+        elif (latin := _latin_before(text, m.start())) and fold(latin) not in generic:
+            add(fold(latin), "ticker", shown=latin)
+    # corporate words: 商汤科技 (商汤), 北京智谱华章科技股份有限公司 (智谱华章)
+    for word in _STRONG_CORPORATE:
+        for m in re.finditer(word, key):
+            if key[: m.start()].endswith(tuple(CORPORATE_WORDS_ZH)):
+                continue  # 科技 of 科技股份: the longer word was read already
+            name = _name_ending_at(key, m.start(), generic, metric_words)
+            if not name or not _is_name_like(name, key):
+                continue
+            full = key[m.start() - len(name) : m.end()]
+            add(name, "company word", also=(full,))
+    # officers: 快手 CFO 金秉, 摩尔线程创始人
+    for role in _ROLES:
+        for m in re.finditer(re.escape(role), key):
+            end = m.start()
+            while end > 0 and key[end - 1] == " ":
+                end -= 1
+            if key[max(0, end - 2) : end] == "公司":
+                end -= 2
+            name = _name_ending_at(key, end, generic, metric_words)
+            if name and key.count(name) >= 2 and not name.endswith(("区", "部", "兼", "总", "副")):
+                add(strip_corporate(name), "role", also=(name,))
+    # owners: 字节跳动旗下的火山引擎, 母公司Alphabet
+    for m in _OWNER_AFTER.finditer(key):
+        name = _name_ending_at(key, m.start(), generic, metric_words)
+        if name and _is_name_like(name, key):
+            add(strip_corporate(name), "owner", also=(name,))
+    # brackets: 摩尔线程（Moore Threads）
+    for m in _BRACKET_LATIN_AFTER_ZH.finditer(text):
+        latin = re.sub(r"\s+", " ", m.group(2)).strip(" .-")
+        latin_key = fold(latin)
+        if not _latin_is_name(latin, latin_key, generic, metric_words, english_words):
+            continue
+        zh = _name_ending_at(key, m.end(1), generic, metric_words, named_by_bracket=True)
+        if not zh:
+            continue
+        if zh in known and latin_key not in known:
+            continue  # the lexicon's name, with a Latin gloss the builder links through it
+        entry = add(zh, "bracket", shown=latin, also=(latin_key, strip_corporate(latin_key)))
+        if entry is not None:
+            entry.zh = zh
+    # capitalised Latin names in Chinese text (an English passage is a quote, not names)
+    english = [(m.start(), m.end()) for m in _ENGLISH_PASSAGE.finditer(text)]
+    for m in _LATIN_NAME.finditer(text):
+        word = m.group(1).strip(" .-&")
+        if any(a <= m.start() < b for a, b in english) or not word[:1].isupper() and not re.search(r"[A-Z]", word[1:]):
+            continue
+        word = re.sub(r"(?:\s[\d.]+)+$", "", word)  # "EPS 17.44": a figure is no part of a name
+        word = re.sub(r"\s(?:CEO|CFO|CTO|COO|VP)$", "", word)  # "OpenAI CEO": the company
+        k = fold(word)
+        if not _latin_is_name(word, k, generic, metric_words, english_words):
+            continue
+        add(k, "latin", shown=word, also=(strip_corporate(k),))
+    # CC-CEDICT's companies and brands the article names (an everyday word needs two mentions)
+    named = dictionary_index.occurrences(key) if dictionary_index is not None else {}
+    for zh, spans in named.items():
+        latin, also_a_word = dictionary[zh]
+        if fold(latin) in english_words:
+            continue  # 互联网 -> "Internet": a thing, not a company
+        if len(spans) >= 2 or not also_a_word:
+            shown = " ".join(w for w in latin.split() if fold(w) not in CORPORATE_WORDS_LATIN) or latin
+            entry = add(zh, "dictionary", shown=shown, also=(fold(latin), fold(shown)))
+            if entry is not None:
+                entry.zh = zh
+    # the subject the title, the lead and several sentences open on (寒武纪发布半年报…)
+    for name in _subjects(key, title_end, generic, metric_words):
+        add(name, "title")
+    found = _merge_corporate_forms(found)
+    for k, entry in found.items():
+        entry.count = max(key.count(s) for s in entry.keys | {k})
+    return {k: e for k, e in found.items() if e.count >= 1 and not _only_structural_everyday(k, e, everyday)}
+
+
+def _merge_corporate_forms(found: dict[str, FoundName]) -> dict[str, FoundName]:
+    """Make one name of the forms an article writes with and without corporate words (商汤科技,
+    商汤; xAI Corp, xAI), keeping the Latin name one of them has."""
+    by_core: dict[str, str] = {}
+    out: dict[str, FoundName] = {}
+    for k in sorted(found, key=len):
+        entry = found[k]
+        core = next((by_core[c] for c in {strip_corporate(s) for s in entry.keys | {k}} if c in by_core), None)
+        if core is None:
+            out[k] = entry
+            for s in entry.keys | {k}:
+                by_core.setdefault(strip_corporate(s), k)
+            continue
+        kept = out[core]
+        kept.keys |= entry.keys | {k}
+        kept.how |= entry.how
+        kept.zh = kept.zh or entry.zh
+        if is_latin(fold(kept.name)) is False and is_latin(fold(entry.name)):
+            kept.name = entry.name  # the Latin name a dictionary or bracket gave
+        for s in entry.keys | {k}:
+            by_core.setdefault(strip_corporate(s), core)
+    return out
+
+
+_SURE_SOURCES = {"ticker", "bracket", "dictionary", "latin"}
+
+
+def _only_structural_everyday(k: str, entry: FoundName, everyday: frozenset[str]) -> bool:
+    # 设备集团, 许多公司: an everyday word before a corporate word is no name, unless something
+    # surer (a stock code, a bracket, the dictionary) or two rules at once say it is
+    return k in everyday and not (entry.how & _SURE_SOURCES) and len(entry.how) < 2
+
+
+def _is_name_like(name: str, key: str) -> bool:
+    # a structural rule's name must recur, or be written in full at least once beside its word
+    return key.count(name) >= 2 or len(name) >= 3
+
+
+def _latin_is_name(
+    word: str, k: str, generic: set[str], metric_words: KeywordIndex, english_words: set[str]
+) -> bool:
+    if len(word) < 2 or k in generic or re.fullmatch(r"[\d.\s]+|[a-z]\d*", k):
+        return False
+    if re.fullmatch(r"[a-z]{1,5}[\-.](?:us|hk|tw|n|o)|v\d+(?:\.\d+)*", k):
+        return False  # TSM-US: a ticker, which names what stands before it
+    if word.isupper() and len(word) <= 3:
+        return False  # AI, ARR, EPS: abbreviations of terms far more often than names
+    if any(s == 0 and e == len(k) for _, s, e in metric_words.spans(k)) or k.split()[0] in generic:
+        return False  # capex, EBITDA: a metric's keyword glossed in brackets is a term
+    if " " not in k and k in english_words and not re.search(r"[A-Z]", word[1:]):
+        return False  # Will, Colossus: an English word, capitalised at a sentence's start
+    return True
+
+
+def _subjects(key: str, title_end: int, generic: set[str], metric_words: KeywordIndex) -> list[str]:
+    """Return the names the title or lead opens on that also open other sentences or clauses."""
+    openings: Counter[str] = Counter()
+    starts = [0] + [m.end() for m in re.finditer(r"[。！？!?\n,，;；]\s*", key)]
+    for s in starts:
+        run = CJK_RUN.match(key, s)
+        if not run:
+            continue
+        piece = run.group(0)[:6]
+        for size in range(2, len(piece) + 1):
+            openings[piece[:size]] += 1
+    head = key[: max(title_end, 0)]
+    out = []
+    for prefix, n in openings.items():
+        if n < _MIN_TITLE_OPENINGS or prefix not in head:
+            continue
+        # the longest prefix with this many openings: 寒武纪 (3), not 寒武 (3) nor 寒武纪发 (1)
+        if any(openings.get(prefix + c, 0) == n for c in _next_chars(openings, prefix)):
+            continue
+        if _is_generic(prefix, generic, metric_words) or key.count(prefix) < 3:
+            continue
+        out.append(prefix)
+    return out
+
+
+def _next_chars(openings: Counter[str], prefix: str) -> set[str]:
+    return {p[len(prefix)] for p in openings if len(p) == len(prefix) + 1 and p.startswith(prefix)}
