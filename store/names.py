@@ -145,6 +145,9 @@ def _name_ending_at(
     run = run[cut + 1 :]
     if len(run) < 2 or run[-1] in _NEVER_LAST:
         return None
+    if named_by_bracket and len(run) <= 5:
+        # a bracket follows the name itself: the words after the last particle are it (方舟投资)
+        return None if run in _GENERIC_ZH or run in generic else run
     size = 2
     count = key.count(run[-2:])
     while size < len(run) and size < 8:
@@ -212,8 +215,8 @@ def discover_names(
         name_key = name_key.strip(" .-")
         if how != "bracket" and not is_latin(name_key) and _is_generic(name_key, generic, metric_words):
             return None
-        if not is_latin(name_key) and any(name_key[i:j] in known for i in range(len(name_key)) for j in range(i + 2, len(name_key) + 1)):
-            return None  # 传说商汤 holds the lexicon's 商汤: its name, read by the lexicon
+        if _holds_known(name_key, known):
+            return None  # 传说商汤 holds the lexicon's 商汤, "A100 GPU" its A100: the lexicon reads them
         if len(name_key) < 2 or name_key in known or name_key in generic or name_key in _PLACES:
             return None
         entry = found.get(name_key)
@@ -338,6 +341,18 @@ def _only_structural_everyday(k: str, entry: FoundName, everyday: frozenset[str]
     # 设备集团, 许多公司: an everyday word before a corporate word is no name, unless something
     # surer (a stock code, a bracket, the dictionary) or two rules at once say it is
     return k in everyday and not (entry.how & _SURE_SOURCES) and len(entry.how) < 2
+
+
+def _holds_known(name_key: str, known: dict[str, str]) -> bool:
+    if is_latin(name_key):
+        words = re.split(r"[\s\-]+", name_key)
+        return any(
+            " ".join(words[i:j]) in known or "-".join(words[i:j]) in known
+            for i in range(len(words))
+            for j in range(i + 1, len(words) + 1)
+        )
+    n = len(name_key)
+    return any(name_key[i:j] in known for i in range(n) for j in range(i + 2, n + 1))
 
 
 def _is_name_like(name: str, key: str) -> bool:
