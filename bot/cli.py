@@ -62,11 +62,15 @@ def _render_terminal(result) -> None:
         for a in result.related:
             console.print(Text(f"  related · {a.entity or '?'} · {a.metric}: {a.quote[:120]}", style="dim"))
         return
+    from handlers.messages import language_of
+    from handlers.render import headline
+
+    lang = language_of(result.query)
     for a in result.answers:
-        head = " · ".join(x for x in (a.entity, a.metric, a.period, a.readable_values) if x)
+        head = headline(a, lang)  # in the question's language, a forecast marked as one
         body = Text(a.quote)
         body.append(f"\n— {a.file} [{a.start}:{a.end}]", style="dim")
-        console.print(Panel(body, title=head, title_align="left"))
+        console.print(Panel(body, title=Text(head), title_align="left"))
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -45,7 +45,7 @@ from slack_sdk.models.views import View
 
 from store import Answer, SearchResult, StoreStats
 
-from . import messages
+from . import messages, wording
 from .deps import ReloadReport
 from .lookup import Comparison, Passage, Ref, Row
 from .messages import Lang, language_of, metric_label
@@ -271,13 +271,16 @@ def quote_block(answer: Answer, lang: Lang, *, block_id: str | None = None) -> R
 
 
 def headline(answer: Answer, lang: Lang = "en") -> str:
-    """'Microsoft · capex · FY2024 Q3 · US$14.0 billion, +79% YoY' — who, what, when, how much."""
+    """'Microsoft · capex · FY2024 Q3 · US$14 billion, +79% YoY' — who, what, when, how much —
+    wholly in the reader's language ('微软 · 资本支出 · 2024财年第三季度 · 140亿美元，同比增长79%'),
+    a forecast or guidance marked as one (handlers.wording)."""
     name = (answer.entity_zh or answer.entity) if lang != "en" else (answer.entity or answer.entity_zh)
     name = messages.in_script(name, lang) if name else messages.text(lang, "unnamed")
     parts = [name, metric_label(answer.metric, lang)]
-    if answer.period:
-        parts.append(answer.period)
-    value = answer.readable_values if answer.values else ""
+    when = wording.period(answer.period, lang, published=answer.published)
+    if when:
+        parts.append(when)
+    value = wording.answer_figure(answer, lang)
     if value:
         parts.append(value)
     return " · ".join(parts)
@@ -356,7 +359,8 @@ def understood_line(result: SearchResult, lang: Lang | None = None) -> str:
         names = ", ".join(metric_label(m, lang) for m in u.metrics)
         parts.append(messages.text(lang, "understood_metric", names=names))
     if u.periods:
-        parts.append(messages.text(lang, "understood_period", names=", ".join(u.periods)))
+        periods = ", ".join(wording.period(p, lang) or p for p in u.periods)
+        parts.append(messages.text(lang, "understood_period", names=periods))
     if not parts:
         return messages.text(lang, "understood_nothing")
     return fit(" · ".join(parts), MAX_TEXT, prefix=f"{messages.text(lang, 'understood')}: ")
@@ -474,7 +478,10 @@ def comparison_message(comparison: Comparison, *, chart_file_id: str | None = No
     message says it was shortened."""
     lang = language_of(comparison.query)
     rows = comparison.rows[: MAX_TABLE_ROWS - 1]
-    fallback = "; ".join(f"{r.label}: {r.answer.readable_values or '—'}" for r in rows) or comparison.query
+    fallback = (
+        "; ".join(f"{r.label}: {wording.answer_figure(r.answer, lang) or '—'}" for r in rows)
+        or comparison.query
+    )
     fallback = clip(fallback, 500)
     count = len(rows)
     while True:
@@ -487,6 +494,16 @@ def comparison_message(comparison: Comparison, *, chart_file_id: str | None = No
         ):
             return _message(fallback, blocks, lang)
         count = max(1, int(count * 0.8))
+
+
+def _row_label(row: Row, by: str, lang: Lang) -> str:
+    """A comparison row's name in the reader's language: the period (2024年), or the company's
+    Chinese name for a Chinese question."""
+    if by == "period":
+        return wording.period(row.label, lang) or row.label
+    if lang != "en" and row.answer.entity == row.label and row.answer.entity_zh:
+        return messages.in_script(row.answer.entity_zh, lang)
+    return row.label
 
 
 def _comparison_blocks(
@@ -508,12 +525,14 @@ def _comparison_blocks(
     ]
     table_rows = [header]
     for n, row in enumerate(rows, 1):
-        label = row.label
+        label = _row_label(row, comparison.by, lang)
         if row.shared_with:
             label = messages.text(lang, "with_others", name=row.label, others=", ".join(row.shared_with))
         a = row.answer
-        third_cell = metric_label(a.metric, lang) if comparison.by == "period" else (a.period or "—")
-        table_rows.append([_cell(label), _cell(a.readable_values or "—"), _cell(third_cell), _cell(f"[{n}]")])
+        when = wording.period(a.period, lang, published=a.published)
+        third_cell = metric_label(a.metric, lang) if comparison.by == "period" else (when or "—")
+        figure = wording.answer_figure(a, lang) or "—"
+        table_rows.append([_cell(label), _cell(figure), _cell(third_cell), _cell(f"[{n}]")])
     blocks: list[Block] = [_section(title, block_id="compare")]
     if not rows:
         blocks.append(_section(fit(messages.text(lang, "no_rows", query=comparison.query), MAX_TEXT)))
