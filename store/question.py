@@ -144,6 +144,7 @@ class QuestionVocabulary:
             key=lambda p: -len(p[0]),
         )
         self._latin_keywords = {k: m for k, m in self.metric_keywords.items() if is_latin(k)}
+        self._latin_phrases = {a: n for a, n in self.latin_aliases.items() if " " in a}
 
 
 def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
@@ -241,6 +242,8 @@ def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
             cover(lo, hi)
             u.terms.append(q[lo:hi])
     rest = "".join(c if not covered[i] else " " for i, c in enumerate(q))
+    # a name of several Latin words, misspelt or with its plural (Moore Threds, Moore Threads)
+    rest = _latin_phrases(rest, vocab, u)
     # 4. Latin words left
     for m in LATIN_WORD.finditer(rest):
         _read_latin(m.group(0), vocab, u, capitalised)
@@ -248,6 +251,28 @@ def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
     for m in CJK_RUN.finditer(rest):
         _read_chinese(m.group(0), vocab, u)
     return u
+
+
+_LATIN_PHRASE = re.compile(r"[a-z][a-z0-9]*(?: [a-z][a-z0-9]*){1,2}")
+
+
+def _latin_phrases(rest: str, vocab: QuestionVocabulary, u: Understanding) -> str:
+    phrases = vocab._latin_phrases
+    if not phrases:
+        return rest
+    for m in list(_LATIN_PHRASE.finditer(rest)):
+        words = m.group(0).split()
+        for size in (3, 2):
+            for i in range(len(words) - size + 1):
+                piece = " ".join(words[i : i + size])
+                if all(vocab.is_english(w) for w in words[i : i + size]) and piece not in phrases:
+                    continue  # "market share": ordinary words, unless a name spells them
+                hit = process.extractOne(piece, phrases.keys(), scorer=fuzz.ratio, score_cutoff=88)
+                if hit:
+                    if phrases[hit[0]] not in u.entities:
+                        u.entities.append(phrases[hit[0]])
+                    rest = rest.replace(piece, " " * len(piece), 1)
+    return rest
 
 
 def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitalised: set[str]) -> None:
