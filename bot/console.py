@@ -37,6 +37,7 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.formatted_text import HTML
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 from pydantic import SecretStr
+from rich.bar import Bar
 from rich.console import Console, Group
 from rich.markup import escape as rich_escape
 from rich.padding import Padding
@@ -47,6 +48,8 @@ from rich.text import Text
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
+
+from handlers.charts import BARS_KEY
 
 from .app import build_app
 from .holder import StoreHolder
@@ -216,8 +219,41 @@ def _cell_text(cell: dict) -> str:
     return str(cell.get("text", ""))
 
 
-def draw_blocks(blocks: Iterable[dict], *, number_button) -> Group:
-    """A rich renderable for a list of Block Kit blocks; `number_button(element, block)` gives labels."""
+def png_text(png: bytes, key: str) -> str | None:
+    """The value of one text chunk (tEXt/iTXt) of a PNG, or None."""
+    pos = 8
+    while pos + 8 <= len(png):
+        length = int.from_bytes(png[pos : pos + 4], "big")
+        kind, data = png[pos + 4 : pos + 8], png[pos + 8 : pos + 8 + length]
+        if kind == b"tEXt" and data.split(b"\0", 1)[0] == key.encode():
+            return data.split(b"\0", 1)[1].decode("latin-1")
+        if kind == b"iTXt" and data.split(b"\0", 1)[0] == key.encode():
+            return data.split(b"\0", 5)[-1].decode("utf-8")
+        pos += 12 + length
+    return None
+
+
+def draw_chart(png: bytes | None, alt: str) -> Any:
+    """A comparison's bar chart drawn in the terminal from the bars the uploaded PNG carries
+    (handlers.charts.BARS_KEY): one line per row, its label, a bar and its figure."""
+    raw = png_text(png, BARS_KEY) if png else None
+    if raw is None:
+        return Text(f"[chart: {alt}]", style="magenta")
+    chart = json.loads(raw)
+    bars = chart.get("bars") or []
+    top = max((abs(b["amount"]) for b in bars), default=0) or 1
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_column(style="dim")
+    for b in bars:
+        table.add_row(b["label"], Bar(top, 0, abs(b["amount"]), width=40, color="cyan"), b.get("text", ""))
+    return Group(Text(chart.get("title") or alt, style="magenta"), table)
+
+
+def draw_blocks(blocks: Iterable[dict], *, number_button, files: dict[str, bytes] | None = None) -> Group:
+    """A rich renderable for a list of Block Kit blocks; `number_button(element, block)` gives labels,
+    `files` holds the uploaded files an image block shows (its chart is drawn from them)."""
     parts: list[Any] = []
     for block in blocks:
         kind = block.get("type")
@@ -226,7 +262,8 @@ def draw_blocks(blocks: Iterable[dict], *, number_button) -> Group:
         elif kind == "table":
             parts.append(_draw_table(block))
         elif kind == "image":
-            parts.append(Text(f"[chart: {block.get('alt_text', '')}]", style="magenta"))
+            file_id = (block.get("slack_file") or {}).get("id", "")
+            parts.append(draw_chart((files or {}).get(file_id), block.get("alt_text", "")))
         elif kind == "context_actions":
             labels = []
             for e in block.get("elements", []):
@@ -402,7 +439,7 @@ class LocalSlack:
                 return f"[reverse] {len(self.buttons)} [/reverse] {rich_escape(element['text']['text'])}"
 
             body = (
-                draw_blocks(message.get("blocks") or [], number_button=number)
+                draw_blocks(message.get("blocks") or [], number_button=number, files=self.files)
                 if message.get("blocks")
                 else Text(message.get("text", ""))
             )

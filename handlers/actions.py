@@ -10,14 +10,15 @@ import logging
 import re
 
 from slack_bolt import Ack, App, Respond, Say
+from slack_sdk import WebClient
 
 from store import StoreError
 
 from . import render
-from .answer import answer_page
+from .answer import answer_page, upload_chart
 from .deps import Deps, Lease, posting
 from .errors import FactbotError, PostFailed, StaleButton
-from .lookup import Ref
+from .lookup import Ref, compare
 from .messages import language_of, text
 from .payloads import Press, ShareValue, VoteValue
 
@@ -67,6 +68,41 @@ def share_action(ack: Ack, body: dict, action: dict, respond: Respond, deps: Dep
     deps.state.record_share(
         user=press.user, channel=press.channel, fact_id=share.f, generation=deps.stores.generation
     )
+
+
+def share_table_action(
+    ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, deps: Deps
+) -> None:
+    """Share in channel under a comparison: the table (with its chart) posted publicly once,
+    saying who shared it, from the comparison the button names."""
+    ack()
+    try:
+        press = Press.of(body, action)
+        ref = Ref.from_value(action.get("value"))
+        comparison = compare(deps.stores.current, ref.kind, ref.query)
+        if comparison is None or not comparison.rows:
+            raise StaleButton(GONE)
+    except (FactbotError, StoreError) as e:
+        _reply_problem(respond, body, e)
+        return
+    lease = Lease(deps.state, f"share:{press.channel}:{press.message_ts}:{press.user}:table")
+    if not deps.state.claim(lease.key):
+        _reply_problem(respond, body, FactbotError(text(language_of(ref.query), "already_shared")))
+        return
+    with posting(lease):
+        message = render.comparison_message(
+            comparison, chart_file_id=upload_chart(client, comparison), shareable=False, shared_by=press.user
+        )
+        sent = respond(**message, response_type="in_channel", replace_original=False)
+        if sent.status_code != 200:
+            raise PostFailed(sent.status_code)
+    for row in comparison.rows:
+        deps.state.record_share(
+            user=press.user,
+            channel=press.channel,
+            fact_id=row.answer.fact_id,
+            generation=deps.stores.generation,
+        )
 
 
 def more_action(ack: Ack, body: dict, action: dict, respond: Respond, say: Say, deps: Deps) -> None:
@@ -123,6 +159,7 @@ def retired_button(ack: Ack, body: dict, respond: Respond) -> None:
 def register(app: App, deps: Deps) -> None:
     """Attach the button listeners to `app`."""
     app.action("share")(share_action)
+    app.action("share_table")(share_table_action)
     app.action("more")(more_action)
     app.action("feedback")(feedback_action)
     app.action(re.compile(r"^feedback_(up|down)$"))(retired_button)

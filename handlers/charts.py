@@ -4,14 +4,20 @@ and the rows share a unit; otherwise None, and the comparison is its table alone
 from __future__ import annotations
 
 import io
+import json
 import threading
 from typing import Any
 
 from store import Value
 
+from . import wording
 from .lookup import Comparison
 from .messages import language_of
-from .render import chart_title
+from .render import chart_title, row_label
+
+# The PNG's text chunk holding the bars as data (label, amount, the figure as the table shows it):
+# what a terminal draws instead of the picture (the local console: bot/console.py).
+BARS_KEY = "factbot-bars"
 
 Figure: Any
 try:  # the optional extra
@@ -89,5 +95,19 @@ def bar_chart_png(comparison: Comparison) -> bytes | None:
         ax.set_title(chart_title(comparison, "en" if lang != "en" else lang))
         fig.tight_layout()
         out = io.BytesIO()
-        fig.savefig(out, format="png")
+        fig.savefig(out, format="png", metadata={BARS_KEY: bars_json(comparison, points)})
     return out.getvalue()
+
+
+def bars_json(comparison: Comparison, points: list[tuple[str, float]]) -> str:
+    """The chart's bars as ASCII JSON: each row's label and figure as the table shows them, and its amount."""
+    lang = language_of(comparison.query)
+    bars = [
+        {
+            "label": row_label(row, comparison.by, lang),
+            "amount": amount,
+            "text": wording.answer_figure(row.answer, lang),
+        }
+        for row, (_, amount) in zip(comparison.rows, points, strict=True)
+    ]
+    return json.dumps({"title": chart_title(comparison, lang), "bars": bars})

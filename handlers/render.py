@@ -470,9 +470,20 @@ def _cell(text: str) -> RawTextObject:
     return RawTextObject(text=clip(text or "—", MAX_CELL))
 
 
-def comparison_message(comparison: Comparison, *, chart_file_id: str | None = None) -> Message:
+MAX_ROW_FEEDBACK = 8  # rows of a comparison with their own 👍/👎 (two blocks each)
+
+
+def comparison_message(
+    comparison: Comparison,
+    *,
+    chart_file_id: str | None = None,
+    shareable: bool = True,
+    shared_by: str | None = None,
+) -> Message:
     """A comparison as a table — one row per company (or per period of one company) with its figure,
-    unit and period — a numbered source under it for each row, and the bar chart when one was uploaded.
+    unit and period — a numbered source under it for each row, and the bar chart when one was
+    uploaded; then Share in channel (the whole table) and 👍/👎 for each of the first rows' facts,
+    as under any answer. `shared_by` makes it the public copy a user shared.
 
     Rows beyond what one message holds (100 table rows, ~12,000 characters) are left out, and the
     message says it was shortened."""
@@ -488,6 +499,8 @@ def comparison_message(comparison: Comparison, *, chart_file_id: str | None = No
         blocks = _comparison_blocks(comparison, rows[:count], chart_file_id, lang)
         if count < len(rows):
             blocks.append(_context(f"_{messages.text(lang, 'shortened')}_"))
+        if rows:
+            blocks += _comparison_actions(comparison, rows[:count], lang, shareable, shared_by)
         dicts = [b.to_dict() for b in blocks]
         if count <= 1 or (
             len(dicts) <= MAX_BLOCKS and text_chars(dicts) + len(fallback) <= MAX_MESSAGE_CHARS
@@ -496,7 +509,24 @@ def comparison_message(comparison: Comparison, *, chart_file_id: str | None = No
         count = max(1, int(count * 0.8))
 
 
-def _row_label(row: Row, by: str, lang: Lang) -> str:
+def _comparison_actions(
+    comparison: Comparison, rows: list[Row], lang: Lang, shareable: bool, shared_by: str | None
+) -> list[Block]:
+    blocks: list[Block] = []
+    if shared_by:
+        blocks.append(_context(messages.text(lang, "shared_by", user=f"<@{shared_by}>")))
+    if shareable:
+        value = Ref(comparison.kind, comparison.query).to_value()
+        share = _button(messages.text(lang, "share"), "share_table", value, style="primary")
+        blocks.append(ActionsBlock(block_id="compare-actions", elements=[share]))
+    for n, row in enumerate(rows[:MAX_ROW_FEEDBACK], 1):
+        ref = Ref(comparison.kind, comparison.query, index=n - 1, fact_id=row.answer.fact_id)
+        blocks.append(_context(f"[{n}] {escape(row_label(row, comparison.by, lang))}"))
+        blocks.append(feedback_block(ref, f"compare-feedback-{n}"))
+    return blocks
+
+
+def row_label(row: Row, by: str, lang: Lang) -> str:
     """A comparison row's name in the reader's language: the period (2024年), or the company's
     Chinese name for a Chinese question."""
     if by == "period":
@@ -525,7 +555,7 @@ def _comparison_blocks(
     ]
     table_rows = [header]
     for n, row in enumerate(rows, 1):
-        label = _row_label(row, comparison.by, lang)
+        label = row_label(row, comparison.by, lang)
         if row.shared_with:
             label = messages.text(lang, "with_others", name=row.label, others=", ".join(row.shared_with))
         a = row.answer

@@ -257,3 +257,11 @@ def test_click_without_a_valid_number_says_so(settings, holder, state):
     out = _run(settings, holder, state, "click abc", "click", "quit")
     assert out.count("click needs the number of a button") == 2
     assert "couldn't find" not in out and "Answers for" not in out  # not read as questions
+
+
+def test_a_comparison_chart_is_drawn_in_the_terminal(settings, holder, state):
+    out = _run(settings, holder, state, "/fact revenue Baidu Alibaba Tencent", "quit")
+    assert "[chart:" not in out
+    bars = [line for line in out.splitlines() if "━" in line or "█" in line]
+    assert len(bars) >= 2 and any("Baidu" in line for line in bars)
+    assert "Share in channel" in out and "👍" in out  # the table keeps Share and feedback

@@ -361,3 +361,37 @@ def test_a_one_company_comparison_across_periods_is_a_table_of_periods(store):
         assert compare(store, "fact", "revenue Baidu 2022") is None
         return
     assert comparison.by == "period" and all(r.answer.entity == "Baidu" for r in comparison.rows)
+
+
+def test_a_comparison_keeps_share_and_feedback(bot):
+    from tests.slack_fakes import feedback
+
+    message, b = _ask(bot, "revenue Baidu Alibaba Tencent")
+    header, *rows = _table(message)
+    assert b["share_table"] and len(rows) >= 2
+    feedbacks = [blk for blk in message["blocks"] if blk["type"] == "context_actions"]
+    assert len(feedbacks) == min(len(rows), 8)
+    # 👍 on row 2 is a vote for that row's fact
+    from handlers.lookup import compare
+
+    second = compare(bot.holder.current, "fact", "revenue Baidu Alibaba Tencent").rows[1].answer
+    r = bot.server.post(
+        block_actions(feedback(message, 1), response_url=bot.slack.response_url("vote")), content_type=FORM
+    )
+    assert r.status == 200
+    bot.slack.wait_for("response_url")
+    assert bot.state.feedback_totals() == {second.fact_id: (1, 0)}
+    # Share posts the whole table publicly, once, saying who shared it
+    bot.slack.clear()
+    r = bot.server.post(
+        block_actions(b["share_table"][0], user="UBOB", response_url=bot.slack.response_url("share")),
+        content_type=FORM,
+    )
+    (shared,) = bot.slack.wait_for("response_url")
+    assert shared.body["response_type"] == "in_channel" and "<@UBOB>" in all_text(shared.body)
+    assert _table(shared.body) == [header, *rows]
+    assert "share_table" not in buttons(shared.body)
+    bot.listeners.wait_idle()  # shares are recorded once the post returned
+    assert {fact for _, _, fact in bot.state.shares()} == {
+        r.answer.fact_id for r in compare(bot.holder.current, "fact", "revenue Baidu Alibaba Tencent").rows
+    }
