@@ -87,6 +87,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     generations.set_live(db, target)
     generations.clean(db)
+    for n in report.notes:
+        print(f"{n.file}: {n.reason}", file=sys.stderr)
     for e in report.errors:
         print(f"skipped {e.file}: {e.reason}", file=sys.stderr)
     how = f"incremental, {report.extracted} extracted" if report.incremental else "full"

@@ -352,6 +352,7 @@ class StoreHolder:
             removed=report.removed,
             seconds=report.seconds,
             skipped=[f"{e.file}: {e.reason}" for e in report.errors],
+            read_as=[f"{n.file}: {n.reason}" for n in report.notes],
             added_facts=report.added_facts,
         )
 

@@ -11,6 +11,7 @@ from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_sdk.errors import SlackApiError
 
 from store import StoreError
+from store.sources import decode_source
 
 from . import render
 from .deps import ArticleAdded, Deps
@@ -178,11 +179,8 @@ def shared_file(event: dict, client, say, deps: Deps) -> None:
         if int(info.get("size") or 0) > MAX_FILE_BYTES:
             raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
         data = _download(client, str(info.get("url_private_download") or ""))
-        text = data.decode("utf-8-sig")
+        text = decode_source(data)  # UTF-8, or GB18030/Big5 detected with confidence
         added = deps.stores.add_article(text)
-    except UnicodeDecodeError:
-        _refuse(say, deps, audit_id, "that file is not UTF-8 text")
-        return
     except (ValueError, OSError, SlackApiError) as e:
         _refuse(say, deps, audit_id, f"that file cannot be read: {e}")
         return

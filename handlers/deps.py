@@ -31,6 +31,7 @@ class ReloadReport:
     seconds: float
     skipped: list[str] = field(default_factory=list)  # "file: reason" for sources the builder could not use
     added_facts: list[str] = field(default_factory=list)  # ids of (some of) the facts it added
+    read_as: list[str] = field(default_factory=list)  # "file: read as GB18030" for sources not in UTF-8
 
 
 @dataclass(frozen=True)

@@ -683,6 +683,10 @@ def reload_message(report: ReloadReport) -> Message:
         blocks.append(
             _section(clip(f"*Skipped {len(report.skipped)} source file(s):*\n{listed}{more}", MAX_TEXT))
         )
+    if report.read_as:
+        listed = "\n".join(f"• {escape(s)}" for s in report.read_as[:20])
+        more = f"\n…and {len(report.read_as) - 20} more" if len(report.read_as) > 20 else ""
+        blocks.append(_section(clip(f"*Not UTF-8, read as detected:*\n{listed}{more}", MAX_TEXT)))
     return _message(text.replace("*", ""), blocks)
 
 

@@ -48,11 +48,13 @@ from .sources import (
     SOURCE_SUFFIXES,
     Article,
     ArticleMeta,
+    encoding_name,
     headline_title,
     iter_sources,
     load_catalogue,
     read_article,
     read_source,
+    skipped_sources,
 )
 from .text import fold
 from .vocabulary import CJK_RUN
@@ -107,6 +109,8 @@ class BuildReport:
     facts: int
     seconds: float
     errors: list[SourceProblem] = field(default_factory=list)
+    # articles read, but not as UTF-8: "read as GB18030" (store.sources.decode_source_as)
+    notes: list[SourceProblem] = field(default_factory=list)
     added: int = 0
     removed: int = 0
     chars: int = 0
@@ -293,6 +297,7 @@ class PreparedArticle:
     document: dict  # its documents row, but for doc_number
     facts: list[list]  # its facts rows in FACT_COLUMNS order; rowid and rid left to the writer
     tokens: list[str]  # each fact's FTS tokens
+    encoding: str = "utf-8"  # what the file was read as
 
 
 _ROWID, _RID, _ID, _RECENCY, _TEXT_KEY, _FIGURE_KEY = (
@@ -380,7 +385,9 @@ def _extract_with(
         doc = extract_facts(article.text, path.name, lexicon)
         if len(doc.facts) > MAX_FACTS_PER_ARTICLE:
             doc.facts = doc.facts[:MAX_FACTS_PER_ARTICLE]
-        out.append(prepare(doc, article, lexicon))
+        prepared = prepare(doc, article, lexicon)
+        prepared.encoding = article.encoding
+        out.append(prepared)
     return out
 
 
@@ -504,6 +511,8 @@ def build_store(
         raise
     report.path = db_path
     report.seconds = time.perf_counter() - started
+    # files that are not articles at all (a PDF, an image, a .bin) are named too, with why
+    report.errors[:0] = [SourceProblem(name, why) for name, why in skipped_sources(sources)]
     return report
 
 
@@ -632,19 +641,22 @@ class _Writer:
 
 
 def _checked(
-    items: Iterable[PreparedArticle | SourceProblem], errors: list[SourceProblem]
+    items: Iterable[PreparedArticle | SourceProblem], errors: list[SourceProblem], notes: list[SourceProblem]
 ) -> Iterator[PreparedArticle]:
     for item in items:
         if isinstance(item, SourceProblem):
             errors.append(item)
             continue
+        if item.encoding != "utf-8":
+            notes.append(SourceProblem(item.file, f"read as {encoding_name(item.encoding)}"))
         if not item.facts:
             errors.append(SourceProblem(item.file, NO_FACTS))
         yield item
 
 
 def _nothing_to_build(sources: Path, errors: list[SourceProblem]) -> BuildError:
-    reasons = "; ".join(f"{e.file}: {e.reason}" for e in errors) or "the folder holds no articles"
+    problems = [*(SourceProblem(n, why) for n, why in skipped_sources(sources)), *errors]
+    reasons = "; ".join(f"{e.file}: {e.reason}" for e in problems) or "the folder holds no articles"
     return BuildError(f"nothing to build from {sources}: {reasons}")
 
 
@@ -658,8 +670,9 @@ def _full(
     generation: int,
 ) -> BuildReport:
     errors: list[SourceProblem] = []
+    notes: list[SourceProblem] = []
     tasks = [(str(p), catalogue.get(p.name)) for p in paths]
-    items = _checked(_extracted(tasks, lexicon, workers), errors)
+    items = _checked(_extracted(tasks, lexicon, workers), errors, notes)
     # Hold documents back until one has a fact, so that a folder with nothing to build raises
     # before anything is written.
     held: list[PreparedArticle] = []
@@ -698,7 +711,15 @@ def _full(
     finally:
         con.close()
     return BuildReport(
-        tmp, generation, articles, facts, 0.0, errors=errors, chars=writer.chars, extracted=len(paths)
+        tmp,
+        generation,
+        articles,
+        facts,
+        0.0,
+        errors=errors,
+        notes=notes,
+        chars=writer.chars,
+        extracted=len(paths),
     )
 
 
@@ -714,6 +735,7 @@ def _incremental(
     """Copy the previous store and bring it up to date; None when only a full build can give the
     same result (an article number that collided)."""
     errors: list[SourceProblem] = []
+    notes: list[SourceProblem] = []
     unchanged: set[str] = set()
     changed: list[tuple[str, ArticleMeta | None]] = []
     listed: dict[str, ArticleMeta] = {}
@@ -726,6 +748,8 @@ def _incremental(
                 errors.append(SourceProblem(p.name, str(e)))
                 continue
             if article.sha256 == old[0]:
+                if article.encoding != "utf-8":
+                    notes.append(SourceProblem(p.name, f"read as {encoding_name(article.encoding)}"))
                 unchanged.add(p.name)
                 listed[p.name] = article.meta
                 if not old[2]:
@@ -751,7 +775,7 @@ def _incremental(
         for file in sorted(set(prev.documents) - unchanged):
             removed += writer.remove_file(file)
         writer.numbers = set(kept_numbers)
-        for prepared in _checked(_extracted(changed, lexicon, workers), errors):
+        for prepared in _checked(_extracted(changed, lexicon, workers), errors, notes):
             number = writer.number_for(prepared.file)
             assert number is not None  # checked above
             writer.add(prepared, number)
@@ -777,6 +801,7 @@ def _incremental(
         facts,
         0.0,
         errors=errors,
+        notes=notes,
         added=len(added_set - removed_set),
         removed=len(removed_set - added_set),
         chars=writer.chars,

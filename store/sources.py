@@ -28,11 +28,11 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from .errors import BuildError
-from .text import fold
+from .text import find_mojibake, fold
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 SOURCE_SUFFIXES = {".txt", ".md", ".text"}
@@ -67,6 +67,7 @@ class Article:
     file: str
     text: str
     meta: ArticleMeta
+    encoding: str = "utf-8"  # what the file was read as (gb18030, big5…: see decode_source_as)
 
     @property
     def sha256(self) -> str:
@@ -81,35 +82,143 @@ def text_sha256(text: str) -> str:
 
 def read_source(path: Path) -> str:
     """Return a source file's text, or raise ValueError saying why it cannot be used."""
-    data = path.read_bytes()
-    return decode_source(data)
+    return read_source_as(path)[0]
+
+
+def read_source_as(path: Path) -> tuple[str, str]:
+    """Return a source file's text and the encoding it was read as (``utf-8``, ``gb18030``…), or
+    raise ValueError saying why it cannot be used."""
+    return decode_source_as(path.read_bytes())
 
 
 def decode_source(data: bytes) -> str:
     """Return an article's text from its bytes, or raise ValueError saying why it cannot be used."""
+    return decode_source_as(data)[0]
+
+
+def decode_source_as(data: bytes) -> tuple[str, str]:
+    """Return an article's text from its bytes and the encoding it was read as.
+
+    UTF-8 (with or without a BOM) is read as it is. Anything else is detected with
+    charset-normalizer among the encodings Chinese archives come in (GB18030, which reads GBK and
+    GB2312 too; Big5; UTF-16/32) and accepted only above a confidence floor, and only if the text
+    it gives is not mis-decoded (``find_mojibake``): a file read in the wrong encoding is refused,
+    never turned into facts. Raises ValueError saying why a file cannot be used (empty, too large,
+    a PDF or an image, binary, an encoding that cannot be told)."""
     if not data.strip():
         raise ValueError("empty file")
     if len(data) > MAX_SOURCE_BYTES:
         raise ValueError(f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB")
-    if b"\x00" in data[:8192]:
+    kind = binary_kind(data)
+    if kind:
+        raise ValueError(f"{kind}, not text")
+    if b"\x00" in data[:8192] and not data.startswith(_UNICODE_BOMS):  # UTF-16/32 hold NULs
         raise ValueError("binary file (contains NUL bytes)")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as e:
-        raise ValueError(f"not UTF-8 (byte {e.start}: {data[e.start : e.start + 1]!r})") from None
+        where = f"byte {e.start}: {data[e.start : e.start + 1]!r}"
+    return _detected(data, where)
+
+
+# What Chinese-language archives come in besides UTF-8. GB18030 is a superset of GBK and GB2312
+# (a GBK file reads the same as GB18030); Big5 is Taiwan's and Hong Kong's (cp950 and HKSCS add
+# characters to it).
+DETECTED_ENCODINGS = ("gb18030", "big5", "cp950", "big5hkscs", "utf_16", "utf_32")
+# charset-normalizer's "chaos" of the text a decoding gives (0 clean, 1 noise): above this the
+# detection is not trusted (its own default is 0.2; Chinese news read right is below 0.02)
+MAX_CHAOS = 0.1
+# share of the decoded text that find_mojibake marks as damaged: above this the decoding is wrong
+MAX_DAMAGED = 0.01
+ENCODING_NAMES = {
+    "gb18030": "GB18030",
+    "big5": "Big5",
+    "cp950": "Big5 (cp950)",
+    "big5hkscs": "Big5-HKSCS",
+    "utf_16": "UTF-16",
+    "utf_32": "UTF-32",
+    "utf-8": "UTF-8",
+}
+_UNICODE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+_MAGIC = (
+    (b"%PDF-", "a PDF"),
+    (b"\x89PNG\r\n\x1a\n", "an image (PNG)"),
+    (b"\xff\xd8\xff", "an image (JPEG)"),
+    (b"GIF87a", "an image (GIF)"),
+    (b"GIF89a", "an image (GIF)"),
+    (b"PK\x03\x04", "a ZIP archive (Word, EPUB, …)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xd0\xcf\x11\xe0", "an Office document"),
+)
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What a file's first bytes say it is when it is not text (``a PDF``, ``an image (PNG)``), or None."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "an image (WebP)"
+    return None
+
+
+def encoding_name(encoding: str) -> str:
+    """How a report names an encoding: ``GB18030``, ``Big5``, ``UTF-16``."""
+    return ENCODING_NAMES.get(encoding, encoding.upper())
+
+
+def _detected(data: bytes, where: str) -> tuple[str, str]:
+    from charset_normalizer import from_bytes  # only files that are not UTF-8 pay for the import
+
+    best = from_bytes(data, cp_isolation=list(DETECTED_ENCODINGS)).best()
+    if best is None or best.chaos > MAX_CHAOS:
+        raise ValueError(
+            f"not UTF-8 ({where}), and not confidently GB18030, GBK, Big5 or UTF-16: "
+            "save it as UTF-8 to add it"
+        )
+    text = str(best).removeprefix("\ufeff")
+    damaged = sum(end - start for start, end in find_mojibake(text))
+    if damaged > MAX_DAMAGED * len(text):
+        raise ValueError(
+            f"not UTF-8 ({where}); read as {encoding_name(best.encoding)} it comes out garbled "
+            f"({damaged} of {len(text)} characters): save it as UTF-8 to add it"
+        )
+    return text, best.encoding
 
 
 def iter_sources(folder: Path) -> list[Path]:
     """Return the article files of a folder, sorted by name (hidden files and sources.toml skipped)."""
     if not folder.is_dir():
         raise BuildError(f"sources folder {folder} does not exist")
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file()
-        and not p.name.startswith(".")
-        and (p.suffix.lower() in SOURCE_SUFFIXES or not p.suffix)
-    )
+    return sorted(p for p in folder.iterdir() if _listed(p) and _is_article_name(p))
+
+
+def skipped_sources(folder: Path) -> list[tuple[str, str]]:
+    """Return the files of a sources folder that are not articles, each with why it was skipped
+    (``report.pdf``: a PDF, not text…), sorted by name. Hidden files and sources.toml are not listed."""
+    if not folder.is_dir():
+        return []
+    out = []
+    for p in sorted(folder.iterdir()):
+        if not _listed(p) or _is_article_name(p):
+            continue
+        try:
+            with p.open("rb") as f:
+                head = f.read(16)
+        except OSError as e:
+            out.append((p.name, f"cannot be read ({e.strerror})"))
+            continue
+        kind = binary_kind(head) or f"a {p.suffix.lower()} file"
+        out.append((p.name, f"{kind}, not an article (articles are .txt, .md or .text files)"))
+    return out
+
+
+def _listed(p: Path) -> bool:
+    return p.is_file() and not p.name.startswith(".") and p.name != CATALOGUE
+
+
+def _is_article_name(p: Path) -> bool:
+    return p.suffix.lower() in SOURCE_SUFFIXES or not p.suffix
 
 
 def load_catalogue(folder: Path) -> dict[str, ArticleMeta]:
@@ -147,7 +256,9 @@ def split_front_matter(raw: str) -> tuple[str, dict[str, str]]:
 
 def read_article(path: Path, catalogue: dict[str, ArticleMeta] | None = None) -> Article:
     """Read one source: its text ready for extraction and its metadata (raises ValueError as read_source)."""
-    return parse_article(path.name, read_source(path), (catalogue or {}).get(path.name))
+    raw, encoding = read_source_as(path)
+    article = parse_article(path.name, raw, (catalogue or {}).get(path.name))
+    return replace(article, encoding=encoding) if encoding != "utf-8" else article
 
 
 def parse_article(file: str, raw: str, listed: ArticleMeta | None = None) -> Article:

@@ -117,7 +117,7 @@ def test_an_admin_sends_a_text_file_and_it_is_added(bot, sources):
 def test_a_file_that_is_not_an_article_is_refused_with_the_reason(bot, sources):
     before = sorted(p.name for p in sources.iterdir())
     _send_file(bot, "notes.txt", "今天天气很好。\n".encode(), event_id="EvFILE2")
-    _send_file(bot, "latin1.txt", "微软资本支出".encode("gbk"), event_id="EvFILE3")
+    _send_file(bot, "latin1.txt", "Café crème: capex".encode("latin-1"), event_id="EvFILE3")
     replies = bot.slack.wait_for("chat.postMessage", 2, timeout=60)
     texts = sorted(all_text(r.body) for r in replies)
     assert any("no facts" in t for t in texts) and any("not UTF-8" in t for t in texts)

@@ -48,7 +48,7 @@ def test_rebuild_counts_generation_and_changes(seeds, tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("latin1.txt", "微软".encode("gbk"), "not UTF-8"),
+        ("latin1.txt", "Café crème: capex".encode("latin-1"), "not UTF-8"),
         ("empty.txt", b"   \n", "empty"),
         ("blob.txt", b"\x00\x01\x02binary", "binary"),
         ("noise.txt", b"the quick brown fox", "no facts"),
