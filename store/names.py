@@ -152,7 +152,7 @@ def _name_ending_at(
     count = key.count(run[-2:])
     while size < len(run) and size < 8:
         longer = key.count(run[-size - 1 :])
-        if longer < 2 or 2 * longer < count:
+        if longer < 2 or 4 * longer < 3 * count:
             break
         size, count = size + 1, longer
     if count < 2:
@@ -305,6 +305,11 @@ def discover_names(
     for name in _subjects(key, title_end, generic, metric_words):
         add(name, "title")
     found = _merge_corporate_forms(found)
+    # 持有寒武纪 beside 寒武纪: a longer name ending on another, written less often, is that name
+    # run into the words before it
+    for k in [k for k in found if not is_latin(k)]:
+        if any(k != o and k.endswith(o) and key.count(k) < key.count(o) for o in found if not is_latin(o)):
+            del found[k]
     for k, entry in found.items():
         entry.count = max(key.count(s) for s in entry.keys | {k})
     return {k: e for k, e in found.items() if e.count >= 1 and not _only_structural_everyday(k, e, everyday)}

@@ -349,8 +349,8 @@ def _homophones(run: str, vocab: QuestionVocabulary, u: Understanding) -> str:
     while i < len(run):
         for size in (4, 3, 2):
             piece = run[i : i + size]
-            if len(piece) < size:
-                continue
+            if len(piece) < size or vocab.occurs(piece):
+                continue  # a word the articles write as it is (大模 of 大模型) is read as written
             # same sound, and at least half the characters right: 腾迅 is 腾讯, 统一 is not 通义
             name = next(
                 (

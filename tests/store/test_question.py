@@ -78,3 +78,13 @@ def test_one_question_cleaner(raw, clean):
 def test_a_huge_question_is_cut_and_an_empty_one_names_nothing(vocab):
     assert len(clean_question("微" * 10_000)) == MAX_QUESTION_CHARS
     assert not read_question(" \u200b\n", vocab).searchable
+
+
+@pytest.mark.parametrize("query", ["大模型 训练成本", "阿里云 大模型调用量 份额"])
+def test_a_word_the_articles_write_as_it_is_is_never_a_homophone_of_a_name(seed_store, query):
+    # 大模 sounds like 大摩 (Morgan Stanley), but the articles write 大模型 hundreds of times
+    assert "Morgan Stanley" not in seed_store.understand(query).entities
+
+
+def test_a_homophone_the_articles_never_write_is_read_as_the_name(seed_store):
+    assert seed_store.understand("腾迅 资本支出").entities == ["Tencent"]

@@ -1,0 +1,101 @@
+"""Names found in an article's own text (store/names.py), with no entity in the lexicon.
+
+Snippets are from real articles (dev sets and seeds) or written in their shape; each row says
+which name the store must find, how, and what it must not take for a name.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from store import Lexicon, extract_facts, fold
+from store.build import merge_names
+from store.names import strip_corporate
+
+
+@pytest.fixture(scope="module")
+def bare() -> Lexicon:
+    return Lexicon.load(entities=False)
+
+
+def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
+    return extract_facts(text, "a.txt", lexicon).found
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "how"),
+    [
+        # a stock code names what stands before it
+        ("12月5日,摩尔线程(688795.SH)在上交所科创板挂牌上市,募资近80亿元。摩尔线程上市首日高开468%。", "摩尔线程", "ticker"),
+        ("台積電 (2330-TW)(TSM-US) 今 (16) 日召開法說會，第三季 EPS 17.44 元。台積電預估全年營收成長。", "TSMC", "ticker"),
+        # a strong corporate word: the name is where the article's repetitions of it start
+        ("北京智谱华章科技股份有限公司(以下简称“智谱华章”)正式开启港股招股。智谱华章每股发行价为116.20港元。", "智谱华章", "company word"),
+        ("据商汤科技财报显示,2022年亏损约61亿元。商汤表示将继续投入。", "SenseTime", "company word"),
+        # the title and several sentences open on it
+        ("寒武纪发布半年报\n今日晚间,寒武纪发布半年报,营业收入 28.81 亿元。寒武纪 Q1 净利 3.55 亿元。关于公司营收大增的原因,寒武纪表示。", "寒武纪", "title"),
+        # a bracket gives its Latin name
+        ("国产GPU厂商曜石算力（Obsidian Compute）发布2024年财报。曜石算力2024年营收为4.38亿元。", "Obsidian Compute", "bracket"),
+        # CC-CEDICT knows the company
+        ("百度18日公布第3季財報營收人民幣311.7億元。", "Baidu", "dictionary"),
+        ("字节跳动计划在2026年投入1600亿元资本支出。", "ByteDance", "dictionary"),
+        # a capitalised Latin name in Chinese text
+        ("旗下xAI公司正計劃擴建其位於孟菲斯的數據中心。xAI已購入第3棟建築。", "xAI", "latin"),
+    ],
+)
+def test_a_name_nobody_listed_is_found_and_says_how(bare, text, name, how):
+    names = found(text, bare)
+    assert name in names, names
+    assert how in names[name]["how"]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_a_name"),
+    [
+        ("台積電 (2330-TW)(TSM-US) 今日召開法說會，第三季 EPS 17.44 元，創下新高。", "EPS 17.44"),  # a figure
+        ("预计可灵 AI 相关的 2025 年 Capex(资本支出)上的投入较年初预算也实现了翻倍。", "Capex"),  # a term
+        ("寒武纪人工智能芯片出货量大增,人工智能行业需求旺盛。人工智能芯片供不应求。", "人工"),  # 人工|智能
+        ("該公司表示，设备集团的订单增加。半导体设备集团今年营收增长。", "设备"),  # an everyday word
+        ("xAI has bought a third building called MACROHARDRR. Will take @xAI training compute to almost 2GW", "Will"),
+        ("總部位於深圳的華為，計劃明年生產約60萬顆910C昇騰晶片。華為表示。", "中国"),
+        ("英伟达创始人兼CEO黄仁勋表示,英伟达中国区总经理将离职。英伟达股价上涨。", "创始人兼"),
+    ],
+)
+def test_figures_terms_and_everyday_words_are_no_names(bare, text, not_a_name):
+    names = found(text, bare)
+    assert not_a_name not in names and fold(not_a_name) not in {k for n in names.values() for k in n["keys"]}
+
+
+def test_a_name_never_runs_into_the_words_before_it(bare):
+    text = "截至6月30日,北向资金持有寒武纪股份1570.4万股。寒武纪上半年营收28.81亿元。寒武纪表示,持有寒武纪股份的股东增加。"
+    names = found(text, bare)
+    assert "寒武纪" in names and not any(n.startswith("持有") for n in names)
+
+
+def test_a_name_the_lexicon_knows_is_left_to_it():
+    doc = extract_facts("业内传说商汤科技拥有有2.7万张AI专用GPU。", "a.txt", Lexicon.load())
+    assert doc.found == {} and doc.facts[0].entities[:1] == ["SenseTime"]
+
+
+@pytest.mark.parametrize(
+    ("full", "short"),
+    [("商汤科技", "商汤"), ("智谱华章科技股份有限公司", "智谱华章"), ("北京智谱华章科技", "智谱华章"), ("xai corp", "xai"), ("moore threads inc.", "moore threads"), ("华为", "华为")],
+)
+def test_corporate_words_are_stripped_to_compare_names(full, short):
+    assert strip_corporate(full) == short
+
+
+def test_spellings_of_one_company_become_one_entity():
+    groups = merge_names(
+        [
+            ("商汤", {"keys": ["商汤", "商汤科技"], "how": ["company word"], "zh": "商汤", "count": 5}),
+            ("SenseTime", {"keys": ["sensetime", "商汤科技"], "how": ["dictionary"], "zh": "商汤科技", "count": 2}),
+            ("NVIDIA", {"keys": ["nvidia", "英伟达"], "how": ["dictionary"], "zh": "英伟达", "count": 1}),
+            ("Nvidia", {"keys": ["nvidia"], "how": ["latin"], "zh": None, "count": 3}),
+            ("摩尔线程", {"keys": ["摩尔线程"], "how": ["ticker"], "zh": "摩尔线程", "count": 7}),
+        ]
+    )
+    by_name = {g.name: g for g in groups}
+    assert set(by_name) == {"SenseTime", "Nvidia", "摩尔线程"}
+    assert by_name["SenseTime"].variants == {"商汤", "SenseTime"}
+    assert by_name["SenseTime"].how == {"company word", "dictionary"}
+    assert by_name["Nvidia"].variants == {"NVIDIA", "Nvidia"}  # the most used Latin spelling shows
