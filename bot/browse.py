@@ -66,7 +66,7 @@ COLUMNS = {
         "entity_counts": "entity -> how many of its facts name it (JSON)",
         "dated": "the date its text or file name gives",
         "headline": "its first headline line (the title without metadata)",
-        "aliases": "names it writes in brackets (摩尔线程（Moore Threads）) and their entities (JSON)",
+        "aliases": "names it introduces (摩尔线程（Moore Threads）, 智谱华章科技股份有限公司…), how each was found and their lexicon links (JSON)",
     },
     "entities": {
         "name": "canonical name",
@@ -74,6 +74,8 @@ COLUMNS = {
         "kind": "company, product, model, chip, person, org, or name (found in the text)",
         "parent": "the company it belongs to",
         "facts": "facts that name it",
+        "how": "how the builder found it: lexicon, ticker, company word, role, owner, bracket, latin, dictionary, title (JSON)",
+        "variants": "the names its facts were filed under, merged into this entity (JSON)",
     },
     "aliases": {"alias": "a folded spelling the search recognises", "name": "the entity it stands for"},
     "latin_words": {"word": "a Latin-script word some fact holds (for typo correction)"},

@@ -1,7 +1,8 @@
 """The ``factbot`` command: build the store, ask it questions, or run the bot.
 
 factbot                      run the bot (Socket Mode, HTTP or local console, from settings)
-factbot build [--sources DIR] [--db PATH] [--lexicon DIR] [--workers N] [--full]
+factbot build [--sources DIR] [--db PATH] [--lexicon DIR] [--workers N] [--full] [--no-entity-lexicon]
+factbot entities [--db PATH] [--kind KIND] [--json] [NAME]
 factbot ask [--db PATH] [--json] QUESTION
 factbot ask [--db PATH] --json -      one question per line in, one JSON object per line out
 factbot ask --explain QUESTION       what was understood, and how each rule scored the top candidates
@@ -16,6 +17,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from store import BuildError, QueryError, StoreError, build_store, generations, open_store
@@ -99,6 +101,33 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_entities(args: argparse.Namespace) -> int:
+    """List the store's entities: how each was found, its spellings and fact count."""
+    sources, db, lex = _defaults()
+    db = Path(args.db) if args.db else db
+    store = ensure_store(db, sources, lex, quiet=True)
+    rows = store.entities(" ".join(args.name) if args.name else None)
+    if args.kind:
+        rows = [r for r in rows if r.kind == args.kind]
+    if args.json:
+        for r in rows:
+            print(json.dumps(asdict(r), ensure_ascii=False))
+        return 0
+    if not rows:
+        print("no entity matches" + (f" {' '.join(args.name)!r}" if args.name else ""))
+        return 1
+    for r in rows[: args.limit]:
+        zh = f" ({r.zh})" if r.zh and r.zh != r.name else ""
+        print(f"{r.name}{zh} · {r.kind} · {r.facts} facts · found by {', '.join(r.how) or '-'}")
+        merged = [v for v in r.variants if v != r.name]
+        if merged:
+            print(f"    merged from: {', '.join(merged)}")
+        print(f"    spellings: {', '.join(r.aliases[:12])}{' …' if len(r.aliases) > 12 else ''}")
+    if len(rows) > args.limit:
+        print(f"… and {len(rows) - args.limit} more (--limit N)")
+    return 0
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     sources, db, lex = _defaults()
     db = Path(args.db) if args.db else db
@@ -175,6 +204,14 @@ def main(argv: list[str] | None = None) -> int:
         help="evaluation switch: build as if the lexicon listed no company, product, model, chip or "
         "person, to measure how well the store finds names in the articles themselves",
     )
+    e = sub.add_parser(
+        "entities", help="list the store's entities: spellings, kind, how each was found, fact counts"
+    )
+    e.add_argument("--db", help="store file (default: the configured store)")
+    e.add_argument("--kind", help="only this kind (company, product, model, chip, person, org, name)")
+    e.add_argument("--limit", type=int, default=50, help="entities shown (default 50)")
+    e.add_argument("--json", action="store_true", help="one JSON object per entity")
+    e.add_argument("name", nargs="*", help="only the entity this spells (any alias), else those containing it")
     a = sub.add_parser("ask", help="ask the store a question")
     a.add_argument("--db", help="store file (built on first use if missing)")
     a.add_argument("--json", action="store_true", help="one JSON object per question")
@@ -197,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_build(args)
         if args.command == "ask":
             return cmd_ask(args)
+        if args.command == "entities":
+            return cmd_entities(args)
         if args.command == "browse":
             from bot.browse import serve as browse
 

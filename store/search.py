@@ -208,6 +208,19 @@ def _using(method: Callable) -> Callable:
     return wrapper
 
 
+@dataclass
+class EntityRow:
+    """One entity as the store believes it: its spellings, kind, how it was found, its facts."""
+
+    name: str
+    zh: str
+    kind: str
+    how: list[str]  # lexicon, ticker, company word, role, owner, bracket, latin, dictionary, title
+    variants: list[str]  # the names facts were filed under, merged into this entity
+    aliases: list[str]  # every folded spelling a question or an article is matched by
+    facts: int
+
+
 class FactStore:
     """A read-only fact store; safe to share between threads (one connection per thread)."""
 
@@ -364,6 +377,34 @@ class FactStore:
     def _is_word(self, word: str) -> bool:
         tokenizer = self._tokenizer()
         return tokenizer.FREQ.get(word, 0) > 0 and word not in self.aliases
+
+    def entities(self, name: str | None = None) -> list[EntityRow]:
+        """Return the store's entities, most facts first; ``name`` keeps those it spells (any
+        alias, exactly) or, failing that, those whose name or spellings contain it."""
+        spellings: dict[str, list[str]] = {}
+        for alias, owner in sorted(self.aliases.items()):
+            spellings.setdefault(owner, []).append(alias)
+        rows = [
+            EntityRow(
+                name=n,
+                zh=info.get("zh") or n,
+                kind=info.get("kind") or "name",
+                how=json.loads(info.get("how") or "[]"),
+                variants=json.loads(info.get("variants") or "[]"),
+                aliases=spellings.get(n, []),
+                facts=int(info.get("facts") or 0),
+            )
+            for n, info in self.entity_info.items()
+        ]
+        if name:
+            key = fold(name.strip())
+            exact = self.aliases.get(key) or self.canonical.get(name.strip())
+            rows = (
+                [r for r in rows if r.name == exact]
+                if exact
+                else [r for r in rows if key in fold(r.name) or any(key in a for a in r.aliases)]
+            )
+        return sorted(rows, key=lambda r: (-r.facts, r.name))
 
     def spend_metrics(self) -> set[str]:
         """Return the metrics that count as spending (capex, investment, training cost …)."""

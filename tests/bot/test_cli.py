@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +60,33 @@ def test_ask_with_an_empty_question_fails(tmp_path):
     )
     assert out.returncode == 2 and "question is empty" in out.stderr
     assert not (tmp_path / "none.db").exists()  # refused before any store is built
+
+
+def test_entities_lists_what_the_store_believes_and_how_it_was_found(tmp_path):
+    """`factbot build --no-entity-lexicon` knows only names the articles give; `factbot entities`
+    shows each with how it was found, its spellings and its facts."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(
+        "摩尔线程上市首日大涨\n12月5日,摩尔线程(688795.SH)在上交所科创板挂牌上市,募资近80亿元。"
+        "摩尔线程上市首日高开468%,市值达到2822.52亿元。百度18日公布第3季財報營收人民幣311.7億元。",
+        encoding="utf-8",
+    )
+    db = tmp_path / "f.db"
+    build = [str(FACTBOT), "build", "--sources", str(src), "--db", str(db), "--no-entity-lexicon"]
+    subprocess.run(build, check=True, capture_output=True, timeout=120)
+
+    def entities(*args: str) -> str:
+        out = subprocess.run(
+            [str(FACTBOT), "entities", "--db", str(db), *args], capture_output=True, text=True, timeout=60
+        )
+        return out.stdout
+
+    listed = entities()
+    assert "摩尔线程 · name · 3 facts · found by ticker, title" in listed
+    assert "Baidu (百度) · name · 1 facts · found by dictionary" in listed
+    assert "lexicon" not in listed  # built as if the lexicon listed nobody
+    assert entities("Moore", "Thread").startswith("摩尔线程")  # the dictionary's English spelling
+    assert "spellings: baidu, 百度" in entities("百度")
+    rows = [json.loads(line) for line in entities("--json").splitlines()]
+    assert {r["name"] for r in rows} >= {"摩尔线程", "Baidu"} and all(r["how"] for r in rows)
