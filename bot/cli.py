@@ -20,6 +20,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from bot.progress import ProgressLine
 from store import BuildError, QueryError, StoreError, build_store, generations, open_store
 from store.lexicon import Lexicon
 
@@ -43,7 +44,11 @@ def ensure_store(db: Path, sources: Path, lexicon_dirs: list[str] | None = None,
     db = generations.live_path(db)
     if not db.exists():
         report = build_store(
-            sources, db, lexicon=Lexicon.load(lexicon_dirs or []), workers=os.cpu_count() or 1
+            sources,
+            db,
+            lexicon=Lexicon.load(lexicon_dirs or []),
+            workers=os.cpu_count() or 1,
+            progress=None if quiet else ProgressLine(sys.stderr),
         )
         if not quiet:
             print(
@@ -85,7 +90,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     # pointer the running bot and `factbot ask` follow (the file the bot serves is never rewritten).
     target = db if not live.exists() else generations.next_path(db, generations.generation_of(live) + 1)
     report = build_store(
-        sources, target, lexicon=lexicon, previous=live, workers=args.workers, incremental=not args.full
+        sources,
+        target,
+        lexicon=lexicon,
+        previous=live,
+        workers=args.workers,
+        incremental=not args.full,
+        progress=ProgressLine(sys.stderr),
     )
     generations.set_live(db, target)
     generations.clean(db)

@@ -18,6 +18,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ from store import (
 )
 from store.sources import ArticleMeta, decode_source, front_matter, parse_article
 
+from .progress import ProgressLine
 from .state import StateStore, StoreRecord
 
 log = logging.getLogger(__name__)
@@ -225,7 +227,13 @@ class StoreHolder:
         if not path.exists():
             log.info("no fact store at %s yet; building it from %s", path, sources)
             db.parent.mkdir(parents=True, exist_ok=True)
-            build_store(Path(sources), path, lexicon=Lexicon.load(lexicon), workers=os.cpu_count() or 1)
+            build_store(
+                Path(sources),
+                path,
+                lexicon=Lexicon.load(lexicon),
+                workers=os.cpu_count() or 1,
+                progress=ProgressLine(sys.stderr),  # the first start of a big archive takes a while
+            )
         store = open_store(path)
         holder = cls(
             store,

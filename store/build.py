@@ -30,7 +30,7 @@ import sqlite3
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -470,6 +470,7 @@ def build_store(
     previous: Path | str | None = None,
     workers: int = 1,
     incremental: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Build the fact store for every article in ``sources`` and write it to ``db_path``.
 
@@ -479,7 +480,8 @@ def build_store(
     has a fact, ``BuildError`` is raised. ``previous`` (default: the existing ``db_path``) gives
     the generation to follow, the facts to compare against and — when it was built by this
     builder with this lexicon and ``incremental`` is true — the facts to reuse. Articles are
-    extracted in ``workers`` processes.
+    extracted in ``workers`` processes; ``progress(done, total)`` is called as each article to
+    extract is done (``bot.progress.ProgressLine`` prints it).
     """
     started = time.perf_counter()
     sources, db_path = Path(sources), Path(db_path)
@@ -494,12 +496,19 @@ def build_store(
     try:
         report = None
         if incremental and prev is not None and prev.compatible:
-            report = _incremental(paths, catalogue, sources, prev, tmp, lexicon, workers)
+            report = _incremental(paths, catalogue, sources, prev, tmp, lexicon, workers, progress)
         if report is None:
             old_ids = _fact_ids(prev.path) if prev else set()
             tmp.unlink(missing_ok=True)
             report = _full(
-                paths, catalogue, sources, tmp, lexicon, workers, (prev.generation if prev else 0) + 1
+                paths,
+                catalogue,
+                sources,
+                tmp,
+                lexicon,
+                workers,
+                (prev.generation if prev else 0) + 1,
+                progress,
             )
             new_ids = _fact_ids(tmp)
             report.added = len(new_ids - old_ids)
@@ -641,9 +650,15 @@ class _Writer:
 
 
 def _checked(
-    items: Iterable[PreparedArticle | SourceProblem], errors: list[SourceProblem], notes: list[SourceProblem]
+    items: Iterable[PreparedArticle | SourceProblem],
+    errors: list[SourceProblem],
+    notes: list[SourceProblem],
+    progress: Callable[[int, int], None] | None = None,
+    total: int = 0,
 ) -> Iterator[PreparedArticle]:
-    for item in items:
+    for done, item in enumerate(items, 1):
+        if progress is not None:
+            progress(done, total)
         if isinstance(item, SourceProblem):
             errors.append(item)
             continue
@@ -668,11 +683,12 @@ def _full(
     lexicon: Lexicon,
     workers: int,
     generation: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     errors: list[SourceProblem] = []
     notes: list[SourceProblem] = []
     tasks = [(str(p), catalogue.get(p.name)) for p in paths]
-    items = _checked(_extracted(tasks, lexicon, workers), errors, notes)
+    items = _checked(_extracted(tasks, lexicon, workers), errors, notes, progress, len(tasks))
     # Hold documents back until one has a fact, so that a folder with nothing to build raises
     # before anything is written.
     held: list[PreparedArticle] = []
@@ -731,6 +747,7 @@ def _incremental(
     tmp: Path,
     lexicon: Lexicon,
     workers: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport | None:
     """Copy the previous store and bring it up to date; None when only a full build can give the
     same result (an article number that collided)."""
@@ -775,7 +792,9 @@ def _incremental(
         for file in sorted(set(prev.documents) - unchanged):
             removed += writer.remove_file(file)
         writer.numbers = set(kept_numbers)
-        for prepared in _checked(_extracted(changed, lexicon, workers), errors, notes):
+        for prepared in _checked(
+            _extracted(changed, lexicon, workers), errors, notes, progress, len(changed)
+        ):
             number = writer.number_for(prepared.file)
             assert number is not None  # checked above
             writer.add(prepared, number)
