@@ -3,24 +3,31 @@
     factbot browse [--db PATH] [--host 127.0.0.1] [--port 8001]
 
 Datasette serves the live generation (the file `facts.db.live` names) immutable, with metadata
-that describes every table and column, facets by entity, metric and period on the facts, and two
-canned queries: one company's figures over time, and what the last reload added. Full-text search
-over the quotes needs an index the store does not carry (its own index holds match tokens, not
-text, and Chinese needs trigrams): it lives in a companion file built on first use per generation,
-`.browse/<generation>.quotes.db` beside the store, which also lists the facts the generation added
-to the one before it. In the browser they are `/archive` (the store) and `/quotes`.
+that describes every table and column (one click away, under each table's description), facets
+by entity, metric and period on the facts, and two canned queries, dated figures first: one
+company's figures over time, and what the last reload added.
+
+What a reader wants first — each fact's quote, entity, metric, headline figure and period, and a
+search over the quotes — lives in a companion file built on first use per generation,
+`.browse/<generation>.quotes.db` beside the store: its `facts` table leads with those columns,
+and its full-text index holds the tokens the store's own search uses (character bigrams of the
+quote folded to Simplified, and Latin words), so a two-character word (微软, 营收, AI) is found,
+in either script. A Datasette plugin (written beside it) turns the search box's words into those
+tokens. In the browser they are `/archive` (the store as built) and `/quotes` (`/quotes/facts`).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 
-from store import generations
+from store import fold, generations, open_store
 
 COLUMNS = {
     "facts": {
@@ -86,6 +93,7 @@ COLUMNS = {
         "zh": "a Chinese word for it that the articles can contain",
         "rank": "how precise the gloss is (0: the whole definition)",
     },
+    "english_words": {"word": "an ordinary English word: in a question it is never read as a typo of a name"},
 }
 TABLES = {
     "facts": "One row per quotable statement: the quote, where it is, what it is about, its figures.",
@@ -96,6 +104,7 @@ TABLES = {
     "meta": "How and when this generation was built.",
     "term_df": "Document frequencies of the search index's tokens.",
     "english": "English words to the Chinese words of this store, from CC-CEDICT.",
+    "english_words": "Ordinary English words (CC-CEDICT's glosses), so a question word is not taken for a name.",
 }
 HIDDEN = {"facts_fts", "facts_fts_data", "facts_fts_idx", "facts_fts_docsize", "facts_fts_config"}
 
@@ -105,8 +114,47 @@ def companion(live: Path) -> Path:
     return live.parent / ".browse" / f"{live.stem}.quotes.db"
 
 
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+|[0-9a-z]+")
+
+
+def quote_tokens(key: str) -> str:
+    """The tokens a quote is found by, in order: character bigrams of its Chinese runs (a lone
+    character is its own token) and its Latin/digit words — of its match key (folded to
+    Simplified, half width, lower case), as the store's own search index holds them."""
+    tokens: list[str] = []
+    for run in _CJK_RUN.finditer(key):
+        s = run.group(0)
+        if s[0].isascii() or len(s) == 1:
+            tokens.append(s)
+        else:
+            tokens.extend(s[i : i + 2] for i in range(len(s) - 1))
+    return " ".join(tokens)
+
+
+def fts_query(search: str | None) -> str:
+    """What the search box's words mean to the quotes' index (an FTS5 query): each Chinese word
+    the phrase of its bigrams (资本支出 -> "资本 本支 支出"; a lone character any bigram it
+    starts), each Latin word itself; all of them required. Traditional and Simplified, full and
+    half width, upper and lower case search alike."""
+    terms = []
+    for run in _CJK_RUN.finditer(fold(search or "")):
+        s = run.group(0)
+        if s[0].isascii():
+            terms.append(f'"{s}"')
+        elif len(s) == 1:
+            terms.append(f'"{s}"*')
+        else:
+            terms.append('"' + " ".join(s[i : i + 2] for i in range(len(s) - 1)) + '"')
+    return " ".join(terms) or '""'
+
+
+READABLE = ("quote", "entity", "metric", "headline", "period", "published", "title", "outlet", "file")
+
+
 def build_companion(live: Path, previous: Path | None) -> Path:
     """Write the companion of ``live`` once (atomically); return its path."""
+    from handlers.wording import answer_figure
+
     target = companion(live)
     if target.exists():
         return target
@@ -114,30 +162,44 @@ def build_companion(live: Path, previous: Path | None) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=".", suffix=".building", dir=target.parent)
     os.close(fd)
     con = sqlite3.connect(tmp)
+    store = open_store(live)
     try:
         con.execute("attach database ? as live", (f"file:{live}?mode=ro",))
         con.executescript(
             """
-            create table quotes (rowid integer primary key, fact_id text, entity text, metric text,
-                period text, published text, file text, title text, outlet text, quote text);
-            insert into quotes
-                select f.rowid, f.id, f.entity, f.metric, f.period, d.published, f.file, d.title, d.outlet, f.quote
-                from live.facts f join live.documents d on d.file = f.file where f.reprint_of is null;
-            create virtual table quotes_fts using fts5(quote, content='quotes', content_rowid='rowid',
-                tokenize='trigram');
-            insert into quotes_fts (quotes_fts) values ('rebuild');
-            create table added (fact_id text primary key, entity text, metric text, period text,
-                file text, quote text);
+            create table facts (rowid integer primary key, quote text, entity text, metric text,
+                headline text, period text, published text, title text, outlet text, file text,
+                fact_id text, dated integer);
+            create virtual table facts_fts using fts5(tokens, content='', tokenize='unicode61');
+            create table added (fact_id text primary key, quote text, entity text, metric text,
+                period text, published text, file text, dated integer);
             """
         )
+        rows = con.execute(
+            "select f.rowid, f.quote, f.entity, f.metric, f.id, f.period, coalesce(d.published, d.dated),"
+            " d.title, d.outlet, f.file, f.key from live.facts f join live.documents d on d.file = f.file"
+            " where f.reprint_of is null order by f.rowid"
+        ).fetchall()
+        for rowid, quote, entity, metric, fact_id, period, published, title, outlet, file, key in rows:
+            answer = store.fact(fact_id)
+            headline = answer_figure(answer, "en") if answer is not None else ""
+            con.execute(
+                "insert into facts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (rowid, quote, entity, metric, headline or None, period, published, title, outlet, file,
+                 fact_id, int(bool(period or published))),
+            )  # fmt: skip
+            con.execute("insert into facts_fts (rowid, tokens) values (?, ?)", (rowid, quote_tokens(key)))
         if previous is not None and previous.is_file():
             con.execute("attach database ? as prev", (f"file:{previous}?mode=ro",))
             con.execute(
-                "insert into added select id, entity, metric, period, file, quote from live.facts "
-                "where id not in (select id from prev.facts)"
+                "insert into added select f.id, f.quote, f.entity, f.metric, f.period,"
+                " coalesce(d.published, d.dated), f.file, (f.period is not null or d.published is not null"
+                " or d.dated is not null) from live.facts f join live.documents d on d.file = f.file"
+                " where f.id not in (select id from prev.facts)"
             )
         con.commit()
     finally:
+        store.close()
         con.close()
     os.replace(tmp, target)
     return target
@@ -157,10 +219,42 @@ def _link(target: Path, link: Path) -> Path:
     return link
 
 
+READABLE_COLUMNS = {
+    "rowid": "the fact's row id in the archive (archive facts.rowid)",
+    "quote": "the sentence, verbatim",
+    "entity": COLUMNS["facts"]["entity"],
+    "metric": COLUMNS["facts"]["metric"],
+    "headline": "the figure the fact states for its metric, as the bot shows it ('(forecast)' for guidance)",
+    "period": COLUMNS["facts"]["period"],
+    "published": COLUMNS["documents"]["published"],
+    "title": COLUMNS["documents"]["title"],
+    "outlet": COLUMNS["documents"]["outlet"],
+    "file": COLUMNS["facts"]["file"],
+    "fact_id": "the fact's stable id (archive facts.id)",
+    "dated": "1 when the fact has a period or its article a date (dated facts sort first)",
+}
+
+
+def described(description: str, columns: dict[str, str], extra: str = "") -> str:
+    """A table's description as HTML: the sentence, then its column notes folded away (one click)."""
+    notes = "".join(
+        f"<dt><code>{html.escape(c)}</code></dt><dd>{html.escape(d)}</dd>" for c, d in columns.items()
+    )
+    return (
+        f"<p>{html.escape(description)}{extra}</p>"
+        f"<details><summary>What each column means</summary><dl>{notes}</dl></details>"
+    )
+
+
 def metadata(live: Path, quotes: Path, live_name: str = ARCHIVE_NAME, quotes_name: str = QUOTES_NAME) -> dict:
-    """Return Datasette metadata: every table and column described, facets, FTS, canned queries."""
+    """Return Datasette metadata: every table and column described (the notes one click away),
+    facets, full-text search, canned queries."""
+    readable = (
+        f' Read them at <a href="/{quotes_name}/facts">/{quotes_name}/facts</a>: quote first, searchable.'
+    )
     tables: dict[str, dict] = {
-        name: {"description": TABLES[name], "columns": cols} for name, cols in COLUMNS.items()
+        name: {"description_html": described(TABLES[name], cols, readable if name == "facts" else "")}
+        for name, cols in COLUMNS.items()
     }
     tables["facts"].update(facets=["entity", "metric", "period"], sort_desc="recency", label_column="quote")
     tables["documents"].update(facets=["outlet", "published"], label_column="title")
@@ -170,58 +264,82 @@ def metadata(live: Path, quotes: Path, live_name: str = ARCHIVE_NAME, quotes_nam
         "description": "The live fact store, read-only. Every fact is a verbatim quote from an article.",
         "databases": {
             live_name: {
-                "description": f"Store generation {generations.generation_of(live)} ({live.name}).",
+                "description": f"Store generation {generations.generation_of(live)} ({live.name}), as built.",
                 "tables": tables,
                 "queries": {
                     "company_figures": {
                         "title": "One company's figures over time",
-                        "description": "Every fact about one entity (e.g. Microsoft), oldest figure first.",
-                        "sql": "select period, metric, quote, file from facts "
+                        "description": "Every fact about one entity (e.g. Microsoft): dated figures first, "
+                        "oldest first; facts with no period or date last.",
+                        "sql": "select period, published, metric, quote, file from facts "
                         "where (entity = :entity or entities like '%\"' || :entity || '\"%') "
-                        "and reprint_of is null order by recency, rowid",
+                        "and reprint_of is null order by recency < 1900, recency, rowid",
                     },
                 },
             },
             quotes_name: {
-                "description": "Search over the quotes, and what this generation added.",
+                "description": "Every fact as a reader wants it — quote, entity, metric, headline, period — "
+                "searchable by any word (two characters too, 简体 or 繁體), and what this generation added.",
                 "tables": {
-                    "quotes": {
-                        "description": "The quotes the search can answer with (reprints folded), searchable.",
-                        "fts_table": "quotes_fts",
+                    "facts": {
+                        "description_html": described(
+                            "The facts the bot answers with (reprints folded). Search finds any word of "
+                            "the quote, in either script.",
+                            READABLE_COLUMNS,
+                        ),
+                        "fts_table": "facts_fts",
                         "fts_pk": "rowid",
                         "facets": ["entity", "metric", "period"],
-                        "columns": {
-                            "fact_id": "facts.id",
-                            "quote": "the sentence, verbatim",
-                            **{c: COLUMNS["facts"][c] for c in ("entity", "metric", "period", "file")},
-                            "published": COLUMNS["documents"]["published"],
-                            "title": COLUMNS["documents"]["title"],
-                            "outlet": COLUMNS["documents"]["outlet"],
-                        },
+                        "sort_desc": "dated",
+                        "label_column": "quote",
                     },
                     "added": {
-                        "description": "Facts of this generation that the generation before did not have.",
-                        "columns": {
-                            c: COLUMNS["facts"].get(c, "")
-                            for c in ("entity", "metric", "period", "file", "quote")
-                        }
-                        | {"fact_id": "facts.id"},
+                        "description_html": described(
+                            "Facts of this generation that the generation before did not have.",
+                            {
+                                c: READABLE_COLUMNS.get(c, "")
+                                for c in (
+                                    "quote",
+                                    "entity",
+                                    "metric",
+                                    "period",
+                                    "published",
+                                    "file",
+                                    "fact_id",
+                                    "dated",
+                                )
+                            },
+                        ),
                     },
                     **{
-                        f"quotes_fts{s}": {"hidden": True}
+                        f"facts_fts{s}": {"hidden": True}
                         for s in ("", "_data", "_idx", "_docsize", "_config")
                     },
                 },
                 "queries": {
                     "reload_added": {
                         "title": "What a reload added",
-                        "description": "The facts the last build or reload added, by entity.",
-                        "sql": "select entity, metric, period, quote, file from added order by entity, period",
+                        "description": "The facts the last build or reload added: dated ones first, by entity.",
+                        "sql": "select entity, metric, period, published, quote, file from added "
+                        "order by dated desc, entity, period",
                     }
                 },
             },
         },
     }
+
+
+PLUGIN = """# Written by factbot browse: the quotes database's search box speaks the store's tokens.
+from datasette import hookimpl
+
+from bot.browse import QUOTES_NAME, fts_query
+
+
+@hookimpl(trylast=True)  # after Datasette's own escape_fts, which it replaces for this database
+def prepare_connection(conn, database):
+    if database == QUOTES_NAME:
+        conn.create_function("escape_fts", 1, fts_query)
+"""
 
 
 def command(db: Path, *, host: str, port: int) -> tuple[list[str], Path]:
@@ -234,9 +352,12 @@ def command(db: Path, *, host: str, port: int) -> tuple[list[str], Path]:
     meta_path.write_text(json.dumps(metadata(live, quotes), ensure_ascii=False, indent=1), encoding="utf-8")
     archive_link = _link(live, quotes.parent / f"{ARCHIVE_NAME}.db")
     quotes_link = _link(quotes, quotes.parent / f"{QUOTES_NAME}.db")
+    plugins = quotes.parent / "plugins"
+    plugins.mkdir(exist_ok=True)
+    (plugins / "factbot_browse.py").write_text(PLUGIN, encoding="utf-8")
     cmd = [
         sys.executable, "-m", "datasette", "serve", "-i", str(archive_link), "-i", str(quotes_link),
-        "--metadata", str(meta_path), "--host", host, "--port", str(port),
+        "--metadata", str(meta_path), "--plugins-dir", str(plugins), "--host", host, "--port", str(port),
         "--setting", "default_page_size", "50", "--setting", "sql_time_limit_ms", "3000",
     ]  # fmt: skip
     return cmd, meta_path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -52,16 +53,34 @@ def test_metadata_describes_every_table_and_column_of_the_store(archive):
     live = generations.live_path(archive)
     quotes = browse.build_companion(live, generations.previous_path(archive))
     meta = browse.metadata(live, quotes)
-    tables = meta["databases"][browse.ARCHIVE_NAME]["tables"]
-    con = sqlite3.connect(live)
-    for (name,) in con.execute("select name from sqlite_master where type = 'table'"):
-        if name in browse.HIDDEN or name.startswith("sqlite_"):
-            continue
-        columns = {r[1] for r in con.execute(f"pragma table_info({name})")}
-        assert tables[name]["description"], name
-        assert columns <= set(tables[name]["columns"]), (name, columns - set(tables[name]["columns"]))
+    for name, path in ((browse.ARCHIVE_NAME, live), (browse.QUOTES_NAME, quotes)):
+        tables = meta["databases"][name]["tables"]
+        con = sqlite3.connect(path)
+        for (table,) in con.execute("select name from sqlite_master where type = 'table'"):
+            if tables.get(table, {}).get("hidden") or table.startswith(("sqlite_", "facts_fts")):
+                continue
+            notes = tables[table]["description_html"]
+            summary, _, folded = notes.partition("<details>")
+            assert summary.strip() and "What each column means" in folded, table  # notes one click away
+            columns = {r[1] for r in con.execute(f"pragma table_info({table})")}
+            missing = {c for c in columns if f"<code>{c}</code>" not in folded}
+            assert not missing, (name, table, missing)
     added = sqlite3.connect(quotes).execute("select quote from added").fetchall()
     assert added == [(ADDED.strip(),)]
+
+
+@pytest.mark.parametrize(
+    ("words", "query"),
+    [
+        ("微软", '"微软"'),
+        ("微軟 資本支出", '"微软" "资本 本支 支出"'),
+        ("AI营收", '"ai" "营收"'),
+        ("微", '"微"*'),
+        ("!!", '""'),
+    ],
+)
+def test_search_words_become_the_store_s_tokens(words, query):
+    assert browse.fts_query(words) == query
 
 
 def test_browse_serves_facets_search_and_canned_queries_in_chromium(archive, tmp_path):
@@ -101,15 +120,46 @@ def test_browse_serves_facets_search_and_canned_queries_in_chromium(archive, tmp
             assert out.returncode == 0, out.stderr[-2000:]
             return out.stdout
 
+        def rows_found(html: str) -> int:
+            m = re.search(r"([\d,]+) rows? where search matches", html)
+            return int(m.group(1).replace(",", "")) if m else 0
+
         faceted = page(f"/{live}/facts?_facet=entity&_facet=metric&_facet=period&entity=Microsoft")
         assert "資本支出同比增長79%至140億美元" in faceted  # a real fact
         assert all(f'data-column="{c}"' in faceted for c in ("entity", "metric", "period"))  # the facets
+        # the column notes are one click away, not forty lines above the first row
+        notes, _, rest = faceted.partition("<details>")
+        assert "first character of the quote" not in notes and "first character of the quote" in rest
+        # the readable facts page leads with quote, entity, metric, headline, period
+        readable = page(f"/{quotes}/facts?metric=capex")
+        header = [c for c in re.findall(r'<th[^>]*data-column="([^"]+)"', readable) if c != "rowid"]
+        assert header[:5] == ["quote", "entity", "metric", "headline", "period"], header
+        assert "US$14 billion, +79% YoY" in readable and "(forecast)" in readable
+        # search: a two-character word, in either script, and a Latin word
+        simplified = page(f"/{quotes}/facts?_search={urllib.parse.quote('微软')}")
+        traditional = page(f"/{quotes}/facts?_search={urllib.parse.quote('微軟')}")
+        assert rows_found(simplified) == rows_found(traditional) > 5
+        assert "資本支出同比增長79%至140億美元" in traditional
+        for word in ("营收", "資本支出", "AI"):
+            assert rows_found(page(f"/{quotes}/facts?_search={urllib.parse.quote(word)}")) > 0, word
+        found = page(f"/{quotes}/facts?_search={urllib.parse.quote('资本支出')}")
+        assert "330亿美元" in found
+        # canned queries: dated facts first
         figures = page(f"/{live}/company_figures?entity={urllib.parse.quote('Microsoft')}")
         assert "One company" in figures and "140億美元" in figures
+
+        def cell(row: str, column: str) -> str:
+            m = re.search(rf'class="col-{column}[^"]*"[^>]*>(.*?)</td>', row, re.S)
+            return (m.group(1) if m else "").replace("&nbsp;", "").replace("\xa0", "").strip()
+
+        dated = [
+            bool(cell(row, "period") or cell(row, "published"))
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", figures, re.S)
+            if "<td" in row
+        ]
+        assert dated and dated[0] and False in dated and dated == sorted(dated, reverse=True), dated
         added = page(f"/{quotes}/reload_added")
         assert "What a reload added" in added and "330亿美元" in added
-        found = page(f"/{quotes}/quotes?_search={urllib.parse.quote('资本支出')}")
-        assert "330亿美元" in found
     finally:
         server.terminate()
         server.wait(timeout=15)
