@@ -7,16 +7,22 @@ app = build_app(settings, holder, state, client=client)  # e.g. the local consol
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 
 import handlers
-from handlers.deps import Deps, Lease, Stores
+from handlers.deps import Deps, Stores
+from handlers.mentions import answer_event
 
+from .outbox import Outbox
 from .settings import Settings
 from .state import StateStore
 
@@ -71,6 +77,33 @@ def _host(url: str) -> str:
         return "malformed"
 
 
+# Seconds one Web API call may take before it fails (a stalled Slack must not hold a thread for
+# good). A call that timed out is not retried by the client — Slack may have taken it; an event's
+# answer is retried by the outbox, which first looks for it in the thread.
+WEB_API_TIMEOUT = 10.0
+# Threads Bolt runs listeners on. A listener holds one for its lookup (at most the answer budget)
+# or one short Web API call; mentions and DMs are answered on the outbox's own threads. Slack's
+# 3 s acknowledgement waits only for a free one of these.
+LISTENER_THREADS = 64
+OUTBOX_THREADS = 4
+
+
+def configure_client(client: WebClient) -> WebClient:
+    """Give `client` slack_sdk's retry handlers — connection errors, HTTP 500/503 and 429 with its
+    Retry-After, twice each — and a bounded timeout per call; return it."""
+    client.timeout = min(client.timeout or WEB_API_TIMEOUT, WEB_API_TIMEOUT)
+    wanted = (ConnectionErrorRetryHandler, ServerErrorRetryHandler, RateLimitErrorRetryHandler)
+    for kind in wanted:
+        if not any(type(h) is kind for h in client.retry_handlers):
+            client.retry_handlers.append(kind(max_retry_count=2))
+    return client
+
+
+def slack_client(token: str | None, base_url: str) -> WebClient:
+    """A Web API client with the retries and timeout of configure_client."""
+    return configure_client(WebClient(token=token, base_url=base_url, timeout=WEB_API_TIMEOUT))
+
+
 def build_app(
     settings: Settings,
     holder: Stores,
@@ -79,13 +112,16 @@ def build_app(
     *,
     answer_budget: float = 2.0,
     listener_executor: Executor | None = None,
+    outbox_executor: Executor | None = None,
 ) -> App:
-    """A Bolt App with every factbot listener registered, ready for any adapter or App.dispatch."""
+    """A Bolt App with every factbot listener registered, ready for any adapter or App.dispatch.
+
+    Its outbox (`app.outbox`, started here) answers mentions and DMs, and what a process that
+    died left unanswered; `outbox.close()` stops it."""
     if client is None:
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-        client = WebClient(token=token, base_url=settings.slack_api_url)
-    if not any(isinstance(h, RateLimitErrorRetryHandler) for h in client.retry_handlers):
-        client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+        client = slack_client(token, settings.slack_api_url)
+    configure_client(client)
     bolt_log = logging.getLogger("factbot.bolt")
     for name in ("factbot.bolt", "slack_bolt.RequestVerification"):  # the second logs the failures
         if not any(isinstance(f, _QuietBolt) for f in logging.getLogger(name).filters):
@@ -99,30 +135,22 @@ def build_app(
         # auth.test happens on the first request instead (and in `serve`, with a readable error).
         token_verification_enabled=False,
         logger=bolt_log,
-        listener_executor=listener_executor,
+        listener_executor=listener_executor
+        or ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
     )
     deps = Deps(stores=holder, state=state, admins=settings.admins, answer_budget=answer_budget)
+    outbox = Outbox(
+        state,
+        lambda event, event_id, attempt: answer_event(event, event_id, attempt, deps=deps, client=client),
+        executor=outbox_executor or ThreadPoolExecutor(OUTBOX_THREADS, thread_name_prefix="outbox"),
+    )
+    deps.outbox = outbox
 
     @app.middleware
     def provide_deps(context, next):
         """Every listener can take `deps`."""
         context["deps"] = deps
         next()
-
-    @app.middleware
-    def claim_each_event(body, context, next):
-        """Slack redelivers an event it thinks we missed (X-Slack-Retry-Num), to any replica. One
-        delivery at a time holds the event's lease; it is settled once the answer is posted
-        (handlers.deps.posting) and released if the post fails, so a retry can answer instead."""
-        event_id = body.get("event_id") if isinstance(body, dict) else None
-        if isinstance(event_id, str) and event_id:
-            key = f"event:{event_id}"
-            if not state.claim(key):
-                log.info("skipping a delivery of event %s: answered, or being answered", event_id[:40])
-                return BoltResponse(status=200, body="")
-            context["event_lease"] = Lease(state, key)
-        next()
-        return None
 
     # The Web API the client really talks to: FACTBOT_SLACK_API_URL, or the console's loopback Slack.
     allowed_hosts = response_url_hosts(client.base_url)
@@ -148,4 +176,5 @@ def build_app(
         kind = body.get("type") or body.get("command") if isinstance(body, dict) else None
         log.error("unhandled error while handling %s", kind or "a request", exc_info=error)
 
+    app.outbox = outbox.start()  # type: ignore[attr-defined]
     return app

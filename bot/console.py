@@ -701,10 +701,15 @@ class ListenerTracker(ThreadPoolExecutor):
             self._pending.discard(future)
 
     def wait_idle(self, timeout: float = 120) -> None:
-        """Block until every listener started so far has finished (at most `timeout` seconds)."""
-        with self._lock:
-            pending = set(self._pending)
-        wait(pending, timeout=timeout)
+        """Block until every listener started so far — and what they handed on, such as a mention
+        to the outbox — has finished (at most `timeout` seconds)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                pending = set(self._pending)
+            if not pending:
+                return
+            wait(pending, timeout=deadline - time.monotonic())
 
 
 PROMPT = HTML("<ansigreen><b>you&gt;</b></ansigreen> ")
@@ -742,6 +747,7 @@ def run_console(
     secret = secrets.token_hex(16)
     local = LocalSlack(console).start()
     listeners: ListenerTracker | None = None
+    app: App | None = None
     try:
         # The console user is the local operator, so /factadmin works here.
         local_settings = settings.model_copy(
@@ -749,7 +755,14 @@ def run_console(
         )
         client = WebClient(token="xoxb-local-console", base_url=local.api_url)
         listeners = ListenerTracker()
-        app = build_app(local_settings, holder, state, client=client, listener_executor=listeners)
+        app = build_app(
+            local_settings,
+            holder,
+            state,
+            client=client,
+            listener_executor=listeners,
+            outbox_executor=listeners,
+        )
         session = ConsoleSession(app, local, secret, console, listeners)
         stats = holder.current.stats()
         console.print(
@@ -779,6 +792,8 @@ def run_console(
                 break
         return 0
     finally:
+        if app is not None:
+            app.outbox.close()  # type: ignore[attr-defined]
         local.stop()
         if listeners is not None:
             listeners.shutdown(wait=True)

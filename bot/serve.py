@@ -18,6 +18,7 @@ import signal
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -166,6 +167,7 @@ class _Rejected(Exception):
         self.status, self.reason, self.answer = status, reason, answer
 
 
+DISPATCH_THREADS = 64
 SIGNATURE_WINDOW = 60 * 5  # Slack's rule: a request signed more than five minutes ago is a replay
 
 
@@ -208,6 +210,9 @@ class SlackEndpoint:
         self.max_body_bytes = max_body_bytes
         self.clock = clock
         self.rejections = RejectionLog(log)
+        # Bolt's sync App.dispatch holds its thread until the listener acks (up to 3 s): its own
+        # pool, so a burst of slow acks never waits for asyncio's few default threads.
+        self.dispatchers = ThreadPoolExecutor(DISPATCH_THREADS, thread_name_prefix="dispatch")
 
     async def __call__(self, scope, receive, send) -> None:
         peer = (scope.get("client") or ("unknown",))[0]
@@ -226,7 +231,8 @@ class SlackEndpoint:
             request = BoltRequest(
                 body=text, query=scope.get("query_string", b"").decode("latin-1"), headers=headers
             )
-            response = await asyncio.to_thread(self.app.dispatch, request)
+            loop = asyncio.get_running_loop()
+            response = await loop.run_in_executor(self.dispatchers, self.app.dispatch, request)
         except Exception:
             # Bolt's own error handling failed on this request: a bug (a shape handlers.payloads
             # should refuse), logged as one, and no traceback in front of Slack.
@@ -429,13 +435,15 @@ def serve(settings: Settings | None = None) -> int:
         print(f"factbot cannot start: the fact store at {settings.db} is unusable: {e}", file=sys.stderr)
         state.close()
         return 1
+    app = None
     try:
+        # Replicas follow a reload done by any one of them through the shared state store; the
+        # console follows `factbot build` the same way.
+        holder.start_following()
         if settings.mode == "console":
             from .console import run_console
 
             return run_console(settings, holder, state)
-        # Replicas follow a reload done by any one of them through the shared state store.
-        holder.start_following()
         app = build_app(settings, holder, state)
         try:
             who = _probe_slack(app.client)
@@ -478,5 +486,7 @@ def serve(settings: Settings | None = None) -> int:
         ).run()
         return 0
     finally:
+        if app is not None:
+            app.outbox.close()
         holder.close()
         state.close()

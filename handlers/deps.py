@@ -73,7 +73,7 @@ class Stores(Protocol):
 class StateLog(Protocol):
     """Where listeners record what users did; it outlives store reloads (bot.state.StateStore)."""
 
-    def claim(self, key: str, lease: float = ...) -> bool: ...
+    def claim(self, key: str, lease: float = ..., payload: str | None = None) -> Any: ...
 
     def settle(self, key: str) -> None: ...
 
@@ -116,6 +116,12 @@ def posting(lease: Lease | None) -> Iterator[None]:
         lease.state.settle(lease.key)
 
 
+class EventOutbox(Protocol):
+    """Where an acknowledged event goes to be answered exactly once (bot.outbox.Outbox)."""
+
+    def submit(self, event_id: str, event: dict) -> None: ...
+
+
 @dataclass
 class Deps:
     """Everything a listener may touch besides what Bolt passes in."""
@@ -129,6 +135,8 @@ class Deps:
     pool: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(8, thread_name_prefix="lookup")
     )
+    # Mentions and DMs are answered through it, off Bolt's listener threads (None: inline).
+    outbox: EventOutbox | None = None
     # The language each user last asked in, so App Home speaks it too (in memory: a restart
     # falls back to English until the next question).
     languages: dict[str, Lang] = field(default_factory=dict)

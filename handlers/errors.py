@@ -28,3 +28,7 @@ class PostFailed(Exception):
 
 class StaleButton(FactbotError):
     """A button refers to something this bot can no longer find (old message, store reloaded since)."""
+
+
+class StateUnavailable(Exception):
+    """The state database could not be reached, or every connection to it stayed busy."""

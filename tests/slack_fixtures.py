@@ -110,8 +110,9 @@ def bot(
 ) -> Iterator[RunningBot]:
     """factbot in HTTP mode on loopback, talking to the fake Slack."""
     listeners = ListenerTracker()
-    app = build_app(settings, holder, state, listener_executor=listeners)
+    app = build_app(settings, holder, state, listener_executor=listeners, outbox_executor=listeners)
     server = BotServer(make_asgi(app, holder, settings))
     yield RunningBot(server, fake_slack, app, holder, state, listeners)
     server.close()
+    app.outbox.close()
     listeners.shutdown(wait=False)

@@ -22,7 +22,7 @@ from bot.holder import StoreHolder, fetch_store_file, file_sha256
 from bot.serve import make_asgi
 from bot.settings import Settings, load_settings
 from bot.state import StoreRecord, open_state
-from bot.state_pg import PostgresState
+from bot.state.postgres import PostgresState
 from store import StoreError, generations
 from tests.services import NGINX, NginxProxy, example_site, unavailable
 from tests.slack_fakes import (
@@ -98,7 +98,7 @@ def fleet(postgres_db, tmp_path, sources, seed_db, fake_slack):
             holder.start_following(interval=0.2)
             hits: list[str] = []
             listeners = ListenerTracker()
-            app = build_app(settings, holder, state, listener_executor=listeners)
+            app = build_app(settings, holder, state, listener_executor=listeners, outbox_executor=listeners)
             server = BotServer(counting(make_asgi(app, holder, settings), hits))
             replicas.append(Replica(f"r{i}", settings, state, holder, server, hits, listeners))
         ports = [int(r.server.url.rsplit(":", 1)[1]) for r in replicas]

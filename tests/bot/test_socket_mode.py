@@ -45,7 +45,11 @@ def listeners():
 @pytest.fixture
 def socket_bot(settings, holder, state, fake_slack, ws_server, listeners):
     app = build_app(
-        settings.model_copy(update={"slack_signing_secret": None}), holder, state, listener_executor=listeners
+        settings.model_copy(update={"slack_signing_secret": None}),
+        holder,
+        state,
+        listener_executor=listeners,
+        outbox_executor=listeners,
     )
     runtime = SocketModeRuntime(app, APP_TOKEN, host="127.0.0.1", port=0, ping_interval=PING, holder=holder)
     runtime.start()

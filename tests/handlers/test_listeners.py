@@ -174,7 +174,6 @@ def test_mention_is_answered_in_a_thread_under_the_question(deps):
         event={"text": "<@UFACTBOT> Microsoft capex", "ts": "111.222", "user": "UALICE"},
         say=say,
         deps=deps,
-        context={},
     )
     assert say.last["thread_ts"] == "111.222"
     assert "Microsoft" in all_text(say.last)
@@ -183,21 +182,21 @@ def test_mention_is_answered_in_a_thread_under_the_question(deps):
 def test_mention_inside_a_thread_stays_in_that_thread(deps):
     say = Recorder()
     mentions.app_mention(
-        event={"text": "<@UFACTBOT> Meta", "ts": "5.6", "thread_ts": "1.2"}, say=say, deps=deps, context={}
+        event={"text": "<@UFACTBOT> Meta", "ts": "5.6", "thread_ts": "1.2"}, say=say, deps=deps
     )
     assert say.last["thread_ts"] == "1.2"
 
 
 def test_bare_mention_explains_how_to_ask(deps):
     say = Recorder()
-    mentions.app_mention(event={"text": "<@UFACTBOT>", "ts": "1.1"}, say=say, deps=deps, context={})
+    mentions.app_mention(event={"text": "<@UFACTBOT>", "ts": "1.1"}, say=say, deps=deps)
     assert "/fact" in all_text(say.last)
 
 
 def test_direct_message_answered_and_only_people_s_new_messages_count(deps):
     say = Recorder()
     mentions.direct_message(
-        event={"text": "Microsoft capex", "ts": "3.4", "channel_type": "im"}, say=say, deps=deps, context={}
+        event={"text": "Microsoft capex", "ts": "3.4", "channel_type": "im"}, say=say, deps=deps
     )
     assert say.last["thread_ts"] == "3.4" and "Microsoft" in all_text(say.last)
     assert mentions.is_direct_message({"channel_type": "im", "user": "U1", "text": "hi"})

@@ -96,7 +96,9 @@ class GatedStores:
 def slow_bot(settings, holder, state, fake_slack):
     stores = GatedStores(holder)
     listeners = ListenerTracker()
-    app = build_app(settings, stores, state, answer_budget=0.2, listener_executor=listeners)
+    app = build_app(
+        settings, stores, state, answer_budget=0.2, listener_executor=listeners, outbox_executor=listeners
+    )
     server = BotServer(make_asgi(app, holder, settings))
     yield server, stores, fake_slack, listeners
     stores.gate.set()

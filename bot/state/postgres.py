@@ -4,7 +4,7 @@
     state.claim("event:Ev123")      # True on one replica at a time, until settled or the lease ends
     state.current_store()           # the generation a reload on any replica published
 
-Implements `bot.state.StateStore` with the same tables and meaning as `SqliteState`. Every
+Implements `bot.state.base.StateStore` with the same tables and meaning as `SqliteState`. Every
 method is one statement in autocommit mode (a vote: one short transaction), so each is its own
 short transaction; a claim is one `INSERT … ON CONFLICT DO UPDATE … WHERE`, atomic across every
 process sharing the database.
@@ -12,6 +12,7 @@ process sharing the database.
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -21,15 +22,23 @@ from contextlib import contextmanager
 import psycopg
 from psycopg import pq
 
-from .state import (
+from .base import (
     CLAIM_LEASE,
+    HEARTBEAT_INTERVAL,
+    OWNER_STALE_AFTER,
     SEEN_EVENTS_TTL,
     AuditEntry,
+    Claim,
+    OutageLog,
     StateUnavailable,
     StoreRecord,
     VoteOutcome,
     next_vote,
+    owner_is_dead_here,
+    this_owner,
 )
+
+log = logging.getLogger("factbot.state")
 
 # Any constant shared by every replica: serialises schema creation when several start at once
 # (concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL's catalogs).
@@ -75,6 +84,17 @@ _SCHEMA = [
         done boolean NOT NULL DEFAULT false,
         at timestamptz NOT NULL DEFAULT now())""",
     "CREATE INDEX IF NOT EXISTS claims_at ON claims (at)",
+    "ALTER TABLE claims ADD COLUMN IF NOT EXISTS owner text",
+    "ALTER TABLE claims ADD COLUMN IF NOT EXISTS attempts integer NOT NULL DEFAULT 1",
+    "ALTER TABLE claims ADD COLUMN IF NOT EXISTS payload text",
+    # who is alive: a claim whose owner stopped writing here may be taken at once
+    """CREATE TABLE IF NOT EXISTS processes (
+        owner text PRIMARY KEY,
+        heartbeat timestamptz NOT NULL)""",
+    # the one source of generation numbers for every replica
+    """CREATE TABLE IF NOT EXISTS counters (
+        name text PRIMARY KEY,
+        value bigint NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS votes (
         user_id text NOT NULL,
         fact_id text NOT NULL,
@@ -101,10 +121,12 @@ class _Pool:
         self._idle: list[tuple[psycopg.Connection, float]] = []
         self._lock = threading.Lock()
         self._closed = False
+        # one line when PostgreSQL goes away and one when it is back, not a traceback per request
+        self.outage = OutageLog(log, "the state database (PostgreSQL)")
 
     def _connect(self) -> psycopg.Connection:
         try:
-            conn = psycopg.connect(self._dsn, autocommit=True, connect_timeout=10, application_name="factbot")
+            conn = psycopg.connect(self._dsn, autocommit=True, connect_timeout=5, application_name="factbot")
         except psycopg.OperationalError as e:
             # libpq's message names host and port, never the password.
             raise StateUnavailable(f"cannot connect to the state database: {str(e).strip()}") from e
@@ -140,6 +162,17 @@ class _Pool:
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection]:
+        try:
+            with self._connection() as conn:
+                yield conn
+        except StateUnavailable as e:
+            if not self._closed:
+                self.outage.failed(str(e))
+            raise
+        self.outage.succeeded()
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection]:
         if not self._slots.acquire(timeout=self._wait):
             raise StateUnavailable(f"no state database connection free within {self._wait:.0f}s")
         try:
@@ -176,39 +209,126 @@ class PostgresState:
     """
 
     def __init__(
-        self, dsn: str, *, max_connections: int = 8, wait: float = 5.0, check_idle_after: float = 2.0
+        self,
+        dsn: str,
+        *,
+        max_connections: int = 8,
+        wait: float = 5.0,
+        check_idle_after: float = 2.0,
+        heartbeat: bool = True,
     ) -> None:
         self._pool = _Pool(dsn, max_size=max_connections, wait=wait, check_idle_after=check_idle_after)
+        self.owner = this_owner()
         with self._pool.connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             for statement in _SCHEMA:
                 conn.execute(statement)
+        self._forget_dead_processes()
+        self.heartbeat()
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
+        if heartbeat:
+            self._beat = threading.Thread(target=self._beat_loop, name="state-heartbeat", daemon=True)
+            self._beat.start()
 
-    def claim(self, key: str, lease: float = CLAIM_LEASE) -> bool:
-        """True on one replica at a time for `key`: a new key, or an unsettled one whose lease ran out."""
+    def _beat_loop(self) -> None:
+        while not self._stop.wait(HEARTBEAT_INTERVAL):
+            try:
+                self.heartbeat()
+            except StateUnavailable:  # the outage log has said so
+                pass
+
+    def heartbeat(self) -> None:
+        """Say this process is alive: its claims stay its own."""
         with self._pool.connection() as conn:
-            cur = conn.execute(
-                "INSERT INTO claims (key, until) VALUES (%s, now() + make_interval(secs => %s)) "
-                "ON CONFLICT (key) DO UPDATE SET until = excluded.until, at = now() "
-                "WHERE NOT claims.done AND claims.until <= now()",
-                (key, lease),
+            conn.execute(
+                "INSERT INTO processes (owner, heartbeat) VALUES (%s, now()) "
+                "ON CONFLICT (owner) DO UPDATE SET heartbeat = now()",
+                (self.owner,),
             )
-            claimed = cur.rowcount == 1
-            if claimed and random.randrange(_PRUNE_ONE_IN) == 0:
+            if random.randrange(_PRUNE_ONE_IN) == 0:
+                conn.execute("DELETE FROM processes WHERE heartbeat < now() - interval '1 day'")
+
+    def _forget_dead_processes(self) -> None:
+        with self._pool.connection() as conn:
+            owners = [row[0] for row in conn.execute("SELECT owner FROM processes").fetchall()]
+            dead = [owner for owner in owners if owner_is_dead_here(owner)]
+            if dead:
+                conn.execute("DELETE FROM processes WHERE owner = ANY(%s)", (dead,))
+
+    def claim(self, key: str, lease: float = CLAIM_LEASE, payload: str | None = None) -> Claim | None:
+        """A Claim on one replica at a time for `key`: a new key, or an unsettled one whose lease
+        ran out or whose owner stopped its heartbeat."""
+        claim = self._claim(key, lease, payload)
+        if claim is None:
+            with self._pool.connection() as conn:
+                row = conn.execute("SELECT owner, done FROM claims WHERE key = %s", (key,)).fetchone()
+            if row and not row[1] and row[0] and owner_is_dead_here(row[0]):
+                with self._pool.connection() as conn:
+                    conn.execute("DELETE FROM processes WHERE owner = %s", (row[0],))
+                claim = self._claim(key, lease, payload)
+        return claim
+
+    def _claim(self, key: str, lease: float, payload: str | None) -> Claim | None:
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "INSERT INTO claims (key, until, owner, attempts, payload) "
+                "VALUES (%s, now() + make_interval(secs => %s), %s, 1, %s) "
+                "ON CONFLICT (key) DO UPDATE SET until = excluded.until, at = now(), "
+                "owner = excluded.owner, attempts = claims.attempts + 1, "
+                "payload = coalesce(excluded.payload, claims.payload) "
+                "WHERE NOT claims.done AND (claims.until <= now() OR claims.owner IS NULL "
+                "OR claims.owner NOT IN (SELECT owner FROM processes "
+                "WHERE heartbeat > now() - make_interval(secs => %s))) "
+                "RETURNING attempts, payload",
+                (key, lease, self.owner, payload, OWNER_STALE_AFTER),
+            ).fetchone()
+            if row and random.randrange(_PRUNE_ONE_IN) == 0:
                 conn.execute(
-                    "DELETE FROM claims WHERE at < now() - make_interval(secs => %s)", (SEEN_EVENTS_TTL,)
+                    "DELETE FROM claims WHERE done AND at < now() - make_interval(secs => %s)",
+                    (SEEN_EVENTS_TTL,),
                 )
-        return claimed
+        return Claim(key, int(row[0]), row[1]) if row else None
 
     def settle(self, key: str) -> None:
         """The work `key` names is done: later claims of it are refused on every replica."""
         with self._pool.connection() as conn:
-            conn.execute("UPDATE claims SET done = true WHERE key = %s", (key,))
+            conn.execute("UPDATE claims SET done = true, payload = NULL WHERE key = %s", (key,))
 
     def release(self, key: str) -> None:
         """The work failed: the next claim of `key` may try again at once."""
         with self._pool.connection() as conn:
             conn.execute("DELETE FROM claims WHERE key = %s AND NOT done", (key,))
+
+    def defer(self, key: str, seconds: float) -> None:
+        """The work failed for now: whoever claims it after `seconds` tries again."""
+        with self._pool.connection() as conn:
+            conn.execute(
+                "UPDATE claims SET until = now() + make_interval(secs => %s) WHERE key = %s AND NOT done",
+                (seconds, key),
+            )
+
+    def pending(self, limit: int = 50) -> list[str]:
+        """Unsettled events whose owner died or whose lease ran out, oldest first."""
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT key FROM claims WHERE NOT done AND payload IS NOT NULL AND (until <= now() "
+                "OR owner IS NULL OR owner NOT IN (SELECT owner FROM processes "
+                "WHERE heartbeat > now() - make_interval(secs => %s))) ORDER BY at LIMIT %s",
+                (OWNER_STALE_AFTER, limit),
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def next_generation(self, at_least: int) -> int:
+        """The next generation number for every replica: never one handed out before."""
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "INSERT INTO counters (name, value) VALUES ('generation', %s) ON CONFLICT (name) DO UPDATE "
+                "SET value = greatest(counters.value + 1, excluded.value) RETURNING value",
+                (at_least,),
+            ).fetchone()
+        assert row is not None
+        return int(row[0])
 
     def vote(
         self, *, user: str, fact_id: str, vote: int, press: str, query: str, generation: int
@@ -284,6 +404,11 @@ class PostgresState:
                 "at = excluded.at, sha256 = excluded.sha256",
                 (path, generation, sha256),
             )
+            conn.execute(
+                "INSERT INTO counters (name, value) VALUES ('generation', %s) ON CONFLICT (name) DO UPDATE "
+                "SET value = greatest(counters.value, excluded.value)",
+                (generation,),
+            )
 
     def publish_store_file(self, sha256: str, generation: int, chunks: Iterable[bytes]) -> None:
         """Keep a store file's bytes under its SHA-256, in chunked rows (one transaction per chunk, so
@@ -354,4 +479,7 @@ class PostgresState:
 
     def close(self) -> None:
         """Close every connection; later calls raise StateUnavailable."""
+        self._stop.set()
+        if self._beat is not None:
+            self._beat.join(timeout=10)
         self._pool.close()
