@@ -82,6 +82,7 @@ REQUIRED: dict[str, tuple[tuple[str, str | None], ...]] = {
     "files.getUploadURLExternal": (("filename", None), ("length", None)),
     "files.completeUploadExternal": (("files", None),),
     "files.info": (("file", "file_not_found"),),
+    "conversations.replies": (("channel", "channel_not_found"), ("ts", "thread_not_found")),
 }
 # methods whose message needs something to show: text, blocks or attachments (else `no_text`)
 NEEDS_TEXT = {"chat.postMessage", "chat.postEphemeral", "chat.update"}
@@ -214,6 +215,11 @@ class SlackStandIn:
             if any(f.get("id") not in self.uploads for f in files):
                 return {"ok": False, "error": "file_not_found"}
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
+        if method == "conversations.replies":
+            return {
+                "ok": True,
+                "messages": self.thread(body["channel"], body["ts"], body.get("include_all_metadata")),
+            }
         if method == "files.info":
             shared = self.shared_files.get(body["file"])
             if shared is None:
@@ -232,6 +238,25 @@ class SlackStandIn:
                 },
             }
         raise AssertionError(f"REQUIRED lists {method} but reply() does not answer it")
+
+    def thread(self, channel: str, ts: str, metadata: object = False) -> list[dict]:
+        """The messages chat.postMessage put in the thread `ts` of `channel` (what Slack took: an
+        answer of 200, whatever happened to the caller afterwards), with their metadata if asked."""
+        with self._cond:
+            posted = [
+                c.body
+                for c in self.calls
+                if c.method == "chat.postMessage"
+                and c.status == 200
+                and c.body.get("channel") == channel
+                and c.body.get("thread_ts") == ts
+            ]
+        keep = metadata in (True, "true", "1", 1)
+        return [
+            {"type": "message", "thread_ts": ts, "text": b.get("text", "")}
+            | ({"metadata": _json(b["metadata"])} if keep and b.get("metadata") else {})
+            for b in posted
+        ]
 
     # -- files -------------------------------------------------------------------------------
 
@@ -351,6 +376,10 @@ def _make_handler(slack: SlackStandIn) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
     return Handler
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _parse_body(raw: str, content_type: str) -> dict[str, Any]:
