@@ -86,19 +86,34 @@ def cmd_build(args: argparse.Namespace) -> int:
     db = Path(args.db) if args.db else db
     lexicon = Lexicon.load((args.lexicon or []) + lex, entities=not args.no_entity_lexicon)
     live = generations.live_path(db)
-    # The first build writes FACTBOT_DB itself; later ones a new generation beside it, then the
-    # pointer the running bot and `factbot ask` follow (the file the bot serves is never rewritten).
-    target = db if not live.exists() else generations.next_path(db, generations.generation_of(live) + 1)
-    report = build_store(
-        sources,
-        target,
-        lexicon=lexicon,
-        previous=live,
-        workers=args.workers,
-        incremental=not args.full,
-        progress=ProgressLine(sys.stderr),
-    )
-    generations.set_live(db, target)
+    from bot.publish import next_generation, publish
+    from bot.settings import state_settings
+    from bot.state import StateUnavailable, open_state
+
+    try:
+        state = open_state(state_settings(db))
+    except StateUnavailable as e:
+        print(f"factbot build: {e}", file=sys.stderr)
+        return 1
+    try:
+        # The first build writes FACTBOT_DB itself; later ones a new generation beside it, numbered
+        # by the state as the bot's reloads are, then published the way a reload publishes: the
+        # pointer `factbot ask` reads and the record every running bot and console follow.
+        generation = next_generation(db, state)
+        target = db if not live.exists() else generations.next_path(db, generation)
+        report = build_store(
+            sources,
+            target,
+            lexicon=lexicon,
+            previous=live,
+            workers=args.workers,
+            incremental=not args.full,
+            progress=ProgressLine(sys.stderr),
+            generation=generation,
+        )
+        publish(db, target, report.generation, state)
+    finally:
+        state.close()
     generations.clean(db)
     for n in report.notes:
         print(f"{n.file}: {n.reason}", file=sys.stderr)
@@ -222,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--kind", help="only this kind (company, product, model, chip, person, org, name)")
     e.add_argument("--limit", type=int, default=50, help="entities shown (default 50)")
     e.add_argument("--json", action="store_true", help="one JSON object per entity")
-    e.add_argument("name", nargs="*", help="only the entity this spells (any alias), else those containing it")
+    e.add_argument(
+        "name", nargs="*", help="only the entity this spells (any alias), else those containing it"
+    )
     a = sub.add_parser("ask", help="ask the store a question")
     a.add_argument("--db", help="store file (built on first use if missing)")
     a.add_argument("--json", action="store_true", help="one JSON object per question")

@@ -1,160 +1,126 @@
-"""The live fact store and its reload.
+"""The live fact store: which file is served, swapped on reload, followed when another process
+publishes one, and watched for damage.
 
     holder = StoreHolder.open(db=Path("data/facts.db"), sources=Path("seeds"), state=state)
     holder.current.search("Microsoft capex")
     report = holder.reload()     # ReloadReport, or ReloadFailed with the reason
+    holder.start_following()     # other replicas' reloads, `factbot build`, a damaged live file
 
-A reload never touches the live file: it builds the next generation into a new file beside it —
-incrementally, in a separate process at lower CPU priority, so lookups keep the cores — opens and
-validates that, then swaps one reference and moves the pointer `factbot build` and `factbot ask`
-read too (store.generations). Lookups that already hold the old store finish on it; the file of
-the generation before last is deleted. On start, half-written builds and generations nobody
-serves are removed.
+One record says which store is live: the state's (bot.publish writes it, with the pointer on this
+disk, for `factbot build` and for every reload). The holder serves that file, or — while it is
+damaged — the generation before it. A reload never touches the live file: it builds the next
+generation into a new file beside it in a child process (bot.building), validates it, swaps one
+reference and publishes it. Lookups that already hold the old store finish on it.
+
+A store file is immutable, so a live file whose size, inode or modification time changes is
+damaged (truncated, overwritten) — or restored: the follower checks it (`PRAGMA quick_check`),
+and so does a lookup that meets a SQLite error. While it is damaged the previous generation
+serves if it checks out, else lookups are told the store is being repaired; `health()` says why
+(GET /healthz answers 503), `on_damage` tells the admins once, and a restored file or a newly
+published generation ends it without a restart.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import multiprocessing
 import os
+import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from handlers.deps import ArticleAdded, ReloadReport
 from handlers.errors import ReloadFailed, ReloadInProgress
-from store import (
-    BuildReport,
-    FactStore,
-    Lexicon,
-    StoreError,
-    build_store,
-    extract_facts,
-    generations,
-    open_store,
-)
-from store.sources import ArticleMeta, decode_source, front_matter, parse_article
+from store import BuildReport, FactStore, Lexicon, StoreError, build_store, generations, open_store
 
+from . import articles
+from .building import build_in_child
 from .progress import ProgressLine
-from .state import StateStore, StoreRecord
+from .publish import next_generation, publish
+from .replication import fetch_store_file, file_sha256, published_name
+from .state import StateStore, StateUnavailable
 
 log = logging.getLogger(__name__)
 
-# How often each replica asks the state store which generation is live (issue 4: within seconds).
+# How often each process asks the state store which generation is live (issue 4: within seconds),
+# and looks at the live file.
 FOLLOW_INTERVAL = 2.0
 # A reload that would keep less than this share of the live store's facts needs --force: a sources
 # folder emptied by mistake must not wipe the archive.
 MAX_LOSS = 0.5
-# How much lower the build process's CPU priority is than the server's (os.nice in the child).
-BUILD_NICENESS = 19  # the lowest: the build takes only what serving leaves idle
-
-
-CHUNK_BYTES = 4 * 1024 * 1024  # a published store file travels in rows of this size
-
-
-def file_sha256(path: Path) -> str:
-    """Return the SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(CHUNK_BYTES), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _chunks(path: Path):
-    with open(path, "rb") as f:
-        yield from iter(lambda: f.read(CHUNK_BYTES), b"")
-
-
-def published_name(db: Path, generation: int, sha256: str) -> Path:
-    """The file name every replica gives a published generation: the same on every disk."""
-    return db.with_name(f"{db.stem}.g{generation}-{sha256[:6]}{db.suffix}")
-
-
-def fetch_store_file(db: Path, state: StateStore, record: StoreRecord) -> Path:
-    """Download the published store file ``record`` names into this replica's store folder (beside
-    ``db``), verifying its SHA-256, and return its path (a local file with that hash is reused)."""
-    assert record.sha256
-    target = published_name(db, record.generation, record.sha256)
-    if target.is_file() and file_sha256(target) == record.sha256:
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.building")
-    digest = hashlib.sha256()
-    try:
-        with open(tmp, "wb") as out:
-            for chunk in state.store_file_chunks(record.sha256):
-                digest.update(chunk)
-                out.write(chunk)
-        if digest.hexdigest() != record.sha256:
-            raise StoreError(f"the published store {record.sha256[:12]}… arrived damaged (hash differs)")
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    log.info("fetched store generation %s (%s…) from the shared state", record.generation, record.sha256[:12])
-    return target
 
 
 class ReloadRefused(ReloadFailed):
     """The new store would lose too many facts; the admin may confirm with --force."""
 
 
-class ArticleRejected(ReloadFailed):
-    """An article offered from Slack cannot be added (not text, too big, no facts, already there)."""
+ArticleRejected = articles.ArticleRejected
 
 
-def _build_child(conn, nice: int, sources: str, target: str, previous: str, lexicon: tuple[str, ...]) -> None:
-    # In the child process: lower priority first, so the extraction workers it starts inherit it.
+class StoreDamaged(StoreError):
+    """The live store file is damaged and no earlier generation can stand in for it."""
+
+    def __init__(self) -> None:
+        super().__init__("The fact store is being repaired; please ask again in a few minutes.")
+
+
+def check_store_file(path: Path) -> str | None:
+    """None when `path` is a sound store file (SQLite's quick_check, then the store's own checks),
+    else what is wrong with it."""
     try:
-        if nice:
-            os.nice(nice)
-        report = build_store(
-            Path(sources), Path(target), previous=Path(previous), lexicon=Lexicon.load(lexicon),
-            workers=os.cpu_count() or 1,
-        )  # fmt: skip
-        conn.send(("ok", report))
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute("PRAGMA quick_check").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as e:
+        return str(e)
+    if not row or row[0] != "ok":
+        return str(row[0] if row else "quick_check returned nothing")[:300]
+    try:
+        open_store(path).close()
     except StoreError as e:
-        conn.send(("store", str(e)))
-    except OSError as e:
-        conn.send(("os", e.strerror or str(e)))
-    except BaseException as e:  # anything else still ends the reload with a reason, not a hang
-        conn.send(("error", f"{type(e).__name__}: {e}"))
-    finally:
-        conn.close()
+        return str(e)
+    return None
 
 
-def build_in_child(
-    sources: Path, target: Path, previous: Path, lexicon: Sequence[Path] = (), nice: int = BUILD_NICENESS
-) -> BuildReport:
-    """Run build_store in a separate process at lower CPU priority and return its report.
-
-    Raises StoreError (or OSError) with the child's reason. A separate process, because extraction
-    is CPU-bound Python: in the serving process it would hold the GIL against every lookup."""
-    ctx = multiprocessing.get_context("spawn")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(
-        target=_build_child,
-        args=(child, nice, str(sources), str(target), str(previous), tuple(str(p) for p in lexicon)),
-        name="factbot-build",
-    )
-    proc.start()
-    child.close()
+def _file_id(path: Path) -> tuple[int, int, int] | None:
     try:
-        kind, payload = parent.recv()
-    except EOFError:
-        kind, payload = "store", "the build process ended without a report"
-    finally:
-        proc.join()
-        parent.close()
-    if kind == "ok":
-        return payload
-    if kind == "os":
-        raise OSError(payload)
-    raise StoreError(payload)
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+class _Guarded:
+    """The served FactStore as lookups see it: a SQLite error from a damaged file goes to the
+    holder, which checks the file; the call then runs once more on the store the holder serves
+    after that (the previous generation), or raises StoreDamaged."""
+
+    __slots__ = ("_holder", "_store")
+
+    def __init__(self, holder: StoreHolder, store: FactStore | None) -> None:
+        self._holder = holder
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        if self._store is None:  # nothing sound to serve
+            raise StoreDamaged()
+        value = getattr(self._store, name)
+        if not callable(value):
+            return value
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return value(*args, **kwargs)
+            except sqlite3.DatabaseError as e:
+                store = self._holder.report_damage(self._store, e)
+                return getattr(store, name)(*args, **kwargs)
+
+        return call
 
 
 class StoreHolder:
@@ -171,13 +137,16 @@ class StoreHolder:
         max_loss: float = MAX_LOSS,
         separate_process: bool = True,
     ) -> None:
-        self._store = store
+        self._store: FactStore | None = store  # what lookups get (None: being repaired)
+        self._live = Path(store.path)  # what is published as live
+        self._live_id = _file_id(self._live)
         self._generation = store.stats().generation
         self._db = Path(db)
-        self._sources = Path(sources)
-        self._lexicon = tuple(lexicon)
+        self.sources = Path(sources)
+        self.lexicon = tuple(lexicon)
         self._state = state
         self._reload_lock = threading.Lock()
+        self._swap_lock = threading.RLock()
         self._retired: list[FactStore] = []
         self.started_at = time.time()
         self._stop_following = threading.Event()
@@ -187,6 +156,9 @@ class StoreHolder:
         self.separate_process = separate_process
         self._sha256: str | None = None  # of the live file, when the state carries store files
         self._published: list[str] = []  # hashes this holder published or follows (the last two)
+        self._damage: str | None = None
+        # Called once per damaged live file with a sentence for the admins (bot.serve DMs them).
+        self.on_damage: Callable[[str], None] | None = None
 
     @classmethod
     def open(
@@ -199,9 +171,9 @@ class StoreHolder:
         max_loss: float = MAX_LOSS,
         separate_process: bool = True,
     ) -> StoreHolder:
-        """The holder for the live store: the one FACTBOT_DB's pointer names (or a newer generation
-        the state database names, published by another replica) — built from the sources first if
-        there is none yet. Half-written builds and unserved generations beside it are removed."""
+        """The holder for the live store: the one the state names (published by another replica or
+        by `factbot build`), else the one FACTBOT_DB's pointer names — built from the sources first
+        if there is none yet. Half-written builds and unserved generations beside it are removed."""
         db = Path(db)
         path = generations.live_path(db)
         record = state.current_store()
@@ -244,39 +216,116 @@ class StoreHolder:
             max_loss=max_loss,
             separate_process=separate_process,
         )
-        holder._publish(path, upload=not fetched)
+        holder._publish(path, upload=not fetched, sha=record.sha256 if fetched and record else None)
         removed = generations.clean(db, keep={path})
         if removed:
             log.info("removed %d stale store files: %s", len(removed), ", ".join(p.name for p in removed))
         return holder
 
     def _publish(self, path: Path, *, upload: bool = True, sha: str | None = None) -> None:
-        # the pointer for `factbot ask`/`factbot build` on this disk, the state for other replicas
-        if path.parent.resolve() == self._db.parent.resolve():
-            generations.set_live(self._db, path)
-        sha = None
-        if self._state.shares_store_files:
-            # replicas may share no disk: the file itself goes into the shared state, once, under
-            # its SHA-256, before the record that names it
-            sha = self._sha256 = sha or file_sha256(path)
-            if upload:
-                self._state.publish_store_file(sha, self._generation, _chunks(path))
-                self._state.prune_store_files({sha, *self._published[-1:]})
+        sha = publish(
+            self._db,
+            path,
+            self._generation,
+            self._state,
+            sha256=sha,
+            upload=upload,
+            keep=self._published[-1:],
+        )
+        if sha is not None:
+            self._sha256 = sha
             self._published = [*self._published[-1:], sha]
-        self._state.set_current_store(str(path), self._generation, sha)
 
-    def _fetch(self, record: StoreRecord) -> Path:
-        return fetch_store_file(self._db, self._state, record)
+    # -- what lookups read --------------------------------------------------------------------
 
     @property
     def current(self) -> FactStore:
-        """The store lookups should use right now."""
-        return self._store
+        """The store lookups should use right now (the previous generation while the live file is
+        damaged; one that raises StoreDamaged when no generation is sound)."""
+        return _Guarded(self, self._store)  # type: ignore[return-value]
 
     @property
     def generation(self) -> int:
         """The live store's generation number."""
         return self._generation
+
+    def health(self) -> tuple[bool, str]:
+        """(True, "ok"), or (False, why the live store cannot be trusted right now)."""
+        damage = self._damage
+        return (False, damage) if damage else (True, "ok")
+
+    # -- damage -------------------------------------------------------------------------------
+
+    def check_live_file(self) -> None:
+        """Look at the live file: a change means damage (or a repair); checked, then acted on."""
+        with self._swap_lock:
+            now = _file_id(self._live)
+            if now == self._live_id:
+                return
+            self._live_id = now
+            problem = "the file is gone" if now is None else check_store_file(self._live)
+            if problem is None:
+                self._recover()
+            else:
+                self._mark_damaged(problem)
+
+    def report_damage(self, store: FactStore | None, error: Exception) -> FactStore:
+        """A lookup on `store` met `error` (a SQLite error): check the live file and return the
+        store to ask again, or raise StoreDamaged."""
+        with self._swap_lock:
+            if store is self._store and self._damage is None:
+                problem = check_store_file(self._live) or f"{type(error).__name__}: {error}"
+                self._live_id = _file_id(self._live)
+                self._mark_damaged(problem)
+            if self._store is None or self._store is store:
+                raise StoreDamaged()
+            return self._store
+
+    def _mark_damaged(self, problem: str) -> None:
+        first = self._damage is None
+        standin = None
+        previous = generations.previous_path(self._db)
+        for candidate in (previous, *(Path(s.path) for s in reversed(self._retired))):
+            if candidate is not None and candidate != self._live and candidate.is_file():
+                if check_store_file(candidate) is None:
+                    standin = candidate
+                    break
+        old = self._store
+        if standin is not None:
+            self._store = open_store(standin)
+            served = f"serving generation {self._store.stats().generation} meanwhile"
+        else:
+            self._store = None
+            served = "no earlier generation is sound: lookups say the store is being repaired"
+        if old is not None:
+            self._retire(old)
+        self._damage = f"the live store {self._live.name} is damaged ({problem[:200]}); {served}"
+        log.error("%s", self._damage)
+        if first and self.on_damage is not None:
+            message = (
+                f":warning: {self._damage}. Restore the file, or run `/factadmin reload` to build a new "
+                "generation; factbot recovers by itself either way."
+            )
+            threading.Thread(target=self._tell, args=(message,), name="damage-notice", daemon=True).start()
+
+    def _tell(self, message: str) -> None:
+        try:
+            assert self.on_damage is not None
+            self.on_damage(message)
+        except Exception:  # noqa: BLE001 - a notice that cannot be sent must not end anything
+            log.warning("could not tell the admins that the store is damaged", exc_info=True)
+
+    def _recover(self) -> None:
+        # sound (restored, or only touched): reopen it, old connections may hold stale pages
+        new = open_store(self._live)
+        old, self._store = self._store, new
+        if old is not None:
+            self._retire(old)
+        if self._damage is not None:
+            log.warning("the live store %s is sound again; serving it", self._live.name)
+        self._damage = None
+
+    # -- reloads --------------------------------------------------------------------------------
 
     def reload(self, *, force: bool = False) -> ReloadReport:
         """Build the next generation from the sources and swap it in.
@@ -291,20 +340,23 @@ class StoreHolder:
         finally:
             self._reload_lock.release()
 
-    def _build(self, target: Path, previous: Path) -> BuildReport:
+    def _build(self, target: Path, previous: Path | None, generation: int) -> BuildReport:
         # The lexicon is read afresh: an operator may have added a TOML file before reloading.
         if self.separate_process:
-            return build_in_child(self._sources, target, previous, self._lexicon)
+            return build_in_child(self.sources, target, previous, self.lexicon, generation=generation)
         return build_store(
-            self._sources, target, previous=previous, lexicon=Lexicon.load(self._lexicon), workers=1
-        )
+            self.sources, target, previous=previous, lexicon=Lexicon.load(self.lexicon), workers=1,
+            generation=generation,
+        )  # fmt: skip
 
     def _reload(self, force: bool) -> ReloadReport:
-        old = self._store
-        old_stats = old.stats()
-        target = generations.next_path(self._db, old_stats.generation + 1)
+        with self._swap_lock:
+            old = self._store  # the previous generation while the live file is damaged
+        old_stats = old.stats() if old is not None else None
+        generation = next_generation(self._db, self._state)
+        target = generations.next_path(self._db, generation)
         try:
-            report = self._build(target, Path(old_stats.path))
+            report = self._build(target, Path(old_stats.path) if old_stats else None, generation)
         except StoreError as e:
             _remove(target)
             raise ReloadFailed(f"the build failed: {e}") from e
@@ -323,11 +375,12 @@ class StoreHolder:
             raise ReloadFailed(
                 f"the new store has {stats.articles} articles and {stats.facts} facts; keeping the old one"
             )
-        if not force and stats.facts < old_stats.facts * (1 - self.max_loss):
+        old_facts = old_stats.facts if old_stats else 0
+        if not force and stats.facts < old_facts * (1 - self.max_loss):
             new.close()
             _remove(Path(report.path))
             raise ReloadRefused(
-                f"the new store would keep {stats.facts:,} of {old_stats.facts:,} facts "
+                f"the new store would keep {stats.facts:,} of {old_facts:,} facts "
                 f"(more than {self.max_loss:.0%} lost); keeping the old one. "
                 "If that is what you want, run `/factadmin reload --force`."
             )
@@ -340,11 +393,8 @@ class StoreHolder:
             os.replace(report.path, final)
             report.path = final
             new = open_store(final)
-        # The swap: one reference assignment. Lookups that already hold `old` finish on it.
-        self._store = new
-        self._generation = stats.generation
+        self._swap(new, Path(report.path), stats.generation)
         self._publish(Path(report.path), sha=sha)
-        self._retire(old)
         log.info(
             "store generation %s live: %s facts from %s articles",
             stats.generation,
@@ -353,7 +403,7 @@ class StoreHolder:
         )
         return ReloadReport(
             generation=stats.generation,
-            previous_generation=old_stats.generation,
+            previous_generation=old_stats.generation if old_stats else self._generation,
             articles=stats.articles,
             facts=stats.facts,
             added=report.added,
@@ -364,61 +414,30 @@ class StoreHolder:
             added_facts=report.added_facts,
         )
 
-    def add_article(
-        self,
-        text: str,
-        *,
-        title: str | None = None,
-        outlet: str | None = None,
-        url: str | None = None,
-        published: str | None = None,
-    ) -> ArticleAdded:
-        """Check an article given as text, save it with its metadata into the sources folder, and
-        add it with an incremental reload.
+    def _swap(self, new: FactStore, path: Path, generation: int) -> None:
+        # One reference assignment: lookups that already hold the old store finish on it.
+        with self._swap_lock:
+            old, self._store = self._store, new
+            self._live, self._live_id = path, _file_id(path)
+            self._generation = generation
+            if self._damage is not None:
+                log.warning("generation %s replaces the damaged store", generation)
+            self._damage = None
+            if old is not None:
+                self._retire(old)
 
-        Checked like any source: text of at most the source size limit, not boilerplate alone,
-        at least one fact. Raises ArticleRejected with the reason (nothing is saved), or what
-        reload raises (the saved file is removed again)."""
-        try:
-            decode_source(text.encode("utf-8", "surrogatepass"))
-        except ValueError as e:
-            raise ArticleRejected(f"that article cannot be used: {e}") from e
-        meta = ArticleMeta(title=title, outlet=outlet, url=url, published=published)
-        content = (front_matter(meta) if any(meta.to_dict().values()) else "") + text.strip() + "\n"
-        probe = parse_article("new.txt", content)
-        name = f"slack-{time.strftime('%Y%m%d-%H%M%S')}-{probe.sha256[:8]}.txt"
-        article = parse_article(name, content)
-        doc = extract_facts(article.text, name, Lexicon.load(self._lexicon))
-        if not doc.facts:
-            raise ArticleRejected(
-                "that article yields no facts (no company, figure or metric the store can quote), "
-                "so it was not added"
-            )
-        for file, sha in self.current.stats().sources.items():
-            if sha == article.sha256 or file == name:
-                raise ArticleRejected(f"that article is already in the archive, as {file}")
-        path = self._sources / name
-        tmp = path.with_name("." + name + ".saving")
-        tmp.write_text(content, encoding="utf-8")
-        os.replace(tmp, path)
-        try:
-            report = self.reload()
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        examples = [
-            a.quote for a in (self.current.fact(i) for i in report.added_facts) if a and a.file == name
-        ]
-        facts = sum(1 for a in (self.current.fact(f.id) for f in doc.facts) if a is not None)
-        return ArticleAdded(
-            file=name, title=article.meta.title, facts=facts, examples=examples[:3], reload=report
-        )
+    def add_article(self, text: str, **meta: str | None) -> ArticleAdded:
+        """Check an article given as text, save it into the sources folder and add it with an
+        incremental reload (bot.articles.add_article)."""
+        return articles.add_article(self, text, **meta)
+
+    # -- following the record ---------------------------------------------------------------------
 
     def follow(self) -> bool:
-        """Switch to the store the state database names if another replica's reload published a
-        different one; True if this holder swapped stores.
+        """Serve the store the state's record names if it is not the one this holder serves (another
+        replica's reload, `factbot build`); True if this holder swapped stores.
 
-        A reload running here, or a published file this replica cannot open, leaves the live store
+        A reload running here, or a published file this process cannot open, leaves the live store
         as it is until the next call."""
         if not self._reload_lock.acquire(blocking=False):
             return False
@@ -426,23 +445,22 @@ class StoreHolder:
             # Read the record under the lock: a record read before one of our own reloads
             # finished would switch us back to the generation that reload replaced.
             record = self._state.current_store()
-            pointed = generations.live_path(self._db)
+            if record is None:
+                return False
             fetched = False
-            if record is not None and record.sha256 and self._state.shares_store_files:
+            if record.sha256 and self._state.shares_store_files:
                 if record.sha256 == self._sha256:
                     return False
                 try:
-                    path = self._fetch(record)
+                    path = fetch_store_file(self._db, self._state, record)
                     fetched = True
                 except (KeyError, StoreError, OSError) as e:
                     if self._unfollowable != record.sha256:
                         log.warning("cannot fetch store generation %s: %s", record.generation, e)
                         self._unfollowable = record.sha256
                     return False
-            elif record is not None and record.path != str(self._store.path) and not record.sha256:
+            elif Path(record.path) != self._live and not record.sha256:
                 path = Path(record.path)
-            elif pointed != self._store.path and pointed.is_file():
-                path = pointed  # `factbot build` made a new generation here: serve it and tell the others
             else:
                 return False
             try:
@@ -452,24 +470,23 @@ class StoreHolder:
                     log.warning("cannot follow the store published at %s: %s", path, e)
                     self._unfollowable = str(path)
                 return False
-            old = self._store
-            self._store = new
-            self._generation = new.stats().generation
+            self._swap(new, path, new.stats().generation)
             if fetched:
                 # what the others serve already: point this disk at it, publish nothing new
+                if path.parent.resolve() == self._db.parent.resolve():
+                    generations.set_live(self._db, path)
+                self._sha256 = record.sha256
+                self._published = [*self._published[-1:], record.sha256 or ""]
+            elif path.parent.resolve() == self._db.parent.resolve():
                 generations.set_live(self._db, path)
-                self._sha256 = record.sha256 if record else None
-                self._published = [*self._published[-1:], self._sha256 or ""]
-            else:
-                self._publish(path)
-            self._retire(old)
             log.info("following store generation %s published at %s", self._generation, path)
             return True
         finally:
             self._reload_lock.release()
 
     def start_following(self, interval: float = FOLLOW_INTERVAL) -> None:
-        """Call follow() every `interval` seconds on a daemon thread until close()."""
+        """Every `interval` seconds on a daemon thread, until close(): follow() the state's record
+        and check_live_file()."""
         if self._follower is not None:
             return
 
@@ -478,24 +495,30 @@ class StoreHolder:
             while not self._stop_following.wait(interval):
                 try:
                     self.follow()
+                    self.check_live_file()
                     failing = False
-                except Exception:  # a poll must never end the thread: log once per outage
+                except StateUnavailable:
+                    pass  # the state store's outage log says so, once
+                except Exception:  # a poll must never end the thread: log once per streak
                     if not failing:
-                        log.exception("cannot read the live store generation from the state database")
+                        log.exception("cannot follow the live store generation")
                     failing = True
 
         self._follower = threading.Thread(target=poll, name="store-follower", daemon=True)
         self._follower.start()
 
     def _retire(self, old: FactStore) -> None:
-        # Keep the previous store open for lookups still running on it; close and delete the one
-        # before it, which no lookup has been given since the last reload.
+        # Keep the previous store open for lookups still running on it; close the one before it,
+        # which no lookup has been given since, and delete its file unless it is live or still open.
         self._retired.append(old)
         while len(self._retired) > 1:
             gone = self._retired.pop(0)
-            path = Path(gone.stats().path)
+            path = Path(gone.path)
             gone.close()
-            if path != self._db and generations.is_generation_file(path, self._db):
+            keep = {self._live, *(Path(s.path) for s in self._retired)}
+            if self._store is not None:
+                keep.add(Path(self._store.path))
+            if path != self._db and path not in keep and generations.is_generation_file(path, self._db):
                 _remove(path)
 
     def close(self) -> None:
@@ -503,7 +526,7 @@ class StoreHolder:
         self._stop_following.set()
         if self._follower is not None:
             self._follower.join(timeout=10)
-        for s in [*self._retired, self._store]:
+        for s in [*self._retired, *([self._store] if self._store is not None else [])]:
             s.close()
         self._retired.clear()
 

@@ -316,9 +316,11 @@ def make_asgi(app: App, holder: StoreHolder, settings: Settings):
         if scope["type"] != "http":
             return
         if scope["path"] in ("/healthz", "/health"):
-            stats = holder.current.stats()
-            body = json.dumps({"ok": True, "generation": stats.generation, "facts": stats.facts}).encode()
-            await _send(send, 200, body, b"application/json")
+            ok, reason = holder.health()
+            answer: dict[str, Any] = {"ok": ok, "reason": reason, "generation": holder.generation}
+            if ok:
+                answer["facts"] = holder.current.stats().facts
+            await _send(send, 200 if ok else 503, json.dumps(answer).encode(), b"application/json")
             return
         if scope["path"] == "/slack/events" and scope["method"] == "POST":
             await slack(scope, receive, send)
@@ -363,7 +365,13 @@ class SocketModeRuntime:
     ) -> None:
         self.handler = SocketModeHandler(app, app_token=app_token, ping_interval=ping_interval)
         details = (lambda: {"generation": holder.generation}) if holder is not None else (lambda: {})
-        self.health_server = HealthServer((host, port), lambda: socket_health(self.handler), details)
+
+        def check() -> Health:
+            health = socket_health(self.handler)
+            store_ok, reason = holder.health() if holder is not None else (True, "ok")
+            return health if store_ok or not health.alive else Health(False, reason, health.last_pong_age)
+
+        self.health_server = HealthServer((host, port), check, details)
         self._thread = threading.Thread(
             target=self.health_server.serve_forever,
             kwargs={"poll_interval": 0.1},
@@ -402,6 +410,15 @@ def _probe_slack(client: WebClient):
         token=client.token, base_url=client.base_url, timeout=10, logger=quiet, retry_handlers=[]
     )
     return probe.auth_test()
+
+
+def tell_admins(client: WebClient, admins: frozenset[str], message: str) -> None:
+    """DM every admin `message` (a failure to reach one is logged, the others still get it)."""
+    for admin in sorted(admins):
+        try:
+            client.chat_postMessage(channel=admin, text=message)
+        except (SlackApiError, SlackClientError, OSError) as e:
+            log.warning("could not tell admin %s: %s", admin, e)
 
 
 def serve(settings: Settings | None = None) -> int:
@@ -463,6 +480,7 @@ def serve(settings: Settings | None = None) -> int:
             )
             return 1
         log.info("connected to Slack as %s in %s", who.get("user"), who.get("team"))
+        holder.on_damage = lambda message: tell_admins(app.client, settings.admins, message)
         if settings.mode == "socket":
             assert settings.slack_app_token is not None
             runtime = SocketModeRuntime(

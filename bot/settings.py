@@ -200,14 +200,25 @@ def load_paths(default_sources: Path, default_db: Path) -> tuple[Path, Path, lis
 
     Only the path settings matter there, so a malformed Slack setting does not stop a build;
     `default_sources`/`default_db` apply where FACTBOT_SOURCES/FACTBOT_DB are unset."""
-    try:
-        settings = Settings()
-    except ValidationError as e:
-        bad = {str(err["loc"][0]) for err in e.errors() if err["loc"]}
-        settings = Settings(**{n: _neutral(n) for n in bad if n in ENV_NAMES})
+    settings = _lenient()
     sources = settings.sources if "sources" in settings.model_fields_set else Path(default_sources)
     db = settings.db if "db" in settings.model_fields_set else Path(default_db)
     return sources, db, [str(p) for p in settings.lexicon]
+
+
+def state_settings(db: Path) -> Settings:
+    """The settings `factbot build` publishes a store of `db` with: the state database the bot
+    uses (FACTBOT_STATE_DSN, FACTBOT_STATE, else state.db beside `db`); a malformed Slack
+    setting does not matter there."""
+    return _lenient().model_copy(update={"db": Path(db)})
+
+
+def _lenient() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as e:
+        bad = {str(err["loc"][0]) for err in e.errors() if err["loc"]}
+        return Settings(**{n: _neutral(n) for n in bad if n in ENV_NAMES})
 
 
 def _neutral(env_name: str) -> Any:

@@ -17,7 +17,7 @@ from store import StoreError
 from . import render
 from .answer import answer_page, upload_chart
 from .deps import Deps, Lease, posting
-from .errors import FactbotError, PostFailed, StaleButton
+from .errors import FactbotError, PostFailed, StaleButton, StateUnavailable
 from .lookup import Ref, compare
 from .messages import language_of, text
 from .payloads import Press, ShareValue, VoteValue
@@ -53,7 +53,12 @@ def share_action(ack: Ack, body: dict, action: dict, respond: Respond, deps: Dep
     # One share per press of this answer's button in this message, however often Slack (or
     # anyone replaying the request) delivers it.
     lease = Lease(deps.state, f"share:{press.channel}:{press.message_ts}:{press.user}:{share.f}:{share.i}")
-    if not deps.state.claim(lease.key):
+    try:
+        claimed = deps.state.claim(lease.key)
+    except StateUnavailable:  # without the claim a replayed press could post twice: not now
+        _reply_problem(respond, body, FactbotError(text(language_of(share.q), "share_not_recorded")))
+        return
+    if not claimed:
         _reply_problem(respond, body, FactbotError(text(language_of(share.q), "already_shared")))
         return
     with posting(lease):
@@ -65,9 +70,12 @@ def share_action(ack: Ack, body: dict, action: dict, respond: Respond, deps: Dep
         )
         if sent.status_code != 200:
             raise PostFailed(sent.status_code)  # released for another press, logged by @app.error
-    deps.state.record_share(
-        user=press.user, channel=press.channel, fact_id=share.f, generation=deps.stores.generation
-    )
+    try:
+        deps.state.record_share(
+            user=press.user, channel=press.channel, fact_id=share.f, generation=deps.stores.generation
+        )
+    except StateUnavailable:
+        pass  # shared; only the count of shares misses it (the outage is logged once, by the state)
 
 
 def share_table_action(
@@ -86,7 +94,12 @@ def share_table_action(
         _reply_problem(respond, body, e)
         return
     lease = Lease(deps.state, f"share:{press.channel}:{press.message_ts}:{press.user}:table")
-    if not deps.state.claim(lease.key):
+    try:
+        claimed = deps.state.claim(lease.key)
+    except StateUnavailable:
+        _reply_problem(respond, body, FactbotError(text(language_of(ref.query), "share_not_recorded")))
+        return
+    if not claimed:
         _reply_problem(respond, body, FactbotError(text(language_of(ref.query), "already_shared")))
         return
     with posting(lease):
@@ -96,13 +109,16 @@ def share_table_action(
         sent = respond(**message, response_type="in_channel", replace_original=False)
         if sent.status_code != 200:
             raise PostFailed(sent.status_code)
-    for row in comparison.rows:
-        deps.state.record_share(
-            user=press.user,
-            channel=press.channel,
-            fact_id=row.answer.fact_id,
-            generation=deps.stores.generation,
-        )
+    try:
+        for row in comparison.rows:
+            deps.state.record_share(
+                user=press.user,
+                channel=press.channel,
+                fact_id=row.answer.fact_id,
+                generation=deps.stores.generation,
+            )
+    except StateUnavailable:
+        pass  # shared; only the count of shares misses it
 
 
 def more_action(ack: Ack, body: dict, action: dict, respond: Respond, say: Say, deps: Deps) -> None:
@@ -137,14 +153,19 @@ def feedback_action(ack: Ack, body: dict, action: dict, respond: Respond, deps: 
     except (FactbotError, StoreError) as e:
         _reply_problem(respond, body, e)
         return
-    outcome = deps.state.vote(
-        user=press.user,
-        fact_id=value.f,
-        vote=value.v,
-        press=press.action_ts,
-        query=value.q,
-        generation=deps.stores.generation,
-    )
+    try:
+        outcome = deps.state.vote(
+            user=press.user,
+            fact_id=value.f,
+            vote=value.v,
+            press=press.action_ts,
+            query=value.q,
+            generation=deps.stores.generation,
+        )
+    except StateUnavailable:
+        reply = render.feedback_message("not_recorded", value.v, language_of(value.q))
+        respond(**reply, response_type="ephemeral", replace_original=False)
+        return
     reply = render.feedback_message(outcome.change, value.v, language_of(value.q))
     respond(**reply, response_type="ephemeral", replace_original=False)
 

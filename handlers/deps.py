@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from store import FactStore
 
+from .errors import StateUnavailable
 from .messages import Lang
 
 
@@ -101,19 +102,26 @@ class Lease:
 @contextmanager
 def posting(lease: Lease | None) -> Iterator[None]:
     """Around the one post that answers: settled only when the post returned, released when it
-    raised — so Slack's retry of the event (or the user's next press) can try again.
+    raised — so the user's next press (or Slack's retry) can try again. With the state database
+    unreachable the post still stands; only its record is missing (the outage is logged once).
 
-        with posting(context.get("event_lease")):
-            say(**message, thread_ts=thread_ts)
+        with posting(Lease(deps.state, key)):
+            respond(**message)
     """
     try:
         yield
     except BaseException:
         if lease is not None:
-            lease.state.release(lease.key)
+            try:
+                lease.state.release(lease.key)
+            except StateUnavailable:
+                pass  # the lease runs out by itself
         raise
     if lease is not None:
-        lease.state.settle(lease.key)
+        try:
+            lease.state.settle(lease.key)
+        except StateUnavailable:
+            pass
 
 
 class EventOutbox(Protocol):

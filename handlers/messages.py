@@ -89,6 +89,16 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "这次点击已经计过了；你的投票没有变化。",
         "這次點擊已經計過了；你的投票沒有變化。",
     ),
+    "vote_not_recorded": (
+        "Your {thumb} was not recorded: factbot cannot reach its database right now. Please try again in a minute.",
+        "你的 {thumb} 没有记录下来：factbot 暂时连不上它的数据库。请过一分钟再试。",
+        "你的 {thumb} 沒有記錄下來：factbot 暫時連不上它的資料庫。請過一分鐘再試。",
+    ),
+    "share_not_recorded": (
+        "That answer was not shared: factbot cannot reach its database right now. Please try again in a minute.",
+        "这条回答没有分享出去：factbot 暂时连不上它的数据库。请过一分钟再试。",
+        "這條回答沒有分享出去：factbot 暫時連不上它的資料庫。請過一分鐘再試。",
+    ),
     "already_shared": (
         "You already shared this answer here.",
         "你已经在这里分享过这条回答。",

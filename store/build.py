@@ -471,6 +471,7 @@ def build_store(
     workers: int = 1,
     incremental: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    generation: int | None = None,
 ) -> BuildReport:
     """Build the fact store for every article in ``sources`` and write it to ``db_path``.
 
@@ -481,7 +482,9 @@ def build_store(
     the generation to follow, the facts to compare against and — when it was built by this
     builder with this lexicon and ``incremental`` is true — the facts to reuse. Articles are
     extracted in ``workers`` processes; ``progress(done, total)`` is called as each article to
-    extract is done (``bot.progress.ProgressLine`` prints it).
+    extract is done (``bot.progress.ProgressLine`` prints it). ``generation`` (default: the
+    previous one's plus one) is the number the store records, for callers that hand numbers out
+    from one place.
     """
     started = time.perf_counter()
     sources, db_path = Path(sources), Path(db_path)
@@ -489,6 +492,7 @@ def build_store(
     paths = iter_sources(sources)
     catalogue = load_catalogue(sources)
     prev = _previous(Path(previous) if previous else db_path, lexicon)
+    generation = generation or (prev.generation if prev else 0) + 1
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".building", dir=db_path.parent)
     os.close(fd)
@@ -496,7 +500,9 @@ def build_store(
     try:
         report = None
         if incremental and prev is not None and prev.compatible:
-            report = _incremental(paths, catalogue, sources, prev, tmp, lexicon, workers, progress)
+            report = _incremental(
+                paths, catalogue, sources, prev, tmp, lexicon, workers, progress, generation
+            )
         if report is None:
             old_ids = _fact_ids(prev.path) if prev else set()
             tmp.unlink(missing_ok=True)
@@ -507,7 +513,7 @@ def build_store(
                 tmp,
                 lexicon,
                 workers,
-                (prev.generation if prev else 0) + 1,
+                generation,
                 progress,
             )
             new_ids = _fact_ids(tmp)
@@ -748,6 +754,7 @@ def _incremental(
     lexicon: Lexicon,
     workers: int,
     progress: Callable[[int, int], None] | None = None,
+    generation: int = 0,
 ) -> BuildReport | None:
     """Copy the previous store and bring it up to date; None when only a full build can give the
     same result (an article number that collided)."""
@@ -806,7 +813,7 @@ def _incremental(
             con.execute("rollback")
             raise _nothing_to_build(sources, errors)
         _write_vocabulary(con, lexicon)
-        _write_meta(con, lexicon, prev.generation + 1)
+        _write_meta(con, lexicon, generation or prev.generation + 1)
         _update_df(con, writer.df)
         write_dictionary(con)
         con.execute("commit")
@@ -815,7 +822,7 @@ def _incremental(
     removed_set, added_set = set(removed), set(writer.added_ids)
     return BuildReport(
         tmp,
-        prev.generation + 1,
+        generation or prev.generation + 1,
         articles,
         facts,
         0.0,
@@ -919,7 +926,9 @@ def _write_vocabulary(con: sqlite3.Connection, lexicon: Lexicon) -> None:
         if g.name in lexicon.entities:
             continue
         facts = sum(counts.get(v, 0) for v in g.variants)
-        rows.append((g.name, g.zh or g.name, "name", None, facts, _json(sorted(g.how)), _json(sorted(g.variants))))
+        rows.append(
+            (g.name, g.zh or g.name, "name", None, facts, _json(sorted(g.how)), _json(sorted(g.variants)))
+        )
         for k in sorted(g.keys):
             aliases.setdefault(k, g.name)
         if g.zh and CJK_RUN.fullmatch(g.zh):
@@ -997,9 +1006,7 @@ def merge_names(found: Iterable[tuple[str, dict]]) -> list[NameGroup]:
             how.update(info.get("how", []))
         latin_names = [n for n, _ in shown.most_common() if re.match(r"[A-Za-z0-9]", n)]
         best = latin_names[0] if latin_names else shown.most_common(1)[0][0]
-        groups.append(
-            NameGroup(best, zh.most_common(1)[0][0] if zh else None, keys, how, set(shown))
-        )
+        groups.append(NameGroup(best, zh.most_common(1)[0][0] if zh else None, keys, how, set(shown)))
     return sorted(groups, key=lambda g: g.name)
 
 

@@ -18,7 +18,8 @@ import pytest
 
 from bot.app import build_app
 from bot.console import ListenerTracker
-from bot.holder import StoreHolder, fetch_store_file, file_sha256
+from bot.holder import StoreHolder
+from bot.replication import fetch_store_file, file_sha256
 from bot.serve import make_asgi
 from bot.settings import Settings, load_settings
 from bot.state import StoreRecord, open_state
