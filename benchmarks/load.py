@@ -347,6 +347,7 @@ class ServerProcess:
         slack: SlackStandIn,
         lifetime: float,
         lexicon: Path | None = None,
+        extra_env: dict[str, str] | None = None,
     ) -> None:
         from bot.settings import ENV_NAMES
 
@@ -367,6 +368,7 @@ class ServerProcess:
             **({"FACTBOT_LEXICON": str(lexicon)} if lexicon else {}),
             "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
         }
+        env |= extra_env or {}
         self._log = open(self.log_path, "wb")  # closed in stop()
         # cwd is the scratch folder, so a developer's .env is not read.
         self.proc = subprocess.Popen(

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -104,6 +105,26 @@ def slack_client(token: str | None, base_url: str) -> WebClient:
     return configure_client(WebClient(token=token, base_url=base_url, timeout=WEB_API_TIMEOUT))
 
 
+def remember_identity(app: App, auth_test) -> None:
+    """Give Bolt the bot's identity that start-up's auth.test found, so that no request waits on
+    an auth.test call of its own before its ack (Bolt's single-team authorization makes one on
+    the first request otherwise — behind a slow Web API, an ack seconds late)."""
+    from slack_bolt.middleware.authorization import SingleTeamAuthorization
+
+    for middleware in app._middleware_list:
+        if isinstance(middleware, SingleTeamAuthorization):
+            middleware.auth_test_result = auth_test
+
+
+def tell_admins(client: WebClient, admins: frozenset[str], message: str) -> None:
+    """DM every admin `message` (one that cannot be reached is logged; the others still get it)."""
+    for admin in sorted(admins):
+        try:
+            client.chat_postMessage(channel=admin, text=message)
+        except (SlackApiError, SlackClientError, OSError) as e:
+            log.warning("could not tell admin %s: %s", admin, e)
+
+
 def build_app(
     settings: Settings,
     holder: Stores,
@@ -145,6 +166,8 @@ def build_app(
         executor=outbox_executor or ThreadPoolExecutor(OUTBOX_THREADS, thread_name_prefix="outbox"),
     )
     deps.outbox = outbox
+    if hasattr(holder, "on_damage"):  # a StoreHolder: a damaged live store is the admins' to know
+        holder.on_damage = lambda message: tell_admins(client, settings.admins, message)
 
     @app.middleware
     def provide_deps(context, next):

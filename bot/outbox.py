@@ -5,9 +5,9 @@ posted, answered by a few worker threads of their own — never by the thread th
     outbox.start()                       # also answers what a process that died left unanswered
     outbox.submit("Ev123", event)        # returns at once; the event is claimed, answered, settled
 
-Bolt acknowledges an event before any listener runs; the listener only hands the event here. A
-worker claims it in the state database *with the event itself* (the outbox row), answers, and
-settles the claim. If answering fails, the claim is deferred (a few seconds, longer each time) and
+Bolt acknowledges an event before any listener runs; the listener hands the event here, which
+claims it in the state database *with the event itself* (the outbox row) on the listener's
+thread, and a worker answers and settles it. If answering fails, the claim is deferred (a few seconds, longer each time) and
 the sweep, which looks for claims whose owner died or whose lease or deferral ran out every
 `sweep_interval` seconds, tries again — at most `max_attempts` times. A process killed mid-answer
 leaves its claims to whoever runs the sweep next, here after a restart or on another replica, at
@@ -54,26 +54,39 @@ class Outbox:
         self._sweeper: threading.Thread | None = None
 
     def submit(self, event_id: str, event: dict) -> None:
-        """Answer `event` once, on a worker thread; returns at once."""
-        self._executor.submit(self._deliver, f"event:{event_id}", json.dumps(event, ensure_ascii=False))
+        """Record `event` in the outbox (claimed by this process) and have a worker answer it.
 
-    def _deliver(self, key: str, payload: str | None) -> None:
+        Called after the ack (Bolt acknowledges an event before its listener runs), on the
+        listener's thread: the row is written before this returns, so a process killed from now
+        on leaves the event to the sweep of the next one."""
+        key, payload = f"event:{event_id}", json.dumps(event, ensure_ascii=False)
         try:
             claim = self._state.claim(key, payload=payload)
         except StateUnavailable:
-            if payload is None:
-                return
             # Acknowledged already, so Slack will not send it again: answer it unrecorded (the
             # state database's outage is logged once, by the state store).
-            self._answer_once(Claim(key, 1, payload), recorded=False)
+            self._executor.submit(self._answer_once, Claim(key, 1, payload), recorded=False)
             return
+        self._take(key, claim)
+
+    def _deliver(self, key: str) -> None:
+        try:
+            claim = self._state.claim(key)
+        except StateUnavailable:
+            return  # still in the outbox: the next sweep
+        if claim is not None and claim.payload:
+            self._answer_once(claim, recorded=True)
+        elif claim is not None:  # a claim from before the outbox: nothing to answer with
+            self._state.settle(key)
+
+    def _take(self, key: str, claim: Claim | None) -> None:
         if claim is None:
             log.info("skipping a delivery of %s: answered, or being answered", key[:60])
             return
         if claim.payload is None:  # a claim from before the outbox: nothing to answer with
             self._state.settle(key)
             return
-        self._answer_once(claim, recorded=True)
+        self._executor.submit(self._answer_once, claim, recorded=True)
 
     def _answer_once(self, claim: Claim, *, recorded: bool) -> None:
         event = json.loads(claim.payload or "{}")
@@ -115,7 +128,7 @@ class Outbox:
         keys = self._state.pending()
         for key in keys:
             if key.startswith("event:"):
-                self._executor.submit(self._deliver, key, None)
+                self._executor.submit(self._deliver, key)
         return len(keys)
 
     def start(self) -> Outbox:

@@ -33,7 +33,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from handlers.payloads import envelope_problem
 from store import StoreError
 
-from .app import build_app
+from .app import build_app, remember_identity
 from .holder import StoreHolder
 from .settings import Settings, SettingsError, load_settings
 from .state import StateUnavailable, open_state
@@ -412,15 +412,6 @@ def _probe_slack(client: WebClient):
     return probe.auth_test()
 
 
-def tell_admins(client: WebClient, admins: frozenset[str], message: str) -> None:
-    """DM every admin `message` (a failure to reach one is logged, the others still get it)."""
-    for admin in sorted(admins):
-        try:
-            client.chat_postMessage(channel=admin, text=message)
-        except (SlackApiError, SlackClientError, OSError) as e:
-            log.warning("could not tell admin %s: %s", admin, e)
-
-
 def serve(settings: Settings | None = None) -> int:
     """Run factbot in the mode the settings call for; returns the process exit code."""
     try:
@@ -480,7 +471,7 @@ def serve(settings: Settings | None = None) -> int:
             )
             return 1
         log.info("connected to Slack as %s in %s", who.get("user"), who.get("team"))
-        holder.on_damage = lambda message: tell_admins(app.client, settings.admins, message)
+        remember_identity(app, who)
         if settings.mode == "socket":
             assert settings.slack_app_token is not None
             runtime = SocketModeRuntime(

@@ -266,6 +266,19 @@ class PostgresServer:
             return int((self.datadir / "postmaster.pid").read_text().splitlines()[0])
         return None
 
+    def pause(self) -> None:
+        """Stop the server (fast shutdown: clients are cut off) and keep its files for resume()."""
+        _run(
+            [str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "-t", "30", "stop"],
+            self.owner,
+            self.root,
+            timeout=40,
+        )
+
+    def resume(self) -> None:
+        """Start a paused server again, on the same port."""
+        self._pg_ctl_start()
+
     def stop(self) -> None:
         """Stop the server (fast shutdown) and delete its files."""
         try:

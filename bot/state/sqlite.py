@@ -13,11 +13,14 @@ lease ran out or its owner died) is what makes it atomic and sqlite-utils' upser
 
 from __future__ import annotations
 
+import functools
+import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import sqlite_utils
 
@@ -28,6 +31,7 @@ from .base import (
     SEEN_EVENTS_TTL,
     AuditEntry,
     Claim,
+    OutageLog,
     StateUnavailable,
     StoreRecord,
     VoteOutcome,
@@ -35,6 +39,27 @@ from .base import (
     owner_is_dead_here,
     this_owner,
 )
+
+log = logging.getLogger("factbot.state")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _busy(method: F) -> F:
+    """A state database another process keeps locked past the busy timeout is unavailable for
+    now (StateUnavailable, logged once per outage), like an unreachable PostgreSQL."""
+
+    @functools.wraps(method)
+    def wrapper(self: SqliteState, *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = method(self, *args, **kwargs)
+        except sqlite3.OperationalError as e:
+            self.outage.failed(str(e))
+            raise StateUnavailable(f"the state database is busy: {e}") from e
+        self.outage.succeeded()
+        return result
+
+    return wrapper  # type: ignore[return-value]
+
 
 # seen_events and feedback (the tables before claims and votes) are left alone in old files.
 _TABLES: dict[str, dict] = {
@@ -100,6 +125,7 @@ class SqliteState:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._closed = False
+        self.outage = OutageLog(log, f"the state database ({self.path.name})")
         db = self._db()
         with db.conn:
             for name, spec in _TABLES.items():
@@ -146,6 +172,7 @@ class SqliteState:
             except (sqlite3.Error, StateUnavailable):  # locked for a while: the next beat will do
                 pass
 
+    @_busy
     def heartbeat(self) -> None:
         self._db()["processes"].upsert({"owner": self.owner, "heartbeat": time.time()}, pk="owner")
 
@@ -155,6 +182,7 @@ class SqliteState:
             if owner_is_dead_here(owner):
                 db.execute("DELETE FROM processes WHERE owner = ?", (owner,))
 
+    @_busy
     def claim(self, key: str, lease: float = CLAIM_LEASE, payload: str | None = None) -> Claim | None:
         claim = self._claim(key, lease, payload)
         if claim is None:
@@ -184,17 +212,21 @@ class SqliteState:
             db.execute("DELETE FROM claims WHERE at < ? AND done = 1", (now - SEEN_EVENTS_TTL,))
         return Claim(key, row[0], row[1]) if row else None
 
+    @_busy
     def settle(self, key: str) -> None:
         self._conn().execute("UPDATE claims SET done = 1, payload = NULL WHERE key = ?", (key,))
 
+    @_busy
     def release(self, key: str) -> None:
         self._conn().execute("DELETE FROM claims WHERE key = ? AND done = 0", (key,))
 
+    @_busy
     def defer(self, key: str, seconds: float) -> None:
         self._conn().execute(
             "UPDATE claims SET until = ? WHERE key = ? AND done = 0", (time.time() + seconds, key)
         )
 
+    @_busy
     def pending(self, limit: int = 50) -> list[str]:
         now = time.time()
         rows = (
@@ -233,6 +265,7 @@ class SqliteState:
             raise
         return outcome
 
+    @_busy
     def record_share(self, *, user: str, channel: str, fact_id: str, generation: int) -> None:
         self._db()["shares"].insert(
             {
@@ -256,19 +289,23 @@ class SqliteState:
     def prune_store_files(self, keep: set[str]) -> None:
         return None
 
+    @_busy
     def begin_audit(self, *, user: str, action: str, detail: str = "started", allowed: bool = True) -> int:
         table = self._db()["audit"].insert(
             {"at": time.time(), "user": user, "action": action, "allowed": int(allowed), "detail": detail}
         )
         return int(table.last_rowid or 0)
 
+    @_busy
     def end_audit(self, audit_id: int, detail: str) -> None:
         self._db()["audit"].update(audit_id, {"detail": detail})
 
+    @_busy
     def current_store(self) -> StoreRecord | None:
         row = self._conn().execute("SELECT path, generation, at FROM live_store WHERE id = 1").fetchone()
         return StoreRecord(*row) if row else None
 
+    @_busy
     def set_current_store(self, path: str, generation: int, sha256: str | None = None) -> None:
         # one disk: the path is enough (the SHA-256 matters to replicas fetching the file)
         self._db()["live_store"].upsert(
@@ -281,6 +318,7 @@ class SqliteState:
             (generation,),
         )
 
+    @_busy
     def next_generation(self, at_least: int) -> int:
         row = (
             self._conn()

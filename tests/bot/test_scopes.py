@@ -35,6 +35,8 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "files.completeUploadExternal": {"files:write"},
     # files.info, and downloading the file's url_private_download with the bot token
     "files.info": {"files:read"},
+    # reading a thread: the history scope of each kind of conversation a question may come from
+    "conversations.replies": {"channels:history", "groups:history", "im:history", "mpim:history"},
 }
 # docs.slack.dev/reference/events/<event> ("Required scopes"); slash commands and shortcuts
 # need `commands`.
