@@ -26,6 +26,7 @@ from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from .lexicon import Lexicon
 from .text import clean_text, fold
@@ -157,13 +158,7 @@ def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
         return Understanding()
     q = fold(raw)
     u = Understanding()
-    u.value_kinds = list(
-        dict.fromkeys(
-            kind
-            for word, kind in vocab.value_hints.items()
-            if word in q and (not is_latin(word) or re.search(rf"\b{re.escape(word)}\b", q))
-        )
-    )
+    u.value_kinds = _value_kinds(q, vocab.value_hints)
     u.forecast = bool(_FORECAST_WORDS.search(q))
     hint_spans = [
         (m.start(), m.end())
@@ -275,6 +270,22 @@ def _latin_phrases(rest: str, vocab: QuestionVocabulary, u: Understanding) -> st
     return rest
 
 
+def _value_kinds(q: str, hints: dict[str, str]) -> list[str]:
+    """Return the kinds of figure the question's words ask for, longest hint first: "price per
+    share" asks for money, not the percentage "share" alone asks for."""
+    taken = [False] * len(q)
+    kinds: list[str] = []
+    for word in sorted(hints, key=len, reverse=True):
+        pattern = rf"\b{re.escape(word)}\b" if is_latin(word) else re.escape(word)
+        for m in re.finditer(pattern, q):
+            if any(taken[m.start() : m.end()]):
+                continue
+            taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+            if hints[word] and hints[word] not in kinds:
+                kinds.append(hints[word])
+    return kinds
+
+
 def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitalised: set[str]) -> None:
     # a name or a model code: typed capitalised (LMArena, OC-9), or letters and digits (r2, 910b)
     name_like = (
@@ -296,6 +307,10 @@ def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitali
             if len(word) >= shortest and table
             else None
         )
+        if hit is None and len(word) >= 4 and table and not english:
+            # two letters swapped (tscm, TSMC) or one wrong in a short name: one edit, counting a
+            # transposition as one, which ratio counts as two
+            hit = process.extractOne(word, table.keys(), scorer=OSA.distance, score_cutoff=1)
         if hit:
             if table[hit[0]] not in found:
                 found.append(table[hit[0]])

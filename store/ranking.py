@@ -69,6 +69,8 @@ _VAGUE = {"多", "数"}
 # profit line, they do not name a segment
 _TOTAL_WORDS = re.compile(
     r"(?:总|整体|全年|全季|合并|集团|公司|季度?|年度?|月|同期|上季|本季|今年|去年|前一季|当季|财年|期内|归母|扣非|应占|[的之其该])$"
+    # a verb before the keyword reports the company's own figure: "实现净利润", "录得收入"
+    r"|(?:实现|录得|取得|获得|达到|达成|创造|带来|贡献|公布|报告|披露|宣布|预计|预期|錄得|實現|取得)$"
 )
 _FORECAST = re.compile(r"预计|预期|预测|预估|有望|将达|将会|计划|目标|指引|展望|guidance|forecast|expects?")
 _TOGETHER = re.compile(r"共同|合计|总计|一共|共计|共|合共|together|combined")
@@ -383,6 +385,26 @@ def answer_verdict(
     if u.entities and u.metrics and not _figure_is_theirs(c, u, ctx):
         return "owner"  # "OpenAI… 商汤科技财报显示2022年亏损约61亿元": the figure is another company's
     return None
+
+
+def states_asked_kind(c: Candidate, u: Understanding, ctx: RankingContext) -> bool:
+    """Tell whether a fact states a figure of the kind its asked metric is measured in (money
+    for revenue, a percentage for a margin). A line that states none — a title ("收入創新高，純利
+    大跌83%"), a remark ("毛利率打正") — never outranks one that does: the ``stated`` order."""
+    if u.forecast:
+        return True  # guidance is often said in words ("低两位数", "低于之前的指引")
+    expects = {ctx.metrics.get(m, {}).get("expects", "any") for m in u.metrics if m in c.metrics}
+    expects |= set(u.value_kinds)
+    if not expects or "any" in expects:
+        return True
+    if "money" in expects:
+        expects.add("number")  # "市值暴涨近3000亿": an amount with its currency left unsaid
+    if "percent" in expects and _FRACTION_WORDS.search(c.key):
+        return True  # "佔…比重約三分之二": a share said in words
+    return any(v.kind in expects and re.search(r"\d", v.text) for v in c.values)
+
+
+_FRACTION_WORDS = re.compile(r"[一二三四五六七八九十百千\d]+分之[一二三四五六七八九十\d]+|一半|过半|半数|逾半")
 
 
 def anchors_for(c: Candidate, u: Understanding, ctx: RankingContext) -> list[str]:

@@ -52,6 +52,7 @@ from .ranking import (
     headline_for,
     joint_entities,
     score_candidate,
+    states_asked_kind,
     unknown_subject,
 )
 from .text import fold
@@ -471,6 +472,8 @@ class FactStore:
         answers = [
             c for c in ranked if answer_verdict(c, u, self.ranking, strict_metrics=bool(metrics)) is None
         ]
+        # the ``stated`` order: answers stating a figure of the kind asked first, by score within
+        answers.sort(key=lambda c: not states_asked_kind(c, u, self.ranking))
         return text, u, ranked, answers
 
     @_using

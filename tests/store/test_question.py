@@ -88,3 +88,29 @@ def test_a_word_the_articles_write_as_it_is_is_never_a_homophone_of_a_name(seed_
 
 def test_a_homophone_the_articles_never_write_is_read_as_the_name(seed_store):
     assert seed_store.understand("腾迅 资本支出").entities == ["Tencent"]
+
+
+@pytest.mark.parametrize(
+    ("question", "entities"),
+    [
+        ("TSCM Q3 gross margin", ["TSMC"]),  # two letters swapped: one edit
+        ("Nvdia revenue", ["Nvidia"]),
+        ("metal prices", []),  # an English word is no typo of Meta
+    ],
+)
+def test_a_misspelt_name_is_one_edit_away(question, entities):
+    english = {"metal", "prices", "price"}
+    v = QuestionVocabulary.from_lexicon(Lexicon.load(), is_english=lambda w: w in english)
+    assert read_question(question, v).entities == entities
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("Moore Threads IPO price per share", ["money"]),  # the longest hint decides
+        ("Volcano Engine market share", ["percent"]),
+        ("寒武纪 每股收益", ["money"]),
+    ],
+)
+def test_the_longest_hint_says_what_kind_of_figure_is_asked(vocab, question, kinds):
+    assert read_question(question, vocab).value_kinds == kinds

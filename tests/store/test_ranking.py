@@ -16,6 +16,7 @@ from store.ranking import (
     is_forecast,
     score_candidate,
     segment_before,
+    states_asked_kind,
     value_period,
 )
 from store.vocabulary import AliasMatcher
@@ -89,6 +90,9 @@ def test_named_beats_carried_beats_article_subject():
         ("公司预计归母净利润为18.10亿元", "净利润", None),
         ("预计扣非净利润为17.10亿元", "净利润", None),
         ("股东应占净利润10亿元", "净利润", None),
+        # a verb before the keyword reports the company's own figure
+        ("2025 年上半年实现营业收入 28.81 亿元;实现净利润 10.38 亿元", "净利润", None),
+        ("录得收入 512 亿美元", "收入", None),
     ],
 )
 def test_segment_before_a_metric_keyword(text, keyword, segment):
@@ -240,3 +244,23 @@ def test_a_year_inside_a_stated_range_of_years_agrees_with_it():
     assert c.period_match > 0 and answer_verdict(c, u, CTX, strict_metrics=False) is None
     u, c = scored("商汤 2019 亏损", candidate(text, ["SenseTime"], period="2021–2023"))
     assert answer_verdict(c, u, CTX, strict_metrics=False) == "period"
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "entities", "states"),
+    [
+        # a title states the net loss's percentage, not the revenue's money
+        ("Meta Q3 revenue", "【AI】Meta第三季收入創新高，純利因巨額稅項大跌83%", ["Meta"], False),
+        ("Meta Q3 revenue", "第三季总收入按年增长26%至512亿美元,创下单季新高。", ["Meta"], True),
+        # a remark about the metric with no figure
+        ("快手 二季度 毛利率", "可灵 AI 已经在推理算力层面实现了毛利率打正。", ["Kuaishou"], False),
+        ("快手 二季度 毛利率", "毛利率和经调整净利润率分别达到 55.7% 和 16.0%。", ["Kuaishou"], True),
+        # an amount whose currency goes unsaid, a share said in words, guidance said in words
+        ("Alibaba market cap", "阿里巴巴市值一日暴涨近3000亿", ["Alibaba"], True),
+        ("GB300 佔 Blackwell 銷售 比重", "GB300 佔 Blackwell 銷售約三分之二。", ["GB300"], True),
+        ("腾讯 资本支出 指引", "资本开支占收入的比例将为低两位数。", ["Tencent"], True),
+    ],
+)
+def test_a_line_stating_no_figure_of_the_kind_asked_comes_after_those_that_do(question, text, entities, states):
+    u, c = scored(question, candidate(text, entities))
+    assert states_asked_kind(c, u, CTX) is states
