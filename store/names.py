@@ -173,6 +173,31 @@ def _name_ending_at(
     return None if _is_generic(name, generic, metric_words) else name
 
 
+_SEGMENTERS: dict[int, object] = {}
+
+
+def _is_word_at(key: str, start: int, end: int, dictionary: dict[str, tuple[str, bool]]) -> bool:
+    """Tell whether ``key[start:end]`` is a word of the text as the segmenter cuts it, with the
+    dictionary's names among its words."""
+    import jieba
+
+    tokenizer = _SEGMENTERS.get(id(dictionary))
+    if tokenizer is None:
+        jieba.setLogLevel(60)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        for name in dictionary:
+            tokenizer.add_word(name, 2000)
+        _SEGMENTERS.clear()
+        _SEGMENTERS[id(dictionary)] = tokenizer
+    lo = max(0, start - 4)
+    cuts, at = {lo}, lo
+    for word in tokenizer.lcut(key[lo : end + 4], HMM=False):  # type: ignore[attr-defined]
+        at += len(word)
+        cuts.add(at)
+    return start in cuts and end in cuts
+
+
 def _segment(run: str) -> list[str]:
     import jieba
 
@@ -292,8 +317,12 @@ def discover_names(
         add(k, "latin", shown=word, also=(strip_corporate(k),))
     # CC-CEDICT's companies and brands the article names (an everyday word needs two mentions)
     named = dictionary_index.occurrences(key) if dictionary_index is not None else {}
-    for zh, spans in named.items():
+    for zh, all_spans in named.items():
         latin, also_a_word = dictionary[zh]
+        # a word of the text, not a piece of a longer one (新力 in 创新力 is no Sony)
+        spans = [(a, b) for a, b in all_spans if _is_word_at(key, a, b, dictionary)]
+        if not spans:
+            continue
         if fold(latin) in english_words:
             continue  # 互联网 -> "Internet": a thing, not a company
         if len(spans) >= 2 or not also_a_word:

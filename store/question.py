@@ -310,7 +310,7 @@ def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitali
         if hit is None and len(word) >= 4 and table and not english:
             # two letters swapped (tscm, TSMC) or one wrong in a short name: one edit, counting a
             # transposition as one, which ratio counts as two
-            hit = process.extractOne(word, table.keys(), scorer=OSA.distance, score_cutoff=1)
+            hit = process.extractOne(word, table.keys(), scorer=OSA.distance, score_cutoff=1)  # type: ignore[call-overload]
         if hit:
             if table[hit[0]] not in found:
                 found.append(table[hit[0]])
