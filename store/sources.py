@@ -130,6 +130,14 @@ DETECTED_ENCODINGS = ("gb18030", "big5", "cp950", "big5hkscs", "utf_16", "utf_32
 MAX_CHAOS = 0.1
 # share of the decoded text that find_mojibake marks as damaged: above this the decoding is wrong
 MAX_DAMAGED = 0.01
+# Share of a decoded text that must be ordinary article characters (Han, ASCII, CJK and general
+# punctuation, full-width forms): bytes that decode without error into rarer symbols are not text
+# in that encoding (b"\xff\xfe\x00 not text" reads as UTF-16 '\u2000潮⁴整瑸')
+MIN_ORDINARY = 0.9
+_ORDINARY = re.compile(
+    r"[\u4e00-\u9fff\u3400-\u4dbf\x20-\x7e\s\u3000-\u303f\uff00-\uffef\u2010-\u2027\u2030-\u205e"
+    r"\u00a0-\u00ff\u2460-\u24ff\u2100-\u214f\u2190-\u21ff\u25a0-\u25ff]"
+)
 ENCODING_NAMES = {
     "gb18030": "GB18030",
     "big5": "Big5",
@@ -177,6 +185,13 @@ def _detected(data: bytes, where: str) -> tuple[str, str]:
             "save it as UTF-8 to add it"
         )
     text = str(best).removeprefix("\ufeff")
+    odd = sum(1 for c in text if not _ORDINARY.match(c))
+    if odd > (1 - MIN_ORDINARY) * len(text):
+        raise ValueError(
+            f"not UTF-8 ({where}); read as {encoding_name(best.encoding)} it is not text "
+            f"({odd} of {len(text)} characters are neither Chinese, Latin nor punctuation): "
+            "save it as UTF-8 to add it"
+        )
     damaged = sum(end - start for start, end in find_mojibake(text))
     if damaged > MAX_DAMAGED * len(text):
         raise ValueError(

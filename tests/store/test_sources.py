@@ -82,6 +82,7 @@ def test_non_text_files_are_named_with_why_they_were_skipped(tmp_path):
         ),
         ("japanese.txt", "マイクロソフトの設備投資は140億ドルに増えた。".encode("shift_jis") * 20),
         ("latin1.txt", "Café crème: Microsoft's capex rose to 14 billion.".encode("latin-1")),
+        ("noise.txt", b"\xff\xfe\x00 not text"),  # a UTF-16 BOM before bytes that are no UTF-16 text
     ],
 )
 def test_a_file_no_encoding_reads_cleanly_is_refused_not_turned_into_mojibake(tmp_path, name, data):
