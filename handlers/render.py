@@ -354,7 +354,13 @@ def understood_line(result: SearchResult, lang: Lang | None = None) -> str:
     u = result.understood
     parts = []
     if u.entities:
-        parts.append(messages.text(lang, "understood_company", names=", ".join(u.entities)))
+        names = u.entities
+        if lang != "en":  # the Chinese names the facts found carry (微软 for Microsoft)
+            zh = {
+                a.entity: a.entity_zh for a in (*result.answers, *result.related) if a.entity and a.entity_zh
+            }
+            names = [messages.in_script(zh.get(n, n), lang) for n in u.entities]
+        parts.append(messages.text(lang, "understood_company", names=", ".join(names)))
     if u.metrics:
         names = ", ".join(metric_label(m, lang) for m in u.metrics)
         parts.append(messages.text(lang, "understood_metric", names=names))

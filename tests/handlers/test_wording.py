@@ -100,7 +100,7 @@ def test_a_chinese_question_gets_a_wholly_chinese_reply_with_the_forecast_marked
     assert (
         forecast in head and "2024年" in head and ("350亿至400亿美元" in head or "350億至400億美元" in head)
     )
-    chrome = _chrome(message, {answer.entity or "", "Meta", "factbot"})
+    chrome = _chrome(message, {"Meta"})  # its own name in every script
     assert not re.search(r"[a-z]{2,}", chrome), chrome  # no English words: labels, buttons, figures
     if lang == "zh-Hant":
         assert S2T.convert(chrome) == chrome  # and nothing left in Simplified
@@ -127,3 +127,12 @@ def test_the_console_marks_a_forecast_in_the_asker_s_language(settings, holder, 
     assert run_console(settings, holder, state, lines=lines, console=console) == 0
     text = out.getvalue()
     assert "350亿至400亿美元（预测）" in text and "(forecast)" in text
+
+
+def test_the_understood_line_names_companies_in_the_asker_s_script(store):
+    from handlers import render
+    from handlers.lookup import search
+
+    hans = render.understood_line(search(store, "fact", "微软 资本支出"))
+    hant = render.understood_line(search(store, "fact", "微軟 資本支出"))
+    assert "微软" in hans and "微軟" in hant and "Microsoft" not in hans + hant
