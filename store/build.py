@@ -1024,7 +1024,13 @@ def _write_meta(con: sqlite3.Connection, lexicon: Lexicon, generation: int) -> N
         "sources": json.dumps(hashes, sort_keys=True),
         "metrics": json.dumps(
             {
-                m.name: {"label": m.label, "expects": m.expects, "spend": m.spend, "keywords": m.keywords}
+                m.name: {
+                    "label": m.label,
+                    "expects": m.expects,
+                    "spend": m.spend,
+                    "keywords": m.keywords,
+                    "exclude": m.exclude,
+                }
                 for m in lexicon.metrics.values()
             },
             ensure_ascii=False,

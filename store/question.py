@@ -116,6 +116,7 @@ class QuestionVocabulary:
     is_word: Callable[[str], bool] = lambda word: False  # a dictionary word rather than a name
     is_english: Callable[[str], bool] = lambda word: False  # an ordinary English word (CC-CEDICT)
     known_latin: set[str] = field(default_factory=set)  # Latin words in the store's text
+    metric_excludes: set[str] = field(default_factory=set)  # longer words holding a keyword (撇除税项)
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon, **lookups: Any) -> QuestionVocabulary:
@@ -130,6 +131,7 @@ class QuestionVocabulary:
             latin_aliases={a: n for a, n in pairs if is_latin(a) and len(a) >= 4},
             pinyin_aliases=pinyin,
             metric_keywords={kw: m.name for m in lexicon.metrics.values() for kw in m.keywords},
+            metric_excludes={w for m in lexicon.metrics.values() for w in m.exclude},
             glossary=lexicon.glossary,
             stopwords=lexicon.stopwords,
             value_hints=lexicon.value_hints,
@@ -184,7 +186,13 @@ def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
         if mention.entity not in u.entities:
             u.entities.append(mention.entity)
         cover(mention.start, mention.end, entity=True)
-    # 2. metric keywords and glossary phrases, longest first ("bar exam" before "exam")
+    # 2. metric keywords and glossary phrases, longest first ("bar exam" before "exam"); a word
+    # a metric excludes (撇除税项 holds 税项, 投资人 投资) is a word of the question, not the metric
+    for word in sorted(vocab.metric_excludes, key=len, reverse=True):
+        for m in re.finditer(re.escape(word), q):
+            if not any(covered[m.start() : m.end()]):
+                u.terms.append(word)
+                cover(m.start(), m.end())
     keyword_spans: list[tuple[int, int]] = []
     for phrase, metric in vocab._phrases:
         start = 0

@@ -340,6 +340,7 @@ class FactStore:
             latin_aliases=latin_aliases,
             pinyin_aliases=pinyin_aliases,
             metric_keywords={kw: m for m, info in self.metrics.items() for kw in info["keywords"]},
+            metric_excludes={w for info in self.metrics.values() for w in info.get("exclude", [])},
             glossary=self.glossary,
             stopwords=self.stopwords,
             value_hints=self.value_hints,

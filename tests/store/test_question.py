@@ -114,3 +114,22 @@ def test_a_misspelt_name_is_one_edit_away(question, entities):
 )
 def test_the_longest_hint_says_what_kind_of_figure_is_asked(vocab, question, kinds):
     assert read_question(question, vocab).value_kinds == kinds
+
+
+def test_a_word_a_metric_excludes_is_a_word_of_the_question_not_the_metric(vocab):
+    u = read_question("Meta 撇除稅項 經調整純利", vocab)
+    assert u.metrics == ["net_profit"] and "撇除税项" in u.terms  # profit excluding tax is no tax
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        ("Moore Threads IPO price per share", "ipo_price"),
+        ("Zhipu IPO proceeds", "ipo_proceeds"),
+        ("摩尔线程 申购倍数", "subscription"),
+        ("Meta one-off tax charge Q3", "tax"),
+        ("腾讯 营收 市场预期", "consensus"),
+    ],
+)
+def test_the_figures_of_a_listing_and_a_results_day_are_metrics(vocab, question, metric):
+    assert metric in read_question(question, vocab).metrics
