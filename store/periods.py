@@ -34,6 +34,15 @@ class Period:
 _RELATIVE_OFFSET = {"今年": 0, "去年": -1, "明年": 1, "前年": -2, "后年": 2, "本财年": 0}
 
 
+# the base a figure is compared with is not the period it is stated for: "收入超过 2.5 亿元,较一季度
+# 增长了 67%" is the second quarter's
+_COMPARED_WITH = re.compile(
+    r"(?:较|比|相比|相较于?|对比|高于|低于|超过)(?:于)?\s?"
+    r"(?:(?:19|20)\d\d\s?年?(?:同期|全年|底|末)?|去年(?:同期|全年)?|上年(?:同期)?|上一?季度?|前一季度?"
+    r"|上半年|第?[一二三四1-4]\s?季度?|q[1-4])"
+    # …unless the base's own figure follows: "这比2021年的约600亿美元增长了30%" states 2021's
+    r"(?![年度同期全的约为了\s]{0,5}\d)"
+)
 _LAST_QUARTER = re.compile(r"上一?季度?|前一季度?|上个季度")
 _THIS_QUARTER = re.compile(r"本季度?|当季|这一季度?")
 
@@ -52,6 +61,7 @@ def parse_period(
     >>> parse_period("去年营收增长", dated_year=2025).label
     '2024'
     """
+    key = _COMPARED_WITH.sub(lambda m: " " * len(m.group(0)), key)
     if dated_year and dated_month and not _QUARTER.search(key):
         this_q = (dated_month - 1) // 3 + 1
         last_year, last = (dated_year, this_q - 1) if this_q > 1 else (dated_year - 1, 4)

@@ -264,3 +264,21 @@ def test_a_year_inside_a_stated_range_of_years_agrees_with_it():
 def test_a_line_stating_no_figure_of_the_kind_asked_comes_after_those_that_do(question, text, entities, states):
     u, c = scored(question, candidate(text, entities))
     assert states_asked_kind(c, u, CTX) is states
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        # the base a figure is compared with is not its period
+        ("可灵 AI 营业收入超过 2.5 亿元人民币,较一季度增长了 67%", None),
+        ("中国公有云上大模型2025年上半年536.7万亿Tokens的调用量,较2024年全年增长近400%", "2025 H1"),
+        ("这比2021年的约600亿美元增长了30%以上", "2021"),  # the base's own figure is stated
+        ("2025年第二季度营收较2024年同期增长12%", "2025 Q2"),
+        ("第三季营收比去年同期增长26%", "Q3"),
+    ],
+)
+def test_a_period_compared_with_is_not_the_figure_s_period(text, period):
+    from store import parse_period
+
+    found = parse_period(fold(text))
+    assert (found.label if found else None) == period
