@@ -274,8 +274,15 @@ class StoreHolder:
         store to ask again, or raise StoreDamaged."""
         with self._swap_lock:
             if store is self._store and self._damage is None:
-                problem = check_store_file(self._live) or f"{type(error).__name__}: {error}"
+                problem = check_store_file(self._live)
                 self._live_id = _file_id(self._live)
+                if problem is None:
+                    # the file is sound: fresh connections, and the lookup runs once more (an
+                    # error again is no damage, and reaches the app's error handler)
+                    self._recover()
+                    assert self._store is not None
+                    return self._store
+                log.warning("a lookup met %s: %s", type(error).__name__, error)
                 self._mark_damaged(problem)
             if self._store is None or self._store is store:
                 raise StoreDamaged()

@@ -312,12 +312,12 @@ class PostgresState:
         """Unsettled events whose owner died or whose lease ran out, oldest first."""
         with self._pool.connection() as conn:
             rows = conn.execute(
-                "SELECT key FROM claims WHERE NOT done AND payload IS NOT NULL AND (until <= now() "
-                "OR owner IS NULL OR owner NOT IN (SELECT owner FROM processes "
-                "WHERE heartbeat > now() - make_interval(secs => %s))) ORDER BY at LIMIT %s",
-                (OWNER_STALE_AFTER, limit),
+                "SELECT key, owner, (until <= now() OR owner IS NULL OR owner NOT IN (SELECT owner "
+                "FROM processes WHERE heartbeat > now() - make_interval(secs => %s))) FROM claims "
+                "WHERE NOT done AND payload IS NOT NULL ORDER BY at LIMIT %s",
+                (OWNER_STALE_AFTER, limit * 4),
             ).fetchall()
-        return [row[0] for row in rows]
+        return [key for key, owner, takeable in rows if takeable or owner_is_dead_here(owner)][:limit]
 
     def next_generation(self, at_least: int) -> int:
         """The next generation number for every replica: never one handed out before."""

@@ -232,15 +232,16 @@ class SqliteState:
         rows = (
             self._conn()
             .execute(
-                "SELECT key, owner FROM claims WHERE done = 0 AND payload IS NOT NULL AND (until <= ? OR "
-                "owner IS NULL OR owner NOT IN (SELECT owner FROM processes WHERE heartbeat > ?)) "
-                "ORDER BY at LIMIT ?",
-                (now, now - OWNER_STALE_AFTER, limit),
+                "SELECT key, owner, (until <= ? OR owner IS NULL OR owner NOT IN "
+                "(SELECT owner FROM processes WHERE heartbeat > ?)) FROM claims "
+                "WHERE done = 0 AND payload IS NOT NULL ORDER BY at LIMIT ?",
+                (now, now - OWNER_STALE_AFTER, limit * 4),
             )
             .fetchall()
         )
-        return [key for key, _owner in rows]
+        return [key for key, owner, takeable in rows if takeable or owner_is_dead_here(owner)][:limit]
 
+    @_busy
     def vote(
         self, *, user: str, fact_id: str, vote: int, press: str, query: str, generation: int
     ) -> VoteOutcome:

@@ -265,3 +265,67 @@ def test_a_comparison_chart_is_drawn_in_the_terminal(settings, holder, state):
     bars = [line for line in out.splitlines() if "━" in line or "█" in line]
     assert len(bars) >= 2 and any("Baidu" in line for line in bars)
     assert "Share in channel" in out and "👍" in out  # the table keeps Share and feedback
+
+
+def test_the_console_follows_a_factbot_build_like_the_bot(tmp_path, seed_db):
+    """`factbot build` beside a running console: the console serves the new generation within
+    seconds, without a restart (it polls the state database's record, as the bot does)."""
+    import queue
+    import shutil
+
+    from tests.bot.test_holder import NEW_ARTICLE
+
+    sources = tmp_path / "sources"
+    shutil.copytree(ROOT / "seeds", sources)
+    db = tmp_path / "data" / "facts.db"
+    db.parent.mkdir()
+    shutil.copy(seed_db, db)
+    env = {
+        "PATH": str(Path(sys.executable).parent),
+        "HOME": str(tmp_path),
+        "FACTBOT_DB": str(db),
+        "FACTBOT_SOURCES": str(sources),
+        "FACTBOT_STATE": str(tmp_path / "state.db"),
+    }
+    console = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "console"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert console.stdin is not None and console.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in console.stdout], daemon=True).start()
+    seen: list[str] = []
+
+    def ask_until(wanted: str, attempts: int) -> bool:
+        for _ in range(attempts):  # one question a second, at most `attempts`
+            console.stdin.write("/fact 苹果 资本支出\n")
+            console.stdin.flush()
+            deadline = time.monotonic() + 1.0
+            while time.monotonic() < deadline:
+                try:
+                    seen.append(lines.get(timeout=0.1))
+                except queue.Empty:
+                    continue
+                if wanted in seen[-1]:
+                    return True
+        return False
+
+    try:
+        assert not ask_until("330億美元", 3) and not ask_until("330亿美元", 1)  # not in the seeds
+        (sources / "010_apple.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+        build = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "build", "--workers", "1"],
+            env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        )  # fmt: skip
+        assert build.returncode == 0, build.stderr
+        assert "generation 2" in build.stdout
+        assert ask_until("330亿美元", 20), "".join(seen[-40:])
+    finally:
+        console.stdin.close()
+        console.wait(timeout=30)
+        console.stdout.close()

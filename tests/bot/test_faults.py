@@ -353,6 +353,30 @@ def test_kill_9_during_a_reload_takes_the_build_with_it(killable, fake_slack):
     assert {n for n in after if generations.is_generation_file(killable.db.parent / n, killable.db)} <= before
 
 
+@pytest.mark.skipif(not hasattr(__import__("resource"), "prlimit"), reason="needs resource.prlimit (Linux)")
+def test_a_full_disk_during_a_reload_keeps_the_old_store_and_leaves_no_partial_files(killable, fake_slack):
+    import resource
+
+    bot = killable("first")
+    before = sorted(p.name for p in killable.db.parent.iterdir())
+    # From now on no file of the bot's (or of the build it starts) may grow past 512 KiB: writes
+    # fail with EFBIG, as they fail with ENOSPC on a full disk. The store needs three times that.
+    resource.prlimit(bot.proc.pid, resource.RLIMIT_FSIZE, (512 * 1024, 512 * 1024))
+    body = slash("/factadmin", "reload --force", user=ADMIN, response_url=fake_slack.response_url("full"))
+    r, took = _post(bot.url, body, FORM)
+    assert r.status == 200 and took < ACK_LIMIT
+    replies = eventually(
+        lambda: [c for c in fake_slack.of("response_url") if c.path.endswith("/full")], timeout=90
+    )
+    assert replies and "file too large" in all_text(replies[-1].body).lower(), [all_text(c.body) for c in replies]
+    health = http(f"{bot.url}/healthz").json()
+    assert health["ok"] and health["generation"] == 1  # the old store serves
+    r, _ = _lookup(bot.url, fake_slack)
+    assert "Microsoft" in all_text(r.json())
+    assert sorted(p.name for p in killable.db.parent.iterdir()) == before  # no partial files
+    assert bot.errors() == []
+
+
 # --- the disk: a damaged store ------------------------------------------------------------------
 
 

@@ -2,6 +2,8 @@
 
 import logging
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +17,8 @@ from bot.settings import Settings, SettingsError, load_settings
 from bot.state import SqliteState, StateUnavailable, StoreRecord, open_state
 from bot.state.postgres import PostgresState
 from tests.slack_fakes import eventually
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -59,6 +63,50 @@ def test_a_settled_claim_is_refused_even_after_its_lease(state):
     assert state.claim("Ev1", lease=60) is None
     state.release("Ev1")  # releasing settled work does not reopen it
     assert state.claim("Ev1", lease=60) is None
+
+
+def _claim_in_a_process_then_kill_it(state, key: str) -> None:
+    """Another process claims `key` with a payload (a bot that took an event in) and is killed -9."""
+    if isinstance(state, SqliteState):
+        opener = f"from bot.state import SqliteState; s = SqliteState({str(state.path)!r})"
+    else:
+        opener = f"from bot.state.postgres import PostgresState; s = PostgresState({state._pool._dsn!r})"
+    code = f"{opener}\nassert s.claim({key!r}, lease=600, payload='{{\"text\": \"hi\"}}')\nprint('claimed', flush=True)\nimport time; time.sleep(60)"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "claimed"
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+
+
+def test_the_claim_of_a_process_that_died_is_taken_at_once_with_its_event(state):
+    _claim_in_a_process_then_kill_it(state, "event:EvDead")
+    # its lease (600 s) has not run out, but its owner is gone: the outbox lists it, and a claim
+    # takes it over at once, with the event and as a second attempt
+    assert state.pending() == ["event:EvDead"]
+    claim = state.claim("event:EvDead")
+    assert claim is not None and claim.attempt == 2 and claim.payload == '{"text": "hi"}'
+    assert state.pending() == [] and state.claim("event:EvDead") is None
+    state.settle("event:EvDead")
+    assert state.pending() == [] and state.claim("event:EvDead") is None
+
+
+def test_a_deferred_claim_waits_its_turn_then_is_pending_again(state):
+    claim = state.claim("event:EvLater", payload="{}")
+    assert claim is not None and claim.attempt == 1
+    state.defer("event:EvLater", 0.3)
+    assert state.pending() == [] and state.claim("event:EvLater") is None
+    assert eventually(lambda: state.pending() == ["event:EvLater"], timeout=5)
+    assert state.claim("event:EvLater").attempt == 2
+
+
+def test_generation_numbers_are_handed_out_once(state):
+    state.set_current_store("/x/facts.g4-abcdef.db", 4)
+    assert state.next_generation(2) == 5  # never a number already live
+    assert state.next_generation(2) == 6
+    assert state.next_generation(9) == 9
 
 
 def test_a_released_claim_may_be_claimed_again_at_once(state):
