@@ -368,7 +368,9 @@ def test_a_full_disk_during_a_reload_keeps_the_old_store_and_leaves_no_partial_f
     replies = eventually(
         lambda: [c for c in fake_slack.of("response_url") if c.path.endswith("/full")], timeout=90
     )
-    assert replies and "file too large" in all_text(replies[-1].body).lower(), [all_text(c.body) for c in replies]
+    assert replies and "file too large" in all_text(replies[-1].body).lower(), [
+        all_text(c.body) for c in replies
+    ]
     health = http(f"{bot.url}/healthz").json()
     assert health["ok"] and health["generation"] == 1  # the old store serves
     r, _ = _lookup(bot.url, fake_slack)
