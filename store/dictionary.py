@@ -77,7 +77,7 @@ def _cedict_index() -> dict[str, list[tuple[str, int]]]:
 
 
 _COMPANY_GLOSS = re.compile(
-    r"\b(?:company|corporation|corp|brand|inc|ltd|group|technologies|systems|app|portal|search engine|"
+    r"\b(?:company|corporation|corp|brand|inc|ltd|limited|holdings|group|technologies|systems|app|portal|search engine|"
     r"e-commerce|manufacturer|conglomerate|automaker|carmaker|chipmaker|bank|airline|network)\b",
     re.I,
 )
@@ -118,6 +118,14 @@ def company_names() -> dict[str, tuple[str, bool]]:
                 everyday.add(zh)  # a bare name may be a place: two mentions make it a name
         elif not proper:
             everyday.add(zh)
+    # "腾讯: see 騰訊控股有限公司|腾讯控股有限公司[…]": a short name pointing at a company's full one
+    for entry in _entries():
+        zh = fold(entry["simplified"])
+        for definition in entry["definitions"][:1]:
+            ref = re.match(r"see (?:[^|\[]+\|)?([^\[|]+)\[", definition)
+            target = fold(ref.group(1)) if ref else None
+            if target and target in names and zh not in names and len(zh) >= 2:
+                names[zh] = names[target]
     return {zh: (latin, zh in everyday) for zh, latin in names.items()}
 
 

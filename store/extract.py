@@ -15,8 +15,9 @@ from .lexicon import Lexicon
 from .names import discover_names
 from .numbers import Value, parse_quantities
 from .periods import parse_period, published_date, stated_years
+from .subjects import SubjectTracker, choose_topic
 from .text import Span, clean_runs, clean_text_mapped, find_mojibake, fold, split_sentences
-from .vocabulary import YEAR, AliasMatcher, Mention
+from .vocabulary import YEAR, AliasMatcher
 
 
 @dataclass
@@ -65,15 +66,6 @@ class Document:
     found: dict[str, dict] = field(default_factory=dict)  # name it introduces -> how found, spellings
 
 
-# A sentence that opens on a pronoun ("例如,它…", "他補充道…") is about the subject before it,
-# even when it names others; one that opens on a connector ("对此", "这么说") is only when it
-# names nobody itself.
-_PRONOUN_START = re.compile(
-    r"^[“\"「]?(?:(?:例如|比如|同时|此外|而且|而|但是|但|不过|对此|因此)[,，、]?)?"
-    r"(?:他们|她们|它们|该(?:公司|集团|模型|芯片|产品|平台|系统|企业|机构)|这(?:款|家|一模型)|此款|他|她|它|其)"
-)
-_CONNECTOR_START = re.compile(r"^[“\"「]?(?:对此|同时|此外|而|但|不过|例如|比如|这|此|该)")
-_PRONOUN_ANYWHERE = re.compile(r"他们|她们|它们|该公司|其|他|她")
 _TITLES = (
     "首席执行官", "首席财务官", "首席技术官", "首席运营官", "首席科学家", "创始人", "联合创始人", "董事长", "总裁",
     "副总裁", "高级副总裁", "总经理", "负责人", "合伙人", "高管", "ceo", "cfo", "cto", "coo", "发言人", "秘书长", "研究员",
@@ -143,7 +135,6 @@ def _person_links(key: str, mentions: list, lexicon: Lexicon) -> dict[str, str]:
 
 _BRACKETED = re.compile(r"([\u3400-\u9fff·•]{2,16})\s?[（(]\s?([A-Za-z][A-Za-z0-9 .&'\-]{1,40}?)\s?[)）]")
 _PARTICLES = set("的之和与及是在由为将对向从给把被让同跟称")
-_TOPIC_WEIGHT = 0.75  # a sentence naming nobody in an article about one company is mostly about it
 
 
 def _chinese_name(run: str, key: str) -> str:
@@ -195,22 +186,6 @@ def _article_year(key: str, published: str | None) -> int | None:
     return max(set(years), key=lambda y: (years.count(y), y))
 
 
-def _topic(mentions: list[list[Mention]], lexicon: Lexicon, new_names: set[str]) -> str | None:
-    """Return the company an article is about: named most often, the lead sentences counting twice."""
-    counts: dict[str, float] = {}
-    for i, found in enumerate(mentions):
-        for m in found:
-            top = lexicon.lineage(m.entity)[-1]
-            ent = lexicon.entities.get(top)
-            if (ent and ent.kind == "company") or top in new_names:
-                counts[top] = counts.get(top, 0) + (2 if i < 2 else 1)
-    if not counts:
-        return None
-    best = max(counts, key=lambda n: counts[n])
-    runner_up = max((c for n, c in counts.items() if n != best), default=0)
-    return best if counts[best] >= 2 and counts[best] > runner_up else None
-
-
 def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str | None = None) -> Document:
     """Return the cleaned article and the facts it states.
 
@@ -241,13 +216,22 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     new_names = {e.name for e in found.values()}
     article_names = AliasMatcher(doc_aliases.items())
     all_mentions = [lexicon.find_mentions(key[s.start : s.end], article_names) for s in sentences]
-    topic = _topic(all_mentions, lexicon, set(names_zh))
+    def is_company(name: str) -> bool:
+        top = lexicon.lineage(name)[-1]
+        ent = lexicon.entities.get(top)
+        return (ent is not None and ent.kind == "company") or top in names_zh
+
+    topic = choose_topic(
+        [[lexicon.lineage(m.entity)[-1] for m in found_in] for found_in in all_mentions],
+        is_company,
+        boosted=[e.name for e in found.values() if e.how & {"ticker", "title"}],
+    )
+    subjects = SubjectTracker(topic, is_company)
     facts: list[Fact] = []
     people: dict[str, str] = {}
     people_latin: dict[str, str] = {}
     last_period: tuple[str, float] | None = None
     last_metric: str | None = None
-    previous: tuple[list[str], int] | None = None  # entities of the sentence before, and depth
     last_line_end = -1
     for sentence, mentions in zip(sentences, all_mentions, strict=True):
         new_paragraph = "\n" in text[last_line_end : sentence.start] if last_line_end >= 0 else True
@@ -255,7 +239,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
             lexicon.is_boilerplate(key[b.start : b.end])
             for b in split_sentences(text[last_line_end : sentence.start])
         ):
-            previous = None  # boilerplate in between breaks the chain of subjects
+            subjects.break_chain()  # boilerplate in between breaks the chain of subjects
         last_line_end = sentence.end
         s_key = key[sentence.start : sentence.end]
         names = list(dict.fromkeys(m.entity for m in mentions if m.entity in new_names))
@@ -282,33 +266,8 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
                 continue
             if n not in named:
                 named.append(n)
-        context: list[str] = []
-        depth = 0
-        starts_with_pronoun = bool(_PRONOUN_START.match(s_key))
-        continues = not named and (not new_paragraph or _CONNECTOR_START.match(s_key))
-        if previous and previous[1] < 2 and (starts_with_pronoun or continues):
-            # "例如,它通过了…" / "他補充道…": the subject is the one of the sentence before
-            context, depth = [e for e in previous[0] if e not in named], previous[1] + 1
-        if named:
-            previous = (named, 0)
-        elif context:
-            previous = (context, depth)
-        # a pronoun referring back ("他們的資本支出…") makes the carried-over subject surer
-        context_weight = 0.85 if starts_with_pronoun or _PRONOUN_ANYWHERE.search(s_key) else 0.7
-        about_topic = False
-        if (
-            topic
-            and not context
-            and not any(
-                (ent := lexicon.entities.get(lexicon.lineage(e)[-1])) is not None
-                and ent.kind == "company"
-                or lexicon.lineage(e)[-1] in names_zh
-                for e in named
-            )
-        ):
-            # "根據該公司周三公布的財報…資本支出高達349億美元": no company named, so the
-            # article's own subject; weaker than one named or carried from the sentence before
-            context, context_weight, about_topic = [topic], _TOPIC_WEIGHT, True
+        subject = subjects.subject(s_key, named, new_paragraph=new_paragraph)
+        context, context_weight, about_topic = subject.carried, subject.weight, subject.about_topic
         for run in clean_runs(sentence, damaged):
             fact = _fact_from_run(
                 run, key, file, lexicon, named, context, published, article_year, dated_year, names

@@ -1,0 +1,109 @@
+"""Who a sentence is about, when it does not say: the subject-tracking stage of extraction.
+
+An article names its company in the title and the lead, then says 公司, 该公司, 集团, 其 or
+nothing at all. ``choose_topic`` picks the company the article is about (named most often, the
+title and lead counting twice, a stock code or the title rule counting more); ``SubjectTracker``
+then walks the sentences in order and says, for each, whom it is about besides what it names:
+
+- a sentence opening on 公司/该公司/本公司/集团/该集团 refers to the article's company;
+- one opening on a pronoun (他, 它, 其, 该模型 …) or continuing without a new paragraph and
+  naming nobody carries the subject of the sentence before (at most two sentences on);
+- one that names no company at all is about the article's company, less surely.
+
+Pure and stateful only in the order of sentences: the extractor creates one tracker per article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["Subject", "SubjectTracker", "choose_topic"]
+
+# A sentence that opens on a pronoun ("例如,它…", "他補充道…") is about the subject before it,
+# even when it names others; one that opens on a connector ("对此", "这么说") is only when it
+# names nobody itself.
+PRONOUN_START = re.compile(
+    r"^[“\"「]?(?:(?:例如|比如|同时|此外|而且|而|但是|但|不过|对此|因此)[,，、]?)?"
+    r"(?:他们|她们|它们|该(?:公司|集团|模型|芯片|产品|平台|系统|企业|机构)|这(?:款|家|一模型)|此款|他|她|它|其)"
+)
+CONNECTOR_START = re.compile(r"^[“\"「]?(?:对此|同时|此外|而|但|不过|例如|比如|这|此|该)")
+PRONOUN_ANYWHERE = re.compile(r"他们|她们|它们|该公司|其|他|她")
+# "公司整体净利润同比增长76%", "集团表示": the article's company, whoever the sentence before named
+COMPANY_REFERENCE = re.compile(
+    r"^[“\"「]?(?:(?:而|但|同时|此外|另外|其中|不过)[,，、]?)?(?:该公司|本公司|公司|该集团|本集团|集团)"
+    r"(?![股债券])"
+)
+TOPIC_WEIGHT = 0.75  # a sentence naming nobody in an article about one company is mostly about it
+CARRIED_WEIGHT = 0.7  # the subject carried from the sentence before
+REFERRED_WEIGHT = 0.85  # a pronoun or 公司 referring back makes the subject surer
+MAX_DEPTH = 2  # a subject is carried at most two sentences on
+
+
+@dataclass
+class Subject:
+    """Whom a sentence is about besides what it names, and how surely."""
+
+    carried: list[str] = field(default_factory=list)
+    weight: float = CARRIED_WEIGHT
+    about_topic: bool = False  # the article's company, for want of anyone named or carried
+
+
+def choose_topic(
+    mentions: Sequence[Sequence[str]],
+    is_company: Callable[[str], bool],
+    boosted: Sequence[str] = (),
+) -> str | None:
+    """Return the company an article is about: named most often, the first two sentences (the
+    title and the lead) counting twice and a company introduced by a stock code or opening the
+    title (``boosted``) twice more; None when no company clearly leads."""
+    counts: dict[str, float] = {}
+    for i, names in enumerate(mentions):
+        for name in names:
+            if is_company(name):
+                counts[name] = counts.get(name, 0) + (2 if i < 2 else 1)
+    for name in boosted:
+        if name in counts:
+            counts[name] += 2
+    if not counts:
+        return None
+    best = max(counts, key=lambda n: counts[n])
+    runner_up = max((c for n, c in counts.items() if n != best), default=0)
+    return best if counts[best] >= 2 and counts[best] > runner_up else None
+
+
+class SubjectTracker:
+    """Walks an article's sentences in order and tells whom each is about (see the module)."""
+
+    def __init__(self, topic: str | None, is_company: Callable[[str], bool]) -> None:
+        self.topic = topic
+        self._is_company = is_company
+        self._previous: tuple[list[str], int] | None = None  # subjects of the sentence before, depth
+
+    def break_chain(self) -> None:
+        """Forget the sentence before (boilerplate came in between)."""
+        self._previous = None
+
+    def subject(self, key: str, named: list[str], *, new_paragraph: bool) -> Subject:
+        """Return whom the sentence with match key ``key`` is about besides ``named``."""
+        out = Subject()
+        refers_to_company = bool(COMPANY_REFERENCE.match(key))
+        starts_with_pronoun = bool(PRONOUN_START.match(key))
+        continues = not named and (not new_paragraph or CONNECTOR_START.match(key))
+        if refers_to_company and self.topic and self.topic not in named:
+            out.carried, out.weight = [self.topic], REFERRED_WEIGHT
+        elif self._previous and self._previous[1] < MAX_DEPTH and (starts_with_pronoun or continues):
+            # "例如,它通过了…" / "他補充道…": the subject is the one of the sentence before
+            out.carried = [e for e in self._previous[0] if e not in named]
+            out.weight = REFERRED_WEIGHT if starts_with_pronoun or PRONOUN_ANYWHERE.search(key) else CARRIED_WEIGHT
+        depth = self._previous[1] + 1 if self._previous and out.carried else 0
+        if named:
+            self._previous = (named, 0)
+        elif out.carried:
+            self._previous = (out.carried, depth)
+        if self.topic and not out.carried and not any(self._is_company(e) for e in named):
+            # "根據該公司周三公布的財報…資本支出高達349億美元": no company named, so the
+            # article's own subject; weaker than one named or carried from the sentence before
+            out.carried, out.weight, out.about_topic = [self.topic], TOPIC_WEIGHT, True
+        return out

@@ -1,0 +1,94 @@
+"""Who a sentence is about when it does not say (store/subjects.py), on real articles' snippets.
+
+Each row is a run of sentences as the extractor meets them: what each names (the names the
+builder found in it), whether a new paragraph starts, and whom the stage says it is about.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from store import Lexicon, extract_facts, fold
+from store.subjects import REFERRED_WEIGHT, TOPIC_WEIGHT, SubjectTracker, choose_topic
+
+COMPANIES = {"Alibaba", "阿里云", "寒武纪", "Tencent", "SenseTime", "ByteDance", "Meta", "NVIDIA"}
+
+
+def is_company(name: str) -> bool:
+    return name in COMPANIES
+
+
+@pytest.mark.parametrize(
+    ("topic", "sentences", "expected"),
+    [
+        # 公司/集团 refers to the article's company, whoever the sentence before named
+        (
+            "Alibaba",
+            [("阿里云收入增长26%", ["阿里云"], True), ("公司整体净利润同比增长76%,表明ai投入已开始产生实效", [], False)],
+            [[], ["Alibaba"]],
+        ),
+        (
+            "SenseTime",
+            [("商汤2024年营收37.7亿元", ["SenseTime"], True), ("集团表示,生成式ai收入增长103.1%", [], False)],
+            [[], ["SenseTime"]],
+        ),
+        # a pronoun carries the sentence before, even into a new paragraph
+        (
+            None,
+            [("腾讯发布混元大模型", ["Tencent"], True), ("其训练时间从50天缩短到11天", [], True)],
+            [[], ["Tencent"]],
+        ),
+        # a sentence naming nobody in the same paragraph continues the one before; two at most
+        (
+            None,
+            [("字节跳动2022年收入超800亿美元", ["ByteDance"], True), ("这比2021年增长了30%以上", [], False), ("增速放缓", [], False), ("市场规模扩大", [], False)],
+            [[], ["ByteDance"], ["ByteDance"], []],
+        ),
+        # a new paragraph naming nobody, with no pronoun, is the article's company, less surely
+        (
+            "寒武纪",
+            [("英伟达发布新品", ["NVIDIA"], True), ("上半年营业收入28.81亿元", [], True)],
+            [[], ["寒武纪"]],
+        ),
+        # a sentence naming a company is about it, not about the article's
+        ("寒武纪", [("Meta第三季收入创新高", ["Meta"], True)], [[]]),
+    ],
+)
+def test_whom_each_sentence_is_about(topic, sentences, expected):
+    tracker = SubjectTracker(topic, is_company)
+    got = [tracker.subject(fold(text), named, new_paragraph=para).carried for text, named, para in sentences]
+    assert got == expected
+
+
+def test_a_reference_to_the_company_is_surer_than_the_article_s_subject_alone():
+    tracker = SubjectTracker("Alibaba", is_company)
+    referred = tracker.subject(fold("公司整体净利润同比增长76%"), [], new_paragraph=True)
+    unnamed = tracker.subject(fold("净利润同比增长76%"), [], new_paragraph=True)
+    assert (referred.weight, referred.about_topic) == (REFERRED_WEIGHT, False)
+    assert (unnamed.weight, unnamed.about_topic) == (TOPIC_WEIGHT, True)
+
+
+@pytest.mark.parametrize(
+    ("mentions", "boosted", "topic"),
+    [
+        ([["寒武纪"], ["寒武纪"], ["Tencent"]], [], "寒武纪"),  # the title and lead count twice
+        ([["Meta"], [], ["Tencent"], ["Tencent"]], [], None),  # a tie leads nowhere
+        ([["Meta"], [], ["Tencent"], ["Tencent"]], ["Tencent"], "Tencent"),  # a stock code decides
+        ([["H100"], ["H100"]], [], None),  # a chip is no company
+    ],
+)
+def test_the_article_s_company(mentions, boosted, topic):
+    assert choose_topic(mentions, is_company, boosted) == topic
+
+
+def test_a_broker_s_numbered_list_belongs_to_the_company_the_article_is_about():
+    text = (
+        "摩尔线程(688795.SH)发布业绩快报\n"
+        "摩尔线程今日公布2025年业绩快报。\n"
+        "1. 营业收入15.2亿元,同比增长180%;\n"
+        "2. 归母净利润亏损8.6亿元;\n"
+        "3. 研发费用12.1亿元。\n"
+    )
+    doc = extract_facts(text, "a.txt", Lexicon.load(entities=False))
+    listed = [f for f in doc.facts if f.quote[:1].isdigit()]
+    assert len(listed) == 3 and all("摩尔线程" in f.entities + f.context for f in listed)
