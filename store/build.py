@@ -934,7 +934,7 @@ def _write_vocabulary(con: sqlite3.Connection, lexicon: Lexicon) -> None:
         if g.zh and CJK_RUN.fullmatch(g.zh):
             # how an English question may write a Chinese name: zhipu, moore thread
             for english in english_renderings(strip_corporate(g.zh)):
-                if english not in aliases and not is_english_word_set(english):
+                if english not in aliases and (" " in english or len(g.zh) >= 3 or not is_english_word_set(english)):
                     aliases[english] = g.name
     con.executemany(
         "insert or ignore into entities (name, zh, kind, parent, facts, how, variants) values (?, ?, ?, ?, ?, ?, ?)",
@@ -987,6 +987,17 @@ def merge_names(found: Iterable[tuple[str, dict]]) -> list[NameGroup]:
                 j = by_key.setdefault(spelling, i)
                 if j != i:
                     parent[root(i)] = root(j)
+    # a Chinese short form is the name it begins when it begins no other (智谱 of 智谱华章; 百度
+    # begins 百度智能云 and 百度文库, so it stays itself)
+    chinese = [k for k in by_key if CJK_RUN.fullmatch(k)]
+    longer: dict[str, list[str]] = {}
+    for k in chinese:
+        for size in range(2, len(k) - 1):
+            longer.setdefault(k[:size], []).append(k)
+    for short, names in longer.items():
+        owners = {root(by_key[n]) for n in names}
+        if short in by_key and len(owners) == 1:
+            parent[root(by_key[short])] = owners.pop()
     members: dict[int, list[int]] = {}
     for i in parent:
         members.setdefault(root(i), []).append(i)

@@ -187,7 +187,9 @@ def english_renderings(zh: str) -> list[str]:
             break
         words.append(heads[zh[i : i + size]])
         i += size
-    if i == len(zh) and len(words) >= 1:
+    if i == len(zh) and (len(words) >= 2 or len(zh) >= 3):
+        # one gloss for a name of three characters or more (寒武纪 -> cambrian); a two-character
+        # name's one gloss is an everyday word (火山 -> volcano)
         out.append(" ".join(words))
     return [r for r in dict.fromkeys(out) if len(r) >= 5]
 

@@ -7,6 +7,7 @@ reader does, from how the text introduces them. Each way is a *source*, recorded
 - ``company word`` — a name a corporate word follows: 商汤科技, 智谱华章科技股份有限公司 (商汤, 智谱华章);
 - ``role``         — a company before its officer: 快手 CFO 金秉, 摩尔线程创始人;
 - ``owner``        — 旗下/母公司/子公司: 字节跳动旗下的火山引擎;
+- ``product word`` — a name written with AI or 大模型 after it more than once: 可灵 AI, 豆包大模型;
 - ``bracket``      — a Chinese name with its Latin one in brackets: 摩尔线程（Moore Threads）;
 - ``latin``        — a capitalised Latin name in Chinese text: xAI, Colossus;
 - ``dictionary``   — CC-CEDICT's companies and brands (百度 = Baidu, 台积电 = TSMC);
@@ -28,7 +29,9 @@ from .vocabulary import CJK_RUN, KeywordIndex, is_latin
 
 __all__ = ["FoundName", "discover_names", "strip_corporate", "CORPORATE_WORDS_ZH"]
 
-SOURCES = ("lexicon", "ticker", "company word", "role", "owner", "bracket", "latin", "dictionary", "title")
+SOURCES = (
+    "lexicon", "ticker", "company word", "role", "owner", "product word", "bracket", "latin", "dictionary", "title",
+)
 
 # Corporate words after a name (longest first): what is left before them is the name itself.
 # Only the strong ones introduce a name; the others (智能, 技术, 半导体) follow ordinary words as
@@ -50,9 +53,13 @@ _ROLES = (
 # Characters a name never starts or ends on: particles, pronouns, prepositions and verbs that
 # introduce a name ("据商汤科技", "对寒武纪而言", "由华为").
 _EDGE = set("的之和与及或是在于由为将对向从给把被让同跟称据而但且并即若其该这那此各每如也都又还就令使自以至到")
+_COUNTED = re.compile(r"[一二两三四五六七八九十百千万亿几多]+[张台块颗个家枚位名件款项倍次]")  # 万张, 两家
 _NEVER_LAST = set("的了着个是在和与及或该这那此各每也都又还就")
 _NEVER_FIRST = set("一两几多某")
-_BAD_ENDINGS = ("们", "者", "家", "方", "等", "类", "业", "界", "市", "场", "季", "年", "月", "日", "州", "省", "县", "国", "人士")
+_BAD_ENDINGS = (
+    "们", "者", "家", "方", "等", "类", "业", "界", "市", "场", "季", "年", "月", "日", "州", "省", "县", "国", "人士",
+    "上", "中", "下", "内", "里", "间", "后", "前",
+)  # fmt: skip
 _PLACES = (
     "北京", "上海", "深圳", "杭州", "广州", "香港", "台湾", "台北", "新竹", "南京", "苏州", "成都", "武汉", "天津",
     "合肥", "西安", "重庆", "无锡", "厦门", "珠海", "东莞", "中国", "美国", "日本", "韩国", "英国",
@@ -76,6 +83,7 @@ _TICKER = re.compile(
     r"(?:\d{4,6}(?:\.(?:sh|sz|hk|bj|tw|two))?|\d{4}-tw|[a-z]{1,5}[.\-](?:us|o|n|hk))\s?[)）]"
     r"|(?<![a-z0-9])(?:\d{6}\.(?:sh|sz|bj)|\d{4,5}\.hk|\d{4}-tw|[a-z]{1,5}-us)(?![a-z0-9])"
 )
+_PRODUCT_AFTER = re.compile(r"\s?(?:ai(?![a-z])|大模型|模型)")
 _OWNER_AFTER = re.compile(r"(?:旗下(?:的)?|子公司|母公司)")
 _LATIN_NAME = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*(?:(?:[ .\-&]|\s(?:of|and|for|the|de)\s)[A-Z0-9][A-Za-z0-9]*)*)(?![A-Za-z0-9])"
@@ -124,7 +132,7 @@ def _is_generic(word: str, generic: set[str], metric_words: KeywordIndex) -> boo
         return True
     if word.endswith(_BAD_ENDINGS) or word[0] in _EDGE or word[0] in _NEVER_FIRST or word[-1] in _NEVER_LAST:
         return True
-    if re.search(r"\d|第|季度|上半|下半|年度", word):
+    if re.search(r"\d|第|季度|上半|下半|年度", word) or _COUNTED.match(word):
         return True
     return any(len(kw) >= 2 for kw, _, _ in metric_words.spans(word))  # 营收, 净利润: terms, not names
 
@@ -289,6 +297,11 @@ def discover_names(
         name = _name_ending_at(key, m.start(), generic, metric_words)
         if name and _is_name_like(name, key):
             add(strip_corporate(name), "owner", also=(name,))
+    # products: a name a product word follows, written so more than once (可灵 AI, 豆包大模型)
+    for m in _PRODUCT_AFTER.finditer(key):
+        name = _name_ending_at(key, m.start(), generic, metric_words)
+        if name and key.count(name) >= 2 and len(name) <= 4:
+            add(name, "product word")
     # brackets: 摩尔线程（Moore Threads）
     for m in _BRACKET_LATIN_AFTER_ZH.finditer(text):
         latin = re.sub(r"\s+", " ", m.group(2)).strip(" .-")
@@ -334,6 +347,19 @@ def discover_names(
     for name in _subjects(key, title_end, generic, metric_words):
         add(name, "title")
     found = _merge_corporate_forms(found)
+    # the short form an article also uses: 阿里 for 阿里巴巴 ("以阿里为例"), its first two
+    # characters written on their own too, when they are no everyday word (火山 of 火山引擎 is)
+    for entry in found.values():
+        short = (entry.zh or "")[:2]
+        if (
+            entry.zh
+            and len(entry.zh) >= 4
+            and short not in everyday
+            and short not in known
+            and not _is_generic(short, generic, metric_words)
+            and key.count(short) > sum(key.count(s) for s in entry.keys if s.startswith(short))
+        ):
+            entry.keys.add(short)
     # 持有寒武纪 beside 寒武纪: a longer name ending on another, written less often, is that name
     # run into the words before it
     for k in [k for k in found if not is_latin(k)]:

@@ -99,3 +99,29 @@ def test_spellings_of_one_company_become_one_entity():
     assert by_name["SenseTime"].variants == {"商汤", "SenseTime"}
     assert by_name["SenseTime"].how == {"company word", "dictionary"}
     assert by_name["Nvidia"].variants == {"NVIDIA", "Nvidia"}  # the most used Latin spelling shows
+
+
+def test_a_product_written_with_ai_after_it_is_a_name(bare):
+    text = "快手发布财报。可灵 AI 营业收入超过 2.5 亿元人民币。可灵 AI 付费用户增长。"
+    assert "product word" in found(text, bare)["可灵"]["how"]
+
+
+@pytest.mark.parametrize("junk", ["万张", "公有云上"])
+def test_a_counted_unit_or_a_place_word_is_no_name(bare, junk):
+    text = "商汤拥有2.7万张ai专用gpu,万张 AI 芯片。中国公有云上大模型调用量大增,公有云上大模型份额。"
+    assert junk not in found(text, bare)
+
+
+def test_a_short_form_begins_one_name_only():
+    groups = merge_names(
+        [
+            ("智谱", {"keys": ["智谱"], "how": ["title"], "zh": "智谱", "count": 9}),
+            ("智谱华章", {"keys": ["智谱华章"], "how": ["company word"], "zh": "智谱华章", "count": 3}),
+            ("百度", {"keys": ["百度"], "how": ["ticker"], "zh": "百度", "count": 2}),
+            ("百度智能云", {"keys": ["百度智能云"], "how": ["owner"], "zh": "百度智能云", "count": 2}),
+            ("百度文库", {"keys": ["百度文库"], "how": ["product word"], "zh": "百度文库", "count": 2}),
+        ]
+    )
+    names = sorted(sorted(g.variants) for g in groups)
+    assert ["智谱", "智谱华章"] in names  # 智谱 begins only 智谱华章
+    assert ["百度"] in names  # 百度 begins two names: it stays itself
