@@ -245,6 +245,23 @@ def segment_before(key: str, keyword_start: int) -> str | None:
     return m.group(0) if m else None
 
 
+_LEAD_IN = re.compile(r"([\u3400-\u9fffa-z0-9 ]{1,10})方面[,，:：]?\s*$")
+_ASPECTS = re.compile(r"财务|业绩|经营|营运|整体|总体|盈利|利润|收入|营收|成本|费用|现金")  # a heading, not a unit
+
+
+def _segment_lead_in(key: str, keyword_start: int) -> str | None:
+    """Return the segment a clause is introduced as ("AI應用方面，Q3收入達26億元": AI应用), or None."""
+    clause_start = max((key.rfind(p, 0, keyword_start) for p in "。;；!！?？"), default=-1) + 1
+    head = key[clause_start:keyword_start]
+    # the lead-in is the clause's opening words, before the figure's own clause
+    first = re.split(r"[,，]", head, maxsplit=1)
+    opening = first[0] + ("," if len(first) > 1 else "")
+    m = _LEAD_IN.search(opening)
+    if not m or _ASPECTS.search(m.group(1)):
+        return None  # "盈利水平方面,…营收1.9亿元": a heading over the whole company's figures
+    return m.group(1).strip()
+
+
 def _keyword_starts(c: Candidate, metric: str, ctx: RankingContext) -> list[int]:
     pattern = ctx.keyword_pattern(metric)
     return [m.start() for m in pattern.finditer(c.key)] if pattern else []
@@ -263,7 +280,7 @@ def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
     # the keyword that the fact's figure belongs to: the first one followed by a figure
     figures = [v.start - c.start for v in c.values]
     start = next((s for s in starts if any(0 <= f - s <= 20 for f in figures)), starts[0])
-    seg = segment_before(c.key, start)
+    seg = segment_before(c.key, start) or _segment_lead_in(c.key, start)
     if not seg:
         return None
     asked = [a for t in u.terms for a in alternatives(t, u, ctx)] + u.names
@@ -377,6 +394,8 @@ def answer_verdict(
     if (c.topic or strict_metrics) and expects and "any" not in expects:
         if not any(v.kind in expects and re.search(r"\d", v.text) for v in c.values):
             return "figure"  # named nobody (or /spend) and states no figure of the metric's kind
+    if expects and "any" not in expects and not u.forecast and not _states_a_figure(c):
+        return "figure"  # "在综合收入上领先": about the metric, but no figure of it at all
     if u.terms and not (u.entities or u.names):
         if c.text_match < (WORDS_WITH_METRIC if u.metrics else WORDS_ALONE):
             return "words"
@@ -404,7 +423,13 @@ def states_asked_kind(c: Candidate, u: Understanding, ctx: RankingContext) -> bo
     return any(v.kind in expects and re.search(r"\d", v.text) for v in c.values)
 
 
+def _states_a_figure(c: Candidate) -> bool:
+    # any figure, said in words too (翻倍, 数十亿, 三分之二)
+    return bool(c.values) or bool(_FRACTION_WORDS.search(c.key) or _MULTIPLE_WORDS.search(c.key))
+
+
 _FRACTION_WORDS = re.compile(r"[一二三四五六七八九十百千\d]+分之[一二三四五六七八九十\d]+|一半|过半|半数|逾半")
+_MULTIPLE_WORDS = re.compile(r"翻倍|翻番|翻了一番|倍增|减半|腰斩")
 
 
 def anchors_for(c: Candidate, u: Understanding, ctx: RankingContext) -> list[str]:

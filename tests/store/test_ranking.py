@@ -282,3 +282,36 @@ def test_a_period_compared_with_is_not_the_figure_s_period(text, period):
 
     found = parse_period(fold(text))
     assert (found.label if found else None) == period
+
+
+@pytest.mark.parametrize(
+    ("text", "segment"),
+    [
+        ("AI應用方面，Q3收入達人民幣26億元", "ai应用"),  # a clause introduced as a unit's
+        ("盈利水平方面,智谱今年上半年营收1.9亿元", None),  # a heading over the company's figures
+        ("百度第3季財報營收人民幣311.7億元", None),
+    ],
+)
+def test_a_clause_introduced_as_a_unit_s_is_a_segment(text, segment):
+    from store.ranking import _segment_lead_in
+
+    key = fold(text)
+    keyword = next(k for k in ("收入", "营收") if k in key)
+    assert _segment_lead_in(key, key.index(keyword)) == segment
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "verdict"),
+    [
+        # about the metric, but no figure of it at all: no answer
+        ("Volcano Engine revenue", "阿里云凭借历史积累在综合收入上领先,而火山引擎作为新兴势力实现弯道超车。", "figure"),
+        # a figure said in words is a figure
+        ("Kuaishou capex 2025", "快手 2025 年资本支出上的投入较年初预算也实现了翻倍。", None),
+        # guidance may be said in words
+        ("腾讯 资本支出 指引", "腾讯资本开支占收入的比例将为低两位数。", None),
+    ],
+)
+def test_a_fact_stating_no_figure_does_not_answer_for_a_figure(question, text, verdict):
+    entity = next(e for k, e in [("Volcano", "Volcano Engine"), ("Kuaishou", "Kuaishou"), ("腾讯", "Tencent")] if k in question)
+    u, c = scored(question, candidate(text, [entity]))
+    assert answer_verdict(c, u, CTX, strict_metrics=False) == verdict
