@@ -308,12 +308,18 @@ async def _send(send, status: int, body: bytes, content_type: bytes) -> None:
 
 
 def make_asgi(app: App, holder: StoreHolder, settings: Settings):
-    """The ASGI application for HTTP mode: Slack at POST /slack/events, GET /healthz for probes."""
+    """The ASGI application for HTTP mode: Slack at POST /slack/events, GET /healthz for readiness
+    (503 while the store is damaged or the bot cannot serve) and GET /livez for liveness."""
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     slack = SlackEndpoint(app, signing_secret=secret, max_body_bytes=settings.max_body_bytes)
 
     async def asgi(scope, receive, send):
         if scope["type"] != "http":
+            return
+        if scope["path"] == "/livez":
+            # alive: this process answers; a damaged store (503 on /healthz) is repaired without
+            # a restart, so a liveness probe must not restart the pod for it
+            await _send(send, 200, b'{"alive": true}', b"application/json")
             return
         if scope["path"] in ("/healthz", "/health"):
             ok, reason = holder.health()

@@ -37,11 +37,13 @@ SOURCES = (
 # Only the strong ones introduce a name; the others (智能, 技术, 半导体) follow ordinary words as
 # often (人工智能, 处理器技术) and are only stripped when names are compared.
 _STRONG_CORPORATE = ("股份有限公司", "控股有限公司", "集团有限公司", "科技有限公司", "有限公司", "科技股份", "科技集团", "控股集团", "科技", "集团", "股份", "控股")
+_STRONG_CORPORATE_RE = re.compile("|".join(sorted(_STRONG_CORPORATE, key=len, reverse=True)))
 CORPORATE_WORDS_ZH = (
     "股份有限公司", "控股有限公司", "集团有限公司", "科技有限公司", "有限责任公司", "有限公司", "控股集团",
     "科技股份", "科技集团", "集团股份", "股份公司", "微电子", "半导体", "科技", "集团", "股份", "控股", "通信",
     "智能", "电子", "资本", "国际", "技术", "网络", "软件", "信息", "实业", "光电", "医药", "生物", "证券",
 )  # fmt: skip
+_CORPORATE_TAIL = re.compile("(?:%s)+$" % "|".join(sorted(CORPORATE_WORDS_ZH, key=len, reverse=True)))
 CORPORATE_WORDS_LATIN = (
     "inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "ltd", "ltd.", "limited", "group", "holdings",
     "technologies", "technology", "tech", "ai", "labs", "lab", "plc", "llc", "company",
@@ -50,6 +52,7 @@ _ROLES = (
     "首席执行官", "首席财务官", "首席技术官", "首席运营官", "创始人", "联合创始人", "董事长", "总裁", "总经理",
     "ceo", "cfo", "cto", "coo",
 )  # fmt: skip
+_ROLES_RE = re.compile("|".join(re.escape(r) for r in sorted(_ROLES, key=len, reverse=True)))
 # Characters a name never starts or ends on: particles, pronouns, prepositions and verbs that
 # introduce a name ("据商汤科技", "对寒武纪而言", "由华为").
 _EDGE = set("的之和与及或是在于由为将对向从给把被让同跟称据而但且并即若其该这那此各每如也都又还就令使自以至到")
@@ -83,15 +86,16 @@ _TICKER = re.compile(
     r"(?:\d{4,6}(?:\.(?:sh|sz|hk|bj|tw|two))?|\d{4}-tw|[a-z]{1,5}[.\-](?:us|o|n|hk))\s?[)）]"
     r"|(?<![a-z0-9])(?:\d{6}\.(?:sh|sz|bj)|\d{4,5}\.hk|\d{4}-tw|[a-z]{1,5}-us)(?![a-z0-9])"
 )
-_PRODUCT_AFTER = re.compile(r"\s?(?:ai(?![a-z])|大模型|模型)")
+_PRODUCT_AFTER = re.compile(r"(?<=[\u3400-\u9fff])\s?(?:ai(?![a-z])|大模型)")
 _OWNER_AFTER = re.compile(r"(?:旗下(?:的)?|子公司|母公司)")
 _LATIN_NAME = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*(?:(?:[ .\-&]|\s(?:of|and|for|the|de)\s)[A-Z0-9][A-Za-z0-9]*)*)(?![A-Za-z0-9])"
 )
 _ENGLISH_PASSAGE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:[\s,.:;@#]+[A-Za-z][A-Za-z'’]*){4,}")
-_BRACKET_LATIN_AFTER_ZH = re.compile(
-    r"([\u3400-\u9fff·•]{2,16})\s?[（(]\s?([A-Za-z][A-Za-z0-9 .&'\-]{1,40}?)\s?[)）]"
-)
+# a Latin name in brackets, right after Chinese text (found from the bracket, then looking back:
+# a pattern starting on the Chinese run backtracks over every run of the article)
+_BRACKETED_LATIN = re.compile(r"(?<=[\u3400-\u9fff·•])\s?[（(]\s?([A-Za-z][A-Za-z0-9 .&'\-]{1,40}?)\s?[)）]")
+_OPENING = re.compile(r"[。！？!?\n,，;；]\s*")
 _MIN_TITLE_OPENINGS = 2  # sentences or clauses an unlinked name must open to be the subject
 
 
@@ -117,14 +121,10 @@ def strip_corporate(key: str) -> str:
         if key.startswith(place) and len(key) - len(place) >= 4:
             key = key[len(place) :]
             break
-    changed = True
-    while changed:
-        changed = False
-        for word in CORPORATE_WORDS_ZH:
-            if key.endswith(word) and len(key) - len(word) >= 2:
-                key, changed = key[: -len(word)], True
-                break
-    return key
+    tail = _CORPORATE_TAIL.search(key)
+    while tail and tail.start() < 2:  # keep two characters at least: 集团 alone stays
+        tail = _CORPORATE_TAIL.search(key, tail.start() + 1)
+    return key[: tail.start()] if tail else key
 
 
 def _is_generic(word: str, generic: set[str], metric_words: KeywordIndex) -> bool:
@@ -272,26 +272,22 @@ def discover_names(
         elif (latin := _latin_before(text, m.start())) and fold(latin) not in generic:
             add(fold(latin), "ticker", shown=latin)
     # corporate words: 商汤科技 (商汤), 北京智谱华章科技股份有限公司 (智谱华章)
-    for word in _STRONG_CORPORATE:
-        for m in re.finditer(word, key):
-            if key[: m.start()].endswith(tuple(CORPORATE_WORDS_ZH)):
-                continue  # 科技 of 科技股份: the longer word was read already
-            name = _name_ending_at(key, m.start(), generic, metric_words)
-            if not name or not _is_name_like(name, key):
-                continue
-            full = key[m.start() - len(name) : m.end()]
-            add(name, "company word", also=(full,))
+    for m in _STRONG_CORPORATE_RE.finditer(key):
+        if key.endswith(CORPORATE_WORDS_ZH, 0, m.start()):
+            continue  # 有限公司 of 股份有限公司: the longer word was read already
+        name = _name_ending_at(key, m.start(), generic, metric_words)
+        if name and _is_name_like(name, key):
+            add(name, "company word", also=(key[m.start() - len(name) : m.end()],))
     # officers: 快手 CFO 金秉, 摩尔线程创始人
-    for role in _ROLES:
-        for m in re.finditer(re.escape(role), key):
-            end = m.start()
-            while end > 0 and key[end - 1] == " ":
-                end -= 1
-            if key[max(0, end - 2) : end] == "公司":
-                end -= 2
-            name = _name_ending_at(key, end, generic, metric_words)
-            if name and key.count(name) >= 2 and not name.endswith(("区", "部", "兼", "总", "副")):
-                add(strip_corporate(name), "role", also=(name,))
+    for m in _ROLES_RE.finditer(key):
+        end = m.start()
+        while end > 0 and key[end - 1] == " ":
+            end -= 1
+        if key[max(0, end - 2) : end] == "公司":
+            end -= 2
+        name = _name_ending_at(key, end, generic, metric_words)
+        if name and key.count(name) >= 2 and not name.endswith(("区", "部", "兼", "总", "副")):
+            add(strip_corporate(name), "role", also=(name,))
     # owners: 字节跳动旗下的火山引擎, 母公司Alphabet
     for m in _OWNER_AFTER.finditer(key):
         name = _name_ending_at(key, m.start(), generic, metric_words)
@@ -303,12 +299,12 @@ def discover_names(
         if name and key.count(name) >= 2 and len(name) <= 4:
             add(name, "product word")
     # brackets: 摩尔线程（Moore Threads）
-    for m in _BRACKET_LATIN_AFTER_ZH.finditer(text):
-        latin = re.sub(r"\s+", " ", m.group(2)).strip(" .-")
+    for m in _BRACKETED_LATIN.finditer(text):
+        latin = re.sub(r"\s+", " ", m.group(1)).strip(" .-")
         latin_key = fold(latin)
         if not _latin_is_name(latin, latin_key, generic, metric_words, english_words):
             continue
-        zh = _name_ending_at(key, m.end(1), generic, metric_words, named_by_bracket=True)
+        zh = _name_ending_at(key, m.start(), generic, metric_words, named_by_bracket=True)
         if not zh:
             continue
         if zh in known and latin_key not in known:
@@ -363,7 +359,7 @@ def discover_names(
     # 持有寒武纪 beside 寒武纪: a longer name ending on another, written less often, is that name
     # run into the words before it
     for k in [k for k in found if not is_latin(k)]:
-        if any(k != o and k.endswith(o) and key.count(k) < key.count(o) for o in found if not is_latin(o)):
+        if any(k[i:] in found and key.count(k) < key.count(k[i:]) for i in range(1, len(k) - 1)):
             del found[k]
     for k, entry in found.items():
         entry.count = max(key.count(s) for s in entry.keys | {k})
@@ -438,28 +434,29 @@ def _latin_is_name(
 
 def _subjects(key: str, title_end: int, generic: set[str], metric_words: KeywordIndex) -> list[str]:
     """Return the names the title or lead opens on that also open other sentences or clauses."""
+    starts = [0] + [m.end() for m in _OPENING.finditer(key)]
+    # only what a sentence or clause of the title or lead opens on can be the subject
+    heads = {
+        run.group(0)[:6] for s in starts if s < title_end and (run := CJK_RUN.match(key, s)) is not None
+    }
+    if not heads:
+        return []
+    firsts = {h[:2] for h in heads}
     openings: Counter[str] = Counter()
-    starts = [0] + [m.end() for m in re.finditer(r"[。！？!?\n,，;；]\s*", key)]
     for s in starts:
-        run = CJK_RUN.match(key, s)
-        if not run:
+        if key[s : s + 2] not in firsts or (run := CJK_RUN.match(key, s)) is None:
             continue
         piece = run.group(0)[:6]
         for size in range(2, len(piece) + 1):
             openings[piece[:size]] += 1
     head = key[: max(title_end, 0)]
+    # the longest prefix with this many openings: 寒武纪 (3), not 寒武 (3) nor 寒武纪发 (1)
+    extended = {p[:-1] for p, n in openings.items() if len(p) > 2 and openings[p[:-1]] == n}
     out = []
     for prefix, n in openings.items():
-        if n < _MIN_TITLE_OPENINGS or prefix not in head:
-            continue
-        # the longest prefix with this many openings: 寒武纪 (3), not 寒武 (3) nor 寒武纪发 (1)
-        if any(openings.get(prefix + c, 0) == n for c in _next_chars(openings, prefix)):
+        if n < _MIN_TITLE_OPENINGS or prefix in extended or prefix not in head:
             continue
         if _is_generic(prefix, generic, metric_words) or key.count(prefix) < 3:
             continue
         out.append(prefix)
     return out
-
-
-def _next_chars(openings: Counter[str], prefix: str) -> set[str]:
-    return {p[len(prefix)] for p in openings if len(p) == len(prefix) + 1 and p.startswith(prefix)}

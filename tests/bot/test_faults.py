@@ -409,6 +409,8 @@ def test_a_truncated_store_serves_the_previous_generation_and_recovers_when_rest
     assert (
         health and "damaged" in health.json()["reason"] and "serving generation 1" in health.json()["reason"]
     )
+    # not ready, but alive: a liveness probe must not restart a process that repairs itself
+    assert http(f"{live.url}/livez").status == 200
     # the admins are told, once
     told = eventually(
         lambda: [c for c in fake_slack.of("chat.postMessage") if c.body.get("channel") == ADMIN]
