@@ -980,7 +980,8 @@ def merge_names(found: Iterable[tuple[str, dict]]) -> list[NameGroup]:
     by_key: dict[str, int] = {}
     for i, (name, info) in enumerate(entries):
         parent[i] = i
-        for k in {*info.get("keys", []), fold(name)}:
+        # the keys hold the folded spellings, the name's own among them
+        for k in info.get("keys") or [fold(name)]:
             for spelling in {k, strip_corporate(k)}:
                 if len(spelling) < 2:
                     continue
@@ -1012,8 +1013,7 @@ def merge_names(found: Iterable[tuple[str, dict]]) -> list[NameGroup]:
             shown[name] += int(info.get("count", 1)) or 1
             if info.get("zh"):
                 zh[info["zh"]] += 1
-            keys.update(info.get("keys", []))
-            keys.add(fold(name))
+            keys.update(info.get("keys") or [fold(name)])
             how.update(info.get("how", []))
         latin_names = [n for n, _ in shown.most_common() if re.match(r"[A-Za-z0-9]", n)]
         best = latin_names[0] if latin_names else shown.most_common(1)[0][0]

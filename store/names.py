@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .text import fold
 from .vocabulary import CJK_RUN, KeywordIndex, is_latin
@@ -110,6 +111,7 @@ class FoundName:
     count: int = 0  # how often the article names it
 
 
+@lru_cache(maxsize=65536)
 def strip_corporate(key: str) -> str:
     """Return a folded name without the corporate words after it: 商汤科技 -> 商汤, 'xai corp' -> 'xai'."""
     if is_latin(key):
