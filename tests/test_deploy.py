@@ -135,13 +135,15 @@ def test_kustomization_lists_every_manifest_but_the_secret_template():
     assert listed == expected
 
 
-def test_probes_hit_healthz_on_the_port_the_container_exposes():
+def test_probes_hit_healthz_and_livez_on_the_port_the_container_exposes():
+    # ready on /healthz (503 while a damaged store is repaired), alive on /livez (a process that
+    # repairs itself is taken out of rotation, not restarted)
     container = bot_container()
     port = int(one("ConfigMap")["data"]["FACTBOT_PORT"])
     assert [p["containerPort"] for p in container["ports"]] == [port]
-    for probe in ("readinessProbe", "livenessProbe"):
+    for probe, path in (("readinessProbe", "/healthz"), ("livenessProbe", "/livez")):
         get = container[probe]["httpGet"]
-        assert get["path"] == "/healthz", probe
+        assert get["path"] == path, probe
         assert container_port(container, get["port"]) == port, probe
 
 

@@ -120,7 +120,7 @@ def test_huge_answers_are_cut_to_block_kit_limits(store):
         answer, quote="微软资本支出<&>" * 1000, entity="M" * 5000, entity_zh="微<&>" * 2000
     )
     result = search(store, "fact", "Microsoft capex")
-    result = dataclasses.replace(result, query="问" * 4000, answers=[huge] * PAGE)
+    result = dataclasses.replace(result, query="问" * 4000, answers=[huge] * PAGE, total=PAGE + 5)
     message = render.answers_message(result, "fact")
     _limits_ok(message)
     assert "…" in all_text(message)

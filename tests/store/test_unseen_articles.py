@@ -39,7 +39,7 @@ def mixed_store(tmp_path_factory, seeds):
         ("Alibaba revenue 2024", "2,218.74億元", "revenue", "2024-03-31"),
         ("騰訊 純利", "532.3億元", "net_profit", None),
         ("SenseTime loss 2023", "64.4億元", "loss", "2023"),
-        ("小米 研发投入", "1050億元", "investment", None),
+        ("小米 研发投入", "1050億元", "r_and_d", None),  # R&D spending is R&D, not an investment
     ],
 )
 def test_unseen_outlets_are_understood(mixed_store, query, quote_has, metric, period):
