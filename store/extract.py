@@ -266,7 +266,9 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
                 continue
             if n not in named:
                 named.append(n)
-        subject = subjects.subject(s_key, named, new_paragraph=new_paragraph)
+        subject = subjects.subject(
+            s_key, named, new_paragraph=new_paragraph, named_from=min((m.start for m in mentions), default=None)
+        )
         context, context_weight, about_topic = subject.carried, subject.weight, subject.about_topic
         for run in clean_runs(sentence, damaged):
             fact = _fact_from_run(

@@ -35,6 +35,7 @@ COMPANY_REFERENCE = re.compile(
     r"^[“\"「]?(?:(?:而|但|同时|此外|另外|其中|不过)[,，、]?)?(?:该公司|本公司|公司|该集团|本集团|集团)"
     r"(?![股债券])"
 )
+_FIGURE = re.compile(r"\d[\d.,]*\s?(?:%|亿|万|美元|港元|元)")  # a money or percentage figure (folded: 億 is 亿)
 TOPIC_WEIGHT = 0.75  # a sentence naming nobody in an article about one company is mostly about it
 CARRIED_WEIGHT = 0.7  # the subject carried from the sentence before
 REFERRED_WEIGHT = 0.85  # a pronoun or 公司 referring back makes the subject surer
@@ -85,9 +86,25 @@ class SubjectTracker:
         """Forget the sentence before (boilerplate came in between)."""
         self._previous = None
 
-    def subject(self, key: str, named: list[str], *, new_paragraph: bool) -> Subject:
-        """Return whom the sentence with match key ``key`` is about besides ``named``."""
+    def subject(
+        self, key: str, named: list[str], *, new_paragraph: bool, named_from: int | None = None
+    ) -> Subject:
+        """Return whom the sentence with match key ``key`` is about besides ``named``.
+
+        ``named_from`` is where the first name stands in it: a results line that states its
+        figure before naming anyone ("網路營收年增162%至82億美元，…Spectrum X…銷售增加") is the
+        article's company's, whatever it names after."""
         out = Subject()
+        first_figure = _FIGURE.search(key)
+        if (
+            self.topic
+            and named
+            and self.topic not in named
+            and named_from is not None
+            and first_figure is not None
+            and first_figure.start() < named_from
+        ):
+            named = []  # the names come after the figure: they do not say whose it is
         refers_to_company = bool(COMPANY_REFERENCE.match(key))
         starts_with_pronoun = bool(PRONOUN_START.match(key))
         continues = not named and (not new_paragraph or CONNECTOR_START.match(key))

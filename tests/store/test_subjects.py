@@ -92,3 +92,19 @@ def test_a_broker_s_numbered_list_belongs_to_the_company_the_article_is_about():
     doc = extract_facts(text, "a.txt", Lexicon.load(entities=False))
     listed = [f for f in doc.facts if f.quote[:1].isdigit()]
     assert len(listed) == 3 and all("摩尔线程" in f.entities + f.context for f in listed)
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "named_from", "carried"),
+    [
+        # a results line stating its figure before it names anyone is the article's company's
+        ("網路營收年比成長162%至82億美元，NVLink及Spectrum X乙太網路銷售全都增加", ["Spectrum X"], 24, ["NVIDIA"]),
+        # a name before the figure says whose it is
+        ("Meta第三季收入按年增长26%至512亿美元", ["Meta"], 0, []),
+        # a figure that is no money or percentage ("50天") does not move the subject
+        ("训练时间从50天缩短到11天,混元大模型的训练效率提升", ["Hunyuan"], 16, []),
+    ],
+)
+def test_names_after_a_results_figure_do_not_say_whose_it_is(text, named, named_from, carried):
+    tracker = SubjectTracker("NVIDIA", is_company=lambda n: n in {"NVIDIA", "Meta", "Hunyuan"})
+    assert tracker.subject(fold(text), named, new_paragraph=True, named_from=named_from).carried == carried
