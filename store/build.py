@@ -934,7 +934,9 @@ def _write_vocabulary(con: sqlite3.Connection, lexicon: Lexicon) -> None:
         if g.zh and CJK_RUN.fullmatch(g.zh):
             # how an English question may write a Chinese name: zhipu, moore thread
             for english in english_renderings(strip_corporate(g.zh)):
-                if english not in aliases and (" " in english or len(g.zh) >= 3 or not is_english_word_set(english)):
+                # a one-word rendering that is an English word (engine) is no name, unless the
+                # Chinese name is long enough to be one (寒武纪 -> cambrian)
+                if english not in aliases and (len(g.zh) >= 3 or english not in english_words()):
                     aliases[english] = g.name
     con.executemany(
         "insert or ignore into entities (name, zh, kind, parent, facts, how, variants) values (?, ?, ?, ?, ?, ?, ?)",
@@ -946,11 +948,6 @@ def _write_vocabulary(con: sqlite3.Connection, lexicon: Lexicon) -> None:
             aliases.setdefault(alias, n)
     con.executemany("insert into aliases (alias, name) values (?, ?)", list(aliases.items()))
     con.executemany("insert into latin_words (word) values (?)", [(w,) for w in sorted(latin)])
-
-
-def is_english_word_set(phrase: str) -> bool:
-    # "engine" alone is a word, not a name; "volcano engine" is a name
-    return " " not in phrase and phrase in english_words()
 
 
 @dataclass
