@@ -22,38 +22,15 @@ metric named, the period not contradicted); the rest are *related* facts.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Sequence
+from dataclasses import fields
 
 from rapidfuzz import fuzz
 
-from .numbers import Value
-from .periods import parse_period
+from .candidates import CLAUSE, Candidate, RankingContext, Weights, alternatives
+from .headline import answered_metric, headline_for, inside_slogan
 from .question import Understanding
-from .vocabulary import HALF_IN_TEXT, QUARTER_IN_TEXT, YEAR, Mention, is_latin
-
-
-@dataclass(frozen=True)
-class Weights:
-    """Points each rule can give; the order of the fields is the order of importance."""
-
-    entity: float = 40.0  # the subject decides: a fact about another company is no answer
-    words: float = 35.0  # the question's own words pick one sentence among the subject's facts
-    metric: float = 25.0  # what is measured matters more than when, less than who
-    figure: float = 12.0  # a figure of the right kind by the keyword is what the asker wants
-    period: float = 10.0  # the year asked about, but a silent sentence may still answer
-    keyword: float = 3.0  # "EBITDA" typed and written beats a synonym of it
-    lead: float = 2.0  # a sentence opening on the entity is more about it
-    recency: float = 3.0  # a decade newer is worth this much when the period is stated
-    segment: float = 6.0  # 智能汽车收入 is not the revenue asked about unless the question says so
-    focus: float = 3.0  # per other company the sentence is about (at most three counted)
-    vague: float = 1.0  # per figure that is prose (数十亿, 翻了一倍), at most two counted
-    unnamed: float = 0.5  # a sentence naming nobody is a weaker quote
-    topic_entity: float = 0.75  # how much an article's subject counts when the sentence names nobody
-    name_in_text: float = 0.9  # an open-world name found in the sentence's words, not as an entity
-
-
-WEIGHTS = Weights()
+from .vocabulary import HALF_IN_TEXT, QUARTER_IN_TEXT, YEAR, is_latin
 
 # Cut-offs an answer must pass, with why.
 WORDS_ALONE = 70  # no entity and no metric: the words must match well to be an answer
@@ -72,69 +49,6 @@ _TOTAL_WORDS = re.compile(
     # a verb before the keyword reports the company's own figure: "实现净利润", "录得收入"
     r"|(?:实现|录得|取得|获得|达到|达成|创造|带来|贡献|公布|报告|披露|宣布|预计|预期|錄得|實現|取得)$"
 )
-_FORECAST = re.compile(r"预计|预期|预测|预估|有望|将达|将会|计划|目标|指引|展望|guidance|forecast|expects?")
-_TOGETHER = re.compile(r"共同|合计|总计|一共|共计|共|合共|together|combined")
-_CLAUSE = re.compile(r"[,，;；。:：]")
-
-
-@dataclass
-class Candidate:
-    """One fact being ranked for a question, with what each rule found."""
-
-    id: str
-    key: str
-    start: int  # offset of ``key`` in the cleaned article (values' offsets are relative to it)
-    entities: list[str]
-    context: list[str]
-    context_weight: float
-    topic: bool
-    metrics: list[str]
-    distance: dict[str, int]
-    values: list[Value]
-    period: str | None
-    implied_year: int | None
-    recency: float
-    rank_id: int
-    score: float = 0.0
-    points: dict[str, float] = field(default_factory=dict)
-    entity_match: float = 0.0
-    metric_match: float = 0.0
-    text_match: float = 0.0
-    period_match: float = 0.5
-    all_entities: bool = True
-    names_matched: int = 0
-    segment: str | None = None
-    lead: tuple[list[Value], str | None, bool] | None = None  # headline_for's result, once per candidate
-
-
-@dataclass
-class RankingContext:
-    """What the rules need to know about the store: metrics, glossary, entity kinds and lineage."""
-
-    metrics: dict[str, dict]
-    glossary: dict[str, list[str]]
-    kind_of: Callable[[str], str | None]
-    lineage: Callable[[str], list[str]]
-    mentions: Callable[[str], list[Mention]] = lambda key: []  # entity aliases found in a match key
-    weights: Weights = WEIGHTS
-    _keyword_patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict, repr=False)
-
-    def keyword_pattern(self, metric: str) -> re.Pattern[str] | None:
-        """Return a pattern matching where each of a metric's Chinese keywords starts (computed
-        once per metric: the segment rule asks for every candidate)."""
-        if metric not in self._keyword_patterns:
-            keywords = self.metrics.get(metric, {}).get("keywords", ())
-            chinese = sorted({kw for kw in keywords if not is_latin(kw)}, key=len, reverse=True)
-            # a lookahead matches empty, so overlapping keywords each give their start
-            self._keyword_patterns[metric] = (
-                re.compile(f"(?=(?:{'|'.join(map(re.escape, chinese))}))") if chinese else None
-            )
-        return self._keyword_patterns[metric]
-
-
-def alternatives(term: str, u: Understanding, ctx: RankingContext) -> list[str]:
-    """Return the strings a term may appear as in a match key (its glossary or dictionary words)."""
-    return ctx.glossary.get(term) or u.translations.get(term) or [term]
 
 
 def _words(c: Candidate, u: Understanding, ctx: RankingContext) -> float:
@@ -246,7 +160,9 @@ def segment_before(key: str, keyword_start: int) -> str | None:
 
 
 _LEAD_IN = re.compile(r"([\u3400-\u9fffa-z0-9 ]{1,10})方面[,，:：]?\s*$")
-_ASPECTS = re.compile(r"财务|业绩|经营|营运|整体|总体|盈利|利润|收入|营收|成本|费用|现金")  # a heading, not a unit
+_ASPECTS = re.compile(
+    r"财务|业绩|经营|营运|整体|总体|盈利|利润|收入|营收|成本|费用|现金"
+)  # a heading, not a unit
 
 
 def _segment_lead_in(key: str, keyword_start: int) -> str | None:
@@ -307,7 +223,7 @@ def score_candidate(c: Candidate, u: Understanding, ctx: RankingContext) -> None
     if u.periods:
         c.period_match = _period(u.periods, c)
         points["period"] = w.period * c.period_match
-    kinds = {v.kind for v in c.values if not _inside_slogan(c.key, v, c.start)}
+    kinds = {v.kind for v in c.values if not inside_slogan(c.key, v, c.start)}
     fit = 0.0
     if u.metrics:
         near = min((c.distance.get(m, 999) for m in u.metrics if m in c.metrics), default=999)
@@ -428,37 +344,10 @@ def _states_a_figure(c: Candidate) -> bool:
     return bool(c.values) or bool(_FRACTION_WORDS.search(c.key) or _MULTIPLE_WORDS.search(c.key))
 
 
-_FRACTION_WORDS = re.compile(r"[一二三四五六七八九十百千\d]+分之[一二三四五六七八九十\d]+|一半|过半|半数|逾半")
+_FRACTION_WORDS = re.compile(
+    r"[一二三四五六七八九十百千\d]+分之[一二三四五六七八九十\d]+|一半|过半|半数|逾半"
+)
 _MULTIPLE_WORDS = re.compile(r"翻倍|翻番|翻了一番|倍增|减半|腰斩")
-
-
-def anchors_for(c: Candidate, u: Understanding, ctx: RankingContext) -> list[str]:
-    """Return what the question names besides its subject, as the sentence may write it: its
-    words, open-world names, the words that asked for a kind of figure (环比), and a chip or model
-    named beside the company (10,000台H800)."""
-    anchors = [a for t in u.terms + u.unknown for a in alternatives(t, u, ctx)]
-    anchors += u.names + u.hint_words
-    if len(u.entities) > 1:
-        for m in ctx.mentions(c.key):
-            if m.entity in u.entities and ctx.kind_of(m.entity) not in ("company", "person", "name"):
-                anchors.append(c.key[m.start : m.end])
-    return anchors
-
-
-def answered_metric(c: Candidate, u: Understanding) -> str | None:
-    """Return the metric asked about that the fact states: a specific one before growth, which
-    only says how it changed ("net profit growth" is about net profit)."""
-    return next((m for m in sorted(u.metrics, key=lambda m: m == "growth") if m in c.metrics), None)
-
-
-def headline_for(c: Candidate, u: Understanding, ctx: RankingContext) -> tuple[list[Value], str | None, bool]:
-    """Return ``headline`` for the metric the fact answers, computed once per candidate (the
-    answer rules and the answer itself both need it)."""
-    if c.lead is None:
-        metric = answered_metric(c, u) or (c.metrics[0] if c.metrics else "other")
-        info = ctx.metrics.get(metric, {})
-        c.lead = headline(c, u, info.get("expects", "any"), info.get("keywords", []), anchors_for(c, u, ctx))
-    return c.lead
 
 
 def _figure_is_theirs(c: Candidate, u: Understanding, ctx: RankingContext) -> bool:
@@ -478,8 +367,8 @@ def _figure_is_theirs(c: Candidate, u: Understanding, ctx: RankingContext) -> bo
     for e in u.entities:
         family.update(ctx.lineage(e))
     s = lead[0].start - c.start
-    clause_start = max((m.end() for m in _CLAUSE.finditer(c.key, 0, max(s, 0))), default=0)
-    clause_end = next((m.start() for m in _CLAUSE.finditer(c.key, s)), len(c.key))
+    clause_start = max((m.end() for m in CLAUSE.finditer(c.key, 0, max(s, 0))), default=0)
+    clause_end = next((m.start() for m in CLAUSE.finditer(c.key, s)), len(c.key))
     # who the figure's own clause names: "…,商汤科技财报显示2022年亏损约61亿元" is SenseTime's;
     # "而A100在4月16日京东上公开售价约为11万元" names the chip asked about, so it is the chip's
     named = [m for m in ctx.mentions(c.key) if clause_start <= m.start < clause_end]
@@ -493,156 +382,3 @@ def explain(c: Candidate) -> str:
     order = [f.name for f in fields(Weights)]
     parts = [f"{name} {c.points[name]:+.1f}" for name in order if name in c.points]
     return f"{c.score:6.1f} = " + ", ".join(parts)
-
-
-# --- the headline figure --------------------------------------------------------------------
-
-
-# "2021年至2023年", "2021年至2024年一季度" (the last place of the list is then that quarter)
-_RANGE_IN_TEXT = re.compile(
-    r"((?:19|20)\d\d)\s?年?\s?(?:至|到|-|—|~)\s?((?:19|20)\d\d)\s?年?"
-    r"(\s?(?:第?[一二三四1-4](?:财)?季度?|[上下]半年))?(?!\d)"
-)
-_LIST_BREAK = re.compile(r"[,，;；:：。]|分别为|分别是|依次为|分别")
-
-
-def value_period(key: str, offset: int, v: Value, fallback: str | None) -> str | None:
-    """Return the period a figure is stated for: the nearest period before it in its sentence, or,
-    in a list that follows a range of years ("2021年至2023年…亏损分别为23.57亿元、27.53亿元、
-    48.55亿元"), the year of its place in the list."""
-    before = key[: max(v.start - offset, 0)]
-    years = list(YEAR.finditer(before))
-    if not years:
-        return fallback
-    ranges = list(_RANGE_IN_TEXT.finditer(before))
-    if ranges and ranges[-1].end() >= years[-1].end():
-        lo, hi = int(ranges[-1].group(1)), int(ranges[-1].group(2))
-        since = before[ranges[-1].end() :]
-        breaks = list(_LIST_BREAK.finditer(since))
-        place = since[breaks[-1].end() :].count("、") if breaks else since.count("、")
-        if lo < hi and lo + place < hi:
-            return str(lo + place)
-        if lo < hi and lo + place == hi:
-            end = parse_period(key[ranges[-1].start(2) : ranges[-1].end()])
-            return end.label if end else str(hi)
-    last = years[-1]
-    period = parse_period(key[last.start() : max(v.start - offset, last.end())])
-    return period.label if period else fallback
-
-
-def is_forecast(key: str, offset: int, v: Value) -> bool:
-    """Tell whether a figure is guidance or a forecast (预计, 目标, guidance … in its clause)."""
-    s = v.start - offset
-    clause_start = max((m.end() for m in _CLAUSE.finditer(key, 0, max(s, 0))), default=0)
-    return bool(_FORECAST.search(key[clause_start:s]))
-
-
-_FROM = re.compile(r"(?:由|从)[^至到,，;；]*$")  # "由246.7億美元升至277億美元": where it came from
-_EARLIER = re.compile(r"(?:之前|此前|原先|原本|原来|先前)[^,，;；]{0,6}$")  # "较之前预测的300億美元"
-_CHANGE_BY = re.compile(r"(?:涨价|降价|增加|减少|增长|下降|上涨|下跌|多出|少了|涨了|跌了|提高|降低)\s?$")
-
-
-def headline(
-    c: Candidate, u: Understanding, expects: str, keywords: Sequence[str], anchors: Sequence[str] = ()
-) -> tuple[list[Value], str | None, bool]:
-    """Pick the figure that answers the question, the change stated with it, its period, and
-    whether it is a forecast.
-
-    In order: a figure of the kind asked for (the question's "share" or "环比" wins over the
-    metric's kind); stated for the year asked; a forecast when guidance is asked; right by what
-    the question names besides the subject (``anchors``: 游戏 in "游戏营收…43億美元"); by the
-    metric's keyword ("资本支出同比增长79%至140亿美元"); a level rather than a change by an amount
-    ("漲價5800元") or a starting point ("由246.7億美元升至277億美元").
-    """
-    values = [v for v in c.values if not _inside_slogan(c.key, v, c.start)] or c.values
-    fitting = [v for v in values if v.kind == expects] if expects != "any" else []
-    if u.value_kinds:
-        fitting = [v for v in values if v.kind in u.value_kinds] or fitting
-    if not fitting:
-        if expects != "any":
-            return [], c.period, False  # no figure of the kind asked: the quote says it in words
-        fitting = values
-    if not fitting:
-        return [], c.period, False
-    spans = [
-        (m.start(), m.end()) for kw in keywords if not is_latin(kw) for m in re.finditer(re.escape(kw), c.key)
-    ]
-    anchors = [a for a in anchors if not _FORECAST.fullmatch(a)]  # guidance is u.forecast's job
-    anchor_spans = [
-        (m.start(), m.end())
-        for a in anchors
-        if a and not is_latin(a) or len(a) > 2
-        for m in re.finditer(re.escape(a), c.key)
-    ]
-
-    def distance(v: Value, around: list[tuple[int, int]]) -> int:
-        # a figure after its word ("营收…43億美元") is nearer than one before it, a clause away farther
-        s, e = v.start - c.start, v.end - c.start
-        best = 10_000
-        for a, b in around:
-            if s >= b:
-                gap, between = s - b, c.key[b:s]
-            elif a >= e:
-                gap, between = 2 * (a - e), c.key[e:a]
-            else:
-                gap, between = 0, ""
-            best = min(best, gap + 15 * sum(between.count(ch) for ch in ",，;；"))
-        return best
-
-    asked_years = [p for p in u.periods if p.isdigit()]
-
-    def wanted(v: Value) -> tuple:
-        period = value_period(c.key, c.start, v, c.period) or ""
-        year_ok = not asked_years or any(y in period for y in asked_years)
-        s, e = v.start - c.start, v.end - c.start
-        before = c.key[max(0, s - 3) : s]
-        clause = c.key[max((m.end() for m in _CLAUSE.finditer(c.key, 0, max(s, 0))), default=0) : s]
-        secondary = (
-            bool(_FROM.search(clause) and re.match(r"[^,，;；]*(?:至|到)", c.key[e:]))
-            or bool(_EARLIER.search(clause))
-            or (v.kind == "money" and bool(_CHANGE_BY.search(before)))
-        )
-        return (
-            not year_ok,
-            (not is_forecast(c.key, c.start, v)) if u.forecast else False,
-            secondary,
-            sum(min(distance(v, [span]) // 8, 4) for span in anchor_spans),
-            distance(v, spans) if spans else 0,
-            v.start,
-        )
-
-    lead = min(fitting, key=wanted)
-
-    def same_clause(first: Value, second: Value, stops: str) -> bool:
-        # "…8.8%;智能算力…414.1EFLOPS": a change before the figure, a clause away, is another's;
-        # "营收5545.5亿元(…),同比下滑1%": one after it, past a comma, is its own
-        between = c.key[first.end - c.start : max(second.start - c.start, first.end - c.start)]
-        return not any(ch in between for ch in stops)
-
-    near = [
-        v
-        for v in values
-        if v is not lead
-        and v.change
-        and (0 <= lead.start - v.end <= 12 or 0 <= v.start - lead.end <= 18)
-        and (same_clause(v, lead, ",，;；。") if v.start < lead.start else same_clause(lead, v, ";；。"))
-    ]
-    period = value_period(c.key, c.start, lead, c.period)
-    return [lead, *near[:1]], period, is_forecast(c.key, c.start, lead)
-
-
-def joint_entities(c: Candidate) -> list[str]:
-    """Return the companies a figure is stated for together ("谷歌、微软和Meta…共投入"), else []."""
-    if len(c.entities) < 2 or not _TOGETHER.search(c.key):
-        return []
-    return list(c.entities)
-
-
-def _inside_slogan(key: str, v: Value, offset: int) -> bool:
-    # "跻身“年营收5000亿元俱乐部”": a figure inside a short quoted phrase names, not measures
-    s, e = v.start - offset, v.end - offset
-    left = key.rfind("“", 0, s)
-    if left < 0 or key.rfind("”", 0, s) > left:
-        return False
-    right = key.find("”", e)
-    return right >= 0 and right - left <= 16

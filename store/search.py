@@ -31,8 +31,10 @@ import orjson
 
 from . import reprints
 from .build import SCHEMA_VERSION, tag, text_tokens
+from .candidates import Candidate, RankingContext, Weights
 from .dictionary import is_english_word, lookup_english
 from .errors import QueryError, StoreClosed, StoreInvalid, StoreNotFound
+from .headline import answered_metric, headline_for, joint_entities
 from .lexicon import lineage
 from .numbers import Value, bare_figure, format_values
 from .question import (
@@ -42,19 +44,7 @@ from .question import (
     pinyin_of,
     read_question,
 )
-from .ranking import (
-    Candidate,
-    RankingContext,
-    Weights,
-    answer_verdict,
-    answered_metric,
-    explain,
-    headline_for,
-    joint_entities,
-    score_candidate,
-    states_asked_kind,
-    unknown_subject,
-)
+from .ranking import answer_verdict, explain, score_candidate, states_asked_kind, unknown_subject
 from .text import fold
 from .vocabulary import CJK_RUN, AliasMatcher, is_latin
 

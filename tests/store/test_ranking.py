@@ -5,19 +5,15 @@ from dataclasses import fields
 import pytest
 
 from store import Lexicon, fold, parse_quantities
+from store.candidates import Candidate, RankingContext, Weights
+from store.headline import headline, is_forecast, value_period
 from store.question import QuestionVocabulary, read_question
 from store.ranking import (
-    Candidate,
-    RankingContext,
-    Weights,
     answer_verdict,
     explain,
-    headline,
-    is_forecast,
     score_candidate,
     segment_before,
     states_asked_kind,
-    value_period,
 )
 from store.vocabulary import AliasMatcher
 
@@ -179,7 +175,7 @@ def test_the_headline_is_the_figure_that_answers(question, text, expects, figure
     u = read_question(question, VOCAB)
     c = candidate(text)
     keywords = CTX.metrics[u.metrics[0]]["keywords"]
-    from store.ranking import anchors_for
+    from store.headline import anchors_for
 
     lead, _, _ = headline(c, u, expects, keywords, anchors_for(c, u, CTX))
     assert figure in lead[0].text
@@ -202,7 +198,7 @@ def test_no_figure_of_the_kind_asked_means_no_headline():
 
 
 def test_companies_stated_together_are_the_answer_s_subject():
-    from store.ranking import joint_entities
+    from store.headline import joint_entities
 
     c = candidate(
         "谷歌、微软和Meta计划在2025年总共投入至少2150亿美元用于资本支出。", ["Google", "Microsoft", "Meta"]
@@ -261,7 +257,9 @@ def test_a_year_inside_a_stated_range_of_years_agrees_with_it():
         ("腾讯 资本支出 指引", "资本开支占收入的比例将为低两位数。", ["Tencent"], True),
     ],
 )
-def test_a_line_stating_no_figure_of_the_kind_asked_comes_after_those_that_do(question, text, entities, states):
+def test_a_line_stating_no_figure_of_the_kind_asked_comes_after_those_that_do(
+    question, text, entities, states
+):
     u, c = scored(question, candidate(text, entities))
     assert states_asked_kind(c, u, CTX) is states
 
@@ -304,7 +302,11 @@ def test_a_clause_introduced_as_a_unit_s_is_a_segment(text, segment):
     ("question", "text", "verdict"),
     [
         # about the metric, but no figure of it at all: no answer
-        ("Volcano Engine revenue", "阿里云凭借历史积累在综合收入上领先,而火山引擎作为新兴势力实现弯道超车。", "figure"),
+        (
+            "Volcano Engine revenue",
+            "阿里云凭借历史积累在综合收入上领先,而火山引擎作为新兴势力实现弯道超车。",
+            "figure",
+        ),
         # a figure said in words is a figure
         ("Kuaishou capex 2025", "快手 2025 年资本支出上的投入较年初预算也实现了翻倍。", None),
         # guidance may be said in words
@@ -312,6 +314,10 @@ def test_a_clause_introduced_as_a_unit_s_is_a_segment(text, segment):
     ],
 )
 def test_a_fact_stating_no_figure_does_not_answer_for_a_figure(question, text, verdict):
-    entity = next(e for k, e in [("Volcano", "Volcano Engine"), ("Kuaishou", "Kuaishou"), ("腾讯", "Tencent")] if k in question)
+    entity = next(
+        e
+        for k, e in [("Volcano", "Volcano Engine"), ("Kuaishou", "Kuaishou"), ("腾讯", "Tencent")]
+        if k in question
+    )
     u, c = scored(question, candidate(text, [entity]))
     assert answer_verdict(c, u, CTX, strict_metrics=False) == verdict

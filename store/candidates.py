@@ -1,0 +1,99 @@
+"""What ranking works on: a candidate fact, the store's knowledge the rules consult, and the
+points each rule can give. Shared by ``store.ranking`` (the rules and gates) and
+``store.headline`` (the figure an answer leads with)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .numbers import Value
+from .question import Understanding
+from .vocabulary import Mention, is_latin
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Points each rule can give; the order of the fields is the order of importance."""
+
+    entity: float = 40.0  # the subject decides: a fact about another company is no answer
+    words: float = 35.0  # the question's own words pick one sentence among the subject's facts
+    metric: float = 25.0  # what is measured matters more than when, less than who
+    figure: float = 12.0  # a figure of the right kind by the keyword is what the asker wants
+    period: float = 10.0  # the year asked about, but a silent sentence may still answer
+    keyword: float = 3.0  # "EBITDA" typed and written beats a synonym of it
+    lead: float = 2.0  # a sentence opening on the entity is more about it
+    recency: float = 3.0  # a decade newer is worth this much when the period is stated
+    segment: float = 6.0  # 智能汽车收入 is not the revenue asked about unless the question says so
+    focus: float = 3.0  # per other company the sentence is about (at most three counted)
+    vague: float = 1.0  # per figure that is prose (数十亿, 翻了一倍), at most two counted
+    unnamed: float = 0.5  # a sentence naming nobody is a weaker quote
+    topic_entity: float = 0.75  # how much an article's subject counts when the sentence names nobody
+    name_in_text: float = 0.9  # an open-world name found in the sentence's words, not as an entity
+
+
+WEIGHTS = Weights()
+
+FORECAST = re.compile(r"预计|预期|预测|预估|有望|将达|将会|计划|目标|指引|展望|guidance|forecast|expects?")
+CLAUSE = re.compile(r"[,，;；。:：]")
+
+
+@dataclass
+class Candidate:
+    """One fact being ranked for a question, with what each rule found."""
+
+    id: str
+    key: str
+    start: int  # offset of ``key`` in the cleaned article (values' offsets are relative to it)
+    entities: list[str]
+    context: list[str]
+    context_weight: float
+    topic: bool
+    metrics: list[str]
+    distance: dict[str, int]
+    values: list[Value]
+    period: str | None
+    implied_year: int | None
+    recency: float
+    rank_id: int
+    score: float = 0.0
+    points: dict[str, float] = field(default_factory=dict)
+    entity_match: float = 0.0
+    metric_match: float = 0.0
+    text_match: float = 0.0
+    period_match: float = 0.5
+    all_entities: bool = True
+    names_matched: int = 0
+    segment: str | None = None
+    lead: tuple[list[Value], str | None, bool] | None = None  # headline_for's result, once per candidate
+
+
+@dataclass
+class RankingContext:
+    """What the rules need to know about the store: metrics, glossary, entity kinds and lineage."""
+
+    metrics: dict[str, dict]
+    glossary: dict[str, list[str]]
+    kind_of: Callable[[str], str | None]
+    lineage: Callable[[str], list[str]]
+    mentions: Callable[[str], list[Mention]] = lambda key: []  # entity aliases found in a match key
+    weights: Weights = WEIGHTS
+    _keyword_patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict, repr=False)
+
+    def keyword_pattern(self, metric: str) -> re.Pattern[str] | None:
+        """Return a pattern matching where each of a metric's Chinese keywords starts (computed
+        once per metric: the segment rule asks for every candidate)."""
+        if metric not in self._keyword_patterns:
+            keywords = self.metrics.get(metric, {}).get("keywords", ())
+            chinese = sorted({kw for kw in keywords if not is_latin(kw)}, key=len, reverse=True)
+            # a lookahead matches empty, so overlapping keywords each give their start
+            self._keyword_patterns[metric] = (
+                re.compile(f"(?=(?:{'|'.join(map(re.escape, chinese))}))") if chinese else None
+            )
+        return self._keyword_patterns[metric]
+
+
+def alternatives(term: str, u: Understanding, ctx: RankingContext) -> list[str]:
+    """Return the strings a term may appear as in a match key (its glossary or dictionary words)."""
+    return ctx.glossary.get(term) or u.translations.get(term) or [term]

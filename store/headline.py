@@ -1,0 +1,194 @@
+"""The headline figure: which of a fact's figures answers the question, the change stated with
+it, the period it is stated for, and whether it is a forecast."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .candidates import CLAUSE, FORECAST, Candidate, RankingContext, alternatives
+from .numbers import Value
+from .periods import parse_period
+from .question import Understanding
+from .vocabulary import YEAR, is_latin
+
+_TOGETHER = re.compile(r"共同|合计|总计|一共|共计|共|合共|together|combined")
+
+
+def anchors_for(c: Candidate, u: Understanding, ctx: RankingContext) -> list[str]:
+    """Return what the question names besides its subject, as the sentence may write it: its
+    words, open-world names, the words that asked for a kind of figure (环比), and a chip or model
+    named beside the company (10,000台H800)."""
+    anchors = [a for t in u.terms + u.unknown for a in alternatives(t, u, ctx)]
+    anchors += u.names + u.hint_words
+    if len(u.entities) > 1:
+        for m in ctx.mentions(c.key):
+            if m.entity in u.entities and ctx.kind_of(m.entity) not in ("company", "person", "name"):
+                anchors.append(c.key[m.start : m.end])
+    return anchors
+
+
+def answered_metric(c: Candidate, u: Understanding) -> str | None:
+    """Return the metric asked about that the fact states: a specific one before growth, which
+    only says how it changed ("net profit growth" is about net profit)."""
+    return next((m for m in sorted(u.metrics, key=lambda m: m == "growth") if m in c.metrics), None)
+
+
+def headline_for(c: Candidate, u: Understanding, ctx: RankingContext) -> tuple[list[Value], str | None, bool]:
+    """Return ``headline`` for the metric the fact answers, computed once per candidate (the
+    answer rules and the answer itself both need it)."""
+    if c.lead is None:
+        metric = answered_metric(c, u) or (c.metrics[0] if c.metrics else "other")
+        info = ctx.metrics.get(metric, {})
+        c.lead = headline(c, u, info.get("expects", "any"), info.get("keywords", []), anchors_for(c, u, ctx))
+    return c.lead
+
+
+# "2021年至2023年", "2021年至2024年一季度" (the last place of the list is then that quarter)
+_RANGE_IN_TEXT = re.compile(
+    r"((?:19|20)\d\d)\s?年?\s?(?:至|到|-|—|~)\s?((?:19|20)\d\d)\s?年?"
+    r"(\s?(?:第?[一二三四1-4](?:财)?季度?|[上下]半年))?(?!\d)"
+)
+_LIST_BREAK = re.compile(r"[,，;；:：。]|分别为|分别是|依次为|分别")
+
+
+def value_period(key: str, offset: int, v: Value, fallback: str | None) -> str | None:
+    """Return the period a figure is stated for: the nearest period before it in its sentence, or,
+    in a list that follows a range of years ("2021年至2023年…亏损分别为23.57亿元、27.53亿元、
+    48.55亿元"), the year of its place in the list."""
+    before = key[: max(v.start - offset, 0)]
+    years = list(YEAR.finditer(before))
+    if not years:
+        return fallback
+    ranges = list(_RANGE_IN_TEXT.finditer(before))
+    if ranges and ranges[-1].end() >= years[-1].end():
+        lo, hi = int(ranges[-1].group(1)), int(ranges[-1].group(2))
+        since = before[ranges[-1].end() :]
+        breaks = list(_LIST_BREAK.finditer(since))
+        place = since[breaks[-1].end() :].count("、") if breaks else since.count("、")
+        if lo < hi and lo + place < hi:
+            return str(lo + place)
+        if lo < hi and lo + place == hi:
+            end = parse_period(key[ranges[-1].start(2) : ranges[-1].end()])
+            return end.label if end else str(hi)
+    last = years[-1]
+    period = parse_period(key[last.start() : max(v.start - offset, last.end())])
+    return period.label if period else fallback
+
+
+def is_forecast(key: str, offset: int, v: Value) -> bool:
+    """Tell whether a figure is guidance or a forecast (预计, 目标, guidance … in its clause)."""
+    s = v.start - offset
+    clause_start = max((m.end() for m in CLAUSE.finditer(key, 0, max(s, 0))), default=0)
+    return bool(FORECAST.search(key[clause_start:s]))
+
+
+_FROM = re.compile(r"(?:由|从)[^至到,，;；]*$")  # "由246.7億美元升至277億美元": where it came from
+_EARLIER = re.compile(r"(?:之前|此前|原先|原本|原来|先前)[^,，;；]{0,6}$")  # "较之前预测的300億美元"
+_CHANGE_BY = re.compile(r"(?:涨价|降价|增加|减少|增长|下降|上涨|下跌|多出|少了|涨了|跌了|提高|降低)\s?$")
+
+
+def headline(
+    c: Candidate, u: Understanding, expects: str, keywords: Sequence[str], anchors: Sequence[str] = ()
+) -> tuple[list[Value], str | None, bool]:
+    """Pick the figure that answers the question, the change stated with it, its period, and
+    whether it is a forecast.
+
+    In order: a figure of the kind asked for (the question's "share" or "环比" wins over the
+    metric's kind); stated for the year asked; a forecast when guidance is asked; right by what
+    the question names besides the subject (``anchors``: 游戏 in "游戏营收…43億美元"); by the
+    metric's keyword ("资本支出同比增长79%至140亿美元"); a level rather than a change by an amount
+    ("漲價5800元") or a starting point ("由246.7億美元升至277億美元").
+    """
+    values = [v for v in c.values if not inside_slogan(c.key, v, c.start)] or c.values
+    fitting = [v for v in values if v.kind == expects] if expects != "any" else []
+    if u.value_kinds:
+        fitting = [v for v in values if v.kind in u.value_kinds] or fitting
+    if not fitting:
+        if expects != "any":
+            return [], c.period, False  # no figure of the kind asked: the quote says it in words
+        fitting = values
+    if not fitting:
+        return [], c.period, False
+    spans = [
+        (m.start(), m.end()) for kw in keywords if not is_latin(kw) for m in re.finditer(re.escape(kw), c.key)
+    ]
+    anchors = [a for a in anchors if not FORECAST.fullmatch(a)]  # guidance is u.forecast's job
+    anchor_spans = [
+        (m.start(), m.end())
+        for a in anchors
+        if a and not is_latin(a) or len(a) > 2
+        for m in re.finditer(re.escape(a), c.key)
+    ]
+
+    def distance(v: Value, around: list[tuple[int, int]]) -> int:
+        # a figure after its word ("营收…43億美元") is nearer than one before it, a clause away farther
+        s, e = v.start - c.start, v.end - c.start
+        best = 10_000
+        for a, b in around:
+            if s >= b:
+                gap, between = s - b, c.key[b:s]
+            elif a >= e:
+                gap, between = 2 * (a - e), c.key[e:a]
+            else:
+                gap, between = 0, ""
+            best = min(best, gap + 15 * sum(between.count(ch) for ch in ",，;；"))
+        return best
+
+    asked_years = [p for p in u.periods if p.isdigit()]
+
+    def wanted(v: Value) -> tuple:
+        period = value_period(c.key, c.start, v, c.period) or ""
+        year_ok = not asked_years or any(y in period for y in asked_years)
+        s, e = v.start - c.start, v.end - c.start
+        before = c.key[max(0, s - 3) : s]
+        clause = c.key[max((m.end() for m in CLAUSE.finditer(c.key, 0, max(s, 0))), default=0) : s]
+        secondary = (
+            bool(_FROM.search(clause) and re.match(r"[^,，;；]*(?:至|到)", c.key[e:]))
+            or bool(_EARLIER.search(clause))
+            or (v.kind == "money" and bool(_CHANGE_BY.search(before)))
+        )
+        return (
+            not year_ok,
+            (not is_forecast(c.key, c.start, v)) if u.forecast else False,
+            secondary,
+            sum(min(distance(v, [span]) // 8, 4) for span in anchor_spans),
+            distance(v, spans) if spans else 0,
+            v.start,
+        )
+
+    lead = min(fitting, key=wanted)
+
+    def same_clause(first: Value, second: Value, stops: str) -> bool:
+        # "…8.8%;智能算力…414.1EFLOPS": a change before the figure, a clause away, is another's;
+        # "营收5545.5亿元(…),同比下滑1%": one after it, past a comma, is its own
+        between = c.key[first.end - c.start : max(second.start - c.start, first.end - c.start)]
+        return not any(ch in between for ch in stops)
+
+    near = [
+        v
+        for v in values
+        if v is not lead
+        and v.change
+        and (0 <= lead.start - v.end <= 12 or 0 <= v.start - lead.end <= 18)
+        and (same_clause(v, lead, ",，;；。") if v.start < lead.start else same_clause(lead, v, ";；。"))
+    ]
+    period = value_period(c.key, c.start, lead, c.period)
+    return [lead, *near[:1]], period, is_forecast(c.key, c.start, lead)
+
+
+def joint_entities(c: Candidate) -> list[str]:
+    """Return the companies a figure is stated for together ("谷歌、微软和Meta…共投入"), else []."""
+    if len(c.entities) < 2 or not _TOGETHER.search(c.key):
+        return []
+    return list(c.entities)
+
+
+def inside_slogan(key: str, v: Value, offset: int) -> bool:
+    # "跻身“年营收5000亿元俱乐部”": a figure inside a short quoted phrase names, not measures
+    s, e = v.start - offset, v.end - offset
+    left = key.rfind("“", 0, s)
+    if left < 0 or key.rfind("”", 0, s) > left:
+        return False
+    right = key.find("”", e)
+    return right >= 0 and right - left <= 16
