@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from store import FactStore, QueryError
 
 from . import charts, render
-from .lookup import Comparison, compare, search
+from .lookup import Comparison, compare, read, search
 from .messages import language_of
 
 log = logging.getLogger(__name__)
@@ -24,15 +24,15 @@ def answer_page(
     nothing searchable in the question (only emoji, punctuation…) — a reply saying so.
 
     With a `client`, a comparison whose rows share a unit comes with a bar chart uploaded to Slack."""
-    if offset == 0:
-        comparison = compare(store, kind, question)
-        if comparison is not None and comparison.rows:
-            return render.comparison_message(comparison, chart_file_id=upload_chart(client, comparison))
     try:
-        result = search(store, kind, question, offset=offset)
+        query = read(store, kind, question)  # read once: the comparison's rows are copies of it
     except QueryError as e:
         return render.unsearchable_message(question, kind, str(e))
-    return render.answers_message(result, kind, offset=offset)
+    if offset == 0:
+        comparison = compare(store, kind, query)
+        if comparison is not None and comparison.rows:
+            return render.comparison_message(comparison, chart_file_id=upload_chart(client, comparison))
+    return render.answers_message(search(store, kind, query, offset=offset), kind, offset=offset)
 
 
 def upload_chart(client: WebClient | None, comparison: Comparison) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from store import MAX_QUESTION_CHARS, Answer, FactStore, QueryError, SearchResult, normalise_query
+from store import MAX_QUESTION_CHARS, Answer, FactStore, Query, QueryError, SearchResult, normalise_query
 
 from .errors import StaleButton
 from .payloads import PageValue
@@ -78,14 +78,25 @@ class Ref:
         return cls(kind=v.k, query=v.q, offset=v.o, index=v.i, fact_id=v.f, related=bool(v.r))
 
 
-def search(store: FactStore, kind: str, query: str, *, offset: int = 0, limit: int = PAGE) -> SearchResult:
-    """One store search the way `kind` asks it."""
+def _command_metrics(store: FactStore, kind: str) -> set[str] | None:
     k = KINDS[kind]
     if k.metrics == SPENDING:
-        metrics: set[str] | None = store.spend_metrics()  # lexicon data, extensible by the operator
-    else:
-        metrics = set(k.metrics) if k.metrics is not None else None
-    return store.search(query, limit=limit, offset=offset, metrics=metrics, newest_first=k.newest_first)
+        return store.spend_metrics()  # lexicon data, extensible by the operator
+    return set(k.metrics) if k.metrics is not None else None
+
+
+def read(store: FactStore, kind: str, question: str) -> Query:
+    """The question read once, the way `kind` asks it: the one `Query` every search of this
+    request is given. Raises QueryError when nothing in it can be searched."""
+    return store.read(question, metrics=_command_metrics(store, kind), newest_first=KINDS[kind].newest_first)
+
+
+def search(
+    store: FactStore, kind: str, query: Query | str, *, offset: int = 0, limit: int = PAGE
+) -> SearchResult:
+    """One store search the way `kind` asks it (a question's text is read first)."""
+    q = query if isinstance(query, Query) else read(store, kind, query)
+    return store.search(q, limit=limit, offset=offset)
 
 
 def find_answer(store: FactStore, ref: Ref) -> Answer:
@@ -124,15 +135,6 @@ class Comparison:
     entity: str | None = None  # the one company, when rows are its periods
 
 
-def _metrics_for(store: FactStore, kind: str, named: list[str]) -> set[str] | None:
-    k = KINDS[kind]
-    if k.metrics == SPENDING:
-        return store.spend_metrics()
-    if k.metrics is not None:
-        return set(k.metrics)
-    return set(named) or None
-
-
 def _best_for(answers: list[Answer], entity: str) -> Answer | None:
     """The answer that states `entity`'s own figure: about it alone before a shared total, with a
     figure before without one; None when no answer is about it (never another company's row)."""
@@ -147,57 +149,50 @@ def _best_for(answers: list[Answer], entity: str) -> Answer | None:
     return min(enumerate(about), key=lambda p: (rank(p[1]), p[0]))[1]
 
 
-def compare(store: FactStore, kind: str, question: str, *, max_rows: int = 99) -> Comparison | None:
+def compare(store: FactStore, kind: str, question: Query | str, *, max_rows: int = 99) -> Comparison | None:
     """The comparison a question asks for, or None when it asks for answers instead.
 
     A comparison is asked by naming several companies (`/spend Microsoft Google Meta`, `/fact capex
     Microsoft Google`), a period and no company (`/spend 2024`, `/fact capex 2024`), or one company
-    and several periods (`/fact Microsoft capex 2023 2024`). /fact needs a metric to compare."""
+    and several periods (`/fact Microsoft capex 2023 2024`). /fact needs a metric to compare.
+    Each row searches a copy of the one query, about its company or its period."""
     try:
-        u = store.understand(question)
+        q = question if isinstance(question, Query) else read(store, kind, question)
     except QueryError:
         return None
-    metrics = _metrics_for(store, kind, u.metrics)
-    if metrics is None:
+    if not q.metrics:
         return None
-    metric = u.metrics[0] if u.metrics else None
-    newest = KINDS[kind].newest_first
-    periods = " ".join(u.periods)
+    # a row states a figure of the metrics compared (/fact: the ones the question named)
+    row_metrics = set(q.narrowed_to) or set(q.metrics)
+    metric = q.metrics[0]
     rows: list[Row] = []
 
-    def row_for(entity: str, query: str, label: str) -> Row | None:
-        try:
-            result = store.search(query, limit=10, metrics=metrics, newest_first=newest)
-        except QueryError:
-            return None
-        best = _best_for(result.answers, entity)
+    def row_for(entity: str, row_query: Query, label: str) -> Row | None:
+        best = _best_for(store.search(row_query, limit=10).answers, entity)
         if best is None:
             return None
-        others = [e for e in best.entities if e != entity and e in u.entities] or (
+        others = [e for e in best.entities if e != entity and e in q.entities] or (
             [e for e in best.entities if e != entity] if len(best.entities) > 2 else []
         )
         return Row(label=label, answer=best, shared_with=others)
 
-    if len(u.entities) >= 2:
-        for entity in u.entities[:max_rows]:
-            row = row_for(entity, f"{entity} {periods}".strip(), entity)
+    if len(q.entities) >= 2:
+        for entity in q.entities[:max_rows]:
+            row = row_for(entity, q.about(entities=[entity], metrics=row_metrics), entity)
             if row is not None:
                 rows.append(row)
-        return Comparison(query=question, kind=kind, by="company", rows=rows, metric=metric)
-    if len(u.entities) == 1 and len(u.periods) >= 2:
-        entity = u.entities[0]
-        for period in u.periods[:max_rows]:
-            row = row_for(entity, f"{entity} {period}", period)
+        return Comparison(query=q.text, kind=kind, by="company", rows=rows, metric=metric)
+    if len(q.entities) == 1 and len(q.periods) >= 2:
+        entity = q.entities[0]
+        for period in q.periods[:max_rows]:
+            row = row_for(entity, q.about(periods=[period], metrics=row_metrics), period)
             if row is not None and row.answer.period and period.lower() in row.answer.period.lower():
                 rows.append(row)
         if len(rows) < 2:  # one period found: that is an answer, not a comparison
             return None
-        return Comparison(query=question, kind=kind, by="period", rows=rows, metric=metric, entity=entity)
-    if not u.entities and u.periods:
-        try:
-            result = store.search(question, limit=max_rows, metrics=metrics, newest_first=newest)
-        except QueryError:
-            return None
+        return Comparison(query=q.text, kind=kind, by="period", rows=rows, metric=metric, entity=entity)
+    if not q.entities and q.periods:
+        result = store.search(q.about(metrics=row_metrics), limit=max_rows)
         seen: set[str] = set()
         for answer in result.answers:
             entity = answer.entity
@@ -209,7 +204,7 @@ def compare(store: FactStore, kind: str, question: str, *, max_rows: int = 99) -
             seen.add(entity)
             others = [e for e in best.entities if e != entity] if len(best.entities) > 1 else []
             rows.append(Row(label=entity, answer=best, shared_with=others))
-        return Comparison(query=question, kind=kind, by="company", rows=rows, metric=metric)
+        return Comparison(query=q.text, kind=kind, by="company", rows=rows, metric=metric)
     return None
 
 

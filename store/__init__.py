@@ -14,6 +14,7 @@ from .extract import Document, Fact, extract_facts
 from .lexicon import Lexicon
 from .numbers import Value, format_value, format_values, parse_quantities
 from .periods import Period, parse_period, published_date
+from .query import Query
 from .question import MAX_QUESTION_CHARS
 from .search import Answer, FactStore, SearchResult, StoreStats, Understanding, normalise_query, open_store
 from .text import clean_text, find_mojibake, fold, split_sentences
@@ -29,6 +30,7 @@ __all__ = [
     "Lexicon",
     "LexiconError",
     "Period",
+    "Query",
     "QueryError",
     "SearchResult",
     "SourceProblem",

@@ -39,9 +39,9 @@ FORECAST = re.compile(r"预计|预期|预测|预估|有望|将达|将会|计划|
 CLAUSE = re.compile(r"[,，;；。:：]")
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Candidate:
-    """One fact being ranked for a question, with what each rule found."""
+    """One fact as ranking reads it (the index's columns); never changed by ranking."""
 
     id: str
     key: str
@@ -57,16 +57,52 @@ class Candidate:
     implied_year: int | None
     recency: float
     rank_id: int
-    score: float = 0.0
-    points: dict[str, float] = field(default_factory=dict)
-    entity_match: float = 0.0
-    metric_match: float = 0.0
-    text_match: float = 0.0
-    period_match: float = 0.5
-    all_entities: bool = True
-    names_matched: int = 0
-    segment: str | None = None
-    lead: tuple[list[Value], str | None, bool] | None = None  # headline_for's result, once per candidate
+
+
+@dataclass(frozen=True)
+class Match:
+    """How one candidate meets the question, measured once (``store.ranking.measure``): what
+    the rules turn into points and the gates into a verdict."""
+
+    entity: float = 0.0  # share of the entities asked that the fact names or carries
+    all_entities: bool = True  # every lexicon entity asked is there
+    names_matched: int = 0  # open-world names asked that the fact holds
+    metric: float = 0.0
+    words: float = 0.0  # 0–100, the question's other words in the sentence
+    period: float = 0.5  # 0 contradicts, 1 states the period asked
+    segment: str | None = None  # a business unit the figure is stated for, not asked about
+    figure_kinds: frozenset[str] = frozenset()  # kinds of figure the sentence states
+
+
+@dataclass(frozen=True)
+class Points:
+    """What one ranking rule gave a candidate, and why."""
+
+    rule: str
+    points: float
+    why: str
+
+
+Headline = tuple[list[Value], str | None, bool]  # the figures, their period, whether a forecast
+
+
+@dataclass(eq=False)
+class Ranked:
+    """This request's record of one candidate: its match, each rule's points, the score and
+    (computed when first needed, then kept) the figure it would lead with."""
+
+    candidate: Candidate
+    match: Match
+    points: tuple[Points, ...]
+    score: float
+    lead: Headline | None = None
+
+    @property
+    def rank_id(self) -> int:
+        return self.candidate.rank_id
+
+    def points_of(self, rule: str) -> float | None:
+        return next((p.points for p in self.points if p.rule == rule), None)
 
 
 @dataclass

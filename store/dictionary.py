@@ -95,7 +95,9 @@ _NOT_A_COMPANY = re.compile(
     r"character|novel|film|writer|poet|painter|inventor|surname|unit|constellation|period)\b|\d{4}-",
     re.I,
 )
-_LATIN_NAME_GLOSS = re.compile(r"^([A-Z][A-Za-z0-9&.'\-]*(?: [A-Z&][A-Za-z0-9&.'\-]*){0,4})(?: \(([A-Z][A-Za-z0-9&]{1,10})\))?(?:,|$| \()")
+_LATIN_NAME_GLOSS = re.compile(
+    r"^([A-Z][A-Za-z0-9&.'\-]*(?: [A-Z&][A-Za-z0-9&.'\-]*){0,4})(?: \(([A-Z][A-Za-z0-9&]{1,10})\))?(?:,|$| \()"
+)
 
 
 def _compute_company_names() -> dict[str, tuple[str, bool]]:
@@ -140,9 +142,7 @@ def _compute_company_names() -> dict[str, tuple[str, bool]]:
 def _compute_everyday_words() -> frozenset[str]:
     """Return CC-CEDICT's ordinary Chinese words (设备, 许多): entries that are no proper noun."""
     return frozenset(
-        e["zh"]
-        for e in _entries()
-        if not e.get("pinyin", "")[:1].isupper() and len(e["simplified"]) >= 2
+        e["zh"] for e in _entries() if not e.get("pinyin", "")[:1].isupper() and len(e["simplified"]) >= 2
     )
 
 
@@ -168,7 +168,9 @@ def _compute_head_words() -> dict[str, str]:
         if zh in heads or not re.fullmatch(r"[\u3400-\u9fff]+", zh):
             continue
         for definition in entry["definitions"]:
-            if definition.startswith(("CL:", "variant of", "old variant", "surname", "see ", "abbr.", "used in")):
+            if definition.startswith(
+                ("CL:", "variant of", "old variant", "surname", "see ", "abbr.", "used in")
+            ):
                 continue
             words = _DROP_PREFIX.sub("", _NOISE.sub(" ", definition.lower())).split()
             if words and words[0].isalpha() and len(words) <= 3:

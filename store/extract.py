@@ -216,6 +216,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     new_names = {e.name for e in found.values()}
     article_names = AliasMatcher(doc_aliases.items())
     all_mentions = [lexicon.find_mentions(key[s.start : s.end], article_names) for s in sentences]
+
     def is_company(name: str) -> bool:
         top = lexicon.lineage(name)[-1]
         ent = lexicon.entities.get(top)
@@ -267,7 +268,10 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
             if n not in named:
                 named.append(n)
         subject = subjects.subject(
-            s_key, named, new_paragraph=new_paragraph, named_from=min((m.start for m in mentions), default=None)
+            s_key,
+            named,
+            new_paragraph=new_paragraph,
+            named_from=min((m.start for m in mentions), default=None),
         )
         context, context_weight, about_topic = subject.carried, subject.weight, subject.about_topic
         for run in clean_runs(sentence, damaged):

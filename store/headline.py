@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .candidates import CLAUSE, FORECAST, Candidate, RankingContext, alternatives
+from .candidates import CLAUSE, FORECAST, Candidate, Headline, RankingContext, alternatives
 from .numbers import Value
 from .periods import parse_period
 from .question import Understanding
@@ -34,14 +34,11 @@ def answered_metric(c: Candidate, u: Understanding) -> str | None:
     return next((m for m in sorted(u.metrics, key=lambda m: m == "growth") if m in c.metrics), None)
 
 
-def headline_for(c: Candidate, u: Understanding, ctx: RankingContext) -> tuple[list[Value], str | None, bool]:
-    """Return ``headline`` for the metric the fact answers, computed once per candidate (the
-    answer rules and the answer itself both need it)."""
-    if c.lead is None:
-        metric = answered_metric(c, u) or (c.metrics[0] if c.metrics else "other")
-        info = ctx.metrics.get(metric, {})
-        c.lead = headline(c, u, info.get("expects", "any"), info.get("keywords", []), anchors_for(c, u, ctx))
-    return c.lead
+def headline_for(c: Candidate, u: Understanding, ctx: RankingContext) -> Headline:
+    """Return ``headline`` for the metric the fact answers (its kind of figure, its keywords)."""
+    metric = answered_metric(c, u) or (c.metrics[0] if c.metrics else "other")
+    info = ctx.metrics.get(metric, {})
+    return headline(c, u, info.get("expects", "any"), info.get("keywords", []), anchors_for(c, u, ctx))
 
 
 # "2021年至2023年", "2021年至2024年一季度" (the last place of the list is then that quarter)

@@ -31,13 +31,35 @@ from .vocabulary import CJK_RUN, KeywordIndex, is_latin
 __all__ = ["FoundName", "discover_names", "strip_corporate", "CORPORATE_WORDS_ZH"]
 
 SOURCES = (
-    "lexicon", "ticker", "company word", "role", "owner", "product word", "bracket", "latin", "dictionary", "title",
+    "lexicon",
+    "ticker",
+    "company word",
+    "role",
+    "owner",
+    "product word",
+    "bracket",
+    "latin",
+    "dictionary",
+    "title",
 )
 
 # Corporate words after a name (longest first): what is left before them is the name itself.
 # Only the strong ones introduce a name; the others (智能, 技术, 半导体) follow ordinary words as
 # often (人工智能, 处理器技术) and are only stripped when names are compared.
-_STRONG_CORPORATE = ("股份有限公司", "控股有限公司", "集团有限公司", "科技有限公司", "有限公司", "科技股份", "科技集团", "控股集团", "科技", "集团", "股份", "控股")
+_STRONG_CORPORATE = (
+    "股份有限公司",
+    "控股有限公司",
+    "集团有限公司",
+    "科技有限公司",
+    "有限公司",
+    "科技股份",
+    "科技集团",
+    "控股集团",
+    "科技",
+    "集团",
+    "股份",
+    "控股",
+)
 _STRONG_CORPORATE_RE = re.compile("|".join(sorted(_STRONG_CORPORATE, key=len, reverse=True)))
 CORPORATE_WORDS_ZH = (
     "股份有限公司", "控股有限公司", "集团有限公司", "科技有限公司", "有限责任公司", "有限公司", "控股集团",
@@ -56,7 +78,9 @@ _ROLES = (
 _ROLES_RE = re.compile("|".join(re.escape(r) for r in sorted(_ROLES, key=len, reverse=True)))
 # Characters a name never starts or ends on: particles, pronouns, prepositions and verbs that
 # introduce a name ("据商汤科技", "对寒武纪而言", "由华为").
-_EDGE = set("的之和与及或是在于由为将对向从给把被让同跟称据而但且并即若其该这那此各每如也都又还就令使自以至到")
+_EDGE = set(
+    "的之和与及或是在于由为将对向从给把被让同跟称据而但且并即若其该这那此各每如也都又还就令使自以至到"
+)
 _COUNTED = re.compile(r"[一二两三四五六七八九十百千万亿几多]+[张台块颗个家枚位名件款项倍次]")  # 万张, 两家
 _NEVER_LAST = set("的了着个是在和与及或该这那此各每也都又还就")
 _NEVER_FIRST = set("一两几多某")
@@ -246,7 +270,9 @@ def discover_names(
     """
     found: dict[str, FoundName] = {}
 
-    def add(name_key: str, how: str, *, shown: str | None = None, also: tuple[str, ...] = ()) -> FoundName | None:
+    def add(
+        name_key: str, how: str, *, shown: str | None = None, also: tuple[str, ...] = ()
+    ) -> FoundName | None:
         name_key = name_key.strip(" .-")
         if how != "bracket" and not is_latin(name_key) and _is_generic(name_key, generic, metric_words):
             return None
@@ -318,7 +344,11 @@ def discover_names(
     english = [(m.start(), m.end()) for m in _ENGLISH_PASSAGE.finditer(text)]
     for m in _LATIN_NAME.finditer(text):
         word = m.group(1).strip(" .-&")
-        if any(a <= m.start() < b for a, b in english) or not word[:1].isupper() and not re.search(r"[A-Z]", word[1:]):
+        if (
+            any(a <= m.start() < b for a, b in english)
+            or not word[:1].isupper()
+            and not re.search(r"[A-Z]", word[1:])
+        ):
             continue
         word = re.sub(r"(?:\s[\d.]+)+$", "", word)  # "EPS 17.44": a figure is no part of a name
         word = re.sub(r"\s(?:CEO|CFO|CTO|COO|VP)$", "", word)  # "OpenAI CEO": the company
@@ -375,7 +405,9 @@ def _merge_corporate_forms(found: dict[str, FoundName]) -> dict[str, FoundName]:
     out: dict[str, FoundName] = {}
     for k in sorted(found, key=len):
         entry = found[k]
-        core = next((by_core[c] for c in {strip_corporate(s) for s in entry.keys | {k}} if c in by_core), None)
+        core = next(
+            (by_core[c] for c in {strip_corporate(s) for s in entry.keys | {k}} if c in by_core), None
+        )
         if core is None:
             out[k] = entry
             for s in entry.keys | {k}:
@@ -438,9 +470,7 @@ def _subjects(key: str, title_end: int, generic: set[str], metric_words: Keyword
     """Return the names the title or lead opens on that also open other sentences or clauses."""
     starts = [0] + [m.end() for m in _OPENING.finditer(key)]
     # only what a sentence or clause of the title or lead opens on can be the subject
-    heads = {
-        run.group(0)[:6] for s in starts if s < title_end and (run := CJK_RUN.match(key, s)) is not None
-    }
+    heads = {run.group(0)[:6] for s in starts if s < title_end and (run := CJK_RUN.match(key, s)) is not None}
     if not heads:
         return []
     firsts = {h[:2] for h in heads}

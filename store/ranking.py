@@ -1,33 +1,36 @@
-"""Ranking candidates: named rules with named weights, and the rules that make an answer.
+"""Ranking candidates, in the shape of Meilisearch's ranking rules: two ordered lists of named,
+documented, pure functions of (question, fact).
 
-A candidate's score is the sum of these rules, in order of weight (``Weights`` says why each
-weighs what it does); ``explain`` lists every rule's points, like Meilisearch's ranking score
-details:
+1. ``measure`` reads how a candidate meets the question once (a ``Match``: entity, metric,
+   words, period, segment, kinds of figure).
+2. ``RULES``, in order of importance, each give points and say why (``Weights`` says what each
+   can weigh); a candidate's score is their sum. ``explain`` prints them, rule by rule.
+3. ``GATES``, in order, each may reject a ranked candidate as an *answer*, saying why; the first
+   that rejects names the verdict ("entity", "period" …), and the candidate is only *related*.
+4. ``STATED`` orders the answers: those stating a figure of the kind asked come first.
 
-1. ``entity``  — it is about what the question names (named > carried over > article subject);
-2. ``words``   — the question's other words are in the sentence (rapidfuzz per term);
-3. ``metric``  — it measures the metric asked about (its own ranking of its metrics);
-4. ``figure``  — it states a figure of the kind that metric is answered by, by its keyword;
-5. ``period``  — the period agrees with the question's year, quarter or half;
-6. ``keyword`` — the question's own keyword, verbatim, beats a synonym;
-7. ``lead``    — the sentence opens on the entity asked about;
-8. ``recency`` — newer figures first;
-9. penalties: ``segment`` (a sub-segment the question does not name), ``focus`` (about other
-   companies), ``vague`` (数十亿, 翻倍), ``unnamed`` (names nobody).
-
-``answer_verdict`` decides whether a ranked candidate *answers* the question (every entity and
-metric named, the period not contradicted); the rest are *related* facts.
+The headline figure an answer leads with is picked by ``store.headline``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 
 from rapidfuzz import fuzz
 
-from .candidates import CLAUSE, Candidate, RankingContext, Weights, alternatives
+from .candidates import (
+    CLAUSE,
+    Candidate,
+    Headline,
+    Match,
+    Points,
+    Ranked,
+    RankingContext,
+    Weights,
+    alternatives,
+)
 from .headline import answered_metric, headline_for, inside_slogan
 from .question import Understanding
 from .vocabulary import HALF_IN_TEXT, QUARTER_IN_TEXT, YEAR, is_latin
@@ -206,72 +209,300 @@ def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
     return seg
 
 
-def score_candidate(c: Candidate, u: Understanding, ctx: RankingContext) -> None:
-    """Score one candidate in place: ``c.score`` and, rule by rule, ``c.points``."""
-    w = ctx.weights
-    points: dict[str, float] = {}
-    c.entity_match, c.all_entities, c.names_matched = _entity(c, u, ctx)
-    if u.entities or u.names:
-        points["entity"] = w.entity * c.entity_match
-    if u.metrics:
-        per_metric = [1.0 - 0.08 * c.metrics.index(m) if m in c.metrics else 0.0 for m in u.metrics]
-        c.metric_match = sum(per_metric) / len(per_metric)
-        points["metric"] = w.metric * c.metric_match
-    c.text_match = _words(c, u, ctx)
-    if u.terms or u.unknown:
-        points["words"] = w.words * c.text_match / 100
-    if u.periods:
-        c.period_match = _period(u.periods, c)
-        points["period"] = w.period * c.period_match
-    kinds = {v.kind for v in c.values if not inside_slogan(c.key, v, c.start)}
-    fit = 0.0
-    if u.metrics:
-        near = min((c.distance.get(m, 999) for m in u.metrics if m in c.metrics), default=999)
+# --- measuring -----------------------------------------------------------------------------
+
+
+def measure(c: Candidate, q: Understanding, ctx: RankingContext) -> Match:
+    """Return how ``c`` meets the question, each part measured once for the rules and gates."""
+    entity, all_entities, names_matched = _entity(c, q, ctx)
+    metric = 0.0
+    if q.metrics:
+        per_metric = [1.0 - 0.08 * c.metrics.index(m) if m in c.metrics else 0.0 for m in q.metrics]
+        metric = sum(per_metric) / len(per_metric)
+    return Match(
+        entity=entity,
+        all_entities=all_entities,
+        names_matched=names_matched,
+        metric=metric,
+        words=_words(c, q, ctx),
+        period=_period(q.periods, c) if q.periods else 0.5,
+        segment=_segment(c, q, ctx),
+        figure_kinds=frozenset(v.kind for v in c.values if not inside_slogan(c.key, v, c.start)),
+    )
+
+
+# --- rules: points, in order of importance ---------------------------------------------------
+
+Rule = Callable[[Candidate, Understanding, Match, RankingContext], "Points | None"]
+
+
+def entity(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
+    """It is about what the question names: named in the sentence > carried over from the
+    sentences before > the article's subject."""
+    if not (q.entities or q.names):
+        return None
+    return Points("entity", ctx.weights.entity * m.entity, f"{m.entity:.0%} of the names asked")
+
+
+def words(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
+    """The question's other words are in the sentence (rapidfuzz, each term weighted by length)."""
+    if not (q.terms or q.unknown):
+        return None
+    return Points("words", ctx.weights.words * m.words / 100, f"words match {m.words:.0f}/100")
+
+
+def metric(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
+    """It measures the metric asked about; a fact's first metric counts more than its later ones."""
+    if not q.metrics:
+        return None
+    return Points("metric", ctx.weights.metric * m.metric, f"metric {m.metric:.2f}")
+
+
+def figure(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points:
+    """It states a figure of the kind asked, by the metric's keyword (within ``STATED_NEAR``
+    characters it is "stated"; farther, less); with no metric, more figures say more."""
+    kinds = m.figure_kinds
+    fit, why = 0.0, "no figure"
+    if q.metrics:
+        near = min((c.distance.get(x, 999) for x in q.metrics if x in c.metrics), default=999)
         fit = 1.0 if near <= STATED_NEAR else 0.7 if near <= STATED_FAR else 0.3 if kinds else 0.0
+        if near < 999:
+            why = f"figure {near} characters from the keyword"
+        elif kinds:
+            why = "figures, none by the keyword"
     elif kinds:
-        fit = 0.3 + 0.7 * min(len(c.values), 3) / 3
-    if u.value_kinds and kinds & set(u.value_kinds):
-        fit = 1.0  # the kind of figure the question asks for
-    elif u.value_kinds and not u.metrics:
-        fit = 0.0  # "A800 多少钱" asks for money: a transfer rate is no answer to it
-    points["figure"] = w.figure * fit
-    if u.keywords and any(kw in c.key for kw in u.keywords):
-        points["keyword"] = w.keyword
-    family = set(u.entities)
-    for e in u.entities:
-        family.update(ctx.lineage(e))
-    if (u.entities or u.names) and c.entities and (c.entities[0] in family or c.entities[0] in u.names):
-        points["lead"] = w.lead
-    stated = c.period is not None
-    points["recency"] = (w.recency if stated else w.recency / 2) * min(
-        max(c.recency - 2015, 0) / 10, 1.0
-    ) + 0.3 * (c.recency % 1)
-    c.segment = _segment(c, u, ctx)
-    if c.segment:
-        points["segment"] = -w.segment
-    if u.entities:
-        others = [
-            e
-            for e in c.entities
-            if e not in family
-            and ctx.kind_of(e) in ("company", "name")
-            and not (set(ctx.lineage(e)) & family)
-        ]
-        if others:
-            points["focus"] = -w.focus * min(len(others), 3)
-    expected = {ctx.metrics.get(m, {}).get("expects", "any") for m in u.metrics}
-    vague = sum(
+        fit, why = 0.3 + 0.7 * min(len(c.values), 3) / 3, f"{len(c.values)} figures"
+    if q.value_kinds and kinds & set(q.value_kinds):
+        fit, why = 1.0, "the kind of figure asked for"
+    elif q.value_kinds and not q.metrics:
+        fit, why = 0.0, "not the kind of figure asked for"  # "A800 多少钱" asks for money
+    return Points("figure", ctx.weights.figure * fit, why)
+
+
+def period(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
+    """The period agrees with the question's year, quarter or half (0 when it states another)."""
+    if not q.periods:
+        return None
+    return Points("period", ctx.weights.period * m.period, f"period {c.period or 'unstated'}")
+
+
+def keyword(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
+    """The question's own keyword, written verbatim, beats a synonym of it ("EBITDA")."""
+    hit = next((kw for kw in q.keywords if kw in c.key), None)
+    return Points("keyword", ctx.weights.keyword, f"writes {hit!r}") if hit else None
+
+
+def lead(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
+    """The sentence opens on the entity asked about (or a company it belongs to)."""
+    if not (q.entities or q.names) or not c.entities:
+        return None
+    if c.entities[0] in _family(q, ctx) or c.entities[0] in q.names:
+        return Points("lead", ctx.weights.lead, f"opens on {c.entities[0]}")
+    return None
+
+
+def recency(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points:
+    """Newer figures first: a decade newer is worth ``Weights.recency``, half that when the
+    sentence states no period of its own."""
+    w = ctx.weights.recency if c.period is not None else ctx.weights.recency / 2
+    points = w * min(max(c.recency - 2015, 0) / 10, 1.0) + 0.3 * (c.recency % 1)
+    return Points("recency", points, f"recency {c.recency:.2f}")
+
+
+def segment(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
+    """A business unit's figure (智能汽车收入) is not the total asked for unless the question
+    names that unit."""
+    return Points("segment", -ctx.weights.segment, f"segment {m.segment}") if m.segment else None
+
+
+def focus(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
+    """Per other company the sentence is about (at most three counted), it is less about ours."""
+    if not q.entities:
+        return None
+    family = _family(q, ctx)
+    others = [
+        e
+        for e in c.entities
+        if e not in family and ctx.kind_of(e) in ("company", "name") and not (set(ctx.lineage(e)) & family)
+    ]
+    if not others:
+        return None
+    return Points("focus", -ctx.weights.focus * min(len(others), 3), "also about " + ", ".join(others[:3]))
+
+
+def vague(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
+    """Figures written as prose (数十亿, 翻了一倍) say less, at most two counted."""
+    expected = {ctx.metrics.get(x, {}).get("expects", "any") for x in q.metrics}
+    count = sum(
         1
         for v in c.values
         if (v.qualifier in _VAGUE or not re.search(r"\d", v.text))
         and (not expected or v.kind in expected or "any" in expected)
     )
-    if vague:
-        points["vague"] = -w.vague * min(vague, 2)
-    if not c.entities:
-        points["unnamed"] = -w.unnamed
-    c.points = points
-    c.score = sum(points.values())
+    return Points("vague", -ctx.weights.vague * min(count, 2), f"{count} vague figures") if count else None
+
+
+def unnamed(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
+    """A sentence naming nobody is a weaker quote."""
+    return None if c.entities else Points("unnamed", -ctx.weights.unnamed, "names nobody")
+
+
+RULES: tuple[Rule, ...] = (
+    entity,
+    words,
+    metric,
+    figure,
+    period,
+    keyword,
+    lead,
+    recency,
+    segment,
+    focus,
+    vague,
+    unnamed,
+)
+
+
+def _family(q: Understanding, ctx: RankingContext) -> set[str]:
+    family = set(q.entities)
+    for e in q.entities:
+        family.update(ctx.lineage(e))
+    return family
+
+
+def rank(c: Candidate, q: Understanding, ctx: RankingContext) -> Ranked:
+    """Return ``c`` measured and scored: every rule's points, their sum."""
+    m = measure(c, q, ctx)
+    points = tuple(p for rule in RULES if (p := rule(c, q, m, ctx)) is not None)
+    return Ranked(candidate=c, match=m, points=points, score=sum(p.points for p in points))
+
+
+def score_candidate(c: Candidate, q: Understanding, ctx: RankingContext) -> Ranked:
+    """Return ``rank(c, q, ctx)`` (the name the rest of the store used before the rules were data)."""
+    return rank(c, q, ctx)
+
+
+# --- gates: what makes a ranked candidate an answer -----------------------------------------
+
+Gate = Callable[[Ranked, Understanding, RankingContext, bool], "str | None"]
+
+
+def missing(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
+    """The question names something no article contains: nothing answers it."""
+    return f"no article names {', '.join(q.missing)}" if q.missing else None
+
+
+def subject(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
+    """The question is about a word the store does not know ("bitcoin price")."""
+    return "about a word no article knows" if unknown_subject(q) else None
+
+
+def entity_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
+    """Every lexicon entity asked is in the fact ("Microsoft investment in OpenAI" is about both);
+    when the question names only names the lexicon lacks, the fact holds one of them."""
+    m = r.match
+    if q.entities and not m.all_entities:
+        return "does not name every entity asked"
+    discovered = [e for e in q.entities if ctx.kind_of(e) == "name"] + q.names
+    if discovered and len(discovered) == len(q.entities) + len(q.names) and not m.names_matched:
+        return "holds none of the names asked"
+    return None
+
+
+def metric_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
+    """It measures the metric asked; "net profit growth" is about net profit, not any growth."""
+    if q.metrics and r.match.metric <= 0:
+        return "measures another metric"
+    specific = [x for x in q.metrics if x != "growth"]
+    if specific and "growth" in q.metrics and not any(x in r.candidate.metrics for x in specific):
+        return f"a growth, but not of {', '.join(specific)}"
+    return None
+
+
+def period_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
+    """The period asked is not contradicted: another year or quarter, or silent about a year asked
+    (agreement below ``YEAR_AGREES``), is no answer."""
+    if not q.periods:
+        return None
+    if r.match.period == 0.0:
+        return f"states another period ({r.candidate.period})"
+    if any(p[0] not in "QH" for p in q.periods) and r.match.period < YEAR_AGREES:
+        return "silent about the year asked"
+    return None
+
+
+def figure_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
+    """A metric answered by a kind of figure (money, a percentage) needs a figure: a fact that
+    names nobody, or any fact under /spend and /bench, one of that kind; any other at least
+    one figure ("在综合收入上领先" is about revenue, but states none)."""
+    c = r.candidate
+    expects = {ctx.metrics.get(x, {}).get("expects", "any") for x in q.metrics if x in c.metrics}
+    if not expects or "any" in expects:
+        return None
+    if (c.topic or strict) and not any(v.kind in expects and re.search(r"\d", v.text) for v in c.values):
+        return f"states no {'/'.join(sorted(expects))} figure"
+    if not q.forecast and not _states_a_figure(c):
+        return "states no figure"
+    return None
+
+
+def words_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
+    """With no entity the question's words must match well (``WORDS_ALONE``, or
+    ``WORDS_WITH_METRIC`` beside a metric); with an entity and no metric, somewhat."""
+    if not q.terms:
+        return None
+    if not (q.entities or q.names):
+        needed = WORDS_WITH_METRIC if q.metrics else WORDS_ALONE
+    elif not q.metrics:
+        needed = WORDS_WITH_ENTITY
+    else:
+        return None
+    return f"words match {r.match.words:.0f} < {needed}" if r.match.words < needed else None
+
+
+def owner(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
+    """The figure answering the metric is stated for an entity asked, not another company its
+    own clause names ("OpenAI… 商汤科技财报显示2022年亏损约61亿元" is SenseTime's)."""
+    if q.entities and q.metrics and not _figure_is_theirs(r, q, ctx):
+        return "the figure is another company's"
+    return None
+
+
+# each gate's verdict name, in the order they are tried
+GATES: tuple[tuple[str, Gate], ...] = (
+    ("missing", missing),
+    ("subject", subject),
+    ("entity", entity_gate),
+    ("metric", metric_gate),
+    ("period", period_gate),
+    ("figure", figure_gate),
+    ("words", words_gate),
+    ("owner", owner),
+)
+
+
+def rejection(
+    r: Ranked, q: Understanding, ctx: RankingContext, *, strict_metrics: bool
+) -> tuple[str, str] | None:
+    """Return the first gate that rejects ``r`` as an answer and why, or None when it answers."""
+    for name, gate in GATES:
+        why = gate(r, q, ctx, strict_metrics)
+        if why is not None:
+            return name, why
+    return None
+
+
+def answer_verdict(r: Ranked, q: Understanding, ctx: RankingContext, *, strict_metrics: bool) -> str | None:
+    """Return the name of the gate that rejects ``r`` as an answer, or None when it is one."""
+    found = rejection(r, q, ctx, strict_metrics=strict_metrics)
+    return found[0] if found else None
+
+
+def lead_of(r: Ranked, q: Understanding, ctx: RankingContext) -> Headline:
+    """Return the figure ``r`` leads with (``store.headline``), computed once per request."""
+    if r.lead is None:
+        r.lead = headline_for(r.candidate, q, ctx)
+    return r.lead
 
 
 def unknown_subject(u: Understanding) -> bool:
@@ -282,44 +513,6 @@ def unknown_subject(u: Understanding) -> bool:
         return False
     content = [t for t in u.terms if t not in u.keywords]
     return not content or not (u.metrics or any(p.isdigit() for p in u.periods))
-
-
-def answer_verdict(
-    c: Candidate, u: Understanding, ctx: RankingContext, *, strict_metrics: bool
-) -> str | None:
-    """Return why a scored candidate is not an answer (a rule's name), or None when it is one."""
-    if u.missing:
-        return "missing"  # the question names something no article contains
-    if unknown_subject(u):
-        return "subject"
-    if u.entities and not c.all_entities:
-        return "entity"  # "Microsoft investment in OpenAI" is about both
-    discovered = [e for e in u.entities if ctx.kind_of(e) == "name"] + u.names
-    if discovered and len(discovered) == len(u.entities) + len(u.names) and not c.names_matched:
-        return "entity"  # only names the lexicon lacks, and this fact holds none of them
-    if u.metrics and c.metric_match <= 0:
-        return "metric"
-    specific = [m for m in u.metrics if m != "growth"]
-    if specific and "growth" in u.metrics and not any(m in c.metrics for m in specific):
-        return "metric"  # "net profit growth" is about net profit, not any growth
-    if u.periods and (
-        c.period_match == 0.0 or any(p[0] not in "QH" for p in u.periods) and c.period_match < YEAR_AGREES
-    ):
-        return "period"  # another year or quarter, or silent about the year asked
-    expects = {ctx.metrics.get(m, {}).get("expects", "any") for m in u.metrics if m in c.metrics}
-    if (c.topic or strict_metrics) and expects and "any" not in expects:
-        if not any(v.kind in expects and re.search(r"\d", v.text) for v in c.values):
-            return "figure"  # named nobody (or /spend) and states no figure of the metric's kind
-    if expects and "any" not in expects and not u.forecast and not _states_a_figure(c):
-        return "figure"  # "在综合收入上领先": about the metric, but no figure of it at all
-    if u.terms and not (u.entities or u.names):
-        if c.text_match < (WORDS_WITH_METRIC if u.metrics else WORDS_ALONE):
-            return "words"
-    elif u.terms and not u.metrics and c.text_match < WORDS_WITH_ENTITY:
-        return "words"
-    if u.entities and u.metrics and not _figure_is_theirs(c, u, ctx):
-        return "owner"  # "OpenAI… 商汤科技财报显示2022年亏损约61亿元": the figure is another company's
-    return None
 
 
 def states_asked_kind(c: Candidate, u: Understanding, ctx: RankingContext) -> bool:
@@ -350,9 +543,10 @@ _FRACTION_WORDS = re.compile(
 _MULTIPLE_WORDS = re.compile(r"翻倍|翻番|翻了一番|倍增|减半|腰斩")
 
 
-def _figure_is_theirs(c: Candidate, u: Understanding, ctx: RankingContext) -> bool:
+def _figure_is_theirs(r: Ranked, u: Understanding, ctx: RankingContext) -> bool:
     """Tell whether the figure answering the metric is stated for an entity the question names:
     the entities its own clause names include one of the question's, or no other company."""
+    c = r.candidate
     metric = answered_metric(c, u)
     if metric is None:
         return True
@@ -360,7 +554,7 @@ def _figure_is_theirs(c: Candidate, u: Understanding, ctx: RankingContext) -> bo
         # a benchmark's figures belong to both sides of the comparison; a count of chips names
         # their maker beside the buyer ("阿里…使用了512张英伟达V100")
         return True
-    lead, _, _ = headline_for(c, u, ctx)
+    lead, _, _ = lead_of(r, u, ctx)
     if not lead:
         return True
     family = set(u.entities)
@@ -377,8 +571,13 @@ def _figure_is_theirs(c: Candidate, u: Understanding, ctx: RankingContext) -> bo
     return not any(ctx.kind_of(ctx.lineage(m.entity)[-1]) in ("company", "name") for m in named)
 
 
-def explain(c: Candidate) -> str:
-    """Return one line: the candidate's score and each rule's points."""
+def explain(r: Ranked) -> str:
+    """Return one line: the candidate's score and each rule's points, in the rules' order."""
     order = [f.name for f in fields(Weights)]
-    parts = [f"{name} {c.points[name]:+.1f}" for name in order if name in c.points]
-    return f"{c.score:6.1f} = " + ", ".join(parts)
+    shown = sorted(r.points, key=lambda p: order.index(p.rule) if p.rule in order else len(order))
+    return f"{r.score:6.1f} = " + ", ".join(f"{p.rule} {p.points:+.1f}" for p in shown)
+
+
+def explain_why(r: Ranked) -> str:
+    """Return each rule's reason, in the rules' order ("entity: 100% of the names asked; …")."""
+    return "; ".join(f"{p.rule}: {p.why}" for p in r.points)

@@ -2,16 +2,17 @@
 
 ``open_store(path).search("Microsoft capex")``:
 
-1. **read** the question (``store.question.read_question``, a pure function): entities,
-   open-world names, metrics, periods and the remaining words, in English, Simplified or
-   Traditional Chinese, typos included;
+1. **read** the question once (``FactStore.read``: ``store.question.read_question``, a pure
+   function, gives a ``store.query.Query``): entities, open-world names, metrics, periods and
+   the remaining words, in English, Simplified or Traditional Chinese, typos included;
 2. **gather** about 300 candidates through the FTS index (``FactStore._candidates``): the
    tags of what the question names, newest first, and its rarest tokens weighted by idf;
-3. **rank** them with the named rules of ``store.ranking`` and keep as *answers* those that
-   are about what the question names; everything else that came close is *related*.
+3. **rank** them with the rules of ``store.ranking`` and keep as *answers* those its gates let
+   through; everything else that came close is *related*.
 
-``FactStore.explain(question)`` shows every stage: what was understood, and for the top
-candidates the points each rule gave and why a candidate is or is not an answer.
+``FactStore.explain(question)`` shows every stage: what was understood, the index queries that
+gathered the candidates, and for the top candidates the points each rule gave and which gate,
+if any, kept a candidate from being an answer.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +32,13 @@ import orjson
 
 from . import reprints
 from .build import SCHEMA_VERSION, tag, text_tokens
-from .candidates import Candidate, RankingContext, Weights
+from .candidates import Candidate, Ranked, RankingContext, Weights
 from .dictionary import is_english_word, lookup_english
 from .errors import QueryError, StoreClosed, StoreInvalid, StoreNotFound
-from .headline import answered_metric, headline_for, joint_entities
+from .headline import answered_metric, joint_entities
 from .lexicon import lineage
 from .numbers import Value, bare_figure, format_values
+from .query import Query
 from .question import (
     QuestionVocabulary,
     Understanding,
@@ -44,7 +46,7 @@ from .question import (
     pinyin_of,
     read_question,
 )
-from .ranking import answer_verdict, explain, score_candidate, states_asked_kind, unknown_subject
+from .ranking import explain, explain_why, lead_of, rank, rejection, states_asked_kind, unknown_subject
 from .text import fold
 from .vocabulary import CJK_RUN, AliasMatcher, is_latin
 
@@ -167,7 +169,7 @@ class SearchResult:
     def to_dict(self) -> dict:
         return {
             "query": self.query,
-            "understood": asdict(self.understood),
+            "understood": {f.name: getattr(self.understood, f.name) for f in fields(Understanding)},
             "answers": [a.to_dict() for a in self.answers],
             "related": [a.to_dict() for a in self.related],
             "total": self.total,
@@ -407,11 +409,25 @@ class FactStore:
         """Return what a question names: entities, metrics, periods and other words."""
         return read_question(query, self.vocabulary)
 
+    def read(self, question: str, *, metrics: set[str] | None = None, newest_first: bool = False) -> Query:
+        """Return the question read once, as the ``Query`` every search of a request is given.
+
+        ``metrics`` narrows answers to those metrics (``/spend``, ``/bench``); ``newest_first``
+        orders answers by the period they state. Raises ``QueryError`` when nothing in the
+        question can be searched."""
+        text = normalise_query(question)
+        if not text:
+            raise QueryError("the question is empty")
+        q = Query.of(text, self.understand(text), metrics=metrics, newest_first=newest_first)
+        if not q.searchable:
+            raise QueryError(f"nothing searchable in {text[:60]!r}")
+        return q
+
     # --- searching -------------------------------------------------------------------
     @_using
     def search(
         self,
-        query: str,
+        query: Query | str,
         *,
         limit: int = 3,
         offset: int = 0,
@@ -420,71 +436,75 @@ class FactStore:
     ) -> SearchResult:
         """Return the facts that answer ``query``, best first, and the related facts.
 
-        ``metrics`` narrows answers to those metrics (``/spend``, ``/bench``);
-        ``newest_first`` orders answers by the period they state. Raises ``QueryError``
-        when nothing in the question can be searched.
+        ``query`` is a ``Query`` (``read``), or a question to read with ``metrics`` and
+        ``newest_first`` (see ``read``). Raises ``QueryError`` when nothing in the question can
+        be searched.
         """
-        text, u, ranked, answers = self._run(query, metrics)
-        if newest_first:
-            answers.sort(key=lambda c: (-(c.recency or 0), -c.score))
-        answer_ids = {c.rank_id for c in answers}
+        q = (
+            query
+            if isinstance(query, Query)
+            else self.read(query, metrics=metrics, newest_first=newest_first)
+        )
+        ranked, answers, _ = self._run(q)
+        if q.newest_first:
+            answers.sort(key=lambda r: (-(r.candidate.recency or 0), -r.score))
+        answer_ids = {r.rank_id for r in answers}
         related = [
-            c
-            for c in ranked
-            if c.rank_id not in answer_ids
-            and (c.entity_match > 0 or c.metric_match > 0 or c.text_match >= 50)
+            r
+            for r in ranked
+            if r.rank_id not in answer_ids
+            and (r.match.entity > 0 or r.match.metric > 0 or r.match.words >= 50)
         ]
         page = answers[offset : offset + limit]
         return SearchResult(
-            query=text,
-            understood=u,
-            answers=[self._answer(c, u) for c in page],
-            related=[self._answer(c, u) for c in related[:limit]] if not page else [],
+            query=q.text,
+            understood=q,
+            answers=[self._answer(r, q) for r in page],
+            related=[self._answer(r, q) for r in related[:limit]] if not page else [],
             total=len(answers),
         )
 
-    def _run(
-        self, query: str, metrics: set[str] | None
-    ) -> tuple[str, Understanding, list[Candidate], list[Candidate]]:
-        text = normalise_query(query)
-        if not text:
-            raise QueryError("the question is empty")
-        u = self.understand(text)
-        if metrics:
-            u.metrics = [m for m in u.metrics if m in metrics] or sorted(metrics)
-        if not u.searchable:
-            raise QueryError(f"nothing searchable in {text[:60]!r}")
+    def _run(self, q: Query) -> tuple[list[Ranked], list[Ranked], list[tuple[str, int]]]:
+        """Return every candidate ranked, the answers among them in order, and the index queries
+        that gathered them (with how many facts each gave)."""
         # a question about an unknown word with nothing else to hold on to has no related facts
         # either: every fact sharing a modifier ("best") would do
-        candidates = [] if unknown_subject(u) and not u.metrics else self._candidates(u)
-        for c in candidates:
-            score_candidate(c, u, self.ranking)
-        ranked = sorted(candidates, key=lambda c: (-c.score, -c.rank_id))
+        gathered: list[tuple[str, int]] = []
+        candidates = [] if unknown_subject(q) and not q.metrics else self._candidates(q, gathered)
+        ranked = sorted((rank(c, q, self.ranking) for c in candidates), key=lambda r: (-r.score, -r.rank_id))
         answers = [
-            c for c in ranked if answer_verdict(c, u, self.ranking, strict_metrics=bool(metrics)) is None
+            r for r in ranked if rejection(r, q, self.ranking, strict_metrics=q.strict_metrics) is None
         ]
         # the ``stated`` order: answers stating a figure of the kind asked first, by score within
-        answers.sort(key=lambda c: not states_asked_kind(c, u, self.ranking))
-        return text, u, ranked, answers
+        answers.sort(key=lambda r: not states_asked_kind(r.candidate, q, self.ranking))
+        return ranked, answers, gathered
 
     @_using
     def explain(self, query: str, *, top: int = 8, metrics: set[str] | None = None) -> str:
-        """Return, as text, what was understood and how the top candidates were ranked."""
-        text, u, ranked, _ = self._run(query, metrics)
-        lines = [f"question: {text}", f"understood: {u.describe()}"]
-        shown = {k: v for k, v in asdict(u).items() if v}
+        """Return, as text, what was understood, the index queries that gathered the candidates,
+        and how the top candidates were ranked and judged."""
+        q = self.read(query, metrics=metrics)
+        ranked, _, gathered = self._run(q)
+        lines = [f"question: {q.text}", f"understood: {q.describe()}"]
+        shown = {f.name: getattr(q, f.name) for f in fields(Understanding) if getattr(q, f.name)}
         lines.append("reading: " + json.dumps(shown, ensure_ascii=False))
+        lines.append("gathered by:")
+        lines += [f"  {n:>4} facts  {expr}" for expr, n in gathered] or [
+            "  (no index query: nothing to gather by)"
+        ]
         lines.append(f"candidates: {len(ranked)}")
-        for c in ranked[:top]:
-            verdict = answer_verdict(c, u, self.ranking, strict_metrics=bool(metrics))
-            mark = "answer " if verdict is None else f"no: {verdict:<7}"
-            lines.append(f"  [{mark}] {explain(c)}")
+        for r in ranked[:top]:
+            c = r.candidate
+            found = rejection(r, q, self.ranking, strict_metrics=q.strict_metrics)
+            mark = "answer " if found is None else f"no: {found[0]:<7}"
+            lines.append(f"  [{mark}] {explain(r)}")
             who = ", ".join(c.entities) or (
                 ("article subject " if c.topic else "carried ") + ", ".join(c.context)
             )
             lines.append(
                 f"      {who or '-'} | {', '.join(c.metrics) or '-'} | {c.period or '-'} | {c.key[:70]}"
             )
+            lines.append(f"      why: {explain_why(r)}" + (f" | rejected: {found[1]}" if found else ""))
         return "\n".join(lines)
 
     def _newest(self, expr: str, limit: int) -> list[int]:
@@ -529,7 +549,28 @@ class FactStore:
         # ties go to the newer fact (the larger rowid)
         return [r for r, _ in sorted(weight.items(), key=lambda p: (-p[1], -p[0]))[:keep]]
 
-    def _candidates(self, u: Understanding) -> list[Candidate]:
+    def _candidates(self, u: Understanding, gathered: list[tuple[str, int]] | None = None) -> list[Candidate]:
+        """Return the facts worth ranking for ``u``; each index query run, with how many facts
+        it gave, is appended to ``gathered`` (``explain`` prints them)."""
+        log = gathered if gathered is not None else []
+
+        def newest(expr: str, keep: int) -> list[int]:
+            found = self._newest(expr, keep)
+            log.append((expr, len(found)))
+            return found
+
+        def by_tokens(base: str, keep: int) -> list[int]:
+            found = self._by_tokens(base, tokens, keep)
+            if tokens:
+                words = " | ".join(t for t, _ in tokens)
+                log.append(
+                    (
+                        f"({base}) AND any of [{words}], by idf" if base else f"any of [{words}], by idf",
+                        len(found),
+                    )
+                )
+            return found
+
         # every entity named (in the sentence or carried into it), the metric, the year
         curated = [e for e in u.entities if self.entity_info.get(e, {}).get("kind") != "name"]
         found = [e for e in u.entities if e not in curated]
@@ -546,9 +587,9 @@ class FactStore:
         if tags:
             if met:
                 stated = " OR ".join(tag("xv", m) for m in u.metrics)
-                rowids += self._newest(f"{tags} AND ({stated})", CANDIDATES // 3)
-            rowids += self._newest(tags, CANDIDATES // 3)
-            rowids += self._by_tokens(tags, tokens, CANDIDATES // 3)
+                rowids += newest(f"{tags} AND ({stated})", CANDIDATES // 3)
+            rowids += newest(tags, CANDIDATES // 3)
+            rowids += by_tokens(tags, CANDIDATES // 3)
             if len(rowids) < CANDIDATES // 4 and (len(parts) > 1 or len(u.entities) > 1):
                 # nothing has all of it: the nearest facts, looser step by step, for "related"
                 any_ent = " OR ".join(self._entity_tags(e) for e in u.entities)
@@ -559,11 +600,9 @@ class FactStore:
                     f"({met})" if met else "",
                 ]
                 for expr in filter(None, looser):
-                    rowids += self._by_tokens(expr, tokens, CANDIDATES // 4) or self._newest(
-                        expr, CANDIDATES // 4
-                    )
+                    rowids += by_tokens(expr, CANDIDATES // 4) or newest(expr, CANDIDATES // 4)
         elif tokens:
-            rowids += self._by_tokens("", tokens, CANDIDATES)
+            rowids += by_tokens("", CANDIDATES)
         rowids = list(dict.fromkeys(rowids))
         if not rowids:
             return []
@@ -580,7 +619,8 @@ class FactStore:
             cached = self._lineages[name] = lineage(name, lambda n: self.entity_info.get(n, {}).get("parent"))
         return cached
 
-    def _answer(self, c: Candidate, u: Understanding) -> Answer:
+    def _answer(self, ranked: Ranked, u: Understanding) -> Answer:
+        c = ranked.candidate
         r = self._con().execute("select * from facts where rid = ?", (c.rank_id,)).fetchone()
         entity = next((e for e in u.entities if e in c.entities or e in c.context), None)
         entity = entity or next((n for n in u.names if n in c.key), None)
@@ -592,7 +632,7 @@ class FactStore:
         values = sorted(
             c.values, key=lambda v: (not (expects == "any" or v.kind == expects or v.change), v.start)
         )
-        lead, period, forecast = headline_for(c, u, self.ranking)
+        lead, period, forecast = lead_of(ranked, u, self.ranking)
         joint = [
             e for e in joint_entities(c) if self.entity_info.get(e, {}).get("kind") in ("company", "name")
         ]
@@ -612,7 +652,7 @@ class FactStore:
             period=period,
             published=r["published"],
             values=values,
-            score=max(0.0, min(c.score / 100, 1.0)),
+            score=max(0.0, min(ranked.score / 100, 1.0)),
             headline=lead,
             text_start=r["start"],
             text_end=r["end"],
@@ -652,7 +692,9 @@ class FactStore:
         )
         if row is None:
             return None
-        return self._answer(_candidate(row, self.canonical), Understanding())
+        return self._answer(
+            rank(_candidate(row, self.canonical), Understanding(), self.ranking), Understanding()
+        )
 
     @_using
     def fact_ids(self) -> set[str]:

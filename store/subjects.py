@@ -35,7 +35,9 @@ COMPANY_REFERENCE = re.compile(
     r"^[“\"「]?(?:(?:而|但|同时|此外|另外|其中|不过)[,，、]?)?(?:该公司|本公司|公司|该集团|本集团|集团)"
     r"(?![股债券])"
 )
-_FIGURE = re.compile(r"\d[\d.,]*\s?(?:%|亿|万|美元|港元|元)")  # a money or percentage figure (folded: 億 is 亿)
+_FIGURE = re.compile(
+    r"\d[\d.,]*\s?(?:%|亿|万|美元|港元|元)"
+)  # a money or percentage figure (folded: 億 is 亿)
 TOPIC_WEIGHT = 0.75  # a sentence naming nobody in an article about one company is mostly about it
 CARRIED_WEIGHT = 0.7  # the subject carried from the sentence before
 REFERRED_WEIGHT = 0.85  # a pronoun or 公司 referring back makes the subject surer
@@ -113,7 +115,9 @@ class SubjectTracker:
         elif self._previous and self._previous[1] < MAX_DEPTH and (starts_with_pronoun or continues):
             # "例如,它通过了…" / "他補充道…": the subject is the one of the sentence before
             out.carried = [e for e in self._previous[0] if e not in named]
-            out.weight = REFERRED_WEIGHT if starts_with_pronoun or PRONOUN_ANYWHERE.search(key) else CARRIED_WEIGHT
+            out.weight = (
+                REFERRED_WEIGHT if starts_with_pronoun or PRONOUN_ANYWHERE.search(key) else CARRIED_WEIGHT
+            )
         depth = self._previous[1] + 1 if self._previous and out.carried else 0
         if named:
             self._previous = (named, 0)

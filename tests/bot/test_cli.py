@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,12 @@ def test_ask_explain_shows_each_stage_and_each_rule(tmp_path):
     assert "understood: entity OpenAI; metric loss; period 2022" in out
     assert "[answer ]" in out and "entity +40.0" in out and "metric +" in out
     assert "no: " in out  # and why the others are not answers
+    # the index queries that gathered the candidates, each with how many facts it gave
+    gathered = out.split("gathered by:\n", 1)[1].split("candidates:", 1)[0].splitlines()
+    assert gathered and all(re.match(r"\s+\d+ facts  \S", line) for line in gathered)
+    assert any("xmloss" in line and "xy2022" in line for line in gathered)
+    # each rule's reason, and the reason a gate gave for a candidate that is no answer
+    assert "why: entity: 100% of the names asked" in out and "| rejected: " in out
 
 
 def test_ask_with_an_empty_question_fails(tmp_path):

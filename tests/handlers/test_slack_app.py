@@ -397,3 +397,21 @@ def test_a_comparison_keeps_share_and_feedback(bot):
     assert {fact for _, _, fact in bot.state.shares()} == {
         r.answer.fact_id for r in compare(bot.holder.current, "fact", "revenue Baidu Alibaba Tencent").rows
     }
+
+
+def test_a_comparison_is_made_from_the_one_query_never_from_re_read_text(store):
+    """The listener reads the question once; each comparison row searches a copy of that Query
+    about one company, so a Query whose text says nothing still compares what it was read as."""
+    import dataclasses
+
+    from handlers.lookup import compare, read
+
+    query = read(store, "fact", "revenue Baidu Alibaba Tencent")
+    silent = dataclasses.replace(query, text="…")
+    by_query, by_copy = compare(store, "fact", query), compare(store, "fact", silent)
+    assert by_query is not None and by_copy is not None and len(by_query.rows) >= 2
+    assert [(r.label, r.answer.fact_id) for r in by_copy.rows] == [
+        (r.label, r.answer.fact_id) for r in by_query.rows
+    ]
+    assert {r.label for r in by_query.rows} <= {"Baidu", "Alibaba", "Tencent"}
+    assert query.about(entities=["Baidu"]).entities == ["Baidu"] and len(query.entities) == 3

@@ -11,7 +11,7 @@ from store.question import QuestionVocabulary, read_question
 from store.ranking import (
     answer_verdict,
     explain,
-    score_candidate,
+    rank,
     segment_before,
     states_asked_kind,
 )
@@ -51,9 +51,9 @@ def candidate(text, entities=(), metrics=(), period=None, context=(), topic=Fals
 
 
 def scored(question, c):
+    """The question read and the candidate ranked for it (a ``Ranked``: match, points, score)."""
     u = read_question(question, VOCAB)
-    score_candidate(c, u, CTX)
-    return u, c
+    return u, rank(c, u, CTX)
 
 
 def test_every_rule_has_a_weight_and_explain_names_them():
@@ -61,8 +61,9 @@ def test_every_rule_has_a_weight_and_explain_names_them():
         "Nvidia revenue 2024", candidate("2024年辉达营收达到600亿美元。", ["Nvidia"], period="2024")
     )
     line = explain(c)
-    assert {"entity", "metric", "figure", "period"} <= set(c.points)
-    assert all(name in {f.name for f in fields(Weights)} for name in c.points)
+    assert {"entity", "metric", "figure", "period"} <= {p.rule for p in c.points}
+    assert all(p.rule in {f.name for f in fields(Weights)} for p in c.points)
+    assert all(p.why for p in c.points)  # every rule says why it gave its points
     assert line.startswith(f"{c.score:6.1f}") and "entity +40.0" in line
 
 
@@ -70,7 +71,7 @@ def test_named_beats_carried_beats_article_subject():
     named = scored("Nvidia revenue", candidate("辉达营收600亿美元。", ["Nvidia"]))[1]
     carried = scored("Nvidia revenue", candidate("其营收600亿美元。", context=["Nvidia"]))[1]
     subject = scored("Nvidia revenue", candidate("营收600亿美元。", context=["Nvidia"], topic=True))[1]
-    assert named.points["entity"] > carried.points["entity"] >= subject.points["entity"] > 0
+    assert named.points_of("entity") > carried.points_of("entity") >= subject.points_of("entity") > 0
 
 
 @pytest.mark.parametrize(
@@ -100,7 +101,7 @@ def test_a_segment_the_question_does_not_name_costs_points():
     total = scored("SenseTime revenue", candidate("商汤2024年营收为37.7亿元。", ["SenseTime"]))[1]
     part = scored("SenseTime revenue", candidate("商汤2024年智能汽车收入为2.56亿元。", ["SenseTime"]))[1]
     asked = scored("商汤 智能汽车 收入", candidate("商汤2024年智能汽车收入为2.56亿元。", ["SenseTime"]))[1]
-    assert "segment" not in total.points and part.points["segment"] < 0 and "segment" not in asked.points
+    assert total.points_of("segment") is None and part.points_of("segment") < 0 and asked.points_of("segment") is None
 
 
 @pytest.mark.parametrize(
@@ -204,7 +205,7 @@ def test_companies_stated_together_are_the_answer_s_subject():
         "谷歌、微软和Meta计划在2025年总共投入至少2150亿美元用于资本支出。", ["Google", "Microsoft", "Meta"]
     )
     u, c = scored("Microsoft capex 2025", c)
-    assert joint_entities(c) == ["Google", "Microsoft", "Meta"]
+    assert joint_entities(c.candidate) == ["Google", "Microsoft", "Meta"]
     assert answer_verdict(c, u, CTX, strict_metrics=True) is None  # the list owns the figure
 
 
@@ -237,7 +238,7 @@ def test_a_figure_is_stated_for_its_place_in_a_list_after_a_range_of_years(text,
 def test_a_year_inside_a_stated_range_of_years_agrees_with_it():
     text = "2021年至2023年,商汤亏损净额分别为23.57亿元、27.53亿元、48.55亿元。"
     u, c = scored("商汤 2022 亏损", candidate(text, ["SenseTime"], period="2021–2023"))
-    assert c.period_match > 0 and answer_verdict(c, u, CTX, strict_metrics=False) is None
+    assert c.match.period > 0 and answer_verdict(c, u, CTX, strict_metrics=False) is None
     u, c = scored("商汤 2019 亏损", candidate(text, ["SenseTime"], period="2021–2023"))
     assert answer_verdict(c, u, CTX, strict_metrics=False) == "period"
 
@@ -261,7 +262,7 @@ def test_a_line_stating_no_figure_of_the_kind_asked_comes_after_those_that_do(
     question, text, entities, states
 ):
     u, c = scored(question, candidate(text, entities))
-    assert states_asked_kind(c, u, CTX) is states
+    assert states_asked_kind(c.candidate, u, CTX) is states
 
 
 @pytest.mark.parametrize(
@@ -321,3 +322,36 @@ def test_a_fact_stating_no_figure_does_not_answer_for_a_figure(question, text, v
     )
     u, c = scored(question, candidate(text, [entity]))
     assert answer_verdict(c, u, CTX, strict_metrics=False) == verdict
+
+
+def test_rules_and_gates_are_named_documented_functions_in_order():
+    from store.ranking import GATES, RULES
+
+    weights = [f.name for f in fields(Weights)]
+    names = [rule.__name__ for rule in RULES]
+    assert all(rule.__doc__ for rule in RULES)
+    # each rule has its weight, and the rules run in the weights' order of importance
+    assert set(names) <= set(weights)
+    assert names == sorted(names, key=weights.index)
+    gate_names = [name for name, _ in GATES]
+    assert len(set(gate_names)) == len(gate_names) and all(gate.__doc__ for _, gate in GATES)
+
+
+def test_ranking_is_pure_the_candidate_is_never_changed():
+    import dataclasses
+
+    c = candidate("2024年辉达营收达到600亿美元。", ["Nvidia"], period="2024")
+    u, first = scored("Nvidia revenue 2024", c)
+    _, second = scored("Nvidia revenue 2024", c)
+    assert first.points == second.points and first.score == second.score and first.match == second.match
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.period = "2023"  # type: ignore[misc]
+
+
+def test_a_rejection_names_its_gate_and_says_why():
+    from store.ranking import rejection
+
+    u, r = scored("Nvidia revenue 2023", candidate("2024年辉达营收达到600亿美元。", ["Nvidia"], period="2024"))
+    assert rejection(r, u, CTX, strict_metrics=False) == ("period", "states another period (2024)")
+    u, r = scored("Nvidia revenue 2024", candidate("2024年辉达营收达到600亿美元。", ["Nvidia"], period="2024"))
+    assert rejection(r, u, CTX, strict_metrics=False) is None

@@ -222,7 +222,7 @@ def test_public_surface_is_pinned():
     assert sorted(store.__all__) == sorted(
         [
             "MAX_QUESTION_CHARS", "Answer", "BuildError", "BuildReport", "Document", "Fact", "FactStore", "Lexicon", "LexiconError", "Period",
-            "QueryError", "SearchResult", "SourceProblem", "StoreClosed", "StoreError", "StoreInvalid", "StoreNotFound", "StoreStats",
+            "Query", "QueryError", "SearchResult", "SourceProblem", "StoreClosed", "StoreError", "StoreInvalid", "StoreNotFound", "StoreStats",
             "Understanding", "Value", "build_store", "clean_text", "extract_facts", "find_mojibake", "fold",
             "format_value", "format_values", "normalise_query", "open_store", "parse_period", "parse_quantities",
             "published_date", "split_sentences",

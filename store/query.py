@@ -1,0 +1,64 @@
+"""The understood question: read once per request, then passed to the store as one value.
+
+A listener reads the question once (``FactStore.read``) and hands the ``Query`` to every search
+the request makes; a comparison's rows are copies of it about one entity or one period each
+(``Query.about``), never a re-written question read again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+
+from .question import Understanding
+
+
+@dataclass
+class Query(Understanding):
+    """What a question names (``Understanding``), the text it was read from, and how the
+    command asking it narrows the answers."""
+
+    text: str = ""
+    # the metrics a command answers with (/spend: spending; /bench: benchmark): an answer must
+    # state a figure of one of them, not only mention it
+    narrowed_to: tuple[str, ...] = field(default_factory=tuple)
+    newest_first: bool = False  # answers ordered by the period they state, newest first
+
+    @classmethod
+    def of(
+        cls,
+        text: str,
+        understood: Understanding,
+        *,
+        metrics: set[str] | None = None,
+        newest_first: bool = False,
+    ) -> Query:
+        """Return the query for ``understood``, narrowed to ``metrics`` when a command asks."""
+        values = {f.name: getattr(understood, f.name) for f in fields(Understanding)}
+        narrowed: tuple[str, ...] = ()
+        if metrics:
+            values["metrics"] = [m for m in understood.metrics if m in metrics] or sorted(metrics)
+            narrowed = tuple(sorted(metrics))
+        return cls(**values, text=text, narrowed_to=narrowed, newest_first=newest_first)
+
+    @property
+    def strict_metrics(self) -> bool:
+        return bool(self.narrowed_to)
+
+    def about(
+        self,
+        *,
+        entities: list[str] | None = None,
+        periods: list[str] | None = None,
+        metrics: set[str] | None = None,
+    ) -> Query:
+        """Return a copy of this query about other entities or periods (a comparison's row),
+        narrowed to ``metrics`` when given."""
+        changes: dict = {}
+        if entities is not None:
+            changes["entities"] = list(entities)
+        if periods is not None:
+            changes["periods"] = list(periods)
+        if metrics:
+            changes["metrics"] = [m for m in self.metrics if m in metrics] or sorted(metrics)
+            changes["narrowed_to"] = tuple(sorted(metrics))
+        return replace(self, **changes)
