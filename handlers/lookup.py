@@ -149,6 +149,26 @@ def _best_for(answers: list[Answer], entity: str) -> Answer | None:
     return min(enumerate(about), key=lambda p: (rank(p[1]), p[0]))[1]
 
 
+def _one_row_each(store: FactStore, entities: list[str]) -> list[str]:
+    """The entities that are rows of their own: a product named with its company (阿里 and its
+    M6) is one subject, the company's row, never a comparison of the two."""
+    return [e for e in entities if not any(o != e and o in store.lineage(e)[1:] for o in entities)]
+
+
+def _asks_how_they_relate(store: FactStore, q: Query, companies: list[str]) -> bool:
+    """True when two companies are asked about together and a fact states one figure between
+    them ("微软…累计投资OpenAI…130亿美元"): the answer to "how much has Microsoft invested in
+    OpenAI", not a figure for each. A figure stated for them combined (共同投入), or one for each
+    (分别), still asks for a row each."""
+    if len(companies) != 2:
+        return False
+    answers = store.search(q, limit=1).answers
+    if not answers:
+        return False
+    top = answers[0]
+    return all(e in top.entities for e in companies) and not top.joint and "分别" not in top.quote
+
+
 def compare(store: FactStore, kind: str, question: Query | str, *, max_rows: int = 99) -> Comparison | None:
     """The comparison a question asks for, or None when it asks for answers instead.
 
@@ -176,8 +196,11 @@ def compare(store: FactStore, kind: str, question: Query | str, *, max_rows: int
         )
         return Row(label=label, answer=best, shared_with=others)
 
-    if len(q.entities) >= 2:
-        for entity in q.entities[:max_rows]:
+    companies = _one_row_each(store, q.entities)
+    if len(companies) >= 2 and _asks_how_they_relate(store, q, companies):
+        return None
+    if len(companies) >= 2:
+        for entity in companies[:max_rows]:
             row = row_for(entity, q.about(entities=[entity], metrics=row_metrics), entity)
             if row is not None:
                 rows.append(row)

@@ -276,6 +276,8 @@ def headline(answer: Answer, lang: Lang = "en") -> str:
     a forecast or guidance marked as one (handlers.wording)."""
     name = (answer.entity_zh or answer.entity) if lang != "en" else (answer.entity or answer.entity_zh)
     name = messages.in_script(name, lang) if name else messages.text(lang, "unnamed")
+    if answer.joint:  # one figure for several companies together is never passed off as one's own
+        name = _together(answer, lang)
     parts = [name, metric_label(answer.metric, lang)]
     when = wording.period(answer.period, lang, published=answer.published)
     if when:
@@ -284,6 +286,13 @@ def headline(answer: Answer, lang: Lang = "en") -> str:
     if value:
         parts.append(value)
     return " · ".join(parts)
+
+
+def _together(answer: Answer, lang: Lang) -> str:
+    """'Google + Microsoft + Meta (combined)', '谷歌、微软、Meta（合计）': who a joint figure is for."""
+    if lang == "en":
+        return " + ".join(answer.joint) + " (combined)"
+    return messages.in_script("、".join(answer.joint_zh or answer.joint) + "（合计）", lang)
 
 
 def source_line(answer: Answer) -> str:

@@ -38,7 +38,31 @@ def headline_for(c: Candidate, u: Understanding, ctx: RankingContext) -> Headlin
     """Return ``headline`` for the metric the fact answers (its kind of figure, its keywords)."""
     metric = answered_metric(c, u) or (c.metrics[0] if c.metrics else "other")
     info = ctx.metrics.get(metric, {})
-    return headline(c, u, info.get("expects", "any"), info.get("keywords", []), anchors_for(c, u, ctx))
+    return headline(
+        c,
+        u,
+        info.get("expects", "any"),
+        info.get("keywords", []),
+        anchors_for(c, u, ctx),
+        others_named(c, u, ctx),
+    )
+
+
+def others_named(c: Candidate, u: Understanding, ctx: RankingContext) -> list[tuple[int, bool]]:
+    """Return where the sentence names someone, and whether it is someone the question does not
+    ask about (GPT-3.5 in "…分数在前10%左右;相比之下,GPT-3.5的得分在倒数10%左右" asked of
+    GPT-4): a figure in a clause naming only others is theirs. Nothing when the question names
+    nobody."""
+    if not u.entities:
+        return []
+    asked = set(u.entities)
+    ancestors = {a for e in u.entities for a in ctx.lineage(e)}
+    # ours: what is asked, what it belongs to (英伟达 beside H100) and what belongs to it; a
+    # sibling under the same parent (GPT-3.5 beside GPT-4, both OpenAI's) is someone else
+    return [
+        (m.start, m.entity not in ancestors and not (set(ctx.lineage(m.entity)) & asked))
+        for m in ctx.mentions(c.key)
+    ]
 
 
 # "2021年至2023年", "2021年至2024年一季度" (the last place of the list is then that quarter)
@@ -86,14 +110,20 @@ _CHANGE_BY = re.compile(r"(?:涨价|降价|增加|减少|增长|下降|上涨|�
 
 
 def headline(
-    c: Candidate, u: Understanding, expects: str, keywords: Sequence[str], anchors: Sequence[str] = ()
+    c: Candidate,
+    u: Understanding,
+    expects: str,
+    keywords: Sequence[str],
+    anchors: Sequence[str] = (),
+    others: Sequence[tuple[int, bool]] = (),
 ) -> tuple[list[Value], str | None, bool]:
     """Pick the figure that answers the question, the change stated with it, its period, and
     whether it is a forecast.
 
     In order: a figure of the kind asked for (the question's "share" or "环比" wins over the
     metric's kind); stated for the year asked; a forecast when guidance is asked; right by what
-    the question names besides the subject (``anchors``: 游戏 in "游戏营收…43億美元"); by the
+    the question names besides the subject (``anchors``: 游戏 in "游戏营收…43億美元"); not in a
+    clause naming only someone else (``others``: the other side of a comparison keeps its figure); by the
     metric's keyword ("资本支出同比增长79%至140亿美元"); a level rather than a change by an amount
     ("漲價5800元") or a starting point ("由246.7億美元升至277億美元").
     """
@@ -145,9 +175,14 @@ def headline(
             or bool(_EARLIER.search(clause))
             or (v.kind == "money" and bool(_CHANGE_BY.search(before)))
         )
+        clause_end = next((m.start() for m in CLAUSE.finditer(c.key, e)), len(c.key))
+        clause_start = s - len(clause)
+        named = [other for at, other in others if clause_start <= at < clause_end]
+        someone_elses = bool(named) and all(named)
         return (
             not year_ok,
             (not is_forecast(c.key, c.start, v)) if u.forecast else False,
+            someone_elses,
             secondary,
             sum(min(distance(v, [span]) // 8, 4) for span in anchor_spans),
             distance(v, spans) if spans else 0,

@@ -498,6 +498,13 @@ def answer_verdict(r: Ranked, q: Understanding, ctx: RankingContext, *, strict_m
     return found[0] if found else None
 
 
+def about_what_is_asked(r: Ranked, q: Understanding, ctx: RankingContext) -> bool:
+    """Tell whether a candidate that is no answer may still be shown as a *related* fact: it
+    names every entity asked (an A800's price is no fact about the H100) and its figure is theirs
+    (SenseTime's revenue, in a sentence naming OpenAI, is none of OpenAI's)."""
+    return entity_gate(r, q, ctx, False) is None and owner(r, q, ctx, False) is None
+
+
 def lead_of(r: Ranked, q: Understanding, ctx: RankingContext) -> Headline:
     """Return the figure ``r`` leads with (``store.headline``), computed once per request."""
     if r.lead is None:

@@ -46,7 +46,16 @@ from .question import (
     pinyin_of,
     read_question,
 )
-from .ranking import explain, explain_why, lead_of, rank, rejection, states_asked_kind, unknown_subject
+from .ranking import (
+    about_what_is_asked,
+    explain,
+    explain_why,
+    lead_of,
+    rank,
+    rejection,
+    states_asked_kind,
+    unknown_subject,
+)
 from .text import fold
 from .vocabulary import CJK_RUN, AliasMatcher, is_latin
 
@@ -111,6 +120,7 @@ class Answer:
     url: str | None = None
     outlet: str | None = None
     joint: list[str] = field(default_factory=list)  # companies the figure is stated for together
+    joint_zh: list[str] = field(default_factory=list)  # the same companies, named in Chinese
     also: list[dict] = field(default_factory=list)  # every other article reporting it (store/reprints.py)
 
     @property
@@ -454,6 +464,7 @@ class FactStore:
             for r in ranked
             if r.rank_id not in answer_ids
             and (r.match.entity > 0 or r.match.metric > 0 or r.match.words >= 50)
+            and about_what_is_asked(r, q, self.ranking)
         ]
         page = answers[offset : offset + limit]
         return SearchResult(
@@ -613,6 +624,10 @@ class FactStore:
         """Return the index tags of facts naming ``entity`` or carrying it, under any name it has."""
         return " OR ".join(f"{tag('xe', v)} OR {tag('xc', v)}" for v in self.variants.get(entity, [entity]))
 
+    def lineage(self, name: str) -> list[str]:
+        """Return ``name`` and what it belongs to, nearest first (M6 → Alibaba)."""
+        return list(self._lineage(name))
+
     def _lineage(self, name: str) -> list[str]:
         cached = self._lineages.get(name)
         if cached is None:
@@ -661,6 +676,7 @@ class FactStore:
             url=doc.get("url"),
             outlet=doc.get("outlet"),
             joint=joint if len(joint) > 1 else [],
+            joint_zh=[self.entity_info.get(e, {}).get("zh") or e for e in joint] if len(joint) > 1 else [],
             # reprints are not in the index, so never candidates; their sources are listed here
             also=reprints.also_sources(self._con(), r["id"], r["file"]),
         )
