@@ -49,6 +49,8 @@ _VAGUE = {"多", "数"}
 # profit line, they do not name a segment
 _TOTAL_WORDS = re.compile(
     r"(?:总|整体|全年|全季|合并|集团|公司|季度?|年度?|月|同期|上季|本季|今年|去年|前一季|当季|财年|期内|归母|扣非|应占|[的之其该])$"
+    # a report's own line is the company's: "第3季财报营收", "业绩公告显示收入"
+    r"|(?:财报|年报|季报|业绩|公告|报告|显示)$"
     # a verb before the keyword reports the company's own figure: "实现净利润", "录得收入"
     r"|(?:实现|录得|取得|获得|达到|达成|创造|带来|贡献|公布|报告|披露|宣布|预计|预期|錄得|實現|取得)$"
 )
@@ -443,7 +445,18 @@ def figure_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
         return f"states no {'/'.join(sorted(expects))} figure"
     if not q.forecast and not _states_a_figure(c):
         return "states no figure"
+    if expects == {"money"} and not q.value_kinds and not _states_an_amount_or_change(c):
+        # "按2024年的收入计…市场份额为6.6%": revenue ranks them, the figure is a share
+        return "states no amount, nor how one changed"
     return None
+
+
+def _states_an_amount_or_change(c: Candidate) -> bool:
+    return (
+        any(v.kind in ("money", "number") or v.change for v in c.values)
+        or bool(_MULTIPLE_WORDS.search(c.key))
+        or not c.values  # a figure said in words only (数十亿): the rule above judged it
+    )
 
 
 def words_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:

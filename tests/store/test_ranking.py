@@ -90,6 +90,9 @@ def test_named_beats_carried_beats_article_subject():
         # a verb before the keyword reports the company's own figure
         ("2025 年上半年实现营业收入 28.81 亿元;实现净利润 10.38 亿元", "净利润", None),
         ("录得收入 512 亿美元", "收入", None),
+        # a report's own line is the company's
+        ("百度18日公布第3季财报营收人民币311.7亿元", "营收", None),
+        ("业绩公告显示收入为10亿元", "收入", None),
     ],
 )
 def test_segment_before_a_metric_keyword(text, keyword, segment):
@@ -312,6 +315,10 @@ def test_a_clause_introduced_as_a_unit_s_is_a_segment(text, segment):
         ("Kuaishou capex 2025", "快手 2025 年资本支出上的投入较年初预算也实现了翻倍。", None),
         # guidance may be said in words
         ("腾讯 资本支出 指引", "腾讯资本开支占收入的比例将为低两位数。", None),
+        # revenue ranks them, the figure is a share: no amount of revenue, nor how it changed
+        ("腾讯 收入 2024", "按2024年的收入计,腾讯位列第一,市场份额为6.6%。", "figure"),
+        # how revenue changed answers for revenue
+        ("腾讯 收入 2024", "腾讯2024年收入同比增长8%。", None),
     ],
 )
 def test_a_fact_stating_no_figure_does_not_answer_for_a_figure(question, text, verdict):
