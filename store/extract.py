@@ -272,6 +272,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
             named,
             new_paragraph=new_paragraph,
             named_from=min((m.start for m in mentions), default=None),
+            name_starts=[m.start for m in mentions],
         )
         context, context_weight, about_topic = subject.carried, subject.weight, subject.about_topic
         for run in clean_runs(sentence, damaged):

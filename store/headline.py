@@ -106,7 +106,16 @@ def is_forecast(key: str, offset: int, v: Value) -> bool:
 
 _FROM = re.compile(r"(?:由|从)[^至到,，;；]*$")  # "由246.7億美元升至277億美元": where it came from
 _EARLIER = re.compile(r"(?:之前|此前|原先|原本|原来|先前)[^,，;；]{0,6}$")  # "较之前预测的300億美元"
-_CHANGE_BY = re.compile(r"(?:涨价|降价|增加|减少|增长|下降|上涨|下跌|多出|少了|涨了|跌了|提高|降低)\s?$")
+CHANGE_BY = re.compile(r"(?:涨价|降价|增加|减少|增长|下降|上涨|下跌|多出|少了|涨了|跌了|提高|降低)\s?$")
+
+
+def changes_by_only(c: Candidate) -> bool:
+    """Tell whether every amount of money a fact states is how much something changed by
+    ("净利润减少31亿美元"), not what it came to."""
+    money = [v for v in c.values if v.kind == "money"]
+    return bool(money) and all(
+        CHANGE_BY.search(c.key[max(0, v.start - c.start - 3) : max(0, v.start - c.start)]) for v in money
+    )
 
 
 def headline(
@@ -173,7 +182,7 @@ def headline(
         secondary = (
             bool(_FROM.search(clause) and re.match(r"[^,，;；]*(?:至|到)", c.key[e:]))
             or bool(_EARLIER.search(clause))
-            or (v.kind == "money" and bool(_CHANGE_BY.search(before)))
+            or (v.kind == "money" and bool(CHANGE_BY.search(before)))
         )
         clause_end = next((m.start() for m in CLAUSE.finditer(c.key, e)), len(c.key))
         clause_start = s - len(clause)

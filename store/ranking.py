@@ -31,7 +31,7 @@ from .candidates import (
     Weights,
     alternatives,
 )
-from .headline import answered_metric, headline_for, inside_slogan
+from .headline import answered_metric, changes_by_only, headline_for, inside_slogan
 from .question import Understanding
 from .vocabulary import HALF_IN_TEXT, QUARTER_IN_TEXT, YEAR, is_latin
 
@@ -274,11 +274,23 @@ def figure(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
             why = "figures, none by the keyword"
     elif kinds:
         fit, why = 0.3 + 0.7 * min(len(c.values), 3) / 3, f"{len(c.values)} figures"
+    if fit and not q.value_kinds and changes_by_only(c) and not _asks_a_change(q):
+        # "净利润减少31亿美元" says by how much it changed; "净利…升至277亿美元" what it came to
+        fit, why = fit / 2, why + "; only by how much it changed"
     if q.value_kinds and kinds & set(q.value_kinds):
         fit, why = 1.0, "the kind of figure asked for"
     elif q.value_kinds and not q.metrics:
         fit, why = 0.0, "not the kind of figure asked for"  # "A800 多少钱" asks for money
     return Points("figure", ctx.weights.figure * fit, why)
+
+
+_CHANGE_WORDS = re.compile(
+    r"涨价|降价|增加|减少|增长|下降|上涨|下跌|提高|降低|少了|多了|涨|跌|change|increase|decrease|drop|rise|grow|cut|reduce"
+)
+
+
+def _asks_a_change(q: Understanding) -> bool:
+    return "growth" in q.metrics or any(_CHANGE_WORDS.search(t) for t in q.terms + q.hint_words)
 
 
 def period(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:

@@ -38,6 +38,9 @@ COMPANY_REFERENCE = re.compile(
 _FIGURE = re.compile(
     r"\d[\d.,]*\s?(?:%|亿|万|美元|港元|元)"
 )  # a money or percentage figure (folded: 億 is 亿)
+# a name right after one of these is what the sentence acts on, not who acts: "受到对OpenAI巨额
+# 投资影响,净利润减少31亿美元" is the article's company's profit
+OBJECT_MARKER = re.compile(r"(?:对|向|给|替|对于|对於)\s?$")
 TOPIC_WEIGHT = 0.75  # a sentence naming nobody in an article about one company is mostly about it
 CARRIED_WEIGHT = 0.7  # the subject carried from the sentence before
 REFERRED_WEIGHT = 0.85  # a pronoun or 公司 referring back makes the subject surer
@@ -89,14 +92,28 @@ class SubjectTracker:
         self._previous = None
 
     def subject(
-        self, key: str, named: list[str], *, new_paragraph: bool, named_from: int | None = None
+        self,
+        key: str,
+        named: list[str],
+        *,
+        new_paragraph: bool,
+        named_from: int | None = None,
+        name_starts: Sequence[int] = (),
     ) -> Subject:
         """Return whom the sentence with match key ``key`` is about besides ``named``.
 
         ``named_from`` is where the first name stands in it: a results line that states its
         figure before naming anyone ("網路營收年增162%至82億美元，…Spectrum X…銷售增加") is the
-        article's company's, whatever it names after."""
+        article's company's, whatever it names after. ``name_starts`` are where all its names
+        stand: when each follows 对/向/给, the sentence names only what it acts on, and who acts
+        is the article's company."""
         out = Subject()
+        acted_on_only = bool(name_starts) and all(
+            OBJECT_MARKER.search(key[max(0, i - 2) : i]) for i in name_starts
+        )
+        if self.topic and named and self.topic not in named and acted_on_only:
+            self._previous = (named, 0)
+            return Subject(carried=[self.topic], weight=TOPIC_WEIGHT, about_topic=True)
         first_figure = _FIGURE.search(key)
         if (
             self.topic

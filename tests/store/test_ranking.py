@@ -362,3 +362,18 @@ def test_a_rejection_names_its_gate_and_says_why():
     assert rejection(r, u, CTX, strict_metrics=False) == ("period", "states another period (2024)")
     u, r = scored("Nvidia revenue 2024", candidate("2024年辉达营收达到600亿美元。", ["Nvidia"], period="2024"))
     assert rejection(r, u, CTX, strict_metrics=False) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "level_wins"),
+    [
+        ("Microsoft net income", True),  # what it came to, not by how much it changed
+        ("微软 净利润 减少多少", False),  # asked how much it fell: the change answers
+    ],
+)
+def test_a_level_beats_a_change_by_an_amount_unless_the_change_is_asked(question, level_wins):
+    level = candidate("微软净利由246.7亿美元升至277亿美元。", ["Microsoft"])
+    change = candidate("微软受对OpenAI投资影响,净利润减少31亿美元。", ["Microsoft"])
+    _, ranked_level = scored(question, level)
+    _, ranked_change = scored(question, change)
+    assert (ranked_level.points_of("figure") > ranked_change.points_of("figure")) is level_wins

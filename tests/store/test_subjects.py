@@ -108,3 +108,21 @@ def test_a_broker_s_numbered_list_belongs_to_the_company_the_article_is_about():
 def test_names_after_a_results_figure_do_not_say_whose_it_is(text, named, named_from, carried):
     tracker = SubjectTracker("NVIDIA", is_company=lambda n: n in {"NVIDIA", "Meta", "Hunyuan"})
     assert tracker.subject(fold(text), named, new_paragraph=True, named_from=named_from).carried == carried
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "carried"),
+    [
+        # what the sentence acts on (对/向/给 OpenAI) is not who acts: the article's company
+        ("不过,受到对OpenAI巨额投资影响,净利润减少31亿美元", ["OpenAI"], ["Microsoft"]),
+        ("公司今年向OpenAI追加投资100亿美元", ["OpenAI"], ["Microsoft"]),
+        # a name that acts says whose the figure is
+        ("OpenAI今年亏损50亿美元", ["OpenAI"], []),
+        ("谷歌对OpenAI的回应是推出Gemini", ["Google", "OpenAI"], []),
+    ],
+)
+def test_a_sentence_naming_only_what_it_acts_on_is_the_article_s_company_s(text, named, carried):
+    tracker = SubjectTracker("Microsoft", is_company=lambda n: n in {"Microsoft", "OpenAI", "Google"})
+    key = fold(text)
+    starts = [key.find(fold(n)) if fold(n) in key else key.find("谷歌") for n in named]
+    assert tracker.subject(key, named, new_paragraph=True, name_starts=starts).carried == carried
