@@ -225,7 +225,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     topic = choose_topic(
         [[lexicon.lineage(m.entity)[-1] for m in found_in] for found_in in all_mentions],
         is_company,
-        boosted=[e.name for e in found.values() if e.how & {"ticker", "title"}],
+        boosted=[e.name for e in found.values() if e.how & {"ticker", "title", "reporter"}],
     )
     subjects = SubjectTracker(topic, is_company)
     facts: list[Fact] = []

@@ -7,6 +7,7 @@ reader does, from how the text introduces them. Each way is a *source*, recorded
 - ``company word`` — a name a corporate word follows: 商汤科技, 智谱华章科技股份有限公司 (商汤, 智谱华章);
 - ``role``         — a company before its officer: 快手 CFO 金秉, 摩尔线程创始人;
 - ``owner``        — 旗下/母公司/子公司: 字节跳动旗下的火山引擎;
+- ``reporter``     — who publishes results: 云天励飞发布2024年年度报告, 对云天励飞2024年年报…;
 - ``product word`` — a name written with AI or 大模型 after it more than once: 可灵 AI, 豆包大模型;
 - ``bracket``      — a Chinese name with its Latin one in brackets: 摩尔线程（Moore Threads）;
 - ``latin``        — a capitalised Latin name in Chinese text: xAI, Colossus;
@@ -36,6 +37,7 @@ SOURCES = (
     "company word",
     "role",
     "owner",
+    "reporter",
     "product word",
     "bracket",
     "latin",
@@ -113,6 +115,14 @@ _TICKER = re.compile(
 )
 _PRODUCT_AFTER = re.compile(r"(?<=[\u3400-\u9fff])\s?(?:ai(?![a-z])|大模型)")
 _OWNER_AFTER = re.compile(r"(?:旗下(?:的)?|子公司|母公司)")
+# what an outlet calls itself: a name before it is the outlet's (Hehson财经, 36氪网)
+_MEDIA_AFTER = re.compile(r"\s?(?:财经|新闻|日报|早报|晚报|周刊|网(?![络路])|研究院|资讯|传媒|电视|通讯社)")
+# results name who publishes them: 云天励飞发布2024年年度报告, 对云天励飞2024年年报进行分析
+_REPORT = r"(?:半年度报告|年度报告|季度报告|年报|半年报|季报|财报|业绩报告|业绩公告|业绩快报|招股说明书|招股书)"
+_REPORTS_AFTER = re.compile(
+    r"(?:发布|公布|披露|交出|递交)了?\s?(?:其)?(?:\d{4}\s?年度?\s?)?"
+    r"(?:第?[一二三四1-4]季度|上半年|前三季度|全年)?(?:的)?" + _REPORT + r"|(?=\d{4}\s?年度?\s?" + _REPORT + ")"
+)
 _LATIN_NAME = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*(?:(?:[ .\-&]|\s(?:of|and|for|the|de)\s)[A-Z0-9][A-Za-z0-9]*)*)(?![A-Za-z0-9])"
 )
@@ -321,6 +331,11 @@ def discover_names(
         name = _name_ending_at(key, m.start(), generic, metric_words)
         if name and _is_name_like(name, key):
             add(strip_corporate(name), "owner", also=(name,))
+    # publishers of results: 云天励飞发布2024年年度报告, named so more than once
+    for m in _REPORTS_AFTER.finditer(key):
+        name = _name_ending_at(key, m.start(), generic, metric_words)
+        if name and key.count(name) >= 2 and _is_name_like(name, key):
+            add(strip_corporate(name), "reporter", also=(name,))
     # products: a name a product word follows, written so more than once (可灵 AI, 豆包大模型)
     for m in _PRODUCT_AFTER.finditer(key):
         name = _name_ending_at(key, m.start(), generic, metric_words)
@@ -355,6 +370,8 @@ def discover_names(
         k = fold(word)
         if not _latin_is_name(word, k, generic, metric_words, english_words):
             continue
+        if _MEDIA_AFTER.match(key, m.end()):
+            continue  # "Hehson财经上市公司研究院": the outlet reporting, never a subject
         add(k, "latin", shown=word, also=(strip_corporate(k),))
     # CC-CEDICT's companies and brands the article names (an everyday word needs two mentions)
     named = dictionary_index.occurrences(key) if dictionary_index is not None else {}

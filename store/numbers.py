@@ -301,6 +301,15 @@ class _Raw:
 _DATES_AND_TIMES = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?|\d{4}-\d{4}年")
 
 
+def _is_minus_sign(key: str, start: int) -> bool:
+    """Tell whether the character before a number is its minus sign: a dash after a word or a
+    separator ("为-5.79亿", "| -4.47亿"), not one joining two numbers or a name ("400-420", "GPT-4")."""
+    if start < 1 or key[start - 1] not in "-−":
+        return False
+    before = key[start - 2] if start >= 2 else " "
+    return not (before.isascii() and before.isalnum()) and not before.isdigit()
+
+
 def _raw_quantities(key: str) -> list[_Raw]:
     raws: list[_Raw] = []
     taken = [False] * (len(key) + 1)
@@ -397,6 +406,8 @@ def _raw_quantities(key: str) -> list[_Raw]:
         while end > m.start() and key[end - 1].isspace():
             end -= 1
         start = m.start() if prefix else m.start("num")
+        if not prefix and _is_minus_sign(key, start):
+            start, amount = start - 1, -amount  # "归母净利润为-5.79亿元": a loss, not a profit
         raws.append(
             _Raw(
                 start,
@@ -560,6 +571,8 @@ def format_value(v: Value) -> str:
         return v.text
 
     def num(x: float) -> str:
+        if x < 0:
+            return "-" + num(-x)  # a loss written as a negative profit: -¥579 million
         if v.kind == "money":
             return _CURRENCY_SIGN.get(v.currency or "", (v.currency or "") + " ") + _readable_amount(x)
         if v.kind == "percent":
@@ -577,7 +590,7 @@ def format_value(v: Value) -> str:
         return f"{v.text} (roughly {num(v.low)}–{num(v.high)})"  # prose: no point value
     body = f"{num(v.low)}–{num(v.high)}" if v.low is not None and v.high is not None else num(v.amount or 0)
     if v.change:
-        body = ("+" if v.direction > 0 else "−") + body
+        body = body.replace("-", "−", 1) if body.startswith("-") else ("+" if v.direction > 0 else "−") + body
         if v.yoy:
             body += " YoY"
     prefix = {"约": "about ", "近": "nearly ", "超过": "over ", "至少": "at least ", "最高": "up to ", "高达": "as much as ",

@@ -40,6 +40,9 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
         ("字节跳动计划在2026年投入1600亿元资本支出。", "ByteDance", "dictionary"),
         # a capitalised Latin name in Chinese text
         ("旗下xAI公司正計劃擴建其位於孟菲斯的數據中心。xAI已購入第3棟建築。", "xAI", "latin"),
+        # who publishes results
+        ("4月26日,云天励飞发布2024年年度报告。报告显示营收9.17亿元。对云天励飞2024年年报进行分析。", "云天励飞", "reporter"),
+        ("昨晚,星瀚微电子公布半年报,营收大增。星瀚微电子表示需求旺盛。", "星瀚", "reporter"),
     ],
 )
 def test_a_name_nobody_listed_is_found_and_says_how(bare, text, name, how):
@@ -56,6 +59,8 @@ def test_a_name_nobody_listed_is_found_and_says_how(bare, text, name, how):
         ("寒武纪人工智能芯片出货量大增,人工智能行业需求旺盛。人工智能芯片供不应求。", "人工"),  # 人工|智能
         ("該公司表示，设备集团的订单增加。半导体设备集团今年营收增长。", "设备"),  # an everyday word
         ("xAI has bought a third building called MACROHARDRR. Will take @xAI training compute to almost 2GW", "Will"),
+        # the outlet reporting is no subject
+        ("Hehson财经上市公司研究院|财报鹰眼预警\n云天励飞发布2024年年度报告。Hehson财经点评。", "Hehson"),
         ("總部位於深圳的華為，計劃明年生產約60萬顆910C昇騰晶片。華為表示。", "中国"),
         ("英伟达创始人兼CEO黄仁勋表示,英伟达中国区总经理将离职。英伟达股价上涨。", "创始人兼"),
     ],

@@ -118,6 +118,12 @@ def test_offsets_cut_the_verbatim_text():
         ("在350億美元至400億美元之間", "US$35 billion–US$40 billion"),
         ("拥有2.7万张GPU", "27,000 张"),
         ("亏损约达5.4亿美元", "about US$540 million"),
+        # a minus sign is the figure's: a loss written as a negative profit
+        ("归母净利润为-5.79亿元", "-¥579 million"),
+        ("归母净利润(元) | -4.47亿 | -3.83亿 |", "-447 million, -383 million"),
+        # a dash between two numbers or after a name is none
+        ("GPT-4 的得分为90%", "90%"),
+        ("2022-2023年营收10亿元", "¥1 billion"),
     ],
 )
 def test_format_values_reads_at_a_glance(text, readable):
