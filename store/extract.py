@@ -13,9 +13,10 @@ from dataclasses import dataclass, field, replace
 
 from .lexicon import Lexicon
 from .names import discover_names
-from .numbers import Value, parse_quantities
+from .numbers import Value, in_declared_unit, parse_quantities
 from .periods import parse_period, published_date, stated_years
 from .subjects import SubjectTracker, choose_topic
+from .tables import TableReader
 from .text import Span, clean_runs, clean_text_mapped, find_mojibake, fold, split_sentences
 from .vocabulary import YEAR, AliasMatcher
 
@@ -228,6 +229,8 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
         boosted=[e.name for e in found.values() if e.how & {"ticker", "title", "reporter"}],
     )
     subjects = SubjectTracker(topic, is_company)
+    month = int(published[5:7]) if published and dated_year else None
+    tables = TableReader(lambda cell: parse_period(fold(cell), article_year, dated_year, month))
     facts: list[Fact] = []
     people: dict[str, str] = {}
     people_latin: dict[str, str] = {}
@@ -275,10 +278,21 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
             name_starts=[m.start for m in mentions],
         )
         context, context_weight, about_topic = subject.carried, subject.weight, subject.about_topic
-        for run in clean_runs(sentence, damaged):
+        cells = tables.row(sentence.text, sentence.start)
+        # a table row's figures: one fact per cell, quoting the row up to it, with its column's period
+        runs = [Span(sentence.start, c.end, text[sentence.start : c.end]) for c in cells] or clean_runs(
+            sentence, damaged
+        )
+        for at, run in enumerate(runs):
             fact = _fact_from_run(
                 run, key, file, lexicon, named, context, published, article_year, dated_year, names
             )
+            if fact and cells:
+                label = text[sentence.start : sentence.start + sentence.text.find("|") + 1]
+                fact.values = [in_declared_unit(v, label) for v in fact.values if v.start >= cells[at].start]
+                fact.period, fact.period_sort = cells[at].period.label, cells[at].period.sort
+                if not fact.values:
+                    continue
             if fact:
                 fact.context_weight = context_weight
                 fact.topic = about_topic

@@ -8,7 +8,7 @@ verbatim ``text`` out of the original article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .text import fold
 
@@ -218,6 +218,32 @@ class Value:
     def to_dict(self) -> dict:
         # the fields are plain values: a shallow copy is asdict's result without its deep copy
         return dict(self.__dict__)
+
+
+# a table row's or column's declared unit: "归母净利润(元)", "营业收入(万元)", "(百万美元)"
+_DECLARED_UNIT = re.compile(r"[(（]\s?(百万|千万|万|亿)?(人民币|新台币|台币|港元|港币|美元|元)\s?[)）]")
+_DECLARED_CURRENCY = {
+    "人民币": "CNY",
+    "元": "CNY",
+    "新台币": "TWD",
+    "台币": "TWD",
+    "港元": "HKD",
+    "港币": "HKD",
+    "美元": "USD",
+}
+_DECLARED_SCALE = {"百万": 1e6, "千万": 1e7, "万": 1e4, "亿": 1e8}
+
+
+def in_declared_unit(v: Value, label: str) -> Value:
+    """Return ``v`` read in the unit a table's label declares ("归母净利润(元) | -4.47亿" is money
+    in yuan; "营业收入(万元) | 91,700" is 917 million): unchanged when it states its own."""
+    declared = _DECLARED_UNIT.search(label)
+    if declared is None or v.kind != "number" or v.amount is None:
+        return v
+    scale_word, currency = declared.group(1), _DECLARED_CURRENCY[declared.group(2)]
+    scaled = re.search(r"[万亿千百]", v.text) is not None
+    factor = _DECLARED_SCALE[scale_word] if scale_word and not scaled else 1.0
+    return replace(v, kind="money", currency=currency, amount=v.amount * factor)
 
 
 def _chinese_to_number(s: str) -> float | None:
