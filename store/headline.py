@@ -172,6 +172,7 @@ def headline(
         return best
 
     asked_years = [p for p in u.periods if p.isdigit()]
+    asked_in = getattr(u, "currencies", ())  # a Query may ask for a currency ("in HK dollars")
 
     def wanted(v: Value) -> tuple:
         period = value_period(c.key, c.start, v, c.period) or ""
@@ -190,6 +191,7 @@ def headline(
         someone_elses = bool(named) and all(named)
         return (
             not year_ok,
+            bool(asked_in) and v.kind == "money" and v.currency not in asked_in,
             (not is_forecast(c.key, c.start, v)) if u.forecast else False,
             someone_elses,
             secondary,

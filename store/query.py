@@ -7,9 +7,28 @@ the request makes; a comparison's rows are copies of it about one entity or one 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, replace
 
 from .question import Understanding
+
+# the currency a question asks a figure in, as people write it (HK dollars before dollars)
+_CURRENCY_ASKED = (
+    ("HKD", re.compile(r"港元|港币|港幣|港圓|hk\$|hkd|hk dollars?|hong kong dollars?", re.I)),
+    ("TWD", re.compile(r"新台币|新台幣|台币|台幣|nt\$|twd|taiwan dollars?", re.I)),
+    ("CNY", re.compile(r"人民币|人民幣|rmb|cny|yuan|renminbi", re.I)),
+    ("USD", re.compile(r"美元|美金|usd|us\$|(?<!hk )(?<!hong kong )(?<!taiwan )\bdollars?\b", re.I)),
+)
+
+
+def currencies_asked(text: str) -> tuple[str, ...]:
+    """Return the currencies a question asks its figure in ("百川智能 融资 人民币": CNY)."""
+    rest, found = text, []
+    for code, pattern in _CURRENCY_ASKED:
+        if pattern.search(rest):
+            found.append(code)
+            rest = pattern.sub(" ", rest)
+    return tuple(found)
 
 
 @dataclass
@@ -22,6 +41,7 @@ class Query(Understanding):
     # state a figure of one of them, not only mention it
     narrowed_to: tuple[str, ...] = field(default_factory=tuple)
     newest_first: bool = False  # answers ordered by the period they state, newest first
+    currencies: tuple[str, ...] = ()  # "融资 人民币", "valuation in HK dollars": figures in these first
 
     @classmethod
     def of(
@@ -38,7 +58,13 @@ class Query(Understanding):
         if metrics:
             values["metrics"] = [m for m in understood.metrics if m in metrics] or sorted(metrics)
             narrowed = tuple(sorted(metrics))
-        return cls(**values, text=text, narrowed_to=narrowed, newest_first=newest_first)
+        return cls(
+            **values,
+            text=text,
+            narrowed_to=narrowed,
+            newest_first=newest_first,
+            currencies=currencies_asked(text),
+        )
 
     @property
     def strict_metrics(self) -> bool:

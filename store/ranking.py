@@ -277,6 +277,10 @@ def figure(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
     if fit and not q.value_kinds and changes_by_only(c) and not _asks_a_change(q):
         # "净利润减少31亿美元" says by how much it changed; "净利…升至277亿美元" what it came to
         fit, why = fit / 2, why + "; only by how much it changed"
+    asked_in = getattr(q, "currencies", ())  # a Query may ask for a currency ("融资 人民币")
+    money = [v for v in c.values if v.kind == "money"]
+    if fit and asked_in and money and not any(v.currency in asked_in for v in money):
+        fit, why = fit / 2, why + f"; not in {'/'.join(asked_in)}"
     if q.value_kinds and kinds & set(q.value_kinds):
         fit, why = 1.0, "the kind of figure asked for"
     elif q.value_kinds and not q.metrics:

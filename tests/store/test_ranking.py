@@ -377,3 +377,30 @@ def test_a_level_beats_a_change_by_an_amount_unless_the_change_is_asked(question
     _, ranked_level = scored(question, level)
     _, ranked_change = scored(question, change)
     assert (ranked_level.points_of("figure") > ranked_change.points_of("figure")) is level_wins
+
+
+@pytest.mark.parametrize(
+    ("question", "currencies"),
+    [
+        ("百川智能 融资 人民币", ("CNY",)),
+        ("XtalPi valuation in HK dollars", ("HKD",)),
+        ("台積電 營收 新台幣", ("TWD",)),
+        ("Meta capex in dollars", ("USD",)),
+        ("Nvidia revenue", ()),
+    ],
+)
+def test_a_question_may_ask_for_a_currency(question, currencies):
+    from store.query import currencies_asked
+
+    assert currencies_asked(question) == currencies
+
+
+def test_a_figure_in_the_currency_asked_leads_and_ranks_first():
+    from store.query import Query
+
+    c = candidate("百川智能融资3亿美元,此前的天使轮融资为5亿元。", ["Baichuan"], metrics=["investment"])
+    q = Query.of("百川智能 融资 人民币", read_question("百川智能 融资 人民币", VOCAB))
+    lead, _, _ = headline(c, q, "money", CTX.metrics["investment"]["keywords"])
+    assert lead[0].text == "5亿元"
+    usd_only = candidate("百川智能完成3亿美元融资。", ["Baichuan"], metrics=["investment"])
+    assert rank(c, q, CTX).points_of("figure") > rank(usd_only, q, CTX).points_of("figure")
