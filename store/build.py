@@ -57,7 +57,7 @@ from .sources import (
     skipped_sources,
 )
 from .text import fold
-from .vocabulary import CJK_RUN
+from .vocabulary import CJK_RUN, is_latin
 
 __all__ = [
     "BUILDER_VERSION",
@@ -979,7 +979,9 @@ def merge_names(found: Iterable[tuple[str, dict]]) -> list[NameGroup]:
         parent[i] = i
         # the keys hold the folded spellings, the name's own among them
         for k in info.get("keys") or [fold(name)]:
-            for spelling in {k, strip_corporate(k)}:
+            # GPT3.5 and GPT-3.5, Moore Threads and MooreThreads: one name, however separated
+            compact = re.sub(r"[ \-]", "", k) if is_latin(k) else k
+            for spelling in {k, strip_corporate(k), compact}:
                 if len(spelling) < 2:
                     continue
                 j = by_key.setdefault(spelling, i)

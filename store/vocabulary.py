@@ -89,6 +89,28 @@ class KeywordIndex:
         return found
 
 
+_SEPARATOR = re.compile(r"(?<=[a-z0-9])[ \-](?=[a-z0-9])")
+MAX_SEPARATORS = 3  # 3³ spellings at most for one alias
+
+
+def separator_variants(alias: str) -> list[str]:
+    """Return ``alias`` and its other spellings with a hyphen for a space or the reverse, and
+    none at all beside a digit: "gpt-4 turbo" is also "gpt4-turbo", "gpt-4-turbo", "gpt4 turbo".
+    A Chinese alias, or a Latin one with no separator, is its own only spelling."""
+    seps = list(_SEPARATOR.finditer(alias))
+    if not seps or len(seps) > MAX_SEPARATORS or not is_latin(alias):
+        return [alias]
+    spellings = [""]
+    at = 0
+    for m in seps:
+        digit_beside = alias[m.start() - 1].isdigit() or alias[m.end()].isdigit()
+        choices = [" ", "-", ""] if digit_beside else [" ", "-"]
+        spellings = [s + alias[at : m.start()] + c for s in spellings for c in choices]
+        at = m.end()
+    spellings = [s + alias[at:] for s in spellings]
+    return [alias, *(s for s in spellings if s != alias)]
+
+
 class AliasMatcher:
     """Longest-first, non-overlapping matching of folded aliases (Latin ones as whole words)."""
 
@@ -99,10 +121,12 @@ class AliasMatcher:
             self.add(alias, name)
 
     def add(self, alias: str, name: str) -> None:
-        """Add one folded alias of ``name`` (an alias already taken keeps its first owner)."""
-        if alias and alias not in self._names:
-            self._names[alias] = name
-            self._index = None
+        """Add one folded alias of ``name`` (an alias already taken keeps its first owner), and
+        the ways a Latin name's separators are written too (GPT4-Turbo is GPT-4 Turbo)."""
+        for spelling in separator_variants(alias):
+            if spelling and spelling not in self._names:
+                self._names[spelling] = name
+                self._index = None
 
     def find(self, key: str, also: AliasMatcher | None = None) -> list[Mention]:
         """Return the longest, non-overlapping alias mentions in ``key``, left to right.

@@ -69,3 +69,21 @@ def test_without_entities_the_lexicon_keeps_metrics_glossary_and_boilerplate():
     assert bare.metrics.keys() == full.metrics.keys()
     assert bare.glossary == full.glossary and bare.boilerplate_markers == full.boilerplate_markers
     assert bare.fingerprint() != full.fingerprint()  # a store built so is never reused as the other
+
+
+@pytest.mark.parametrize(
+    ("alias", "text", "found"),
+    [
+        # a Latin name however its separators are written
+        ("gpt-4 turbo", "gpt4-turbo总分90.63分", True),
+        ("gpt-4 turbo", "gpt-4-turbo 的得分", True),
+        ("moore threads", "moore-threads 上市", True),
+        # never a piece of a longer word, nor two words run together that were apart
+        ("gpt-4 turbo", "gpt-4 turbocharged", False),
+        ("moore threads", "moorethreads 上市", False),
+    ],
+)
+def test_an_alias_matches_however_its_separators_are_written(alias, text, found):
+    from store.vocabulary import AliasMatcher
+
+    assert bool(AliasMatcher([(alias, "X")]).find(text)) is found

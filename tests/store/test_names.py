@@ -97,10 +97,14 @@ def test_spellings_of_one_company_become_one_entity():
             ("NVIDIA", {"keys": ["nvidia", "英伟达"], "how": ["dictionary"], "zh": "英伟达", "count": 1}),
             ("Nvidia", {"keys": ["nvidia"], "how": ["latin"], "zh": None, "count": 3}),
             ("摩尔线程", {"keys": ["摩尔线程"], "how": ["ticker"], "zh": "摩尔线程", "count": 7}),
+            # however a Latin name is separated, it is one name
+            ("GPT3.5", {"keys": ["gpt3.5"], "how": ["latin"], "zh": None, "count": 2}),
+            ("GPT-3.5", {"keys": ["gpt-3.5"], "how": ["latin"], "zh": None, "count": 3}),
         ]
     )
     by_name = {g.name: g for g in groups}
-    assert set(by_name) == {"SenseTime", "Nvidia", "摩尔线程"}
+    assert set(by_name) == {"SenseTime", "Nvidia", "摩尔线程", "GPT-3.5"}
+    assert by_name["GPT-3.5"].variants == {"GPT3.5", "GPT-3.5"}
     assert by_name["SenseTime"].variants == {"商汤", "SenseTime"}
     assert by_name["SenseTime"].how == {"company word", "dictionary"}
     assert by_name["Nvidia"].variants == {"NVIDIA", "Nvidia"}  # the most used Latin spelling shows
