@@ -483,6 +483,8 @@ def words_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -
     if not (q.entities or q.names):
         needed = WORDS_WITH_METRIC if q.metrics else WORDS_ALONE
     elif not q.metrics:
+        if q.entities and any(n in r.candidate.key for n in q.names):
+            return None  # "摩尔线程 中一签 赚多少": the sentence holds the other name asked (中一签)
         needed = WORDS_WITH_ENTITY
     else:
         return None

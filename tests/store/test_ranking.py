@@ -404,3 +404,17 @@ def test_a_figure_in_the_currency_asked_leads_and_ranks_first():
     assert lead[0].text == "5亿元"
     usd_only = candidate("百川智能完成3亿美元融资。", ["Baichuan"], metrics=["investment"])
     assert rank(c, q, CTX).points_of("figure") > rank(usd_only, q, CTX).points_of("figure")
+
+
+def test_a_sentence_holding_the_other_name_asked_needs_no_more_words():
+    """"摩尔线程 中一签 赚多少": 中一签 is a name the store's text holds; the sentence holding it
+    answers, though 赚 is not written in it. Without it, the words must match."""
+    from store.query import Query
+    from store.ranking import rejection
+
+    u = Query.of("摩尔线程 中一签 赚多少", read_question("摩尔线程 赚多少", VOCAB))
+    u.names = ["中一签"]
+    holds = candidate("若以688元/股价格计算,中一签账面盈利就高达28.7万元。", ["Moore Threads"])
+    lacks = candidate("摩尔线程股价大涨。", ["Moore Threads"])
+    assert rejection(rank(holds, u, CTX), u, CTX, strict_metrics=False) is None
+    assert rejection(rank(lacks, u, CTX), u, CTX, strict_metrics=False)[0] in ("words", "entity")
