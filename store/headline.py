@@ -139,7 +139,9 @@ def headline(
     values = [v for v in c.values if not inside_slogan(c.key, v, c.start)] or c.values
     fitting = [v for v in values if v.kind == expects] if expects != "any" else []
     if u.value_kinds:
-        fitting = [v for v in values if v.kind in u.value_kinds] or fitting
+        asked = [v for v in values if v.kind in u.value_kinds]
+        # a share asked is a level: a change of the same kind only when nothing else is stated
+        fitting = [v for v in asked if not v.change] or asked or fitting
     if not fitting:
         if expects != "any":
             return [], c.period, False  # no figure of the kind asked: the quote says it in words

@@ -281,10 +281,15 @@ def figure(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
     money = [v for v in c.values if v.kind == "money"]
     if fit and asked_in and money and not any(v.currency in asked_in for v in money):
         fit, why = fit / 2, why + f"; not in {'/'.join(asked_in)}"
+    if q.value_kinds and not _asks_a_change(q):
+        # a share asked ("占比", "share") is a level: a growth rate is no share
+        kinds = frozenset(v.kind for v in c.values if not v.change) & kinds
     if q.value_kinds and kinds & set(q.value_kinds):
         fit, why = 1.0, "the kind of figure asked for"
     elif q.value_kinds and not q.metrics:
         fit, why = 0.0, "not the kind of figure asked for"  # "A800 多少钱" asks for money
+    elif q.value_kinds and not ("percent" in q.value_kinds and _FRACTION_WORDS.search(c.key)):
+        fit, why = fit / 2, why + "; not the kind of figure asked for"  # "revenue share": a percentage
     return Points("figure", ctx.weights.figure * fit, why)
 
 

@@ -418,3 +418,18 @@ def test_a_sentence_holding_the_other_name_asked_needs_no_more_words():
     lacks = candidate("摩尔线程股价大涨。", ["Moore Threads"])
     assert rejection(rank(holds, u, CTX), u, CTX, strict_metrics=False) is None
     assert rejection(rank(lacks, u, CTX), u, CTX, strict_metrics=False)[0] in ("words", "entity")
+
+
+@pytest.mark.parametrize(
+    ("question", "share_wins"),
+    [
+        ("Nvidia China revenue share", True),  # a share is a level: 20%至25%, not +324%
+        ("Nvidia revenue growth", False),  # a growth asked: the change answers
+    ],
+)
+def test_a_share_asked_is_a_level_not_a_growth_rate(question, share_wins):
+    share = candidate("英伟达数据中心业务收入的20%至25%都来自中国市场。", ["Nvidia"], metrics=["revenue"])
+    growth = candidate("英伟达出售145.1亿美元的芯片,同比增长324%。", ["Nvidia"], metrics=["revenue"])
+    _, ranked_share = scored(question, share)
+    _, ranked_growth = scored(question, growth)
+    assert (ranked_share.points_of("figure") > ranked_growth.points_of("figure")) is share_wins
