@@ -35,17 +35,17 @@ def answered_metric(c: Candidate, u: Understanding) -> str | None:
 
 
 def headline_for(c: Candidate, u: Understanding, ctx: RankingContext) -> Headline:
-    """Return ``headline`` for the metric the fact answers (its kind of figure, its keywords)."""
+    """Return ``headline`` for the metric the fact answers (its kind of figure, its keywords);
+    when a growth is asked and the sentence states only how the metric grew ("营收成长39%"), the
+    growth rate."""
     metric = answered_metric(c, u) or (c.metrics[0] if c.metrics else "other")
+    anchors, others = anchors_for(c, u, ctx), others_named(c, u, ctx)
     info = ctx.metrics.get(metric, {})
-    return headline(
-        c,
-        u,
-        info.get("expects", "any"),
-        info.get("keywords", []),
-        anchors_for(c, u, ctx),
-        others_named(c, u, ctx),
-    )
+    lead = headline(c, u, info.get("expects", "any"), info.get("keywords", []), anchors, others)
+    if not lead[0] and metric != "growth" and "growth" in u.metrics:
+        growth = ctx.metrics.get("growth", {})
+        lead = headline(c, u, growth.get("expects", "any"), growth.get("keywords", []), anchors, others)
+    return lead
 
 
 def others_named(c: Candidate, u: Understanding, ctx: RankingContext) -> list[tuple[int, bool]]:
@@ -138,6 +138,9 @@ def headline(
     """
     values = [v for v in c.values if not inside_slogan(c.key, v, c.start)] or c.values
     fitting = [v for v in values if v.kind == expects] if expects != "any" else []
+    if expects == "money" and not fitting:
+        # "市值一日暴增近3000亿": an amount with its currency left unsaid
+        fitting = [v for v in values if v.kind == "number" and re.search(r"[万亿]", v.text)]
     if u.value_kinds:
         asked = [v for v in values if v.kind in u.value_kinds]
         # a share asked is a level: a change of the same kind only when nothing else is stated

@@ -433,3 +433,21 @@ def test_a_share_asked_is_a_level_not_a_growth_rate(question, share_wins):
     _, ranked_share = scored(question, share)
     _, ranked_growth = scored(question, growth)
     assert (ranked_share.points_of("figure") > ranked_growth.points_of("figure")) is share_wins
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "metrics", "lead"),
+    [
+        # a growth asked, and the sentence states only how the metric grew: the growth rate
+        ("阿里云 收入 增长", "阿里云智能集团收入同比增长26%,创下近三年最高增速。", ["revenue", "growth"], "26%"),
+        # an amount with its currency left unsaid is a money figure's answer
+        ("阿里巴巴 市值 暴增", "阿里巴巴港股全天大涨9.14%,市值一日暴增近3000亿。", ["market_cap"], "近3000亿"),
+    ],
+)
+def test_the_headline_when_the_kind_asked_is_stated_another_way(question, text, metrics, lead):
+    from store.headline import headline_for
+
+    c = candidate(text, ["Alibaba"], metrics=metrics)
+    u = read_question(question, VOCAB)
+    got, _, _ = headline_for(c, u, CTX)
+    assert got and got[0].text == lead
