@@ -133,3 +133,16 @@ def test_a_word_a_metric_excludes_is_a_word_of_the_question_not_the_metric(vocab
 )
 def test_the_figures_of_a_listing_and_a_results_day_are_metrics(vocab, question, metric):
     assert metric in read_question(question, vocab).metrics
+
+
+@pytest.mark.parametrize(
+    ("question", "term", "written"),
+    [
+        ("百度 AI原生营销 收入", "营销", "行销"),  # mainland word, Taiwan article
+        ("台積電 伺服器 營收", "伺服器", "服务器"),  # Taiwan word, mainland article
+        ("華為 晶片 出貨", "晶片", "芯片"),
+    ],
+)
+def test_a_mainland_word_finds_the_taiwan_and_hong_kong_word_and_back(vocab, question, term, written):
+    u = read_question(question, vocab)
+    assert term in u.terms and written in vocab.glossary[term]
