@@ -106,6 +106,8 @@ def is_forecast(key: str, offset: int, v: Value) -> bool:
 
 _FROM = re.compile(r"(?:由|从)[^至到,，;；]*$")  # "由246.7億美元升至277億美元": where it came from
 _EARLIER = re.compile(r"(?:之前|此前|原先|原本|原来|先前)[^,，;；]{0,6}$")  # "较之前预测的300億美元"
+# "北向资金二季度加仓 27.87 万股,…持有寒武纪 1570.4 万股": what a holding changed by
+_HOLDING_CHANGE = re.compile(r"(?:加仓|减仓|增持|减持|买入|卖出|增加|减少)\s?$")
 CHANGE_BY = re.compile(r"(?:涨价|降价|增加|减少|增长|下降|上涨|下跌|多出|少了|涨了|跌了|提高|降低)\s?$")
 
 
@@ -189,6 +191,7 @@ def headline(
             bool(_FROM.search(clause) and re.match(r"[^,，;；]*(?:至|到)", c.key[e:]))
             or bool(_EARLIER.search(clause))
             or (v.kind == "money" and bool(CHANGE_BY.search(before)))
+            or (v.kind in ("count", "number") and bool(_HOLDING_CHANGE.search(before)))
         )
         clause_end = next((m.start() for m in CLAUSE.finditer(c.key, e)), len(c.key))
         clause_start = s - len(clause)

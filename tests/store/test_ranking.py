@@ -451,3 +451,11 @@ def test_the_headline_when_the_kind_asked_is_stated_another_way(question, text, 
     u = read_question(question, VOCAB)
     got, _, _ = headline_for(c, u, CTX)
     assert got and got[0].text == lead
+
+
+def test_a_holding_leads_not_what_it_changed_by():
+    c = candidate(
+        "北向资金二季度加仓 27.87 万股,截至 6 月 30 日,北向资金持有寒武纪 1570.4 万股。", ["Cambricon"]
+    )
+    lead, _, _ = headline(c, read_question("寒武纪 北向资金 持股数量", VOCAB), "any", [])
+    assert lead[0].text == "1570.4 万"
