@@ -104,6 +104,12 @@ def is_forecast(key: str, offset: int, v: Value) -> bool:
     return bool(FORECAST.search(key[clause_start:s]))
 
 
+_ASKS_EARLIER = re.compile(r"原本|原来|原先|此前|先前|之前|previous|original|prior|earlier", re.I)
+_ASKS_CHANGE = re.compile(
+    r"增长|增速|增幅|成长|上升|下降|下滑|减少|增加|涨|跌|同比|环比|年增|年减|变化|growth|grow|rise|fall|drop"
+    r"|change|increase|decrease|jump|yoy|qoq",
+    re.I,
+)
 _FROM = re.compile(r"(?:由|从)[^至到,，;；]*$")  # "由246.7億美元升至277億美元": where it came from
 _EARLIER = re.compile(r"(?:之前|此前|原先|原本|原来|先前)[^,，;；]{0,6}$")  # "较之前预测的300億美元"
 # "北向资金二季度加仓 27.87 万股,…持有寒武纪 1570.4 万股": what a holding changed by
@@ -153,8 +159,14 @@ def headline(
         fitting = values
     if not fitting:
         return [], c.period, False
+    # the asker's own keyword, where the sentence writes it, before the metric's others: "募资净额"
+    # picks the net proceeds among "募资总额为79.996亿元…募资净额为75.76亿元"
+    own = [kw for kw in u.keywords if not is_latin(kw) and kw in c.key]
     spans = [
-        (m.start(), m.end()) for kw in keywords if not is_latin(kw) for m in re.finditer(re.escape(kw), c.key)
+        (m.start(), m.end())
+        for kw in (own or keywords)
+        if not is_latin(kw)
+        for m in re.finditer(re.escape(kw), c.key)
     ]
     anchors = [a for a in anchors if not FORECAST.fullmatch(a)]  # guidance is u.forecast's job
     anchor_spans = [
@@ -180,6 +192,11 @@ def headline(
 
     asked_years = [p for p in u.periods if p.isdigit()]
     asked_in = getattr(u, "currencies", ())  # a Query may ask for a currency ("in HK dollars")
+    asked_words = " ".join([getattr(u, "text", ""), *u.terms, *u.ignored])
+    # "原本預測", "previous forecast": the figure it came from is the one asked
+    asks_earlier = bool(_ASKS_EARLIER.search(asked_words))
+    # a level before a change, unless a change is asked ("调用量" is the calls, not their growth)
+    asks_change = "growth" in u.metrics or bool(_ASKS_CHANGE.search(asked_words)) or expects == "percent"
 
     def wanted(v: Value) -> tuple:
         period = value_period(c.key, c.start, v, c.period) or ""
@@ -187,9 +204,11 @@ def headline(
         s, e = v.start - c.start, v.end - c.start
         before = c.key[max(0, s - 3) : s]
         clause = c.key[max((m.end() for m in CLAUSE.finditer(c.key, 0, max(s, 0))), default=0) : s]
+        earlier = bool(_FROM.search(clause) and re.match(r"[^,，;；]*(?:至|到)", c.key[e:])) or bool(
+            _EARLIER.search(clause)
+        )
         secondary = (
-            bool(_FROM.search(clause) and re.match(r"[^,，;；]*(?:至|到)", c.key[e:]))
-            or bool(_EARLIER.search(clause))
+            (not earlier if asks_earlier else earlier)
             or (v.kind == "money" and bool(CHANGE_BY.search(before)))
             or (v.kind in ("count", "number") and bool(_HOLDING_CHANGE.search(before)))
         )
@@ -203,6 +222,7 @@ def headline(
             (not is_forecast(c.key, c.start, v)) if u.forecast else False,
             someone_elses,
             secondary,
+            v.change and not asks_change,
             sum(min(distance(v, [span]) // 8, 4) for span in anchor_spans),
             distance(v, spans) if spans else 0,
             v.start,

@@ -459,3 +459,22 @@ def test_a_holding_leads_not_what_it_changed_by():
     )
     lead, _, _ = headline(c, read_question("寒武纪 北向资金 持股数量", VOCAB), "any", [])
     assert lead[0].text == "1570.4 万"
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "expects", "lead"),
+    [
+        # the asker's own keyword picks among the metric's figures
+        ("摩爾線程 募資淨額", "募资总额为79.996亿元,扣除发行费用,募资净额为75.76亿元。", "money", "75.76亿元"),
+        # "原本預測" asks for the figure it came from
+        ("臉書 資本開支 原本預測", "Meta將資本開支預測區間從原來的660億至720億美元,上調至700億至720億美元。", "money", "660億至720億美元"),
+        ("臉書 資本開支", "Meta將資本開支預測區間從原來的660億至720億美元,上調至700億至720億美元。", "money", "700億至720億美元"),
+        # a level before a change, unless a change is asked
+        ("2024年 大模型 调用量", "536.7万亿Tokens的调用量,较2024年全年114万亿Tokens调用量增长近400%。", "any", "114万亿Tokens"),
+    ],
+)
+def test_the_headline_follows_the_question_s_own_words(question, text, expects, lead):
+    c = candidate(text, ["Meta"])
+    u = read_question(question, VOCAB)
+    got, _, _ = headline(c, u, expects, CTX.metrics.get(u.metrics[0], {}).get("keywords", []) if u.metrics else [])
+    assert got and got[0].text.replace(" ", "") == lead
