@@ -253,9 +253,14 @@ def _fact_row(rowid: int, f: Fact, lexicon: Lexicon) -> dict:
         "figure_key": reprints.figure_key(entity, f.metric, f.period, values, expects),
         "reprint_of": None,
         # what the search reads but never filters on: the quote's span in the file as stored,
-        # the year the article implies, whether the subject is the article's own
+        # the year the article implies, whether the subject is the article's own, the article's date
         "extra": _json(
-            {"file_span": [f.file_start, f.file_end], "implied_year": f.implied_year, "topic": f.topic}
+            {
+                "file_span": [f.file_start, f.file_end],
+                "implied_year": f.implied_year,
+                "topic": f.topic,
+                "published": f.published,
+            }
         ),
     }
 
