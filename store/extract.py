@@ -428,6 +428,8 @@ def _fact_from_run(
         period_sort=period.sort if period else 0.0,
         published=published,
         names=names,
+        # "第三季" in an undated article took the year it names most: a guess, kept as one
+        implied_year=int(period.sort) if period and period.inferred else None,
     )
 
 

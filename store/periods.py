@@ -27,7 +27,15 @@ _CN_ORDINAL = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "
 _EN_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")  # any four digits that may be a year
-_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.年](1[0-2]|0?[1-9])[-/.月](3[01]|[12]\d|0?[1-9])日?(?!\d)")
+# 2024-04-25, 2024/4/25, 2024年4月25日 (one kind of separator: "2025年1-9月" is nine months, no date)
+_ISO_DATE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)(?:(?P<sep>[-/.])(?P<m1>1[0-2]|0?[1-9])(?P=sep)|年(?P<m2>1[0-2]|0?[1-9])月)"
+    r"(?P<d>3[01]|[12]\d|0?[1-9])日?(?![\d月])"
+)
+
+
+def _ymd(m: re.Match[str]) -> tuple[int, int, int]:
+    return int(m["y"]), int(m["m1"] or m["m2"]), int(m["d"])
 _MONTH_DAY = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])月(?:(3[01]|[12]\d|0?[1-9])日)?")
 _FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-?(1[0-2]|0[1-9])-?(3[01]|[12]\d|0[1-9])(?!\d)")
 # "创下了2016年以来…" names a reference year, not the period the figure is for
@@ -116,11 +124,13 @@ _TOKENS: list[tuple[re.Pattern[str], object]] = [
         lambda m: {"part": "H1" if m[1] == "上" else "H2", "fiscal": bool(m[2])},
     ),
     (re.compile(r"(?<![a-z0-9])h([12])(?![a-z0-9])"), lambda m: {"part": f"H{m[1]}"}),
+    (re.compile(r"(?<!\d)1\s?(?:-|—|~|至|到)\s?6月(?!\d*日)|一至六月"), lambda m: {"part": "H1"}),
     (re.compile(r"(?<![a-z])(first|second)[\s-]half"), lambda m: {"part": "H1" if m[1] == "first" else "H2"}),
     # nine months: 前三季度, 前三个季度, 前9个月, first nine months, 9m
     (
         re.compile(
-            r"前三个?季度?|前[9九]个月|(?<![a-z])(?:first\s)?nine[\s-]months?|(?<![a-z0-9.])9m(?![a-z0-9])"
+            r"前三个?季度?|前[9九]个月|(?<!\d)1\s?(?:-|—|~|至|到)\s?9月(?!\d*日)|一至九月"
+            r"|(?<![a-z])(?:first\s)?nine[\s-]months?|(?<![a-z0-9.])9m(?![a-z0-9])"
         ),
         lambda m: {"part": "9M"},
     ),
@@ -235,6 +245,9 @@ class Period:
 
     label: str
     sort: float
+    # its year is a guess: a part written without one, in an article with no date, took the year
+    # the article states most; a question's other year does not contradict it
+    inferred: bool = False
 
 
 _PART_END_MONTH = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12, "9M": 9}
@@ -382,6 +395,8 @@ def parse_period(
         )
         if period is None:
             continue
+        if n.year is None and not dated_year:
+            period = replace(period, inferred=True)
         if n.part is None and n.year is not None and n.offset is None:
             md = _MONTH_DAY.search(key, n.end)
             if md and md.start() - n.end <= 2:
@@ -389,7 +404,7 @@ def parse_period(
         return period
     iso = _ISO_DATE.search(key)
     if iso:
-        y, mo, d = (int(g) for g in iso.groups())
+        y, mo, d = _ymd(iso)
         return Period(f"{y:04d}-{mo:02d}-{d:02d}", y + (mo - 1) / 12 + d / 400)
     md = _MONTH_DAY.search(key)
     if md and md.group(2) and dated_year:
@@ -411,9 +426,9 @@ def published_date(head: str, file_name: str = "") -> str | None:
 
     A day the month does not have (2024年2月30日) is no date.
     """
-    for m in (_ISO_DATE.search(head), _FILE_DATE.search(file_name)):
+    for m, ymd in ((_ISO_DATE.search(head), _ymd), (_FILE_DATE.search(file_name), None)):
         if m:
-            y, mo, d = (int(g) for g in m.groups())
+            y, mo, d = ymd(m) if ymd else (int(g) for g in m.groups())
             try:
                 return datetime.date(y, mo, d).isoformat()
             except ValueError:
@@ -545,15 +560,27 @@ def period_agreement(
     today = today or datetime.date.today()
     parts = label_parts(period)
     article = (int(published[:4]), int(published[5:7])) if published and published[:4].isdigit() else None
+    # a label whose year the article's most stated year gave (``implied_year``) is silent on the year
+    inferred = parts is not None and implied_year is not None and parts.years == (implied_year,)
+    year_parts = None if inferred else parts
     scores = [
-        _relative_agreement(p, parts, key, implied_year, article, today)
+        _relative_agreement(p, year_parts, key, implied_year, article, today)
         if p in _RELATIVE
         else _part_agreement(p, parts, key, article, today)
         if not p.isdigit()
-        else _year_agreement(int(p), period, parts, key, implied_year)
+        else _year_agreement(int(p), None if inferred else period, year_parts, key, implied_year)
         for p in asked
     ]
+    if year_parts is not None and year_parts.part and not any(_asks_part(p) for p in asked):
+        # a year asked, a part of it stated: the year's nine months or third quarter is not the
+        # year's figure (it still answers when nothing states the whole year)
+        scores = [min(s, YEAR_AGREES) for s in scores]
     return 0.0 if 0.0 in scores or not scores else sum(scores) / len(scores)
+
+
+def _asks_part(atom: str) -> bool:
+    # a quarter, a half, nine months, or a relative quarter (上季)
+    return not atom.isdigit() and (atom not in _RELATIVE or _RELATIVE[atom][0] == "quarter")
 
 
 def _year_agreement(

@@ -39,6 +39,8 @@ SAME_PHRASES = [
     ("2025年上半年", ["2025", "H1"], "2025 H1"),
     ("前三季度", ["9M"], "2024 9M"),  # nine months, not the third quarter
     ("nine months", ["9M"], "2024 9M"),
+    ("2024年1-9月", ["2024", "9M"], "2024 9M"),  # months one to nine, not a date
+    ("1至6月", ["H1"], "2024 H1"),
     ("FY2024", ["2024"], "FY2024"),
     ("fiscal 2025", ["2025"], "FY2025"),
     ("2024财年", ["2024"], "FY2024"),
@@ -107,7 +109,9 @@ def test_relative_periods_in_a_question_are_read(question, periods):
         (["H1"], None, "第四季营收", None, 0.0),  # undated: the sentence still names its part
         (["Q2"], "2025 H1", "", None, 0.7),  # the quarter inside the half stated
         (["Q3"], "2025 9M", "", None, 0.7),
-        (["2024"], "FY2024 Q3", "", None, 1.0),
+        (["2024"], "FY2024 Q3", "", None, 0.6),  # a year asked, a quarter of it stated: not the year's
+        (["2024"], "FY2024", "", None, 1.0),
+        (["last year"], "2025 9M", "", None, 0.6),
         (["2024"], "2023", "", None, 0.0),
         (["2022"], "2021–2023", "", None, 0.8),
     ],
@@ -116,6 +120,23 @@ def test_period_agreement(asked, period, key, published, score):
     assert period_agreement(asked, period, fold(key), published=published, today=TODAY) == pytest.approx(
         score
     )
+
+
+@pytest.mark.parametrize(
+    ("asked", "score"),
+    [
+        # (a third quarter not of this year: 0.9 for the part)
+        (["2025", "Q3"], (0.4 + 0.9) / 2),  # another year, but a guessed one: silent, not contradicting
+        (["2024", "Q3"], (0.6 + 0.9) / 2),  # the guessed year: agrees as the article's year does
+        (["Q3"], 0.9),
+    ],
+)
+def test_a_guessed_year_is_silent_on_the_year(asked, score):
+    # "鸿海第3季合并营收…" in an undated article naming 2024 most: labelled 2024 Q3, a guess
+    stated = parse_period(fold("鸿海第3季合并营收2兆589.49亿元"), 2024)
+    assert stated is not None and stated.label == "2024 Q3" and stated.inferred
+    got = period_agreement(asked, stated.label, fold("鸿海第3季合并营收"), implied_year=2024, today=TODAY)
+    assert got == pytest.approx(score)
 
 
 @pytest.mark.parametrize(
