@@ -563,10 +563,11 @@ def period_agreement(
     # a label whose year the article's most stated year gave (``implied_year``) is silent on the year
     inferred = parts is not None and implied_year is not None and parts.years == (implied_year,)
     year_parts = None if inferred else parts
+    year_asked = any(p.isdigit() or (p in _RELATIVE and _RELATIVE[p][0] == "year") for p in asked)
     scores = [
         _relative_agreement(p, year_parts, key, implied_year, article, today)
         if p in _RELATIVE
-        else _part_agreement(p, parts, key, article, today)
+        else _part_agreement(p, parts, key, article, today, year_asked=year_asked)
         if not p.isdigit()
         else _year_agreement(int(p), None if inferred else period, year_parts, key, implied_year)
         for p in asked
@@ -598,7 +599,13 @@ def _year_agreement(
 
 
 def _part_agreement(
-    part: str, parts: LabelParts | None, key: str, article: tuple[int, int] | None, today: datetime.date
+    part: str,
+    parts: LabelParts | None,
+    key: str,
+    article: tuple[int, int] | None,
+    today: datetime.date,
+    *,
+    year_asked: bool = False,
 ) -> float:
     stated = parts.part if parts else None
     if parts is None:
@@ -607,6 +614,8 @@ def _part_agreement(
         stated = next((n.part for n in period_names(without_bases(key)) if n.part), None)
         if stated == part:
             return 0.8
+    if stated == part and year_asked:
+        return 1.0  # the year is the year atom's to judge
     if stated == part:
         # the newest such part first: the one of this year, then the one of the article's year
         latest = resolve(PeriodName(0, 0, part=part), year=today.year, month=today.month)

@@ -125,10 +125,9 @@ def test_period_agreement(asked, period, key, published, score):
 @pytest.mark.parametrize(
     ("asked", "score"),
     [
-        # (a third quarter not of this year: 0.9 for the part)
-        (["2025", "Q3"], (0.4 + 0.9) / 2),  # another year, but a guessed one: silent, not contradicting
-        (["2024", "Q3"], (0.6 + 0.9) / 2),  # the guessed year: agrees as the article's year does
-        (["Q3"], 0.9),
+        (["2025", "Q3"], (0.4 + 1.0) / 2),  # another year, but a guessed one: silent, not contradicting
+        (["2024", "Q3"], (0.6 + 1.0) / 2),  # the guessed year: agrees as the article's year does
+        (["Q3"], 0.9),  # no year asked: a third quarter, not this year's
     ],
 )
 def test_a_guessed_year_is_silent_on_the_year(asked, score):
