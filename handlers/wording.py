@@ -128,9 +128,9 @@ def figures(values: Sequence[Value], lang: Lang, limit: int = 3) -> str:
 
 
 _LABEL = re.compile(
-    r"^(?:(?P<fy>FY)(?P<fyear>\d{4})(?: Q(?P<fq>[1-4]))?"
+    r"^(?:(?P<fy>FY)(?P<fyear>\d{4})(?: Q(?P<fq>[1-4])| H(?P<fh>[12]))?"
     r"|(?P<fiscal>fiscal )?Q(?P<q>[1-4])"
-    r"|(?P<year>\d{4})(?: (?:Q(?P<yq>[1-4])|H(?P<h>[12]))|-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?"
+    r"|(?P<year>\d{4})(?: (?:Q(?P<yq>[1-4])|H(?P<h>[12])|(?P<nine>9M))|-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?"
     r"|(?P<lo>\d{4})–(?P<hi>\d{4})"
     r"|(?P<md>\d{1,2}月\d{1,2}日))$"
 )
@@ -146,7 +146,9 @@ def period(label: str | None, lang: Lang, *, published: str | None = None) -> st
         return to_script(label, lang)
     year = published[:4] + "年" if published and re.match(r"\d{4}", published) else ""
     if m["fy"]:
-        text = f"{m['fyear']}财年" + (f"第{_CN_ORDINAL[int(m['fq'])]}季度" if m["fq"] else "")
+        text = f"{m['fyear']}财年" + (
+            f"第{_CN_ORDINAL[int(m['fq'])]}季度" if m["fq"] else ("上半年" if m["fh"] == "1" else "下半年") if m["fh"] else ""
+        )
     elif m["q"]:
         if m["fiscal"]:  # 2024财年第三季度 with the article's year, else 第三财季
             ordinal = _CN_ORDINAL[int(m["q"])]
@@ -159,6 +161,8 @@ def period(label: str | None, lang: Lang, *, published: str | None = None) -> st
             text += f"第{_CN_ORDINAL[int(m['yq'])]}季度"
         elif m["h"]:
             text += "上半年" if m["h"] == "1" else "下半年"
+        elif m["nine"]:
+            text += "前三季度"
         elif m["month"]:
             text += f"{int(m['month'])}月" + (f"{int(m['day'])}日" if m["day"] else "")
     elif m["lo"]:

@@ -73,7 +73,7 @@ __all__ = [
     "text_tokens",
 ]
 
-BUILDER_VERSION = "2.5.0"
+BUILDER_VERSION = "2.6.0"  # 2.6: periods read with one grammar, labels with their year
 SCHEMA_VERSION = 9
 NO_FACTS = "no facts found (is it an article of this genre?)"
 # Files per task: big enough that pickling a task costs nothing next to extracting it,
@@ -253,9 +253,14 @@ def _fact_row(rowid: int, f: Fact, lexicon: Lexicon) -> dict:
         "figure_key": reprints.figure_key(entity, f.metric, f.period, values, expects),
         "reprint_of": None,
         # what the search reads but never filters on: the quote's span in the file as stored,
-        # the year the article implies, whether the subject is the article's own
+        # the year the article implies, whether the subject is the article's own, the article's date
         "extra": _json(
-            {"file_span": [f.file_start, f.file_end], "implied_year": f.implied_year, "topic": f.topic}
+            {
+                "file_span": [f.file_start, f.file_end],
+                "implied_year": f.implied_year,
+                "topic": f.topic,
+                "published": f.published,
+            }
         ),
     }
 

@@ -57,6 +57,7 @@ class Candidate:
     implied_year: int | None
     recency: float
     rank_id: int
+    published: str | None = None  # the article's date: what its own 去年 and 上季 counted from
 
 
 @dataclass(frozen=True)

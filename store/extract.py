@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from .lexicon import Lexicon
 from .names import discover_names
 from .numbers import Value, in_declared_unit, parse_quantities
-from .periods import parse_period, published_date, stated_years
+from .periods import parse_period, period_names, published_date, stated_years
 from .subjects import SubjectTracker, choose_topic
 from .tables import TableReader
 from .text import Span, clean_runs, clean_text_mapped, find_mojibake, fold, split_sentences
-from .vocabulary import YEAR, AliasMatcher
+from .vocabulary import AliasMatcher
 
 
 @dataclass
@@ -177,14 +177,32 @@ def _bracket_names(text: str, key: str, lexicon: Lexicon) -> dict[str, str]:
     return aliases
 
 
+# a year written as a plan, a target or the far end of a range is not one the article looks back on
+_AHEAD_OF_YEAR = re.compile(r"(?:到|至|预计|预期|将|计划|目标|-|—|~)\s?(?:在\s?)?$")
+
+
 def _article_year(key: str, published: str | None) -> int | None:
-    # the article's date, else the year it states most often (ties: the later one)
+    # the article's date; else the year it states most often (ties: the later one), but never
+    # before the latest calendar year it looks back on (an article telling of 2022 is not 2020's,
+    # however often it names 2020; a fiscal year runs ahead of the calendar); a year far beyond all
+    # the others is a story's ("来自2060年的手机")
     if published:
         return int(published[:4])
-    years = stated_years(key)
+    names = [n for n in period_names(key) if n.year is not None and n.offset is None]
+    years = [n.year for n in names if n.year is not None]
     if not years:
         return None
-    return max(set(years), key=lambda y: (years.count(y), y))
+    common = max(set(years), key=lambda y: (years.count(y), y))
+    past = sorted(
+        {
+            n.year
+            for n in names
+            if n.year and not n.fiscal and not _AHEAD_OF_YEAR.search(key[max(0, n.start - 4) : n.start])
+        }
+    )
+    while len(past) > 1 and past[-1] - past[-2] > 5:
+        past.pop()
+    return max(common, past[-1]) if past else common
 
 
 def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str | None = None) -> Document:
@@ -297,10 +315,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
                 fact.context_weight = context_weight
                 fact.topic = about_topic
                 fact.file_start, fact.file_end = origin[run.start], origin[run.end - 1] + 1
-                if fact.period is not None and not YEAR.search(fact.period):
-                    # "第三財季" in a 2024 article is 2024's
-                    fact.implied_year = article_year
-                elif fact.period is None and only_year:
+                if fact.period is None and only_year:
                     # a sentence stating no period, in an article about one year only; in May
                     # 2023 "亏了30多亿元的OpenAI" may be any year's, so the date alone says nothing
                     fact.implied_year = only_year
@@ -383,8 +398,18 @@ def _fact_from_run(
         # "1万枚英伟达A100芯片": a count of a chip the lexicon knows is a GPU count
         metrics.append("gpu_count")
         distances["gpu_count"] = 0
+    # a period stated after the first figure, past a clause break, is a later figure's: in
+    # "净利润为104亿元,2021年为134亿元" the 104亿元 is not 2021's
+    first = min((v.start for v in values), default=None)
+    clause_end = _CLAUSE_END.search(r_key, first) if first is not None else None
     period = parse_period(
-        r_key, article_year, dated_year, int(published[5:7]) if published and dated_year else None
+        r_key,
+        article_year,
+        dated_year,
+        int(published[5:7]) if published and dated_year else None,
+        dated_day=int(published[8:10]) if published and dated_year else 1,
+        fiscal_year_end=lexicon.fiscal_year_end([*named, *context]),
+        until=clause_end.start() if clause_end else None,
     )
     shifted = [replace(v, start=v.start + run.start, end=v.end + run.start) for v in values]
     return Fact(
@@ -403,10 +428,13 @@ def _fact_from_run(
         period_sort=period.sort if period else 0.0,
         published=published,
         names=names,
+        # "第三季" in an undated article took the year it names most: a guess, kept as one
+        implied_year=int(period.sort) if period and period.inferred else None,
     )
 
 
 _FAR = 999
+_CLAUSE_END = re.compile(r"[,，;；。]")
 
 
 def _counts_chips(key: str, values: list[Value], lexicon: Lexicon) -> bool:

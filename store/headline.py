@@ -5,12 +5,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .candidates import CLAUSE, FORECAST, Candidate, Headline, RankingContext, alternatives
 from .numbers import Value
-from .periods import parse_period
+from .periods import (
+    YEAR,
+    label_parts,
+    parse_period,
+    period_agreement,
+    period_names,
+    relative_word,
+    resolve,
+    without_bases,
+)
 from .question import Understanding
-from .vocabulary import YEAR, is_latin
+from .vocabulary import is_latin
 
 _TOGETHER = re.compile(r"共同|合计|总计|一共|共计|共|合共|together|combined")
 
@@ -73,16 +83,17 @@ _RANGE_IN_TEXT = re.compile(
 _LIST_BREAK = re.compile(r"[,，;；:：。]|分别为|分别是|依次为|分别")
 
 
-def value_period(key: str, offset: int, v: Value, fallback: str | None) -> str | None:
-    """Return the period a figure is stated for: the nearest period before it in its sentence, or,
+def value_period(key: str, offset: int, v: Value, fallback: str | None, *, published: str | None = None) -> str | None:
+    """Return the period a figure is stated for: the nearest period written before it in its
+    sentence (a part without its year takes the year written before it, else the article's), or,
     in a list that follows a range of years ("2021年至2023年…亏损分别为23.57亿元、27.53亿元、
-    48.55亿元"), the year of its place in the list."""
+    48.55亿元"), the year of its place in the list. A figure with no period before it has the
+    fact's (``fallback``): a year written after it is a later figure's ("104亿元,2021年为134亿元").
+    """
     before = key[: max(v.start - offset, 0)]
-    years = list(YEAR.finditer(before))
-    if not years:
-        return fallback
     ranges = list(_RANGE_IN_TEXT.finditer(before))
-    if ranges and ranges[-1].end() >= years[-1].end():
+    years = list(YEAR.finditer(before))
+    if ranges and years and ranges[-1].end() >= years[-1].end():
         lo, hi = int(ranges[-1].group(1)), int(ranges[-1].group(2))
         since = before[ranges[-1].end() :]
         breaks = list(_LIST_BREAK.finditer(since))
@@ -92,9 +103,40 @@ def value_period(key: str, offset: int, v: Value, fallback: str | None) -> str |
         if lo < hi and lo + place == hi:
             end = parse_period(key[ranges[-1].start(2) : ranges[-1].end()])
             return end.label if end else str(hi)
-    last = years[-1]
-    period = parse_period(key[last.start() : max(v.start - offset, last.end())])
+        if lo < hi:
+            return str(hi)  # more figures than years: the rest keep the range's last year
+    names = period_names(without_bases(key)[: len(before)])
+    if not names:
+        return fallback
+    nearest = names[-1]
+    if nearest is not names[0] and CLAUSE.search(key, nearest.end, len(before)):
+        # a period inside the sentence frames its own clause ("到2030年将达1930亿元;…占比35.8%"):
+        # a later clause that names none is under the sentence's leading period
+        nearest = names[0]
+    stated = label_parts(fallback)
+    if nearest.year is None and nearest.offset is None and nearest.quarter_offset is None:
+        if stated is not None and stated.part == nearest.part and stated.fiscal == nearest.fiscal:
+            return fallback  # the fact's own period, placed with the company's fiscal calendar
+        year = next((n.year for n in reversed(names) if n.year is not None), None)
+        if year is not None:
+            nearest = replace(nearest, year=year, fiscal=nearest.fiscal or any(n.fiscal for n in names if n.year))
+    dated = (int(published[:4]), int(published[5:7])) if published and published[:4].isdigit() else None
+    relative = nearest.year is None and (nearest.offset is not None or nearest.quarter_offset is not None)
+    if relative and dated is None:
+        return None  # "高于今年的1500亿元" in an undated article: its own year, not known
+    year_of = dated[0] if dated else (stated.years[-1] if stated else None)
+    period = resolve(nearest, year=year_of, month=dated[1] if dated else None)
     return period.label if period else fallback
+
+
+def written_as_asked(key: str, offset: int, v: Value, asked: Sequence[str]) -> bool:
+    """Tell whether the period written right before a figure is a relative word the question
+    asks with ("高于今年的1500亿元" for 今年): in an undated article only that word says which
+    of its figures the asker's 今年 is, as the article's own 今年 was written."""
+    names = period_names(without_bases(key)[: max(v.start - offset, 0)])
+    if not names:
+        return False
+    return relative_word(names[-1]) in asked
 
 
 def is_forecast(key: str, offset: int, v: Value) -> bool:
@@ -190,7 +232,6 @@ def headline(
             best = min(best, gap + 15 * sum(between.count(ch) for ch in ",，;；"))
         return best
 
-    asked_years = [p for p in u.periods if p.isdigit()]
     asked_in = getattr(u, "currencies", ())  # a Query may ask for a currency ("in HK dollars")
     asked_words = " ".join([getattr(u, "text", ""), *u.terms, *u.ignored])
     # "原本預測", "previous forecast": the figure it came from is the one asked
@@ -199,8 +240,13 @@ def headline(
     asks_change = "growth" in u.metrics or bool(_ASKS_CHANGE.search(asked_words)) or expects == "percent"
 
     def wanted(v: Value) -> tuple:
-        period = value_period(c.key, c.start, v, c.period) or ""
-        year_ok = not asked_years or any(y in period for y in asked_years)
+        # the question's period picks among the figures of a sentence stating several (Q2 and H1)
+        period = value_period(c.key, c.start, v, c.period, published=c.published)
+        agreement = (
+            period_agreement(u.periods, period, "", published=c.published, today=u.today) if u.periods else 1.0
+        )
+        if u.periods and written_as_asked(c.key, c.start, v, u.periods):
+            agreement = 1.01  # the article's own word for the period asked, before the figure
         s, e = v.start - c.start, v.end - c.start
         before = c.key[max(0, s - 3) : s]
         clause = c.key[max((m.end() for m in CLAUSE.finditer(c.key, 0, max(s, 0))), default=0) : s]
@@ -217,7 +263,7 @@ def headline(
         named = [other for at, other in others if clause_start <= at < clause_end]
         someone_elses = bool(named) and all(named)
         return (
-            not year_ok,
+            -round(agreement, 2),
             bool(asked_in) and v.kind == "money" and v.currency not in asked_in,
             (not is_forecast(c.key, c.start, v)) if u.forecast else False,
             someone_elses,
@@ -244,7 +290,7 @@ def headline(
         and (0 <= lead.start - v.end <= 12 or 0 <= v.start - lead.end <= 18)
         and (same_clause(v, lead, ",，;；。") if v.start < lead.start else same_clause(lead, v, ";；。"))
     ]
-    period = value_period(c.key, c.start, lead, c.period)
+    period = value_period(c.key, c.start, lead, c.period, published=c.published)
     return [lead, *near[:1]], period, is_forecast(c.key, c.start, lead)
 
 

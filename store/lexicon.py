@@ -27,7 +27,7 @@ DEFAULT_DIR = Path(__file__).with_name("lexicon")
 # The schema of a lexicon file, checked where it is read: a typo in an operator's file ("alias"
 # for "aliases", kind "compnay") would otherwise be ignored without a word.
 TOP_LEVEL_KEYS = {"entity", "metric", "terms", "stopwords", "names", "value_hints", "markers", "lines"}
-ENTITY_KEYS = {"name", "zh", "kind", "parent", "aliases"}
+ENTITY_KEYS = {"name", "zh", "kind", "parent", "aliases", "fiscal_year_end"}
 ENTITY_KINDS = {"company", "product", "model", "chip", "person", "org"}
 METRIC_KEYS = {"label", "expects", "spend", "keywords", "exclude"}
 EXPECTS = {"money", "percent", "count", "any"}
@@ -43,6 +43,9 @@ class EntityDef:
     kind: str = "company"
     parent: str | None = None
     aliases: list[str] = field(default_factory=list)
+    # the month its fiscal year ends in (Microsoft 6, Nvidia 1), the year named for the calendar
+    # year it ends in: its 第三財季 in April 2024 is FY2024 Q3. None: not known (the calendar year)
+    fiscal_year_end: int | None = None
 
 
 @dataclass
@@ -116,6 +119,7 @@ class Lexicon:
                 existing.zh = raw.get("zh", existing.zh)
                 existing.parent = raw.get("parent", existing.parent)
                 existing.kind = raw.get("kind", existing.kind)
+                existing.fiscal_year_end = raw.get("fiscal_year_end", existing.fiscal_year_end)
             else:
                 self.entities[name] = EntityDef(
                     name=name,
@@ -123,6 +127,7 @@ class Lexicon:
                     kind=str(raw.get("kind", "company")),
                     parent=raw.get("parent"),
                     aliases=aliases,
+                    fiscal_year_end=raw.get("fiscal_year_end"),
                 )
         for name, raw in data.get("metric", {}).items():
             keywords = [fold(str(k)) for k in raw.get("keywords", [])]
@@ -215,6 +220,15 @@ class Lexicon:
         """Return ``name`` and the chain of companies it belongs to (SenseNova -> SenseTime)."""
         return lineage(name, lambda n: e.parent if (e := self.entities.get(n)) else None)
 
+    def fiscal_year_end(self, names: Iterable[str]) -> int | None:
+        """Return the month the fiscal year ends in of the first company among ``names`` (a
+        sentence's subjects, first first), or None when that company's calendar is not known."""
+        for name in names:
+            ent = self.entities.get(name)
+            if ent is not None and ent.kind == "company":
+                return ent.fiscal_year_end
+        return None
+
     def _keywords_by_metric(
         self, found: dict[str, list[tuple[int, int]]]
     ) -> list[tuple[MetricDef, list[tuple[str, list[tuple[int, int]]]]]]:
@@ -303,6 +317,9 @@ def _check_schema(file: str, data: dict) -> None:
             )
         if not isinstance(raw.get("aliases", []), list):
             raise LexiconError(f"{file}: 'aliases' of {where} must be a list")
+        month = raw.get("fiscal_year_end", 12)
+        if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
+            raise LexiconError(f"{file}: 'fiscal_year_end' of {where} must be a month, 1 to 12 (got {month!r})")
     metrics = data.get("metric", {})
     if not isinstance(metrics, dict):
         raise LexiconError(f"{file}: 'metric' must be a table of metrics")

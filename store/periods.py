@@ -1,26 +1,242 @@
-"""Periods a sentence states (``2024年``, ``第三财季``, ``2024财年第二财季``, ``4月15日``)
-and the date an article was published."""
+"""Periods: the one grammar of years, quarters, halves, nine months and fiscal periods, and
+what it means in an article (a label with its year) and in a question (what the asker wants).
+
+``period_names(key)`` reads a folded text (an article's sentence or a question) into the
+periods it writes, before any date places them: ``2024年第三季度``, ``24Q3``, ``3Q24``,
+``Q3 2024``, ``第三財季``, ``H1 2025``, ``前三季度``, ``nine months``, ``FY2024``, ``fiscal
+2025``, ``2024财年``, and the relative ones (``去年``, ``上季``, ``last quarter``, ``YTD``).
+Both sides read with it, so a phrase means the same in a question as in the sentence that
+answers it:
+
+- ``parse_period`` places the first period a sentence states with the article's date (and the
+  company's fiscal calendar) and labels it with its year: ``FY2024 Q3``, ``2025 H1``,
+  ``2024 9M``, ``2023-04-15``;
+- ``asked_periods`` turns a question's periods into what ``period_agreement`` compares with a
+  fact: years (``2024``), parts (``Q3``, ``H1``, ``9M``) and relative words (``last year``),
+  which it resolves against today's date and, less strongly, against the fact's article date.
+"""
 
 from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 _CN_ORDINAL = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_EN_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 
-_YEAR = r"(?<!\d)((?:19|20)\d\d)(?!\d)"
-_FISCAL_YEAR = re.compile(rf"{_YEAR}\s?财年|fy\s?((?:19|20)?\d\d)(?!\d)|财年\s?{_YEAR}")
-_QUARTER = re.compile(
-    r"第([一二三四1-4])(财季|财政季度|季度|季)|(?<![a-z])q([1-4])(?!\d)|(?<!第)([一二三四1-4])季度"
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")  # any four digits that may be a year
+# 2024-04-25, 2024/4/25, 2024年4月25日 (one kind of separator: "2025年1-9月" is nine months, no date)
+_ISO_DATE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)(?:(?P<sep>[-/.])(?P<m1>1[0-2]|0?[1-9])(?P=sep)|年(?P<m2>1[0-2]|0?[1-9])月)"
+    r"(?P<d>3[01]|[12]\d|0?[1-9])日?(?![\d月])"
 )
-_HALF = re.compile(r"(上|下)半年|(?<![a-z])h([12])(?!\d)")
-_YEAR_MENTION = re.compile(rf"{_YEAR}(?:\s?年|(?=[^\d%万亿元美倍张台个]|$))")
+
+
+def _ymd(m: re.Match[str]) -> tuple[int, int, int]:
+    return int(m["y"]), int(m["m1"] or m["m2"]), int(m["d"])
 _MONTH_DAY = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])月(?:(3[01]|[12]\d|0?[1-9])日)?")
-_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.年](1[0-2]|0?[1-9])[-/.月](3[01]|[12]\d|0?[1-9])日?(?!\d)")
+_FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-?(1[0-2]|0[1-9])-?(3[01]|[12]\d|0[1-9])(?!\d)")
 # "创下了2016年以来…" names a reference year, not the period the figure is for
 _SINCE = re.compile(r"\s?年?\s?(?:以来|之前|以前|开始|起|至今)")
-_FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-?(1[0-2]|0[1-9])-?(3[01]|[12]\d|0[1-9])(?!\d)")
+_CLAUSE_BREAK = re.compile(r"[,，;；。:：]")
+
+
+@dataclass(frozen=True)
+class PeriodName:
+    """A period as a text writes it (``key[start:end]``), before any date places it."""
+
+    start: int
+    end: int
+    year: int | None = None  # the year written with it (the fiscal year when ``fiscal``)
+    part: str | None = None  # "Q1"…"Q4", "H1", "H2", "9M"; None: the whole year
+    fiscal: bool = False  # 财年, 财季, FY, fiscal: the company's own calendar
+    offset: int | None = None  # a year relative to the writer's: 0 今年, -1 去年, 1 明年
+    quarter_offset: int | None = None  # a quarter relative to the writer's: -1 上季, 0 本季
+    same_part: bool = False  # 去年同期: the part of the period named before it
+    word: str | None = None  # a relative period's word: "last quarter" (上季), "previous quarter" (前一季)
+
+
+# Each token: a pattern and what its match names. Longest match wins where two start together.
+def _year2(s: str) -> int:
+    return int(s) if len(s) == 4 else 2000 + int(s)
+
+
+_PART_Q = r"(?:财季|财政季度|财务季度|财年季度|季度|季)"
+_TOKENS: list[tuple[re.Pattern[str], object]] = [
+    # fiscal years: FY2024, FY24, fy'24, fiscal 2025, fiscal year 2025, 2024财年, 财年2024
+    (
+        re.compile(r"(?<![a-z])fy\s?'?((?:19|20)\d\d|\d\d)(?!\d)"),
+        lambda m: {"year": _year2(m[1]), "fiscal": True},
+    ),
+    (
+        re.compile(r"(?<![a-z])fiscal\s(?:year\s)?((?:19|20)\d\d)(?!\d)"),
+        lambda m: {"year": int(m[1]), "fiscal": True},
+    ),
+    (
+        re.compile(r"(?<!\d)((?:19|20)\d\d)\s?(?:财年|财政年度?|会计年度|财务年度)"),
+        lambda m: {"year": int(m[1]), "fiscal": True},
+    ),
+    (re.compile(r"(?:财年|财政年度)\s?((?:19|20)\d\d)(?!\d)"), lambda m: {"year": int(m[1]), "fiscal": True}),
+    # calendar years: 2024年, 2024年度, 2024 (not 2024万, 2024元, 2024%)
+    (
+        re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s?年度?|(?=[^\d%万亿元美倍张台个]|$))"),
+        lambda m: {"year": int(m[1])},
+    ),
+    # quarters with their year in one word: 24q3, 2024q3, 3q24, q3'24, 1h25, h1'25, 9m24
+    (
+        re.compile(r"(?<![a-z0-9.])((?:19|20)?\d\d)\s?q([1-4])(?![a-z0-9])"),
+        lambda m: {"year": _year2(m[1]), "part": f"Q{m[2]}"},
+    ),
+    (
+        re.compile(r"(?<![a-z0-9.])([1-4])q'?([1-3]\d)(?!\d)"),
+        lambda m: {"year": 2000 + int(m[2]), "part": f"Q{m[1]}"},
+    ),
+    (
+        re.compile(r"(?<![a-z0-9])(fiscal\s)?q([1-4])'?([1-3]\d)(?!\d)"),
+        lambda m: {"year": 2000 + int(m[3]), "part": f"Q{m[2]}", "fiscal": bool(m[1])},
+    ),
+    (
+        re.compile(r"(?<![a-z0-9.])([12])h'?([1-3]\d)(?!\d)|(?<![a-z0-9])h([12])'?([1-3]\d)(?!\d)"),
+        lambda m: {"year": 2000 + int(m[2] or m[4]), "part": f"H{m[1] or m[3]}"},
+    ),
+    (re.compile(r"(?<![a-z0-9.])9m'?([1-3]\d)(?!\d)"), lambda m: {"year": 2000 + int(m[1]), "part": "9M"}),
+    # quarters: 第三季度, 第3财季, 第三财政季度, 三季度, q3, 3q, fiscal q3, third quarter
+    (
+        re.compile(rf"第\s?([一二三四1-4])\s?{_PART_Q}"),
+        lambda m: {"part": f"Q{_CN_ORDINAL[m[1]]}", "fiscal": "财" in m[0]},
+    ),
+    (re.compile(r"(?<![第前0-9])([一二三四1-4])\s?季度"), lambda m: {"part": f"Q{_CN_ORDINAL[m[1]]}"}),
+    (
+        re.compile(r"(?<![a-z0-9])(fiscal\s)?(?:q([1-4])|([1-4])q)(?![a-z0-9])"),
+        lambda m: {"part": f"Q{m[2] or m[3]}", "fiscal": bool(m[1])},
+    ),
+    (
+        re.compile(
+            r"(?<![a-z])(fiscal\s)?(first|second|third|fourth|1st|2nd|3rd|4th)[\s-](?:fiscal\s)?quarter"
+        ),
+        lambda m: {"part": f"Q{_EN_ORDINAL[m[2]]}", "fiscal": "fiscal" in m[0]},
+    ),
+    # halves: 上半年, 下半财年, h1, first half
+    (
+        re.compile(r"([上下])半(财)?年"),
+        lambda m: {"part": "H1" if m[1] == "上" else "H2", "fiscal": bool(m[2])},
+    ),
+    (re.compile(r"(?<![a-z0-9])h([12])(?![a-z0-9])"), lambda m: {"part": f"H{m[1]}"}),
+    (re.compile(r"(?<!\d)1\s?(?:-|—|~|至|到)\s?6月(?!\d*日)|一至六月"), lambda m: {"part": "H1"}),
+    (re.compile(r"(?<![a-z])(first|second)[\s-]half"), lambda m: {"part": "H1" if m[1] == "first" else "H2"}),
+    # nine months: 前三季度, 前三个季度, 前9个月, first nine months, 9m
+    (
+        re.compile(
+            r"前三个?季度?|前[9九]个月|(?<!\d)1\s?(?:-|—|~|至|到)\s?9月(?!\d*日)|一至九月"
+            r"|(?<![a-z])(?:first\s)?nine[\s-]months?|(?<![a-z0-9.])9m(?![a-z0-9])"
+        ),
+        lambda m: {"part": "9M"},
+    ),
+    # relative years: 今年, 去年, 明年, this year, last year, YTD, 本财年
+    (
+        re.compile(
+            r"今年|本年度?|(?<![a-z])(?:this|current)\s(?:calendar\s)?year|(?<![a-z])ytd(?![a-z])|year[\s-]to[\s-]date|年初至今"
+        ),
+        lambda m: {"offset": 0},
+    ),
+    (
+        re.compile(
+            r"去年|上一?年度|上一年|(?<!以)上年|(?<![a-z])(?:last|previous|prior)\s(?:calendar\s)?year"
+        ),
+        lambda m: {"offset": -1},
+    ),
+    (re.compile(r"明年|下一年度?|(?<![a-z])next\s(?:calendar\s)?year"), lambda m: {"offset": 1}),
+    (re.compile(r"前年"), lambda m: {"offset": -2}),
+    (re.compile(r"后年"), lambda m: {"offset": 2}),
+    (
+        re.compile(r"本财年|本财政年度|(?<![a-z])(?:this|current)\sfiscal\syear"),
+        lambda m: {"offset": 0, "fiscal": True},
+    ),
+    (
+        re.compile(r"上一?(?:个)?财年|上一?财政年度|(?<![a-z])(?:last|previous|prior)\sfiscal\syear"),
+        lambda m: {"offset": -1, "fiscal": True},
+    ),
+    (re.compile(r"下一?(?:个)?财年|(?<![a-z])next\sfiscal\syear"), lambda m: {"offset": 1, "fiscal": True}),
+    # relative quarters: 上季, 上一季度, 前一季, 本季, 当季, last quarter
+    # 上季 is the one before the writer's now; 前一季 the one before the quarter being told of
+    (re.compile(r"上一?个?季度?|(?<![a-z])last\s(?:fiscal\s)?quarter"), lambda m: {"quarter_offset": -1}),
+    (
+        re.compile(r"前一个?季度?|(?<![a-z])(?:previous|prior|preceding)\s(?:fiscal\s)?quarter"),
+        lambda m: {"quarter_offset": -1, "word": "previous quarter"},
+    ),
+    (
+        re.compile(r"本季度?|当季|这一?季度?|(?<![a-z])(?:this|current)\s(?:fiscal\s)?quarter"),
+        lambda m: {"quarter_offset": 0},
+    ),
+    (re.compile(r"下一?个?季度?|(?<![a-z])next\s(?:fiscal\s)?quarter"), lambda m: {"quarter_offset": 1}),
+]
+_SAME_PERIOD = re.compile(r"\s?同期")
+# what may stand between a year and the part it holds ("2024年 第三季度", "今年的上半年"); a list
+# or a range ("2023年及2024年上半年", "全年和第四季度") keeps them apart
+_YEAR_TO_PART = re.compile(r"[\s的]{0,2}")
+_PART_TO_YEAR = re.compile(r"\s?(?:of\s)?(?:the\s)?")
+
+
+def period_names(key: str) -> list[PeriodName]:
+    """Return the periods a folded text writes, in order, a year and the part it holds as one.
+
+    >>> [(n.year, n.part, n.fiscal) for n in period_names("2024财年第三财季")]
+    [(2024, 'Q3', True)]
+    >>> [(n.year, n.part) for n in period_names("3q 2024 vs 24q2")]
+    [(2024, 'Q3'), (2024, 'Q2')]
+    """
+    dates = [(m.start(), m.end()) for m in _ISO_DATE.finditer(key)]
+    found: list[PeriodName] = []
+    for pattern, build in _TOKENS:
+        for m in pattern.finditer(key):
+            if any(a <= m.start() < b for a, b in dates):
+                continue  # the year of a date is the date's
+            fields = build(m)  # type: ignore[operator]
+            if "year" in fields and "part" not in fields and _SINCE.match(key, m.end()):
+                continue
+            found.append(PeriodName(m.start(), m.end(), **fields))
+    found.sort(key=lambda n: (n.start, -(n.end - n.start)))
+    tokens: list[PeriodName] = []
+    for n in found:
+        if not tokens or n.start >= tokens[-1].end:
+            tokens.append(n)
+    merged: list[PeriodName] = []
+    for n in tokens:
+        prev = merged[-1] if merged else None
+        if prev is not None and _holds(prev, n) and _YEAR_TO_PART.fullmatch(key, prev.end, n.start):
+            merged[-1] = replace(
+                n, start=prev.start, year=prev.year, offset=prev.offset, fiscal=prev.fiscal or n.fiscal
+            )
+            continue
+        if prev is not None and _holds(n, prev) and _PART_TO_YEAR.fullmatch(key, prev.end, n.start):
+            merged[-1] = replace(
+                prev, end=n.end, year=n.year, offset=n.offset, fiscal=prev.fiscal or n.fiscal
+            )
+            continue
+        merged.append(n)
+    out: list[PeriodName] = []
+    for n in merged:
+        same = _SAME_PERIOD.match(key, n.end)
+        if same and n.part is None and (n.year is not None or n.offset is not None):
+            # 去年同期: the part of the period named before it ("今年上半年…;去年同期…" is last H1)
+            part = next((p.part for p in reversed(out) if p.part), None)
+            n = replace(n, end=same.end(), part=part, same_part=True)
+        out.append(n)
+    return out
+
+
+def _holds(year: PeriodName, part: PeriodName) -> bool:
+    # a year (stated or relative) and a part without one make one period
+    return (
+        year.part is None
+        and year.quarter_offset is None
+        and (year.year is not None or year.offset is not None)
+        and part.part is not None
+        and part.year is None
+        and part.offset is None
+    )
 
 
 @dataclass(frozen=True)
@@ -29,113 +245,180 @@ class Period:
 
     label: str
     sort: float
+    # its year is a guess: a part written without one, in an article with no date, took the year
+    # the article states most; a question's other year does not contradict it
+    inferred: bool = False
 
 
-_RELATIVE_OFFSET = {"今年": 0, "去年": -1, "明年": 1, "前年": -2, "后年": 2, "本财年": 0}
+_PART_END_MONTH = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12, "9M": 9}
+_PART_SORT = {"Q1": 0.0, "Q2": 0.25, "Q3": 0.5, "Q4": 0.75, "H1": 0.0, "H2": 0.5, "9M": 0.6}
+RESULTS_LAG = 9  # months: a period stated without its year ended at most this long before the article…
+GUIDANCE_LEAD = 3  # …or ends at most this long after it (guidance for the next quarter)
 
 
+def _months(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def fiscal_year_of(part: str | None, year_end_month: int, year: int, month: int | None) -> int:
+    """Return the fiscal year a part of it (``Q3``, ``H1``; None: the year the date falls in)
+    written without its year belongs to, in an article of ``year`` (and ``month``), for a company whose fiscal
+    year ends in ``year_end_month`` (12: the calendar year; Microsoft 6; Nvidia 1).
+
+    Fiscal year N ends in ``year_end_month`` of N. With the article's month, the part is the one
+    whose end lies between 9 months before and 3 months after it (results are published after a
+    period ends, guidance looks a quarter ahead); with only its year, the one ending in that year.
+
+    >>> fiscal_year_of("Q3", 6, 2024, 4), fiscal_year_of("Q1", 1, 2024, 5), fiscal_year_of("Q3", 12, 2024, 1)
+    (2024, 2025, 2023)
+    """
+    if part is None:  # the fiscal year itself (本财年): the one the date falls in
+        return year + 1 if month is not None and month > year_end_month else year
+    months_into = 3 * int(part[1]) if part[0] == "Q" else 6 * int(part[1]) if part[0] == "H" else 9
+    for fy in range(year - 1, year + 3):
+        end = _months(fy - 1, year_end_month) + months_into  # months counted from the year before's end
+        end_year = end // 12
+        if month is None:
+            if end_year == year:
+                return fy
+        elif _months(year, month) - RESULTS_LAG < end <= _months(year, month) + GUIDANCE_LEAD:
+            return fy
+    return year
+
+
+def _day_year(month: int, day: int, year: int, published_month: int | None, published_day: int) -> int:
+    # a day later in the year than the article (by more than a quarter) is last year's: a January
+    # article's "12月20日" is the December before; "将于5月10日" in an April article is this year's
+    if published_month is None:
+        return year
+    ahead = (month - published_month) * 31 + day - published_day
+    return year - 1 if ahead > 92 else year
+
+
+def resolve(
+    name: PeriodName,
+    *,
+    year: int | None,
+    month: int | None = None,
+    fiscal_year_end: int | None = None,
+) -> Period | None:
+    """Return ``name`` placed by the writer's date (``year``, ``month``; None when unknown) and,
+    for a fiscal period, the company's fiscal year end month: a label that always has its year.
+
+    >>> resolve(period_names("第三财季")[0], year=2024, month=4, fiscal_year_end=6).label
+    'FY2024 Q3'
+    """
+    y = name.year
+    if name.quarter_offset is not None:
+        if year is None or month is None:
+            return None
+        index = _months(year, month) // 3 + name.quarter_offset  # quarters since year 0
+        qy, q = divmod(index, 4)
+        return Period(f"{qy} Q{q + 1}", qy + q / 4)
+    if y is None and name.offset is not None:
+        if year is None:
+            return None
+        if name.fiscal and fiscal_year_end:
+            y = fiscal_year_of(None, fiscal_year_end, year, month) + name.offset
+        else:
+            y = year + name.offset
+    if y is None:
+        if year is None or name.part is None:
+            return None
+        if name.fiscal:
+            y = fiscal_year_of(name.part, fiscal_year_end, year, month) if fiscal_year_end else year
+        else:
+            y = fiscal_year_of(name.part, 12, year, month)
+    prefix = "FY" if name.fiscal else ""
+    if name.part:
+        return Period(f"{prefix}{y} {name.part}", y + _PART_SORT[name.part])
+    return Period(f"{prefix}{y}", y + (0.75 if name.fiscal else 0.0))
+
+
+_YEAR_RANGE_IN_TEXT = re.compile(r"((?:19|20)\d\d)\s?年?\s?(?:至|到|-|—|~)\s?((?:19|20)\d\d)")
 # the base a figure is compared with is not the period it is stated for: "收入超过 2.5 亿元,较一季度
 # 增长了 67%" is the second quarter's
 _COMPARED_WITH = re.compile(
     r"(?:较|比|相比|相较于?|对比|高于|低于|超过)(?:于)?\s?"
-    r"(?:(?:19|20)\d\d\s?年?(?:同期|全年|底|末)?|去年(?:同期|全年)?|上年(?:同期)?|上一?季度?|前一季度?"
+    # (a year is read whole: "较2024年同期的230.88亿元" must not shrink to "较2024" to pass the check below)
+    r"(?:(?:19|20)\d\d(?:\s?年(?:同期|全年|底|末)?|(?!\s?年))|去年(?:同期|全年)?|上年(?:同期)?|上一?季度?|前一季度?"
     r"|上半年|第?[一二三四1-4]\s?季度?|q[1-4])"
     # …unless the base's own figure follows: "这比2021年的约600亿美元增长了30%" states 2021's
-    r"(?![年度同期全的约为了\s]{0,5}\d)"
+    r"(?![年度同期全的约为了\s]{0,6}\d)"
 )
-_LAST_QUARTER = re.compile(r"上一?季度?|前一季度?|上个季度")
-_THIS_QUARTER = re.compile(r"本季度?|当季|这一季度?")
+
+
+def without_bases(key: str) -> str:
+    """Return ``key`` with the periods a figure is compared with blanked (same length)."""
+    return _COMPARED_WITH.sub(lambda m: " " * len(m.group(0)), key)
 
 
 def parse_period(
-    key: str, article_year: int | None = None, dated_year: int | None = None, dated_month: int | None = None
+    key: str,
+    article_year: int | None = None,
+    dated_year: int | None = None,
+    dated_month: int | None = None,
+    *,
+    fiscal_year_end: int | None = None,
+    dated_day: int = 1,
+    until: int | None = None,
 ) -> Period | None:
-    """Return the period ``key`` (a folded sentence) states, or None.
+    """Return the period ``key`` (a folded sentence) states, or None: the first period it writes
+    (before ``until``, the end of the clause of its first figure, when given), placed by the
+    article's date and labelled with its year.
 
-    ``dated_year`` (the year of the article's known date) resolves 今年, 去年, 明年 and a
-    half year without a year (上半年); with ``dated_month`` also 上季 and 本季 (calendar quarters:
-    in an article of 30 October 2025, 上季 is 2025 Q3).
+    ``dated_year`` and ``dated_month`` (the article's known date) resolve 今年, 去年, 上季 and a
+    part written without its year (上半年, 第三財季); without them, ``article_year`` (the year
+    the article states most) gives a part its year. ``fiscal_year_end`` is the month the
+    subject's fiscal year ends in (Microsoft 6): 第三財季 in its article of April 2024 is
+    ``FY2024 Q3``.
 
     >>> parse_period("2024财年第二财季财报会上").label
     'FY2024 Q2'
     >>> parse_period("去年营收增长", dated_year=2025).label
     '2024'
     """
-    key = _COMPARED_WITH.sub(lambda m: " " * len(m.group(0)), key)
-    if dated_year and dated_month and not _QUARTER.search(key):
-        this_q = (dated_month - 1) // 3 + 1
-        last_year, last = (dated_year, this_q - 1) if this_q > 1 else (dated_year - 1, 4)
-        key = _LAST_QUARTER.sub(f"{last_year}年第{last}季", key, count=1)
-        key = _THIS_QUARTER.sub(f"{dated_year}年第{this_q}季", key, count=1)
-    if dated_year:
-        for word, offset in _RELATIVE_OFFSET.items():
-            key = key.replace(word, f"{dated_year + offset}年")
-        if _HALF.search(key) and not _YEAR_MENTION.search(key):
-            key = f"{dated_year}年" + key
-    fiscal = _FISCAL_YEAR.search(key)
-    quarter = _QUARTER.search(key)
-    half = _HALF.search(key)
-    years = [
-        int(m.group(1))
-        for m in _YEAR_MENTION.finditer(key)
-        if not _inside_iso_date(key, m.start()) and not _SINCE.match(key, m.end())
-    ]
-    fy: int | None = None
-    if fiscal:
-        raw = next(g for g in fiscal.groups() if g)
-        fy = int(raw) if len(raw) == 4 else 2000 + int(raw)
-    q = None
-    fiscal_quarter = False
-    if quarter:
-        q = _CN_ORDINAL[next(g for g in (quarter.group(1), quarter.group(3), quarter.group(4)) if g)]
-        fiscal_quarter = bool(quarter.group(2) and "财" in quarter.group(2))
-    if fy is not None:
-        label = f"FY{fy}" + (f" Q{q}" if q else "")
-        return Period(label, fy + ((q or 4) - 1) / 4)
-    year = years[0] if years else None
-    if len(set(years)) > 1:
-        lo, hi = min(years), max(years)
-        if re.search(rf"{lo}\s?年?\s?(?:至|到|-|—|~)\s?{hi}", key):
-            return Period(f"{lo}–{hi}", float(hi))
-    if year is not None and q and quarter and not (0 <= quarter.start() - key.find(str(year)) <= 12):
-        year = None  # the year and the quarter are far apart: different subjects
-    if year is not None and q:
-        return Period(f"{year} Q{q}" if not fiscal_quarter else f"FY{year} Q{q}", year + (q - 1) / 4)
-    if year is not None and half:
-        h = 1 if (half.group(1) == "上" or half.group(2) == "1") else 2
-        return Period(f"{year} H{h}", year + (h - 1) / 2)
-    if year is not None:
-        md = _MONTH_DAY.search(key)
-        if md and md.start() > key.find(str(year)):
-            month = int(md.group(1))
-            return Period(f"{year}-{month:02d}", year + (month - 1) / 12)
-        return Period(str(year), float(year))
+    key = without_bases(key)
+    if until is not None:
+        key = key[:until]
+    ranged = _YEAR_RANGE_IN_TEXT.search(key)
+    names = period_names(key)
+    years = {n.year for n in names if n.year is not None}
+    if ranged and len(years) > 1 and int(ranged[1]) < int(ranged[2]):
+        return Period(f"{ranged[1]}–{ranged[2]}", float(ranged[2]))
+    year = dated_year or article_year
+    for n in names:
+        if (n.offset is not None or n.quarter_offset is not None) and not dated_year:
+            continue  # 去年 in an undated article: its most stated year is not the year it was written
+        period = resolve(
+            n, year=year, month=dated_month if dated_year else None, fiscal_year_end=fiscal_year_end
+        )
+        if period is None:
+            continue
+        if n.year is None and not dated_year:
+            period = replace(period, inferred=True)
+        if n.part is None and n.year is not None and n.offset is None:
+            md = _MONTH_DAY.search(key, n.end)
+            if md and md.start() - n.end <= 2:
+                return Period(f"{n.year}-{int(md[1]):02d}", n.year + (int(md[1]) - 1) / 12)
+        return period
     iso = _ISO_DATE.search(key)
     if iso:
-        y, mo, d = (int(g) for g in iso.groups())
+        y, mo, d = _ymd(iso)
         return Period(f"{y:04d}-{mo:02d}-{d:02d}", y + (mo - 1) / 12 + d / 400)
-    if q:
-        base = float(article_year) if article_year else 0.0
-        return Period(("fiscal " if fiscal_quarter else "") + f"Q{q}", base + (q - 1) / 4)
     md = _MONTH_DAY.search(key)
-    if md and md.group(2):
+    if md and md.group(2) and dated_year:
+        # a day takes its year from the article's date only: the year an undated article names most
+        # is too weak a guess to print beside a day (and to rank it as that recent)
         month, day = int(md.group(1)), int(md.group(2))
-        base = float(article_year) if article_year else 0.0
-        return Period(f"{month}月{day}日", base + (month - 1) / 12 + day / 400)
+        y = _day_year(month, day, dated_year, dated_month, dated_day)
+        return Period(f"{y}-{month:02d}-{day:02d}", y + (month - 1) / 12 + day / 400)
     return None
 
 
 def stated_years(key: str) -> list[int]:
     """Return the years ``key`` states as periods (not "since 2019" reference years), in order."""
-    return [
-        int(m.group(1))
-        for m in _YEAR_MENTION.finditer(key)
-        if not _inside_iso_date(key, m.start()) and not _SINCE.match(key, m.end())
-    ]
-
-
-def _inside_iso_date(key: str, pos: int) -> bool:
-    return any(m.start() <= pos < m.end() for m in _ISO_DATE.finditer(key[max(0, pos - 1) : pos + 12]))
+    return [n.year for n in period_names(key) if n.year is not None]
 
 
 def published_date(head: str, file_name: str = "") -> str | None:
@@ -143,11 +426,255 @@ def published_date(head: str, file_name: str = "") -> str | None:
 
     A day the month does not have (2024年2月30日) is no date.
     """
-    for m in (_ISO_DATE.search(head), _FILE_DATE.search(file_name)):
+    for m, ymd in ((_ISO_DATE.search(head), _ymd), (_FILE_DATE.search(file_name), None)):
         if m:
-            y, mo, d = (int(g) for g in m.groups())
+            y, mo, d = ymd(m) if ymd else (int(g) for g in m.groups())
             try:
                 return datetime.date(y, mo, d).isoformat()
             except ValueError:
                 continue
     return None
+
+
+# --- a question's periods ---------------------------------------------------------------------
+RELATIVE_YEARS = {
+    0: "this year",
+    -1: "last year",
+    1: "next year",
+    -2: "the year before last",
+    2: "the year after next",
+}
+RELATIVE_QUARTERS = {0: "this quarter", -1: "last quarter", 1: "next quarter"}
+_RELATIVE = {
+    **{w: ("year", o) for o, w in RELATIVE_YEARS.items()},
+    **{w: ("quarter", o) for o, w in RELATIVE_QUARTERS.items()},
+    "previous quarter": ("quarter", -1),
+}
+
+
+def relative_word(n: PeriodName) -> str | None:
+    """Return the word a relative period is asked with (``last year``, ``previous quarter``)."""
+    if n.word:
+        return n.word
+    if n.quarter_offset is not None:
+        return RELATIVE_QUARTERS.get(n.quarter_offset)
+    if n.year is None and n.offset is not None:
+        return RELATIVE_YEARS.get(n.offset)
+    return None
+
+
+def asked_periods(key: str) -> list[tuple[int, int, list[str]]]:
+    """Return the periods a folded question names: ``(start, end, atoms)`` each, the atoms being
+    what a fact is compared with — a year (``2024``; a fiscal year too), a part (``Q3``, ``H1``,
+    ``9M``) and a relative word (``last year``, ``last quarter``) resolved only when compared.
+
+    >>> [atoms for _, _, atoms in asked_periods("腾讯 去年 第三季度 营收")]
+    [['last year', 'Q3']]
+    """
+    out = []
+    for n in period_names(key):
+        atoms = []
+        word = relative_word(n)
+        if n.year is not None:
+            atoms.append(str(n.year))
+        elif word:
+            atoms.append(word)
+        if n.part:
+            atoms.append(n.part)
+        if atoms:
+            out.append((n.start, n.end, atoms))
+    return out
+
+
+@dataclass(frozen=True)
+class LabelParts:
+    """What a period label (``FY2024 Q3``, ``2025 H1``, ``2021–2023``, ``2023-04-15``) holds."""
+
+    years: tuple[int, ...]  # every year it covers (a range: each of them)
+    part: str | None  # "Q3", "H1", "9M", or None
+    fiscal: bool
+
+
+_LABEL = re.compile(
+    r"^(?P<fy>FY)?(?P<year>\d{4})(?: (?P<part>Q[1-4]|H[12]|9M)|–(?P<hi>\d{4})|-(?P<month>\d{2})(?:-\d{2})?)?$"
+)
+
+
+def label_parts(label: str | None) -> LabelParts | None:
+    """Return what a period label holds, or None for no label (or one of another shape)."""
+    m = _LABEL.match(label or "")
+    if not m:
+        return None
+    year = int(m["year"])
+    years = tuple(range(year, int(m["hi"]) + 1)) if m["hi"] else (year,)
+    part = m["part"]
+    if m["month"]:  # a month is in the quarter and the half that hold it
+        part = f"M{int(m['month'])}"
+    return LabelParts(years, part, bool(m["fy"]))
+
+
+def names_part(key: str, part: str) -> bool:
+    """Tell whether a folded text writes ``part`` (``Q3``, ``H1``, ``9M``) anywhere."""
+    return any(n.part == part for n in period_names(key))
+
+
+def _part_within(asked: str, stated: str) -> bool | None:
+    # a quarter within the half or the nine months stated; None: the parts say nothing of each other
+    if stated.startswith("M"):  # a month: in its quarter and its half
+        q = (int(stated[1:]) - 1) // 3 + 1
+        return asked in (f"Q{q}", "H1" if q <= 2 else "H2", *(("9M",) if q <= 3 else ()))
+    if asked[0] == "Q" and stated[0] == "H":
+        return (asked in ("Q1", "Q2")) == (stated == "H1")
+    if asked[0] == "Q" and stated == "9M":
+        return asked != "Q4"
+    return False
+
+
+YEAR_AGREES = 0.6  # agreement a fact needs when the question names a year, stated or relative
+
+
+def period_agreement(
+    asked: Sequence[str],
+    period: str | None,
+    key: str,
+    *,
+    implied_year: int | None = None,
+    published: str | None = None,
+    today: datetime.date | str | None = None,
+) -> float:
+    """Score a fact's period against a question's (``asked_periods`` atoms): 1 agrees, 0
+    contradicts, between: how likely the fact is for the period asked.
+
+    ``period`` is the fact's label, ``key`` its sentence, ``implied_year`` the year its article
+    implies when the sentence states none, ``published`` its article's date. A relative word
+    (``last year``) agrees best with the period it means today (``today``), and less with the one
+    it meant on the article's date: an archive's 去年 was written then.
+
+    >>> period_agreement(["last year"], "2024", "", today=datetime.date(2025, 3, 1))
+    1.0
+    >>> period_agreement(["last year"], "2023", "", published="2024-05-01", today=datetime.date(2025, 3, 1))
+    0.8
+    """
+    if isinstance(today, str):
+        today = datetime.date.fromisoformat(today)
+    today = today or datetime.date.today()
+    parts = label_parts(period)
+    article = (int(published[:4]), int(published[5:7])) if published and published[:4].isdigit() else None
+    # a label whose year the article's most stated year gave (``implied_year``) is silent on the year
+    inferred = parts is not None and implied_year is not None and parts.years == (implied_year,)
+    year_parts = None if inferred else parts
+    year_asked = any(p.isdigit() or (p in _RELATIVE and _RELATIVE[p][0] == "year") for p in asked)
+    scores = [
+        _relative_agreement(p, year_parts, key, implied_year, article, today)
+        if p in _RELATIVE
+        else _part_agreement(p, parts, key, article, today, year_asked=year_asked)
+        if not p.isdigit()
+        else _year_agreement(int(p), None if inferred else period, year_parts, key, implied_year)
+        for p in asked
+    ]
+    if year_parts is not None and year_parts.part and not any(_asks_part(p) for p in asked):
+        # a year asked, a part of it stated: the year's nine months or third quarter is not the
+        # year's figure (it still answers when nothing states the whole year)
+        scores = [min(s, YEAR_AGREES) for s in scores]
+    return 0.0 if 0.0 in scores or not scores else sum(scores) / len(scores)
+
+
+def _asks_part(atom: str) -> bool:
+    # a quarter, a half, nine months, or a relative quarter (上季)
+    return not atom.isdigit() and (atom not in _RELATIVE or _RELATIVE[atom][0] == "quarter")
+
+
+def _year_agreement(
+    year: int, period: str | None, parts: LabelParts | None, key: str, implied: int | None
+) -> float:
+    if parts is not None and year in parts.years and not (len(parts.years) > 1):
+        return 1.0
+    if str(year) in YEAR.findall(key) or (parts is not None and year in parts.years):
+        return 0.8  # the sentence writes the year, or a range of years holding it
+    if parts is not None or (period and YEAR.search(period)):
+        return 0.0  # the fact states another year
+    if implied == year:
+        return YEAR_AGREES  # the article's year, the sentence silent
+    return 0.4
+
+
+def _part_agreement(
+    part: str,
+    parts: LabelParts | None,
+    key: str,
+    article: tuple[int, int] | None,
+    today: datetime.date,
+    *,
+    year_asked: bool = False,
+) -> float:
+    stated = parts.part if parts else None
+    if parts is None:
+        # a sentence whose period has no year to place it (an undated article) still says which
+        # part it is about: "第四季營收" is no answer to Q3
+        stated = next((n.part for n in period_names(without_bases(key)) if n.part), None)
+        if stated == part:
+            return 0.8
+    if stated == part and year_asked:
+        return 1.0  # the year is the year atom's to judge
+    if stated == part:
+        # the newest such part first: the one of this year, then the one of the article's year
+        latest = resolve(PeriodName(0, 0, part=part), year=today.year, month=today.month)
+        written = resolve(PeriodName(0, 0, part=part), year=article[0], month=article[1]) if article else None
+        label = f"{parts.years[-1]} {part}" if parts else ""
+        return (
+            1.0 if latest and latest.label == label else 0.95 if written and written.label == label else 0.9
+        )
+    if names_part(key, part):
+        return 0.8
+    if stated is None:
+        return 0.6
+    within = _part_within(part, stated)
+    return 0.7 if within else 0.0
+
+
+def _relative_agreement(
+    word: str,
+    parts: LabelParts | None,
+    key: str,
+    implied: int | None,
+    article: tuple[int, int] | None,
+    today: datetime.date,
+) -> float:
+    unit, offset = _RELATIVE[word]
+    name = PeriodName(0, 0, offset=offset) if unit == "year" else PeriodName(0, 0, quarter_offset=offset)
+    now = resolve(name, year=today.year, month=today.month)
+    then = resolve(name, year=article[0], month=article[1]) if article else None
+    # the sentence writes the same word: the article's own 去年, whatever its date
+    written = any(
+        n.offset == name.offset and n.quarter_offset == name.quarter_offset for n in period_names(key)
+    )
+    if parts is None:
+        if written:
+            return 0.8
+        if (
+            unit == "quarter"
+            or then is None
+            or offset == 0
+            or (implied is not None and then.label == str(implied))
+        ):
+            return YEAR_AGREES  # silent, in an article that may be of the period asked
+        return 0.4
+    if unit == "year":
+        stated = {str(y) for y in parts.years}
+        if now and now.label in stated:
+            return 1.0
+        if (then and then.label in stated) or written:
+            return 0.8
+        return 0.0 if then else YEAR_AGREES  # an undated article cannot say what its years were to it
+    stated_q = (
+        f"{parts.years[-1]} {parts.part}"
+        if parts.part and parts.part[0] == "Q" and not parts.fiscal
+        else None
+    )
+    if stated_q is None:
+        return 0.8 if written else YEAR_AGREES  # a fiscal quarter or a year: the calendar is the company's
+    if now and now.label == stated_q:
+        return 1.0
+    if (then and then.label == stated_q) or written:
+        return 0.8
+    return 0.0 if then else YEAR_AGREES

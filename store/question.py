@@ -4,8 +4,10 @@
 vocabulary; it finds, in this order (longest first, each span read once):
 
 1. entities by their exact aliases in any script (the lexicon's, and names the store found);
-2. metric keywords and glossary phrases;
-3. years, quarters and halves, and words that ask for a forecast;
+2. periods, with the grammar the articles are read with (``store.periods``): years, quarters,
+   halves, nine months, fiscal periods and relative ones (去年, last quarter), which are kept as
+   words and resolved against ``today`` only when a fact is compared;
+3. metric keywords and glossary phrases, and words that ask for a forecast;
 4. in the Latin words left: entity typos (rapidfuzz ``ratio``), metric typos, then English
    words the dictionary (CC-CEDICT) renders in Chinese;
 5. in the Chinese runs left: pinyin homophones of entities (腾迅 -> 腾讯), then the words of
@@ -17,6 +19,7 @@ Words that are not found anywhere in the store are kept apart: a name-like one (
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from collections.abc import Callable
@@ -29,8 +32,9 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .lexicon import Lexicon
+from .periods import asked_periods
 from .text import clean_text, fold
-from .vocabulary import CJK_RUN, LATIN_WORD, YEAR, AliasMatcher, boundary_ok, is_latin, quarters_in
+from .vocabulary import CJK_RUN, LATIN_WORD, AliasMatcher, boundary_ok, is_latin
 
 MAX_QUESTION_CHARS = 500  # no question needs more; a button carrying it must fit Slack's 2,000
 # zero-width characters (spaces, joiners, word joiner, BOM, soft hyphen) are removed, not turned
@@ -41,7 +45,6 @@ _SLACK_MENTION = re.compile(r"<@[UWB][A-Z0-9]+(?:\|[^>]*)?>")
 _FORECAST_WORDS = re.compile(
     r"预计|预期|预测|预估|指引|展望|目标|guidance|forecast|outlook|expected|expects|target"
 )
-_HALF = re.compile(r"上半年|(?<![a-z])h1(?![0-9])|下半年|(?<![a-z])h2(?![0-9])")
 
 
 def clean_question(text: str) -> str:
@@ -62,7 +65,7 @@ class Understanding:
     entities: list[str] = field(default_factory=list)  # named by an alias the store knows
     names: list[str] = field(default_factory=list)  # other names the store's text contains
     metrics: list[str] = field(default_factory=list)
-    periods: list[str] = field(default_factory=list)  # "2024", "Q3", "H1"
+    periods: list[str] = field(default_factory=list)  # "2024", "Q3", "H1", "9M", "last year"
     terms: list[str] = field(default_factory=list)  # words to find in the sentence
     unknown: list[str] = field(default_factory=list)  # specific words (M6, DGX) that should appear
     keywords: list[str] = field(default_factory=list)  # the metric keywords as the question wrote them
@@ -72,6 +75,7 @@ class Understanding:
     hint_words: list[str] = field(default_factory=list)  # the words that asked for it (环比, 占比)
     forecast: bool = False  # the question asks for guidance or a forecast
     translations: dict[str, list[str]] = field(default_factory=dict)  # English term -> Chinese words
+    today: str = field(default_factory=lambda: datetime.date.today().isoformat())  # what "last year" counts from
 
     def describe(self) -> str:
         """One line: what was understood, for "not found" replies and ``--explain``."""
@@ -150,16 +154,17 @@ class QuestionVocabulary:
         self._latin_phrases = {a: n for a, n in self.latin_aliases.items() if " " in a}
 
 
-def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
+def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | None = None) -> Understanding:
     """Return what a question names (see the module docstring for the order of reading).
 
-    A question that is empty once cleaned names nothing (``searchable`` is false).
+    A question that is empty once cleaned names nothing (``searchable`` is false). ``today``
+    (the real date when None) is what its relative periods (去年, last quarter) count from.
     """
     raw = clean_question(text)
     if not raw:
-        return Understanding()
+        return Understanding(today=(today or datetime.date.today()).isoformat())
     q = fold(raw)
-    u = Understanding()
+    u = Understanding(today=(today or datetime.date.today()).isoformat())
     u.value_kinds = _value_kinds(q, vocab.value_hints)
     u.forecast = bool(_FORECAST_WORDS.search(q))
     hint_spans = [
@@ -186,7 +191,12 @@ def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
         if mention.entity not in u.entities:
             u.entities.append(mention.entity)
         cover(mention.start, mention.end, entity=True)
-    # 2. metric keywords and glossary phrases, longest first ("bar exam" before "exam"); a word
+    # 2. periods, as the articles' periods are read (store.periods: one grammar for both), before
+    # the glossary would take "quarter" or "year" of "last quarter" as words
+    for start, end, atoms in asked_periods("".join(" " if covered[i] else c for i, c in enumerate(q))):
+        u.periods.extend(a for a in atoms if a not in u.periods)
+        cover(start, end)
+    # 3. metric keywords and glossary phrases, longest first ("bar exam" before "exam"); a word
     # a metric excludes (撇除税项 holds 税项, 投资人 投资) is a word of the question, not the metric
     for word in sorted(vocab.metric_excludes, key=len, reverse=True):
         for m in re.finditer(re.escape(word), q):
@@ -217,21 +227,6 @@ def read_question(text: str, vocab: QuestionVocabulary) -> Understanding:
         if not any(covered[a:b]):
             cover(a, b)
             u.hint_words.append(q[a:b])
-    # 3. periods
-    for m in YEAR.finditer(q):
-        if not covered[m.start()]:
-            u.periods.append(m.group(1))
-            cover(m.start(), m.end())
-    for quarter in quarters_in("".join(" " if covered[i] else c for i, c in enumerate(q))):
-        u.periods.append(quarter)
-    for m in _HALF.finditer(q):
-        if not any(covered[m.start() : m.end()]):
-            u.periods.append("H1" if m.group(0) in ("上半年", "h1") else "H2")
-            cover(m.start(), m.end())
-    for m in re.finditer(
-        r"(?<![a-z])(?:q[1-4]|[1-4]q)(?![a-z0-9])|第[一二三四1-4](?:财)?季度?|[一二三四]季度", q
-    ):
-        cover(m.start(), m.end())
     # a Chinese metric keyword inside a longer run ("中国市场") also stays a term as a whole
     for a, b in keyword_spans:
         if is_latin(q[a:b]):

@@ -15,7 +15,7 @@ The headline figure an answer leads with is picked by ``store.headline``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import fields
 
 from rapidfuzz import fuzz
@@ -32,8 +32,9 @@ from .candidates import (
     alternatives,
 )
 from .headline import answered_metric, changes_by_only, headline_for, inside_slogan
+from .periods import YEAR_AGREES, period_agreement
 from .question import Understanding
-from .vocabulary import HALF_IN_TEXT, QUARTER_IN_TEXT, YEAR, is_latin
+from .vocabulary import is_latin
 
 # Cut-offs an answer must pass, with why.
 WORDS_ALONE = 70  # no entity and no metric: the words must match well to be an answer
@@ -41,7 +42,6 @@ WORDS_WITH_METRIC = 60  # no entity, a metric: the words narrow which sentence
 WORDS_WITH_ENTITY = 40  # an entity but no metric: the words must match somewhat
 STATED_NEAR = 12  # characters between a metric's keyword and its figure that make it "stated"
 STATED_FAR = 25
-YEAR_AGREES = 0.6  # period agreement needed when the question names a year
 
 _VAGUE = {"多", "数"}
 # words before a metric's keyword that mean the whole company's figure, not a business unit's;
@@ -98,50 +98,6 @@ def _entity(c: Candidate, u: Understanding, ctx: RankingContext) -> tuple[float,
     if not per:
         return 0.0, True, 0
     return sum(per) / len(per), all(curated), matched_names
-
-
-def _period(asked: Sequence[str], c: Candidate) -> float:
-    """Score a fact's period against the years, quarters and halves a question names (0: contradicts)."""
-    period = c.period or ""
-    scores = []
-    for p in asked:
-        if p in period:
-            scores.append(1.0)
-        elif p.startswith("Q"):
-            if QUARTER_IN_TEXT[p].search(c.key):
-                scores.append(0.8)
-            elif re.search(r"Q[1-4]", period):
-                scores.append(0.0)  # the fact states another quarter
-            elif re.search(r"H[12]", period):
-                half = "H1" if p in ("Q1", "Q2") else "H2"
-                scores.append(0.7 if half in period else 0.0)  # a quarter inside the half stated
-            else:
-                scores.append(0.6)
-        elif p.startswith("H"):
-            if HALF_IN_TEXT[p].search(c.key):
-                scores.append(0.8)
-            elif re.search(r"H[12]", period):
-                scores.append(0.0)
-            else:
-                scores.append(0.6)
-        elif p in YEAR.findall(c.key) or _within_range(int(p), period):
-            scores.append(0.8)  # the sentence writes the year, or a range of years holding it
-        elif YEAR.search(period):
-            scores.append(0.0)  # the fact states another year
-        elif c.implied_year == int(p):
-            scores.append(YEAR_AGREES)  # the article's year, the sentence silent
-        else:
-            scores.append(0.4)
-    return 0.0 if 0.0 in scores else sum(scores) / len(scores)
-
-
-_YEAR_RANGE = re.compile(r"^((?:19|20)\d\d)–((?:19|20)\d\d)$")
-
-
-def _within_range(year: int, period: str) -> bool:
-    """Tell whether a period is a range of years (2021–2023, "2021年至2023年…分别为") holding ``year``."""
-    m = _YEAR_RANGE.match(period)
-    return m is not None and int(m.group(1)) <= year <= int(m.group(2))
 
 
 def segment_before(key: str, keyword_start: int) -> str | None:
@@ -227,7 +183,11 @@ def measure(c: Candidate, q: Understanding, ctx: RankingContext) -> Match:
         names_matched=names_matched,
         metric=metric,
         words=_words(c, q, ctx),
-        period=_period(q.periods, c) if q.periods else 0.5,
+        period=period_agreement(
+            q.periods, c.period, c.key, implied_year=c.implied_year, published=c.published, today=q.today
+        )
+        if q.periods
+        else 0.5,
         segment=_segment(c, q, ctx),
         figure_kinds=frozenset(v.kind for v in c.values if not inside_slogan(c.key, v, c.start)),
     )

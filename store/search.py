@@ -786,6 +786,7 @@ def _candidate(r: sqlite3.Row | tuple, canonical: dict[str, str] | None = None) 
         values=[Value(**v) for v in orjson.loads(values)],
         period=period,
         implied_year=more.get("implied_year"),
+        published=more.get("published"),
         recency=rec or 0.0,
         rank_id=rid,
     )

@@ -14,22 +14,8 @@ from typing import Any
 
 import ahocorasick
 
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9.\-+]*[a-z0-9+]|[a-z0-9]")
-# a quarter as a question or a sentence writes it: Q3, 3Q, 第三季, 第3财季, 三季度
-QUARTER = re.compile(
-    r"(?<![a-z])(?:q([1-4])|([1-4])q)(?![a-z0-9])|第([一二三四1-4])(?:财)?季|(?<!第)([一二三四])季度"
-)
-CN_NUMERAL = {"一": "1", "二": "2", "三": "3", "四": "4"}
-QUARTER_IN_TEXT = {
-    q: re.compile(rf"(?<![a-z])q{n}(?!\d)|第[{c}{n}](?:财)?季|(?<!第)[{c}]季度")
-    for q, n, c in (("Q1", 1, "一"), ("Q2", 2, "二"), ("Q3", 3, "三"), ("Q4", 4, "四"))
-}
-HALF_IN_TEXT = {
-    "H1": re.compile(r"上半年|(?<![a-z])h1(?!\d)"),
-    "H2": re.compile(r"下半年|(?<![a-z])h2(?!\d)"),
-}
 
 
 def is_latin(s: str) -> bool:
@@ -150,13 +136,3 @@ class AliasMatcher:
                 i = end
         return found
 
-
-def quarters_in(text: str) -> list[str]:
-    """Return the quarters ``text`` names, as ``Q1``…``Q4``."""
-    out = []
-    for m in QUARTER.finditer(text):
-        n = next(g for g in m.groups() if g)
-        q = f"Q{CN_NUMERAL.get(n, n)}"
-        if q not in out:
-            out.append(q)
-    return out

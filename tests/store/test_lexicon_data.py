@@ -19,7 +19,7 @@ from store.lexicon import DEFAULT_DIR, TOP_LEVEL_KEYS, _check_schema
 KINDS = {"company", "product", "model", "chip", "person", "org"}
 OWNED_KINDS = {"product", "model", "chip", "person"}  # these belong to someone: parent required
 PARENT_KINDS = {"company", "org"}
-FIELDS = {"name", "zh", "kind", "parent", "aliases"}
+FIELDS = {"name", "zh", "kind", "parent", "aliases", "fiscal_year_end"}
 # Files whose companies are Chinese-speaking: their Chinese name is a real one, not a Latin one.
 CHINESE_REGION_FILES = {"companies_cn.toml", "companies_tw_hk.toml"}
 REGION_FILES = {"companies_us.toml", *CHINESE_REGION_FILES}

@@ -276,13 +276,13 @@ def test_a_line_stating_no_figure_of_the_kind_asked_comes_after_those_that_do(
         ("中国公有云上大模型2025年上半年536.7万亿Tokens的调用量,较2024年全年增长近400%", "2025 H1"),
         ("这比2021年的约600亿美元增长了30%以上", "2021"),  # the base's own figure is stated
         ("2025年第二季度营收较2024年同期增长12%", "2025 Q2"),
-        ("第三季营收比去年同期增长26%", "Q3"),
+        ("第三季营收比去年同期增长26%", "2025 Q3"),
     ],
 )
 def test_a_period_compared_with_is_not_the_figure_s_period(text, period):
     from store import parse_period
 
-    found = parse_period(fold(text))
+    found = parse_period(fold(text), 2025)
     assert (found.label if found else None) == period
 
 

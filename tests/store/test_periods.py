@@ -1,0 +1,306 @@
+"""Periods: one grammar for questions and articles (store.periods), relative periods, fiscal
+calendars, and the period each figure of a sentence is stated for. Pure functions, no store,
+except the last tests, on the seed store."""
+
+import datetime
+
+import pytest
+
+from store import Lexicon, extract_facts, fold, parse_period, parse_quantities
+from store.candidates import Candidate
+from store.headline import headline, value_period
+from store.periods import fiscal_year_of, period_agreement
+from store.question import QuestionVocabulary, read_question
+
+LEX = Lexicon.load()
+VOCAB = QuestionVocabulary.from_lexicon(LEX)
+TODAY = datetime.date(2026, 12, 6)
+
+# (as written, what a question asks, the label an article of 30 October 2024 gives it)
+SAME_PHRASES = [
+    ("2024年第三季度", ["2024", "Q3"], "2024 Q3"),
+    ("2024 年 第三季度", ["2024", "Q3"], "2024 Q3"),
+    ("24Q3", ["2024", "Q3"], "2024 Q3"),
+    ("3Q24", ["2024", "Q3"], "2024 Q3"),
+    ("Q3 2024", ["2024", "Q3"], "2024 Q3"),
+    ("3q 2024", ["2024", "Q3"], "2024 Q3"),
+    ("2024Q3", ["2024", "Q3"], "2024 Q3"),
+    ("third quarter of 2024", ["2024", "Q3"], "2024 Q3"),
+    ("三季度", ["Q3"], "2024 Q3"),
+    ("第三财季", ["Q3"], "FY2024 Q3"),  # no calendar given: the article's year
+    ("第三財政季度", ["Q3"], "FY2024 Q3"),
+    ("fiscal Q3", ["Q3"], "FY2024 Q3"),
+    ("Q3 FY24", ["2024", "Q3"], "FY2024 Q3"),
+    ("2024财年第二财季", ["2024", "Q2"], "FY2024 Q2"),
+    ("上半年", ["H1"], "2024 H1"),
+    ("下半年", ["H2"], "2024 H2"),
+    ("H1 2025", ["2025", "H1"], "2025 H1"),
+    ("1H25", ["2025", "H1"], "2025 H1"),
+    ("2025年上半年", ["2025", "H1"], "2025 H1"),
+    ("前三季度", ["9M"], "2024 9M"),  # nine months, not the third quarter
+    ("nine months", ["9M"], "2024 9M"),
+    ("2024年1-9月", ["2024", "9M"], "2024 9M"),  # months one to nine, not a date
+    ("1至6月", ["H1"], "2024 H1"),
+    ("FY2024", ["2024"], "FY2024"),
+    ("fiscal 2025", ["2025"], "FY2025"),
+    ("2024财年", ["2024"], "FY2024"),
+    ("今年上半年", ["this year", "H1"], "2024 H1"),
+    ("去年", ["last year"], "2023"),
+    ("last year", ["last year"], "2023"),
+    ("今年", ["this year"], "2024"),
+    ("this year", ["this year"], "2024"),
+    ("YTD", ["this year"], "2024"),
+    ("上季", ["last quarter"], "2024 Q3"),
+    ("last quarter", ["last quarter"], "2024 Q3"),
+    ("本季度", ["this quarter"], "2024 Q4"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "atoms", "label"), SAME_PHRASES)
+def test_a_question_and_an_article_read_a_period_alike(phrase, atoms, label):
+    assert read_question(f"Microsoft capex {phrase}", VOCAB, TODAY).periods == atoms
+    stated = parse_period(fold(phrase), 2024, 2024, 10, dated_day=30)
+    assert stated is not None and stated.label == label
+    # what the question asks agrees with what the article states, read on the article's date
+    assert (
+        period_agreement(
+            atoms, label, fold(phrase), published="2024-10-30", today=datetime.date(2024, 10, 30)
+        )
+        >= 0.95
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "periods"),
+    [
+        ("微軟 上季 資本支出", ["last quarter"]),
+        ("字節跳動 今年 資本支出", ["this year"]),
+        ("寒武纪 上半年 净利润 多少", ["H1"]),
+        ("智谱 上半年 净亏损", ["H1"]),
+        ("腾讯 去年 营收", ["last year"]),  # 去 is no word of the question
+        ("Huawei 910C output plan for next year", ["next year"]),
+        ("Microsoft capex previous quarter", ["previous quarter"]),  # 前一季, not 上季
+        ("Microsoft capex 2023 2024", ["2023", "2024"]),
+    ],
+)
+def test_relative_periods_in_a_question_are_read(question, periods):
+    u = read_question(question, VOCAB, TODAY)
+    assert u.periods == periods
+    assert "去" not in u.terms
+
+
+@pytest.mark.parametrize(
+    ("asked", "period", "key", "published", "score"),
+    [
+        (["last year"], "2025", "", None, 1.0),  # today's last year
+        (["last year"], "2024", "", "2025-03-01", 0.8),  # the article's last year: still agrees, less
+        (["last year"], "2023", "", "2025-03-01", 0.0),  # neither
+        (["last year"], "2023", "", None, 0.6),  # an undated article cannot say what its years were
+        (["this year"], None, "高于今年的1500亿元", None, 0.8),  # the article's own word
+        (["this year"], "2026", "", None, 1.0),
+        (["last quarter"], "2026 Q3", "", None, 1.0),
+        (["last quarter"], "2025 Q3", "", "2025-10-30", 0.8),
+        (["last quarter"], "2025 Q2", "", "2025-10-30", 0.0),
+        (["last quarter"], None, "在截至9月底的上季,资本支出高达349亿美元", None, 0.8),
+        (["H1"], "2026 H1", "", None, 1.0),  # the newest half first…
+        (["H1"], "2025 H1", "", "2025-08-27", 0.95),  # …then the article's…
+        (["H1"], "2023 H1", "", None, 0.9),  # …then any other year's
+        (["H1"], "2025 Q2", "", None, 0.0),  # a quarter is not the half
+        (["H1"], None, "第四季营收", None, 0.0),  # undated: the sentence still names its part
+        (["Q2"], "2025 H1", "", None, 0.7),  # the quarter inside the half stated
+        (["Q3"], "2025 9M", "", None, 0.7),
+        (["2024"], "FY2024 Q3", "", None, 0.6),  # a year asked, a quarter of it stated: not the year's
+        (["2024"], "FY2024", "", None, 1.0),
+        (["last year"], "2025 9M", "", None, 0.6),
+        (["2024"], "2023", "", None, 0.0),
+        (["2022"], "2021–2023", "", None, 0.8),
+    ],
+)
+def test_period_agreement(asked, period, key, published, score):
+    assert period_agreement(asked, period, fold(key), published=published, today=TODAY) == pytest.approx(
+        score
+    )
+
+
+@pytest.mark.parametrize(
+    ("asked", "score"),
+    [
+        (["2025", "Q3"], (0.4 + 1.0) / 2),  # another year, but a guessed one: silent, not contradicting
+        (["2024", "Q3"], (0.6 + 1.0) / 2),  # the guessed year: agrees as the article's year does
+        (["Q3"], 0.9),  # no year asked: a third quarter, not this year's
+    ],
+)
+def test_a_guessed_year_is_silent_on_the_year(asked, score):
+    # "鸿海第3季合并营收…" in an undated article naming 2024 most: labelled 2024 Q3, a guess
+    stated = parse_period(fold("鸿海第3季合并营收2兆589.49亿元"), 2024)
+    assert stated is not None and stated.label == "2024 Q3" and stated.inferred
+    got = period_agreement(asked, stated.label, fold("鸿海第3季合并营收"), implied_year=2024, today=TODAY)
+    assert got == pytest.approx(score)
+
+
+@pytest.mark.parametrize(
+    ("part", "year_end", "year", "month", "fiscal_year"),
+    [
+        ("Q3", 6, 2024, 4, 2024),  # Microsoft, April 2024: the quarter to March
+        ("Q4", 6, 2024, 4, 2024),  # …and guidance for the one to June
+        ("Q1", 6, 2025, 10, 2026),  # Microsoft, October 2025: FY2026 began in July
+        ("Q1", 1, 2024, 5, 2025),  # Nvidia, May 2024: FY2025 began in February
+        ("Q3", 1, 2025, 11, 2026),
+        ("Q3", 12, 2024, 1, 2023),  # a calendar company in January: last year's third quarter
+        ("Q3", 6, 2024, None, 2024),  # only the article's year: the quarter ending in it
+        ("Q1", 1, 2024, None, 2025),
+        (None, 6, 2024, 10, 2025),  # 本财年 in October 2024
+    ],
+)
+def test_fiscal_year_of_a_part_without_its_year(part, year_end, year, month, fiscal_year):
+    assert fiscal_year_of(part, year_end, year, month) == fiscal_year
+
+
+@pytest.mark.parametrize(
+    ("text", "file", "period"),
+    [
+        ("在第三財季中,微軟資本支出同比增長79%至140億美元。", "2024-04-25.txt", "FY2024 Q3"),
+        ("英偉達第一財季營收260億美元。", "2024-05-22.txt", "FY2025 Q1"),
+        ("騰訊第三季度資本開支為129.8億元。", "2025-11-13.txt", "2025 Q3"),  # a calendar company
+        ("微軟第三財季資本支出140億美元,2024年將繼續增加。", "a.txt", "FY2024 Q3"),  # the year stated
+        ("4月15日,京東上A800售價漲至99799元。", "2023-05-02.txt", "2023-04-15"),
+        ("12月20日,京東上A800售價漲至99799元。", "2024-01-10.txt", "2023-12-20"),  # the December before
+        ("4月15日,京東上A800售價漲至99799元。", "a.txt", None),  # no date: no year to give the day
+    ],
+)
+def test_a_period_label_always_carries_its_year(text, file, period):
+    facts = extract_facts(text, file, LEX).facts
+    assert facts[0].period == period
+
+
+def test_a_fiscal_calendar_is_lexicon_data():
+    assert LEX.entities["Microsoft"].fiscal_year_end == 6
+    assert LEX.entities["Nvidia"].fiscal_year_end == 1
+    assert LEX.fiscal_year_end(["Azure", "Microsoft"]) == 6  # a product: its company's calendar
+    assert LEX.fiscal_year_end(["Tencent"]) is None
+
+
+def test_a_fiscal_calendar_must_be_a_month(tmp_path):
+    from store import LexiconError
+
+    (tmp_path / "x.toml").write_text(
+        '[[entity]]\nname = "Acme"\nzh = "艾克米"\nfiscal_year_end = 13\n', encoding="utf-8"
+    )
+    with pytest.raises(LexiconError, match="fiscal_year_end"):
+        Lexicon.load([tmp_path])
+
+
+def _candidate(text, period=None, published=None):
+    key = fold(text)
+    return Candidate(
+        id="f", key=key, start=0, entities=["Acme"], context=[], context_weight=0.0, topic=False,
+        metrics=[], distance={}, values=parse_quantities(key, text), period=period, implied_year=None,
+        recency=0.0, rank_id=1, published=published,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "fact_period", "periods"),
+    [
+        # a year written after a figure, past a comma, is the next figure's
+        ("归属于普通股股东的净利润为104亿元,2021年为134亿元。", None, [None, "2021"]),
+        ("归属于普通股股东的净利润为104亿元,2021年为134亿元。", "2022", ["2022", "2021"]),
+        # several periods in one sentence: each figure its own
+        ("寒武纪 Q1 净利 3.55 亿元,据此计算,Q2 净利 6.83 亿元。", "2025 Q1", ["2025 Q1", "2025 Q2"]),
+        (
+            "2025 年上半年,腾讯的资本开支为 465.83 亿元,较 2024 年同期的 230.88 亿元。",
+            "2025 H1",
+            ["2025 H1", "2024 H1"],  # 同期: the same half, of the year before
+        ),
+        (
+            "2025 年上半年实现营业收入 28.81 亿元,同比增长 4347.82%;实现净利润 10.38 亿元。",
+            "2025 H1",
+            ["2025 H1"] * 3,
+        ),
+        # a period inside the sentence frames its clause; a later clause is under the leading one
+        (
+            "2025年上半年,市场规模达223亿元,到2030年将达1930亿元;市场份额上,阿里云占比35.8%。",
+            "2025 H1",
+            ["2025 H1", "2030", "2025 H1"],
+        ),
+        ("今年营收100亿元,去年为80亿元。", None, [None, None]),  # undated: 今年 is no year we know
+    ],
+)
+def test_each_figure_has_the_period_written_before_it(text, fact_period, periods):
+    c = _candidate(text, fact_period)
+    figures = [v for v in c.values if v.kind in ("money", "percent")]
+    assert [value_period(c.key, 0, v, fact_period) for v in figures] == periods
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "period", "lead"),
+    [
+        ("寒武纪 Q2 净利润", "寒武纪 Q1 净利 3.55 亿元,据此计算,Q2 净利 6.83 亿元。", "2025 Q1", "6.83 亿元"),
+        ("寒武纪 Q1 净利润", "寒武纪 Q1 净利 3.55 亿元,据此计算,Q2 净利 6.83 亿元。", "2025 Q1", "3.55 亿元"),
+        (
+            "腾讯 2024年上半年 资本开支",
+            "2025 年上半年,腾讯的资本开支为 465.83 亿元,较 2024 年同期的 230.88 亿元。",
+            "2025 H1",
+            "230.88 亿元",
+        ),
+        (
+            "寒武纪 上半年 净利润",
+            "2025年第二季度净利润6.83亿元;上半年净利润10.38亿元。",
+            "2025 Q2",
+            "10.38亿元",
+        ),
+        # 上季 is last quarter as the article tells it, 前一季 the one before that
+        (
+            "Microsoft capex last quarter",
+            "在截至9月底的上季,資本支出高達349億美元,遠高於前一季240億美元。",
+            None,
+            "349億美元",
+        ),
+        (
+            "Microsoft capex previous quarter",
+            "在截至9月底的上季,資本支出高達349億美元,遠高於前一季240億美元。",
+            None,
+            "240億美元",
+        ),
+        # an undated article's own 今年 is what the asker's 今年 picks among its figures
+        (
+            "字节跳动 今年 资本支出",
+            "字节跳动已初步计划在2026年投入1600亿元的资本支出,高于今年的1500亿元。",
+            "2026",
+            "1500亿元",
+        ),
+    ],
+)
+def test_the_question_s_period_picks_the_figure(question, text, period, lead):
+    u = read_question(question, VOCAB, TODAY)
+    c = _candidate(text, period)
+    values, _, _ = headline(c, u, "money", [])
+    assert values[0].text.endswith(lead)
+
+
+def test_a_stated_year_is_not_the_period_of_the_figure_before_it():
+    (fact,) = [
+        f
+        for f in extract_facts(
+            "归属于普通股股东的净利润为104亿元,2021年为134亿元,同比下降22%。", "a.txt", LEX
+        ).facts
+    ]
+    assert fact.period is None  # 2021 is 134亿元's
+
+
+# --- on the seed store -------------------------------------------------------------------------
+
+
+def test_seeds_microsoft_capex_is_fiscal_2024_q3(seed_store):
+    assert seed_store.search("Microsoft capex").answers[0].period == "FY2024 Q3"
+
+
+def test_seeds_no_period_is_a_bare_day(seed_store):
+    result = seed_store.search("Nvidia H100 price")
+    shown = [a.period for a in result.answers + result.related]
+    assert shown and not any(p and "月" in p for p in shown)
+
+
+def test_seeds_jd_net_profit_is_not_labelled_with_the_other_figure_s_year(seed_store):
+    top = seed_store.search("京东 净利润").answers[0]
+    assert "104亿元" in top.quote and top.period == "2022"
