@@ -84,6 +84,11 @@ _TOKENS: list[tuple[re.Pattern[str], object]] = [
         re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s?年度?|(?=[^\d%万亿元美倍张台个]|$))"),
         lambda m: {"year": int(m[1])},
     ),
+    # a run of quarters with its year: 2024q1-q3 (nine months)
+    (
+        re.compile(r"(?<![a-z0-9.])((?:19|20)?\d\d)\s?q([1-4])\s?(?:-|—|~|至|到)\s?q([1-4])(?![a-z0-9])"),
+        lambda m: {"year": _year2(m[1]), **_quarter_run(int(m[2]), int(m[3]))},
+    ),
     # quarters with their year in one word: 24q3, 2024q3, 3q24, q3'24, 1h25, h1'25, 9m24
     (
         re.compile(r"(?<![a-z0-9.])((?:19|20)?\d\d)\s?q([1-4])(?![a-z0-9])"),
@@ -102,6 +107,14 @@ _TOKENS: list[tuple[re.Pattern[str], object]] = [
         lambda m: {"year": 2000 + int(m[2] or m[4]), "part": f"H{m[1] or m[3]}"},
     ),
     (re.compile(r"(?<![a-z0-9.])9m'?([1-3]\d)(?!\d)"), lambda m: {"year": 2000 + int(m[1]), "part": "9M"}),
+    # a run of quarters: 2024q1-q3 and 第一至三季度 are nine months, q1-q2 the first half
+    (
+        re.compile(
+            r"(?<![a-z0-9])q([1-4])\s?(?:-|—|~|至|到)\s?q([1-4])(?![a-z0-9])"
+            r"|第?([一二三四1-4])\s?(?:-|—|~|至|到)\s?([一二三四1-4])\s?季度?"
+        ),
+        lambda m: _quarter_run(_CN_ORDINAL[m[1] or m[3]], _CN_ORDINAL[m[2] or m[4]]),
+    ),
     # quarters: 第三季度, 第3财季, 第三财政季度, 三季度, q3, 3q, fiscal q3, third quarter
     (
         re.compile(rf"第\s?([一二三四1-4])\s?{_PART_Q}"),
@@ -248,6 +261,13 @@ class Period:
     # its year is a guess: a part written without one, in an article with no date, took the year
     # the article states most; a question's other year does not contradict it
     inferred: bool = False
+
+
+def _quarter_run(first: int, last: int) -> dict:
+    """A run of quarters as the part of the year it covers: Q1–Q3 nine months, Q1–Q2 the first
+    half, Q3–Q4 the second, Q1–Q4 the year; any other run is its last quarter's."""
+    part = {(1, 3): "9M", (1, 2): "H1", (3, 4): "H2", (1, 4): None}.get((first, last), f"Q{last}")
+    return {"part": part}
 
 
 _PART_END_MONTH = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12, "9M": 9}

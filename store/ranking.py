@@ -42,6 +42,7 @@ WORDS_WITH_METRIC = 60  # no entity, a metric: the words narrow which sentence
 WORDS_WITH_ENTITY = 40  # an entity but no metric: the words must match somewhat
 STATED_NEAR = 12  # characters between a metric's keyword and its figure that make it "stated"
 STATED_FAR = 25
+SYNONYM = 0.9  # a Chinese word matched by another word for it counts this much of the word itself
 
 _VAGUE = {"多", "数"}
 # words before a metric's keyword that mean the whole company's figure, not a business unit's;
@@ -61,7 +62,12 @@ def _words(c: Candidate, u: Understanding, ctx: RankingContext) -> float:
     weights = total = 0.0
     for t in u.terms:
         alts = alternatives(t, u, ctx)
-        s = max(fuzz.partial_ratio(a, c.key) if len(a) <= len(c.key) else fuzz.ratio(a, c.key) for a in alts)
+        # the asker's own word, written as asked, beats another word for it (资料中心 / 数据中心)
+        s = max(
+            (fuzz.partial_ratio(a, c.key) if len(a) <= len(c.key) else fuzz.ratio(a, c.key))
+            * (1.0 if a == t or is_latin(t) else SYNONYM)
+            for a in alts
+        )
         w = max(len(min(alts, key=len)), 1) if not is_latin(t) or len(alts) > 1 or t in ctx.glossary else 2
         weights += w
         total += w * s
@@ -139,6 +145,17 @@ def _segment_lead_in(key: str, keyword_start: int) -> str | None:
     return m.group(1).strip()
 
 
+_UNIT_SUBJECT = re.compile(r"(?<![该其总])(?:核心|主要|主营|旗下)?(?:业务|部门|板块|事业部|事业群|分部)")
+
+
+def _unit_in_clause(key: str, keyword_start: int) -> str | None:
+    """Return the business unit a clause is about, when it names one before the keyword
+    ("第四范式核心业务“先知 AI 平台”上半年实现营收12.51亿元": 核心业务), or None."""
+    clause_start = max((key.rfind(p, 0, keyword_start) for p in ",，;；。:："), default=-1) + 1
+    m = _UNIT_SUBJECT.search(key, clause_start, keyword_start)
+    return m.group(0) if m else None
+
+
 def _keyword_starts(c: Candidate, metric: str, ctx: RankingContext) -> list[int]:
     pattern = ctx.keyword_pattern(metric)
     return [m.start() for m in pattern.finditer(c.key)] if pattern else []
@@ -157,7 +174,7 @@ def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
     # the keyword that the fact's figure belongs to: the first one followed by a figure
     figures = [v.start - c.start for v in c.values]
     start = next((s for s in starts if any(0 <= f - s <= 20 for f in figures)), starts[0])
-    seg = segment_before(c.key, start) or _segment_lead_in(c.key, start)
+    seg = segment_before(c.key, start) or _segment_lead_in(c.key, start) or _unit_in_clause(c.key, start)
     if not seg:
         return None
     asked = [a for t in u.terms for a in alternatives(t, u, ctx)] + u.names
