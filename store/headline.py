@@ -49,6 +49,12 @@ def headline_for(c: Candidate, u: Understanding, ctx: RankingContext) -> Headlin
     when a growth is asked and the sentence states only how the metric grew ("营收成长39%"), the
     growth rate."""
     metric = answered_metric(c, u) or (c.metrics[0] if c.metrics else "other")
+    if (
+        metric == "growth"
+        and not u.metrics
+        and not _ASKS_CHANGE.search(" ".join([getattr(u, "text", ""), *u.terms]))
+    ):
+        metric = "other"  # the sentence's growth is not what a question naming no change asks for
     anchors, others = anchors_for(c, u, ctx), others_named(c, u, ctx)
     info = ctx.metrics.get(metric, {})
     lead = headline(c, u, info.get("expects", "any"), info.get("keywords", []), anchors, others)
@@ -83,7 +89,15 @@ _RANGE_IN_TEXT = re.compile(
 _LIST_BREAK = re.compile(r"[,，;；:：。]|分别为|分别是|依次为|分别")
 
 
-def value_period(key: str, offset: int, v: Value, fallback: str | None, *, published: str | None = None) -> str | None:
+# years listed one by one, then their figures in the same order: "2022年、2023年、2024年…分别为"
+_LISTED_YEARS = re.compile(
+    r"((?:(?:19|20)\d\d\s?年?\s?(?:、|和|及|与)\s?)+(?:19|20)\d\d\s?年?)[^,，;；。]{0,16}?(?:分别为|分别是|依次为|分别)(?P<figures>[^,，;；。]*)$"
+)
+
+
+def value_period(
+    key: str, offset: int, v: Value, fallback: str | None, *, published: str | None = None
+) -> str | None:
     """Return the period a figure is stated for: the nearest period written before it in its
     sentence (a part without its year takes the year written before it, else the article's), or,
     in a list that follows a range of years ("2021年至2023年…亏损分别为23.57亿元、27.53亿元、
@@ -105,6 +119,13 @@ def value_period(key: str, offset: int, v: Value, fallback: str | None, *, publi
             return end.label if end else str(hi)
         if lo < hi:
             return str(hi)  # more figures than years: the rest keep the range's last year
+    listed = _LISTED_YEARS.search(before)
+    if listed:
+        # "2022年、2023年、2024年公司研发费用分别为8440万、5.289亿元、21.954亿": by place
+        listed_years = YEAR.findall(listed.group(1))
+        place = len(re.findall(r"、|和|及", listed.group("figures")))
+        if place < len(listed_years):
+            return listed_years[place]
     names = period_names(without_bases(key)[: len(before)])
     if not names:
         return fallback
@@ -119,7 +140,9 @@ def value_period(key: str, offset: int, v: Value, fallback: str | None, *, publi
             return fallback  # the fact's own period, placed with the company's fiscal calendar
         year = next((n.year for n in reversed(names) if n.year is not None), None)
         if year is not None:
-            nearest = replace(nearest, year=year, fiscal=nearest.fiscal or any(n.fiscal for n in names if n.year))
+            nearest = replace(
+                nearest, year=year, fiscal=nearest.fiscal or any(n.fiscal for n in names if n.year)
+            )
     dated = (int(published[:4]), int(published[5:7])) if published and published[:4].isdigit() else None
     relative = nearest.year is None and (nearest.offset is not None or nearest.quarter_offset is not None)
     if relative and dated is None:
@@ -243,7 +266,9 @@ def headline(
         # the question's period picks among the figures of a sentence stating several (Q2 and H1)
         period = value_period(c.key, c.start, v, c.period, published=c.published)
         agreement = (
-            period_agreement(u.periods, period, "", published=c.published, today=u.today) if u.periods else 1.0
+            period_agreement(u.periods, period, "", published=c.published, today=u.today)
+            if u.periods
+            else 1.0
         )
         if u.periods and written_as_asked(c.key, c.start, v, u.periods):
             agreement = 1.01  # the article's own word for the period asked, before the figure

@@ -307,3 +307,22 @@ def test_seeds_no_period_is_a_bare_day(seed_store):
 def test_seeds_jd_net_profit_is_not_labelled_with_the_other_figure_s_year(seed_store):
     top = seed_store.search("京东 净利润").answers[0]
     assert "104亿元" in top.quote and top.period == "2022"
+
+
+@pytest.mark.parametrize(
+    ("text", "periods"),
+    [
+        # years listed one by one, then their figures in the same order
+        (
+            "2022年、2023年、2024年公司研发费用分别为8440万、5.289亿元、21.954亿,2025年上半年研发投入为15.947亿",
+            ["2022", "2023", "2024", "2025 H1"],
+        ),
+        ("2021年和2022年营收分别为10亿元和20亿元", ["2021", "2022"]),
+    ],
+)
+def test_figures_listed_after_their_years_take_them_in_order(text, periods):
+    from store.headline import value_period
+    from store.numbers import parse_quantities
+
+    key = fold(text)
+    assert [value_period(key, 0, v, None) for v in parse_quantities(key, text)] == periods

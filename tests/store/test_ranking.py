@@ -442,6 +442,8 @@ def test_a_share_asked_is_a_level_not_a_growth_rate(question, share_wins):
         ("阿里云 收入 增长", "阿里云智能集团收入同比增长26%,创下近三年最高增速。", ["revenue", "growth"], "26%"),
         # an amount with its currency left unsaid is a money figure's answer
         ("阿里巴巴 市值 暴增", "阿里巴巴港股全天大涨9.14%,市值一日暴增近3000亿。", ["market_cap"], "近3000亿"),
+        # a question naming no metric and no change: the sentence's growth does not pick the kind
+        ("2024年全年 大模型 调用量", "较2024年全年114万亿Tokens调用量增长近400%。", ["growth"], "114万亿Tokens"),
     ],
 )
 def test_the_headline_when_the_kind_asked_is_stated_another_way(question, text, metrics, lead):
