@@ -256,6 +256,8 @@ def headline(
         return best
 
     asked_in = getattr(u, "currencies", ())  # a Query may ask for a currency ("in HK dollars")
+    # a figure per share (688元/股) is no total: only a price's or a per-share metric's answer
+    per_share_metric = any(re.search(r"每股|股价|发行价|价|price|eps", kw) for kw in keywords)
     asked_words = " ".join([getattr(u, "text", ""), *u.terms, *u.ignored])
     # "原本預測", "previous forecast": the figure it came from is the one asked
     asks_earlier = bool(_ASKS_EARLIER.search(asked_words))
@@ -282,6 +284,7 @@ def headline(
             (not earlier if asks_earlier else earlier)
             or (v.kind == "money" and bool(CHANGE_BY.search(before)))
             or (v.kind in ("count", "number") and bool(_HOLDING_CHANGE.search(before)))
+            or (not per_share_metric and bool(re.match(r"\s?/\s?股|每股", c.key[e : e + 3])))
         )
         clause_end = next((m.start() for m in CLAUSE.finditer(c.key, e)), len(c.key))
         clause_start = s - len(clause)

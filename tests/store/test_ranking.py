@@ -471,6 +471,8 @@ def test_a_holding_leads_not_what_it_changed_by():
         # "原本預測" asks for the figure it came from
         ("臉書 資本開支 原本預測", "Meta將資本開支預測區間從原來的660億至720億美元,上調至700億至720億美元。", "money", "660億至720億美元"),
         ("臉書 資本開支", "Meta將資本開支預測區間從原來的660億至720億美元,上調至700億至720億美元。", "money", "700億至720億美元"),
+        # a figure per share is no market cap
+        ("寒武紀 市值 最高", "最高价一度冲至 1391 元/股,再创历史新高,市值近 5800 亿元。", "money", "近5800亿元"),
         # a level before a change, unless a change is asked
         ("2024年 大模型 调用量", "536.7万亿Tokens的调用量,较2024年全年114万亿Tokens调用量增长近400%。", "any", "114万亿Tokens"),
     ],
