@@ -191,6 +191,12 @@ def changes_by_only(c: Candidate) -> bool:
     )
 
 
+def _listed_together(key: str, offset: int, a: Value, b: Value) -> bool:
+    first, second = (a, b) if a.start < b.start else (b, a)
+    between = key[first.end - offset : second.start - offset]
+    return bool(re.fullmatch(r"\s?(?:、|和|及|与)\s?", between))
+
+
 def headline(
     c: Candidate,
     u: Understanding,
@@ -211,9 +217,15 @@ def headline(
     """
     values = [v for v in c.values if not inside_slogan(c.key, v, c.start)] or c.values
     fitting = [v for v in values if v.kind == expects] if expects != "any" else []
-    if expects == "money" and not fitting:
-        # "市值一日暴增近3000亿": an amount with its currency left unsaid
-        fitting = [v for v in values if v.kind == "number" and re.search(r"[万亿]", v.text)]
+    if expects == "money":
+        # "市值一日暴增近3000亿": an amount with its currency left unsaid; "分别为8440万、5.289亿元、
+        # 21.954亿": a list writes its currency once
+        amounts = [v for v in values if v.kind == "number" and re.search(r"[万亿]", v.text)]
+        if not fitting:
+            fitting = amounts
+        else:
+            fitting += [v for v in amounts if any(_listed_together(c.key, c.start, v, w) for w in fitting)]
+            fitting.sort(key=lambda v: v.start)
     if u.value_kinds:
         asked = [v for v in values if v.kind in u.value_kinds]
         # a share asked is a level: a change of the same kind only when nothing else is stated

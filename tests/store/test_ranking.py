@@ -471,6 +471,8 @@ def test_a_holding_leads_not_what_it_changed_by():
         # "原本預測" asks for the figure it came from
         ("臉書 資本開支 原本預測", "Meta將資本開支預測區間從原來的660億至720億美元,上調至700億至720億美元。", "money", "660億至720億美元"),
         ("臉書 資本開支", "Meta將資本開支預測區間從原來的660億至720億美元,上調至700億至720億美元。", "money", "700億至720億美元"),
+        # a list writes its currency once: each place is a money figure of its year
+        ("智谱 2024年 研发费用", "2022年、2023年、2024年公司研发费用分别为8440万、5.289亿元、21.954亿。", "money", "21.954亿"),
         # a figure per share is no market cap
         ("寒武紀 市值 最高", "最高价一度冲至 1391 元/股,再创历史新高,市值近 5800 亿元。", "money", "5800亿元"),
         # a level before a change, unless a change is asked
