@@ -78,7 +78,7 @@ def zh_figure(v: Value, lang: Lang) -> str:
     """One value in Chinese: '140亿美元', '约61亿元', '2.7万张', '同比增长79%', '3倍'."""
     if v.amount is None and (v.low is None or v.high is None):
         return to_script(v.text, lang)
-    if v.qualifier == "数":  # 数千万元: prose with no point value, as the article says it
+    if v.qualifier == "数" or v.kind == "rank":  # 数千万元, 第三: as the article says it
         return to_script(v.text, lang)
     inner = "多" if v.qualifier == "多" else ""
 

@@ -73,7 +73,7 @@ __all__ = [
     "text_tokens",
 ]
 
-BUILDER_VERSION = "2.6.0"  # 2.6: periods read with one grammar, labels with their year
+BUILDER_VERSION = "2.7.0"  # 2.7: ranks, minus signs, table cells, run-of-quarter periods
 SCHEMA_VERSION = 9
 NO_FACTS = "no facts found (is it an article of this genre?)"
 # Files per task: big enough that pickling a task costs nothing next to extracting it,

@@ -522,7 +522,28 @@ def parse_quantities(key: str, original: str | None = None) -> list[Value]:
             )
         )
         i += 1
+    values += _ranks(key, original, values)
+    values.sort(key=lambda v: v.start)
     return _drop_restatements(key, values)
+
+
+# a place in a ranking: "位列全球第三", "排名第1", "居国内第二位"
+_RANK = re.compile(
+    r"(?:位列|排名|排在|名列|位居|位于|排行|排|居|列)(?:全球|全国|国内|中国|世界|亚洲|行业|榜单)?"
+    r"(第([一二三四五六七八九十]{1,3}|\d{1,3})(?:名|位)?)(?![季财年届代期批次轮个条款章节])"
+)
+
+
+def _ranks(key: str, original: str, taken: list[Value]) -> list[Value]:
+    out = []
+    for m in _RANK.finditer(key):
+        start, end = m.start(1), m.end(1)
+        if any(v.start < end and start < v.end for v in taken):
+            continue
+        place = _to_number(m.group(2))
+        if place:
+            out.append(Value(text=original[start:end], start=start, end=end, amount=place, kind="rank"))
+    return out
 
 
 def _drop_restatements(key: str, values: list[Value]) -> list[Value]:
@@ -595,6 +616,9 @@ def format_value(v: Value) -> str:
     """Return one value in readable English units: ``US$14 billion``, ``+79% YoY``, ``27,000 张``."""
     if v.amount is None and (v.low is None or v.high is None):
         return v.text
+
+    if v.kind == "rank" and v.amount is not None:
+        return f"No. {v.amount:g}"
 
     def num(x: float) -> str:
         if x < 0:

@@ -118,6 +118,9 @@ def test_offsets_cut_the_verbatim_text():
         ("在350億美元至400億美元之間", "US$35 billion–US$40 billion"),
         ("拥有2.7万张GPU", "27,000 张"),
         ("亏损约达5.4亿美元", "about US$540 million"),
+        # a place in a ranking
+        ("其预览版在LMArena文本排行榜上位列全球第三", "No. 3"),
+        ("公司营收排名第1", "No. 1"),
         # a minus sign is the figure's: a loss written as a negative profit
         ("归母净利润为-5.79亿元", "-¥579 million"),
         ("归母净利润(元) | -4.47亿 | -3.83亿 |", "-447 million, -383 million"),
