@@ -238,10 +238,22 @@ class Lexicon:
         for kw in found:
             for i, j, m in self._keyword_metrics.get(kw, ()):
                 grouped.setdefault(i, []).append((j, kw, m))
+        # the longest keyword names the metric, as in a question: 营业利润率 is a margin, not
+        # an operating profit, and neither it nor 每股盈利 is a net profit (利润, 盈利)
+        longer = [
+            (s, e, {m.name for _, _, m in self._keyword_metrics[kw]})
+            for kw, spans in found.items()
+            if kw in self._keyword_metrics
+            for s, e in spans
+        ]
         out = []
         for i in sorted(grouped):
             entries = sorted(grouped[i], key=lambda e: e[0])
-            out.append((entries[0][2], [(kw, found[kw]) for _, kw, _ in entries]))
+            metric = entries[0][2]
+            kept = [(kw, _outside_others(found[kw], longer, metric.name)) for _, kw, _ in entries]
+            kept = [(kw, spans) for kw, spans in kept if spans]
+            if kept:
+                out.append((metric, kept))
         return out
 
     def metric_hits(self, key: str) -> dict[str, tuple[int, int]]:
@@ -382,6 +394,17 @@ def _without(
     if not blocked:
         return spans
     return [(s, e) for s, e in spans if not any(a <= s and e <= b for a, b in blocked)]
+
+
+def _outside_others(
+    spans: list[tuple[int, int]], longer: list[tuple[int, int, set[str]]], metric: str
+) -> list[tuple[int, int]]:
+    """Drop keyword spans that sit inside a longer keyword of other metrics only."""
+    return [
+        (s, e)
+        for s, e in spans
+        if not any(a <= s and e <= b and b - a > e - s and metric not in names for a, b, names in longer)
+    ]
 
 
 def lineage(name: str, parent_of: Callable[[str], str | None]) -> list[str]:
