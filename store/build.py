@@ -73,7 +73,7 @@ __all__ = [
     "text_tokens",
 ]
 
-BUILDER_VERSION = "2.7.0"  # 2.7: ranks, minus signs, table cells, run-of-quarter periods
+BUILDER_VERSION = "2.8.0"  # 2.7: ranks, minus signs, table cells, run-of-quarter periods; 2.8: figures carry the metric naming them
 SCHEMA_VERSION = 9
 NO_FACTS = "no facts found (is it an article of this genre?)"
 # Files per task: big enough that pickling a task costs nothing next to extracting it,

@@ -332,6 +332,10 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
                     ):
                         fact.metrics.append(last_metric)
                         fact.metric_distance[last_metric] = 0
+                        fact.values = [
+                            replace(v, metric=last_metric) if v.metric is None and v.kind == expects else v
+                            for v in fact.values
+                        ]
                 facts.append(fact)
                 if fact.period:
                     last_period = (fact.period, fact.period_sort)
@@ -389,7 +393,13 @@ def _fact_from_run(
         return None
     if not named and not hits and not context:
         return None  # a bare number with nothing to say what it measures
-    metrics, distances = _rank_metrics(r_key, hits, lexicon.metric_positions(r_key), values, lexicon)
+    positions = lexicon.metric_positions(r_key)
+    expects = {name: lexicon.metrics[name].expects for name in positions}
+    values = [
+        replace(v, metric=claim[0]) if claim else v
+        for v, claim in zip(values, claim_figures(r_key, positions, values, expects), strict=True)
+    ]
+    metrics, distances = _rank_metrics(r_key, hits, positions, values, lexicon)
     if (
         "gpu_count" in lexicon.metrics
         and "gpu_count" not in metrics
@@ -449,12 +459,53 @@ def _counts_chips(key: str, values: list[Value], lexicon: Lexicon) -> bool:
 
 def _distance(key: str, pos: int, end: int, v: Value) -> int:
     # Chinese states a metric, then its figure ("收入超800亿美元"); a figure before the keyword,
-    # or one in another clause, is less likely to be its value.
+    # or one in another clause, is less likely to be its value, unless it qualifies the keyword
+    # ("投入500亿元的资本支出", "以30%的市场份额": the figure of the noun after 的)
     if v.start >= end:
         gap, between = v.start - end, key[end : v.start]
+    elif key[v.end : pos].strip() == "的":
+        return 0
     else:
         gap, between = 2 * max(pos - v.end, 0), key[v.end : pos]
     return gap + 15 * sum(between.count(c) for c in ",，;；")
+
+
+# where a clause ends: a comma between two digits is a thousands separator ("50,000个"), not a break
+_CLAUSE_BREAK = re.compile(r"[;；。!！?？]|[,，](?!\d)|(?<!\d)[,，]")
+
+
+def claim_figures(
+    key: str,
+    positions: dict[str, list[tuple[int, int]]],
+    values: list[Value],
+    expects: dict[str, str],
+) -> list[tuple[str, int] | None]:
+    """Return, per figure, the metric whose keyword names it and how far apart they stand: the
+    nearest keyword in the figure's own clause of a metric measured in that kind of figure.
+
+    "毛利率 53.1%，營益率 42.0%": 53.1% is the gross margin, 42.0% the operating margin; in
+    "第三季 EPS 12.5 元，…並上調全年營收年增幅至 25%" 12.5 元 is the EPS, not revenue. A figure with no
+    such keyword in its clause is nobody's (None). Ties go to the more specific metric.
+    """
+    claims: list[tuple[str, int] | None] = []
+    for v in values:
+        best: tuple[int, bool, int, str] | None = None
+        for name, spans in positions.items():
+            if expects.get(name, "any") not in ("any", v.kind):
+                continue
+            for pos, end in spans:
+                between = key[end : v.start] if v.start >= end else key[v.end : pos] if pos >= v.end else ""
+                if _CLAUSE_BREAK.search(between):
+                    continue
+                d = _distance(key, pos, end, v)
+                rank = (d, name in _GENERIC, -(end - pos), name)
+                if best is None or rank < best:
+                    best = rank
+        claims.append((best[3], best[0]) if best else None)
+    return claims
+
+
+_GENERIC = ("growth", "market_size", "benchmark")  # the catch-alls; a specific metric outranks them
 
 
 def _rank_metrics(
@@ -468,7 +519,10 @@ def _rank_metrics(
     distances: dict[str, int] = {}
     for name in hits:
         expects = lexicon.metrics[name].expects
-        fitting = [v for v in values if expects == "any" or v.kind == expects]
+        # its keyword's own figures; else the nearest a clause away that no other keyword names
+        fitting = [v for v in values if v.metric == name] or [
+            v for v in values if v.metric is None and (expects == "any" or v.kind == expects)
+        ]
         distances[name] = min(
             (_distance(key, pos, end, v) for v in fitting for pos, end in positions.get(name, [])),
             default=_FAR,
@@ -476,8 +530,7 @@ def _rank_metrics(
 
     def score(name: str) -> tuple:
         strength, pos = hits[name]
-        # 'growth' and 'market_size' are the catch-alls; a specific metric outranks them
-        generic = name in ("growth", "market_size", "benchmark")
+        generic = name in _GENERIC
         near = distances[name] <= 20
         return (near, not generic, -distances[name], strength, -pos)
 

@@ -31,24 +31,37 @@ def anchors_for(c: Candidate, u: Understanding, ctx: RankingContext) -> list[str
     named beside the company (10,000台H800)."""
     anchors = [a for t in u.terms + u.unknown for a in alternatives(t, u, ctx)]
     anchors += u.names + u.hint_words
+    mentions = ctx.mentions(c.key) if u.entities else []
     if len(u.entities) > 1:
-        for m in ctx.mentions(c.key):
+        for m in mentions:
             if m.entity in u.entities and ctx.kind_of(m.entity) not in ("company", "person", "name"):
                 anchors.append(c.key[m.start : m.end])
+    family = {n for e in u.entities for n in ctx.lineage(e)}
+    if any(not set(ctx.lineage(m.entity)) & family for m in mentions):
+        # a sentence of several companies' figures: the asked one's name points at its own
+        # ("甲云以40%的市场份额位居第一,乙云以25%的份额位列第二": 乙云's is 25%)
+        anchors += [c.key[m.start : m.end] for m in mentions if m.entity in u.entities]
     return anchors
 
 
 def answered_metric(c: Candidate, u: Understanding) -> str | None:
-    """Return the metric asked about that the fact states: a specific one before growth, which
-    only says how it changed ("net profit growth" is about net profit)."""
-    return next((m for m in sorted(u.metrics, key=lambda m: m == "growth") if m in c.metrics), None)
+    """Return the metric asked about that the fact states: one whose keyword names a figure of
+    the sentence before one whose does not ("第三季 EPS 12.5 元,…上調全年營收年增幅至 25%" answers
+    revenue growth with the percentage, not revenue with the EPS), then a specific one before
+    growth, which only says how it changed ("net profit growth" is about net profit)."""
+    named = {v.metric for v in c.values}
+    return next(
+        (m for m in sorted(u.metrics, key=lambda m: (m not in named, m == "growth")) if m in c.metrics),
+        None,
+    )
 
 
 def headline_for(c: Candidate, u: Understanding, ctx: RankingContext) -> Headline:
     """Return ``headline`` for the metric the fact answers (its kind of figure, its keywords);
     when a growth is asked and the sentence states only how the metric grew ("营收成长39%"), the
     growth rate."""
-    metric = answered_metric(c, u) or (c.metrics[0] if c.metrics else "other")
+    asked = answered_metric(c, u)
+    metric = asked or (c.metrics[0] if c.metrics else "other")
     if (
         metric == "growth"
         and not u.metrics
@@ -57,10 +70,12 @@ def headline_for(c: Candidate, u: Understanding, ctx: RankingContext) -> Headlin
         metric = "other"  # the sentence's growth is not what a question naming no change asks for
     anchors, others = anchors_for(c, u, ctx), others_named(c, u, ctx)
     info = ctx.metrics.get(metric, {})
-    lead = headline(c, u, info.get("expects", "any"), info.get("keywords", []), anchors, others)
+    lead = headline(c, u, info.get("expects", "any"), info.get("keywords", []), anchors, others, asked)
     if not lead[0] and metric != "growth" and "growth" in u.metrics:
         growth = ctx.metrics.get("growth", {})
-        lead = headline(c, u, growth.get("expects", "any"), growth.get("keywords", []), anchors, others)
+        lead = headline(
+            c, u, growth.get("expects", "any"), growth.get("keywords", []), anchors, others, "growth"
+        )
     return lead
 
 
@@ -204,6 +219,7 @@ def headline(
     keywords: Sequence[str],
     anchors: Sequence[str] = (),
     others: Sequence[tuple[int, bool]] = (),
+    metric: str | None = None,
 ) -> tuple[list[Value], str | None, bool]:
     """Pick the figure that answers the question, the change stated with it, its period, and
     whether it is a forecast.
@@ -213,7 +229,10 @@ def headline(
     the question names besides the subject (``anchors``: 游戏 in "游戏营收…43億美元"); not in a
     clause naming only someone else (``others``: the other side of a comparison keeps its figure); by the
     metric's keyword ("资本支出同比增长79%至140亿美元"); a level rather than a change by an amount
-    ("漲價5800元") or a starting point ("由246.7億美元升至277億美元").
+    ("漲價5800元") or a starting point ("由246.7億美元升至277億美元"). Before the anchors, a figure
+    the asked ``metric``'s own keyword names (``Value.metric``) comes first and one another metric's
+    keyword names last ("市值达到1000亿元" is the market cap, "收报60元" no market cap); among
+    the keywords, the ones the question wrote decide (募资净额, not 募资总额).
     """
     values = [v for v in c.values if not inside_slogan(c.key, v, c.start)] or c.values
     fitting = [v for v in values if v.kind == expects] if expects != "any" else []
@@ -302,6 +321,7 @@ def headline(
         clause_start = s - len(clause)
         named = [other for at, other in others if clause_start <= at < clause_end]
         someone_elses = bool(named) and all(named)
+        claim = 0 if v.metric == metric else 1 if v.metric is None or v.metric in u.metrics else 2
         return (
             -round(agreement, 2),
             bool(asked_in) and v.kind == "money" and v.currency not in asked_in,
@@ -309,6 +329,7 @@ def headline(
             someone_elses,
             secondary,
             v.change and not asks_change,
+            claim if metric else 0,
             sum(min(distance(v, [span]) // 8, 4) for span in anchor_spans),
             distance(v, spans) if spans else 0,
             v.start,

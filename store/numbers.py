@@ -214,6 +214,7 @@ class Value:
     change: bool = False
     direction: int = 0  # +1 a rise, -1 a fall, 0 unknown or not a change
     yoy: bool = False
+    metric: str | None = None  # the metric whose keyword names it, nearest in its clause
 
     def to_dict(self) -> dict:
         # the fields are plain values: a shallow copy is asdict's result without its deep copy

@@ -196,3 +196,46 @@ def test_quotes_have_their_position_in_the_file_as_stored(lexicon):
     (fact,) = [f for f in doc.facts if "140億美元" in f.quote]
     assert clean_text(raw[fact.file_start : fact.file_end]) == fact.quote
     assert raw[fact.file_start : fact.file_end] == "微軟發(fā)布財報,資本支出同比增長79%至140億美元。"
+
+
+# --- a metric's keyword names the figure nearest to it in its own clause ------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "metric", "figures"),
+    [
+        # a results line of several metrics: each keyword its own figure
+        ("聯發科第二季營收 1503.7 億元，季增 12%，毛利率 49.1%，營益率 18.5%，稅後純益 283 億元，每股稅後純益 17.6 元。", "revenue", ["1503.7 億元"]),
+        ("聯發科第二季營收 1503.7 億元，季增 12%，毛利率 49.1%，營益率 18.5%，稅後純益 283 億元，每股稅後純益 17.6 元。", "gross_margin", ["49.1%"]),
+        ("聯發科第二季營收 1503.7 億元，季增 12%，毛利率 49.1%，營益率 18.5%，稅後純益 283 億元，每股稅後純益 17.6 元。", "operating_margin", ["18.5%"]),
+        ("聯發科第二季營收 1503.7 億元，季增 12%，毛利率 49.1%，營益率 18.5%，稅後純益 283 億元，每股稅後純益 17.6 元。", "net_profit", ["283 億元"]),
+        ("聯發科第二季營收 1503.7 億元，季增 12%，毛利率 49.1%，營益率 18.5%，稅後純益 283 億元，每股稅後純益 17.6 元。", "eps", ["17.6 元"]),
+        # a metric whose clause states no figure of its kind names none, even if the sentence does
+        ("某公司第三季 EPS 12.5 元，創下新高，並上調全年營收年增幅至 25%。", "revenue", []),
+        ("某公司第三季 EPS 12.5 元，創下新高，並上調全年營收年增幅至 25%。", "growth", ["25%"]),
+        ("某公司第三季 EPS 12.5 元，創下新高，並上調全年營收年增幅至 25%。", "eps", ["12.5 元"]),
+        # a price per share is no market cap, the market cap no price
+        ("某公司上市首日收报60元/股,上涨300%,市值达到1000亿元。", "market_cap", ["1000亿元"]),
+        # a figure before 的 is the figure of the noun it qualifies, not of the verb before it
+        ("某公司计划在2026年投入500亿元的资本支出,高于今年的400亿元。", "capex", ["500亿元"]),
+        ("甲云以40%的市场份额位居第一,乙云以25%的份额位列第二,丙云占12%排第三。", "market_share", ["40%", "25%"]),
+        # the estimate beside the result is the consensus's
+        ("上季營收年增15%至500億美元，高於市場預估的480億美元。", "revenue", ["500億美元"]),
+        ("上季營收年增15%至500億美元，高於市場預估的480億美元。", "consensus", ["480億美元"]),
+        ("某公司营收 300 亿元,同比增长 10%;经调整净利润同比增长 20% 至 40 亿元。", "adjusted_profit", ["40 亿元"]),
+        ("某公司营收 300 亿元,同比增长 10%;经调整净利润同比增长 20% 至 40 亿元。", "net_profit", []),
+        # one keyword may name a list ("分别为"); a thousands separator ends no clause
+        ("公司研发费用分别为1.2亿元、3.4亿元、5.6亿元。", "r_and_d", ["1.2亿元", "3.4亿元", "5.6亿元"]),
+        ("公司募资净额为1,234亿元。", "ipo_proceeds", ["1,234亿元"]),
+    ],
+)  # fmt: skip
+def test_a_metric_keyword_names_the_nearest_figure_of_its_kind_in_its_clause(sentence, metric, figures, lexicon):
+    (fact,) = facts_of(sentence, lexicon)
+    assert [v.text for v in fact.values if v.metric == metric] == figures
+    if figures:
+        assert fact.metric_distance[metric] <= 12  # stated: its figure sits by its keyword
+
+
+def test_a_continuing_sentence_figure_is_the_metric_of_the_sentence_before(lexicon):
+    *_, fact = facts_of("2022年,腾讯营收约5545亿元。这比2021年的约600亿美元增长了30%以上。", lexicon)
+    assert [(v.text, v.metric) for v in fact.values] == [("约600亿美元", "revenue"), ("30%以上", "growth")]
