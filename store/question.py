@@ -43,7 +43,7 @@ MAX_QUESTION_CHARS = 500  # no question needs more; a button carrying it must fi
 _ZERO_WIDTH = dict.fromkeys([0x00AD, 0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF])
 _SLACK_MENTION = re.compile(r"<@[UWB][A-Z0-9]+(?:\|[^>]*)?>")
 _FORECAST_WORDS = re.compile(
-    r"预计|预期|预测|预估|指引|展望|目标|guidance|forecast|outlook|expected|expects|target"
+    r"预计|预期|预测|预估|指引|展望|财测|目标|guidance|forecast|outlook|expected|expects|target"
 )
 
 
@@ -199,10 +199,19 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     # 3. metric keywords and glossary phrases, longest first ("bar exam" before "exam"); a word
     # a metric excludes (撇除税项 holds 税项, 投资人 投资) is a word of the question, not the metric
     for word in sorted(vocab.metric_excludes, key=len, reverse=True):
+        longer = [k for k in vocab.metric_keywords if len(k) > len(word) and word in k]
         for m in re.finditer(re.escape(word), q):
-            if not any(covered[m.start() : m.end()]):
-                u.terms.append(word)
-                cover(m.start(), m.end())
+            if any(covered[m.start() : m.end()]):
+                continue
+            if any(
+                p <= m.start() and m.end() <= p + len(k)
+                for k in longer
+                for p in range(max(0, m.end() - len(k)), m.start() + 1)
+                if q.startswith(k, p)
+            ):
+                continue  # inside a longer keyword: 每股稅後純益 is EPS, its 稅後 no exclusion
+            u.terms.append(word)
+            cover(m.start(), m.end())
     keyword_spans: list[tuple[int, int]] = []
     for phrase, metric in vocab._phrases:
         start = 0

@@ -3,7 +3,7 @@
 import pytest
 
 from store import Lexicon, fold
-from store.lexicon import separator_variants
+from store.lexicon import default_lexicon, separator_variants
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,57 @@ def test_an_alias_matches_however_its_separators_are_written(alias, text, found)
     from store.vocabulary import AliasMatcher
 
     assert bool(AliasMatcher([(alias, "X")]).find(text)) is found
+
+
+# --- the metrics of a results day, as each script writes them ------------------------------------
+
+# (metric, phrase): Simplified, Traditional as Taiwan writes it, as Hong Kong writes it, English
+RESULTS_WORDS = [
+    ("operating_profit", "营业利润"), ("operating_profit", "營業利益"), ("operating_profit", "經營溢利"), ("operating_profit", "operating profit"),
+    ("operating_margin", "营业利润率"), ("operating_margin", "營益率"), ("operating_margin", "營業利益率"), ("operating_margin", "operating margin"),
+    ("gross_margin", "毛利率"), ("gross_margin", "綜合毛利率"), ("gross_margin", "gross margin"),
+    ("net_margin", "净利率"), ("net_margin", "稅後純益率"), ("net_margin", "net margin"),
+    ("eps", "每股收益"), ("eps", "每股純益"), ("eps", "每股稅後純益"), ("eps", "每股盈利"), ("eps", "EPS"),
+    ("net_profit", "归母净利润"), ("net_profit", "歸屬母公司淨利"), ("net_profit", "股東應佔溢利"), ("net_profit", "net income attributable"),
+    ("adjusted_profit", "经调整净利润"), ("adjusted_profit", "經調整後純利"), ("adjusted_profit", "經調整溢利"), ("adjusted_profit", "non-GAAP"),
+    ("r_and_d", "研发费用"), ("r_and_d", "研發費用"), ("r_and_d", "研究及開發開支"), ("r_and_d", "R&D expense"),
+    ("market_share", "市场份额"), ("market_share", "市佔率"), ("market_share", "市場份額"), ("market_share", "market share"),
+    ("ipo_price", "发行价"), ("ipo_price", "承銷價"), ("ipo_price", "招股價"), ("ipo_price", "IPO price"),
+    ("ipo_proceeds", "募资净额"), ("ipo_proceeds", "募資總額"), ("ipo_proceeds", "集資"), ("ipo_proceeds", "IPO proceeds"),
+    ("subscription", "超额认购"), ("subscription", "申購倍數"), ("subscription", "超額認購"), ("subscription", "oversubscribed"),
+    ("arr", "年化收入"), ("arr", "年化營收"), ("arr", "年度經常性收入"), ("arr", "ARR"),
+    ("consensus", "市场预期"), ("consensus", "外資預估"), ("consensus", "市場預期"), ("consensus", "consensus"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("metric", "phrase"), RESULTS_WORDS)
+def test_an_article_phrase_in_any_script_signals_its_metric(metric, phrase):
+    assert metric in default_lexicon().metric_hits(fold(f"该公司{phrase} 12.3 亿元"))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "metric", "not_metrics"),
+    [
+        ("营业利润率", "operating_margin", ["operating_profit", "net_profit"]),  # 营业利润, 利润
+        ("經營溢利", "operating_profit", ["net_profit"]),  # 溢利
+        ("每股盈利", "eps", ["net_profit"]),  # 盈利
+        ("每股稅後純益", "eps", ["net_profit"]),  # 稅後純益
+        ("经调整净利润率", "net_margin", ["adjusted_profit", "net_profit"]),
+        ("研发投入", "r_and_d", ["investment"]),  # 投入
+        ("市场份额", "market_share", ["market_size"]),  # 市场
+        ("市场预期", "consensus", ["market_size"]),
+        ("年化收入", "arr", ["revenue"]),  # 收入
+        ("募资净额", "ipo_proceeds", ["investment"]),  # 募资
+        ("operating profit", "operating_profit", ["net_profit"]),  # profit
+        ("IPO price", "ipo_price", ["price"]),  # price
+    ],
+)
+def test_the_longest_keyword_names_the_metric(phrase, metric, not_metrics):
+    hits = default_lexicon().metric_hits(fold(f"该公司{phrase} 12.3 亿元"))
+    assert metric in hits
+    assert not set(not_metrics) & set(hits)
+
+
+def test_a_keyword_two_metrics_share_signals_both():
+    # 募资 is what a listing raises and what any funding raises
+    assert {"investment", "ipo_proceeds"} <= set(default_lexicon().metric_hits(fold("该公司募资80亿元")))

@@ -146,3 +146,32 @@ def test_the_figures_of_a_listing_and_a_results_day_are_metrics(vocab, question,
 def test_a_mainland_word_finds_the_taiwan_and_hong_kong_word_and_back(vocab, question, term, written):
     u = read_question(question, vocab)
     assert term in u.terms and written in vocab.glossary[term]
+
+
+# every phrase of the lexicon's results-day table, asked as a question, reads as its metric
+from tests.store.test_lexicon import RESULTS_WORDS  # noqa: E402
+
+
+@pytest.mark.parametrize(("metric", "phrase"), RESULTS_WORDS)
+def test_a_question_in_any_script_reads_the_metric(vocab, metric, phrase):
+    assert read_question(f"台积电 2025 {phrase}", vocab).metrics == [metric]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["台积电 第四季 营收 指引", "台積電 第四季 毛利率 財測", "騰訊 明年 資本開支 展望", "TSMC Q4 revenue guidance", "Meta capex outlook"],
+)
+def test_guidance_in_any_script_asks_for_a_forecast(vocab, question):
+    assert read_question(question, vocab).forecast
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("Moore Threads IPO price per share", ["ipo_price"]),  # "share" here is a share of stock
+        ("Volcano Engine market share", ["market_share"]),
+        ("Tencent capex as share of revenue", ["capex", "revenue"]),  # a share of revenue, not of a market
+    ],
+)
+def test_share_is_a_market_share_only_when_the_question_says_market(vocab, question, metrics):
+    assert sorted(read_question(question, vocab).metrics) == sorted(metrics)
