@@ -192,6 +192,7 @@ _NUMBER = re.compile(
 )
 _FRACTION = re.compile(rf"(?P<den>{_CHINESE}|\d+)分之(?P<num>{_CHINESE}|\d+)")
 _RANGE_SEP = re.compile(r"\s?(?:至|到|-|~|～|—|–)\s?")
+_RANGE_LOW = re.compile(r"\s?(?:至|到|-|~|～|—|–)\s?\d")
 _NOT_A_QUANTITY_AFTER = re.compile(
     r"\s?(?:年|月|日|号|季度|财季|财年|季|点|时|分|秒|级|代|nm|纳米|寸|期|届|岁|层)"
 )
@@ -323,6 +324,7 @@ class _Raw:
     currency: str | None
     has_scale: bool
     more: bool = False
+    low_only: bool = False  # a bare number kept only as the low end of a range ("322至334亿美元")
 
 
 _DATES_AND_TIMES = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?|\d{4}-\d{4}年")
@@ -394,10 +396,20 @@ def _raw_quantities(key: str) -> list[_Raw]:
                 or (unit_end < len(key) and key[unit_end].isascii() and key[unit_end].isalnum())
             ):
                 continue
-        if not (scale_text or unit_text or prefix) and (
-            not num_text[0].isdigit()
-            or float(num_text.replace(",", "")) < 1000
-            or re.fullmatch(r"(19|20)\d\d", num_text)
+        # "322 至 334 亿美元", "59-61%": a bare number before a range separator may be the low end
+        low_only = (
+            not (scale_text or unit_text or prefix)
+            and num_text[0].isdigit()
+            and bool(_RANGE_LOW.match(key, num_end))
+        )
+        if (
+            not (scale_text or unit_text or prefix)
+            and not low_only
+            and (
+                not num_text[0].isdigit()
+                or float(num_text.replace(",", "")) < 1000
+                or re.fullmatch(r"(19|20)\d\d", num_text)
+            )
         ):
             continue  # a bare small number is a list marker or a version (5.0版); a bare year is a period
         amount: float | None
@@ -446,6 +458,7 @@ def _raw_quantities(key: str) -> list[_Raw]:
                 currency,
                 bool(scale_text),
                 bool(m.group("more") or m.group("more2")),
+                low_only,
             )
         )
         for i in range(start, end):
@@ -484,6 +497,9 @@ def parse_quantities(key: str, original: str | None = None) -> list[Value]:
                 amount = low
                 end = nxt.end
                 i += 1
+        if r.low_only and low is None:
+            i += 1
+            continue  # no range after all ("1-3月"): a bare small number, as before
         qualifier, q_start = _qualifier_before(key, start)
         post, end2 = _qualifier_after(key, end)
         if post:

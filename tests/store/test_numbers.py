@@ -55,6 +55,11 @@ def parse(text):
         ("營收達新台幣7596.9億元", [("7596.9億元", 7.5969e11, None, None, "money", "TWD", None)]),
         ("市值突破20兆元", [("20兆元", 2e13, None, None, "money", "CNY", None)]),
         ("應試者的前10%左右", [("前10%左右", 10, None, None, "percent", "%", "前")]),
+        # a range whose low end leaves its unit to the high end, as guidance is written
+        ("第四季營收 250 至 262 億美元", [("250 至 262 億美元", 2.5e10, 2.5e10, 2.62e10, "money", "USD", None)]),
+        ("毛利率 52-54%", [("52-54%", 52, 52, 54, "percent", "%", None)]),
+        ("今年資本支出約落在 300-320 億美元", [("300-320 億美元", 3e10, 3e10, 3.2e10, "money", "USD", None)]),
+        ("增长 1-2 个百分点", [("1-2 个百分点", 1, 1, 2, "points", "pp", None)]),
     ],
 )
 def test_parse_quantities(text, expected):
@@ -80,6 +85,9 @@ def test_parse_quantities(text, expected):
         "1、大模型",
         "第三财季",
         "2022这部分业务",
+        "1-3月",  # a bare number before a separator is a range's low end only when one follows
+        "2024-25财年",
+        "第1-3季",
     ],
 )
 def test_years_dates_versions_and_names_are_not_quantities(text):
