@@ -288,7 +288,8 @@ def _value_kinds(q: str, hints: dict[str, str]) -> list[str]:
     taken = [False] * len(q)
     kinds: list[str] = []
     for word in sorted(hints, key=len, reverse=True):
-        pattern = rf"\b{re.escape(word)}\b" if is_latin(word) else re.escape(word)
+        # a Latin hint stands as a word: "% of" as much as "share" (\b would need a letter by the %)
+        pattern = rf"(?<!\w){re.escape(word)}(?!\w)" if is_latin(word) else re.escape(word)
         for m in re.finditer(pattern, q):
             if any(taken[m.start() : m.end()]):
                 continue

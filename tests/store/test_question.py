@@ -110,6 +110,8 @@ def test_a_misspelt_name_is_one_edit_away(question, entities):
         ("Moore Threads IPO price per share", ["money"]),  # the longest hint decides
         ("Volcano Engine market share", ["percent"]),
         ("寒武纪 每股收益", ["money"]),
+        ("Cambricon R&D as % of revenue", ["percent"]),  # a hint that is no word of letters
+        ("SenseTime gross margin 44%", []),  # a figure's own % is no hint
     ],
 )
 def test_the_longest_hint_says_what_kind_of_figure_is_asked(vocab, question, kinds):
