@@ -358,6 +358,27 @@ def test_every_catalogue_entry_has_three_languages_with_the_same_fields():
     assert set(METRICS) >= set(render.METRIC_LABELS)
 
 
+def test_every_metric_of_the_lexicon_has_a_name_in_each_language():
+    from handlers.messages import METRICS
+    from store import Lexicon
+
+    assert set(Lexicon.load().metrics) <= set(METRICS)  # else a Chinese reply names it in English
+
+
+def test_a_metric_name_asked_back_reads_as_that_metric():
+    # the home tab offers "<company> <metric name>" as questions: each must mean its metric
+    from handlers.messages import METRICS
+    from store import Lexicon
+    from store.question import QuestionVocabulary, read_question
+
+    lexicon = Lexicon.load()
+    vocab = QuestionVocabulary.from_lexicon(lexicon)
+    for metric, names in METRICS.items():
+        if metric in lexicon.metrics:
+            for name in names:
+                assert metric in read_question(f"Nvidia {name}", vocab).metrics, (metric, name)
+
+
 @pytest.mark.parametrize(
     "lang,header",
     [("en", "facts about the AI industry"), ("zh-Hans", "AI 行业事实"), ("zh-Hant", "AI 產業事實")],
