@@ -43,12 +43,20 @@ def figure_key(
 ) -> str | None:
     """Return the grouping key of "entity, metric, period and headline figure", or None if one is missing.
 
-    The headline figure is the first figure of the kind the metric is answered by (an amount for
-    capex, a percentage for share), as the answers headline it.
+    The headline figure is the first figure the metric's keyword names (``Value.metric``), else
+    the first of the kind the metric is answered by (an amount for capex, a percentage for share)
+    that no other metric's keyword names, as the answers headline it.
     """
     if not entity or not metric or metric == "other" or not period or not values:
         return None
-    figure = next((v for v in values if expects == "any" or v.get("kind") == expects), None)
+    figure = next((v for v in values if v.get("metric") == metric), None) or next(
+        (
+            v
+            for v in values
+            if (expects == "any" or v.get("kind") == expects) and v.get("metric") in (None, metric)
+        ),
+        None,
+    )
     if figure is None or figure.get("amount") is None:
         return None
     parts = [

@@ -107,3 +107,14 @@ def test_the_same_words_about_another_subject_are_not_a_reprint(tmp_path):
         (answer,) = store.search(f"{company} compute reduction", limit=5).to_dict()["answers"]
         assert answer["source"]["file"] == file and "60%" in answer["quote"]
         assert answer["also"] == []
+
+
+def test_the_grouping_figure_is_the_one_the_metric_keyword_names():
+    eps = {"amount": 12.5, "currency": "TWD", "kind": "money", "metric": "eps"}
+    revenue = {"amount": 2.5e11, "currency": "TWD", "kind": "money", "metric": "revenue"}
+    # 'EPS 12.5 元，營收 2500 億元' and '營收 2500 億元' report the same revenue
+    assert figure_key("TSMC", "revenue", "Q3", [eps, revenue], "money") == figure_key(
+        "TSMC", "revenue", "Q3", [revenue], "money"
+    )
+    # a revenue fact whose only amount is the EPS states no revenue figure to group by
+    assert figure_key("TSMC", "revenue", "Q3", [eps], "money") is None
