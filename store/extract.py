@@ -457,14 +457,19 @@ def _counts_chips(key: str, values: list[Value], lexicon: Lexicon) -> bool:
     return any(0 <= m.start - v.end <= 12 or 0 <= v.start - m.end <= 4 for v in counts for m in chips)
 
 
+_QUALIFIES = re.compile(r"\s?的([^\d,，;；。:：、]{0,6})")
+
+
 def _distance(key: str, pos: int, end: int, v: Value) -> int:
     # Chinese states a metric, then its figure ("收入超800亿美元"); a figure before the keyword,
     # or one in another clause, is less likely to be its value, unless it qualifies the keyword
-    # ("投入500亿元的资本支出", "以30%的市场份额": the figure of the noun after 的)
+    # ("投入500亿元的资本支出", "以30%的市场份额", "100亿美元的一次性税务支出": the figure of the
+    # noun phrase after 的)
+    qualifies = _QUALIFIES.fullmatch(key, v.end, pos) if v.end <= pos else None
     if v.start >= end:
         gap, between = v.start - end, key[end : v.start]
-    elif key[v.end : pos].strip() == "的":
-        return 0
+    elif qualifies:
+        return len(qualifies.group(1))
     else:
         gap, between = 2 * max(pos - v.end, 0), key[v.end : pos]
     return gap + 15 * sum(between.count(c) for c in ",，;；")
