@@ -31,16 +31,10 @@ def anchors_for(c: Candidate, u: Understanding, ctx: RankingContext) -> list[str
     named beside the company (10,000台H800)."""
     anchors = [a for t in u.terms + u.unknown for a in alternatives(t, u, ctx)]
     anchors += u.names + u.hint_words
-    mentions = ctx.mentions(c.key) if u.entities else []
     if len(u.entities) > 1:
-        for m in mentions:
+        for m in ctx.mentions(c.key):
             if m.entity in u.entities and ctx.kind_of(m.entity) not in ("company", "person", "name"):
                 anchors.append(c.key[m.start : m.end])
-    family = {n for e in u.entities for n in ctx.lineage(e)}
-    if any(not set(ctx.lineage(m.entity)) & family for m in mentions):
-        # a sentence of several companies' figures: the asked one's name points at its own
-        # ("甲云以40%的市场份额位居第一,乙云以25%的份额位列第二": 乙云's is 25%)
-        anchors += [c.key[m.start : m.end] for m in mentions if m.entity in u.entities]
     return anchors
 
 
