@@ -188,7 +188,7 @@ def test_shared_question_set_scores_100_percent(seed_store_path):
     """The bar on the seeds: every question, no answerable one "not found"."""
     got = _score(SHARED_EVAL / "questions.jsonl", db=seed_store_path)
     assert got["score"] == 1.0 and got["not_found"] == 0, got["report"]
-    assert got["headlines"] >= 30, got["report"]
+    assert got["headlines"] >= 32, got["report"]
 
 
 # The lines each question set holds, built as shipped and as if the lexicon listed no entity
@@ -375,6 +375,9 @@ def test_closing_a_store_waits_for_the_lookups_running_on_it(seed_store_path):
         ("Tencent revenue 2022", "¥554.55 billion, −1% YoY"),
         ("OpenAI loss 2022", "about US$540 million"),
         ("Meta capex 2024", "US$35 billion–US$40 billion"),
+        # revenue names no figure in '谷歌云業務收入同比增長28%': growth, also asked, names the 28%
+        ("Google cloud revenue growth", "+28% YoY"),
+        ("Azure revenue growth", "+31%, +7 pp"),
     ],
 )
 def test_the_headline_is_the_figure_asked_about(seed_store, query, headline):
