@@ -282,6 +282,7 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "compute": ("compute", "算力", "算力"),
     "growth": ("growth", "增长", "增長"),
     "gross_margin": ("gross margin", "毛利率", "毛利率"),
+    "gross_profit": ("gross profit", "毛利润", "毛利"),
     "operating_margin": ("operating margin", "营业利润率", "營業利益率"),
     "operating_profit": ("operating profit", "营业利润", "營業利益"),
     "operating_cost": ("operating cost", "运营成本", "營運成本"),

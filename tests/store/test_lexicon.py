@@ -107,6 +107,8 @@ RESULTS_WORDS = [
     ("subscription", "超额认购"), ("subscription", "申購倍數"), ("subscription", "超額認購"), ("subscription", "oversubscribed"),
     ("arr", "年化收入"), ("arr", "年化營收"), ("arr", "年度經常性收入"), ("arr", "ARR"),
     ("consensus", "市场预期"), ("consensus", "外資預估"), ("consensus", "市場預期"), ("consensus", "consensus"),
+    ("consensus", "分析師平均預期"), ("operating_profit", "營業淨利"), ("adjusted_profit", "扣非归母净利润"),
+    ("ipo_price", "每股發售價"), ("gross_profit", "毛利"), ("gross_profit", "營業毛利"), ("gross_profit", "gross profit"),
 ]  # fmt: skip
 
 
@@ -119,6 +121,9 @@ def test_an_article_phrase_in_any_script_signals_its_metric(metric, phrase):
     ("phrase", "metric", "not_metrics"),
     [
         ("营业利润率", "operating_margin", ["operating_profit", "net_profit"]),  # 营业利润, 利润
+        ("營業淨利", "operating_profit", ["net_profit"]),  # Taiwan's operating profit holds 淨利
+        ("毛利率", "gross_margin", ["gross_profit"]),  # 毛利
+        ("扣非归母净利润", "adjusted_profit", ["net_profit"]),
         ("經營溢利", "operating_profit", ["net_profit"]),  # 溢利
         ("每股盈利", "eps", ["net_profit"]),  # 盈利
         ("每股稅後純益", "eps", ["net_profit"]),  # 稅後純益
