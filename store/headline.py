@@ -185,7 +185,7 @@ _ASKS_CHANGE = re.compile(
     re.I,
 )
 _FROM = re.compile(r"(?:由|从)[^至到,，;；]*$")  # "由246.7億美元升至277億美元": where it came from
-_EARLIER = re.compile(r"(?:之前|此前|原先|原本|原来|先前)[^,，;；]{0,6}$")  # "较之前预测的300億美元"
+_EARLIER = re.compile(r"(?:之前|此前|原先|原本|原来|先前)[^,，;；]{0,10}$")  # "较之前预测的300億美元"
 # "北向资金二季度加仓 27.87 万股,…持有寒武纪 1570.4 万股": what a holding changed by
 _HOLDING_CHANGE = re.compile(r"(?:加仓|减仓|增持|减持|买入|卖出|增加|减少)\s?$")
 CHANGE_BY = re.compile(r"(?:涨价|降价|增加|减少|增长|下降|上涨|下跌|多出|少了|涨了|跌了|提高|降低)\s?$")
