@@ -486,3 +486,28 @@ def test_the_headline_follows_the_question_s_own_words(question, text, expects, 
     u = read_question(question, VOCAB)
     got, _, _ = headline(c, u, expects, CTX.metrics.get(u.metrics[0], {}).get("keywords", []) if u.metrics else [])
     assert got and got[0].text.replace(" ", "") == lead
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "figure"),
+    [
+        # revenue names no figure in its clause; growth, also asked, names the percentage
+        ("台积电 营收 增长", "第三季 EPS 12.5 元,並上調全年營收年增幅至 25%。", "25%"),
+        # the keyword the question wrote decides among the metric's own figures
+        ("台积电 募资净额", "募资总额为80亿元,扣除发行费用,募资净额为76亿元。", "76亿元"),
+        # a share price is no market cap: the market cap's keyword names its own figure
+        ("台积电 市值", "上市首日收报60元/股,上涨300%,市值达到1000亿元。", "1000亿元"),
+    ],
+)
+def test_the_headline_is_the_figure_the_asked_metric_keyword_names(question, text, figure):
+    from dataclasses import replace
+
+    from store.extract import claim_figures
+    from store.headline import headline_for
+
+    c = candidate(text)
+    positions = LEX.metric_positions(c.key)
+    claims = claim_figures(c.key, positions, c.values, {m: LEX.metrics[m].expects for m in positions})
+    values = [replace(v, metric=claim[0]) if claim else v for v, claim in zip(c.values, claims, strict=True)]
+    lead, _, _ = headline_for(replace(c, values=values), read_question(question, VOCAB), CTX)
+    assert lead[0].text == figure
