@@ -35,7 +35,9 @@ class Weights:
 
 WEIGHTS = Weights()
 
-FORECAST = re.compile(r"预计|预期|预测|预估|有望|将达|将会|计划|目标|指引|展望|财测|guidance|forecast|outlook|expects?")
+FORECAST = re.compile(
+    r"预计|预期|预测|预估|有望|将达|将会|计划|目标|指引|展望|财测|guidance|forecast|outlook|expects?"
+)
 CLAUSE = re.compile(r"[,，;；。:：]")
 
 

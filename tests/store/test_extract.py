@@ -233,7 +233,9 @@ def test_quotes_have_their_position_in_the_file_as_stored(lexicon):
         ("公司募资净额为1,234亿元。", "ipo_proceeds", ["1,234亿元"]),
     ],
 )  # fmt: skip
-def test_a_metric_keyword_names_the_nearest_figure_of_its_kind_in_its_clause(sentence, metric, figures, lexicon):
+def test_a_metric_keyword_names_the_nearest_figure_of_its_kind_in_its_clause(
+    sentence, metric, figures, lexicon
+):
     (fact,) = facts_of(sentence, lexicon)
     assert [v.text for v in fact.values if v.metric == metric] == figures
     if figures:

@@ -56,7 +56,10 @@ def parse(text):
         ("市值突破20兆元", [("20兆元", 2e13, None, None, "money", "CNY", None)]),
         ("應試者的前10%左右", [("前10%左右", 10, None, None, "percent", "%", "前")]),
         # a range whose low end leaves its unit to the high end, as guidance is written
-        ("第四季營收 250 至 262 億美元", [("250 至 262 億美元", 2.5e10, 2.5e10, 2.62e10, "money", "USD", None)]),
+        (
+            "第四季營收 250 至 262 億美元",
+            [("250 至 262 億美元", 2.5e10, 2.5e10, 2.62e10, "money", "USD", None)],
+        ),
         ("毛利率 52-54%", [("52-54%", 52, 52, 54, "percent", "%", None)]),
         ("今年資本支出約落在 300-320 億美元", [("300-320 億美元", 3e10, 3e10, 3.2e10, "money", "USD", None)]),
         ("增长 1-2 个百分点", [("1-2 个百分点", 1, 1, 2, "points", "pp", None)]),

@@ -161,7 +161,13 @@ def test_a_question_in_any_script_reads_the_metric(vocab, metric, phrase):
 
 @pytest.mark.parametrize(
     "question",
-    ["台积电 第四季 营收 指引", "台積電 第四季 毛利率 財測", "騰訊 明年 資本開支 展望", "TSMC Q4 revenue guidance", "Meta capex outlook"],
+    [
+        "台积电 第四季 营收 指引",
+        "台積電 第四季 毛利率 財測",
+        "騰訊 明年 資本開支 展望",
+        "TSMC Q4 revenue guidance",
+        "Meta capex outlook",
+    ],
 )
 def test_guidance_in_any_script_asks_for_a_forecast(vocab, question):
     assert read_question(question, vocab).forecast

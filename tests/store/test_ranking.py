@@ -174,7 +174,12 @@ def test_a_sentence_naming_nobody_must_state_the_figure():
             "1600亿元",
         ),
         # the earlier figure a comparison starts from, however many words after 先前
-        ("台积电 年增率", "今年营收年增率将达 20-22%,相较于先前释出的年增率近 15% 调升。", "percent", "20-22%"),
+        (
+            "台积电 年增率",
+            "今年营收年增率将达 20-22%,相较于先前释出的年增率近 15% 调升。",
+            "percent",
+            "20-22%",
+        ),
     ],
 )
 def test_the_headline_is_the_figure_that_answers(question, text, expects, figure):
