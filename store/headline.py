@@ -224,9 +224,11 @@ def headline(
     clause naming only someone else (``others``: the other side of a comparison keeps its figure); by the
     metric's keyword ("资本支出同比增长79%至140亿美元"); a level rather than a change by an amount
     ("漲價5800元") or a starting point ("由246.7億美元升至277億美元"). Before the anchors, a figure
-    the asked ``metric``'s own keyword names (``Value.metric``) comes first and one another metric's
-    keyword names last ("市值达到1000亿元" is the market cap, "收报60元" no market cap); among
-    the keywords, the ones the question wrote decide (募资净额, not 募资总额).
+    another metric's keyword names (``Value.metric``) goes last ("第三季 EPS 12.5 元" is no
+    revenue); after them, one the asked ``metric``'s own keyword names comes before one no keyword
+    names ("市值达到1000亿元" before "收报60元"), while the question's words may still pick a figure a
+    clause away ("远高于前一季200亿美元" for "previous quarter"); among the keywords, the ones the
+    question wrote decide (募资净额, not 募资总额).
     """
     values = [v for v in c.values if not inside_slogan(c.key, v, c.start)] or c.values
     fitting = [v for v in values if v.kind == expects] if expects != "any" else []
@@ -315,7 +317,9 @@ def headline(
         clause_start = s - len(clause)
         named = [other for at, other in others if clause_start <= at < clause_end]
         someone_elses = bool(named) and all(named)
-        claim = 0 if v.metric == metric else 1 if v.metric is None or v.metric in u.metrics else 2
+        # another metric's keyword named it: never this metric's while one is left; the asked
+        # metric's own figure goes before an unnamed one, once the question's words have spoken
+        others_figure = bool(metric) and v.metric is not None and v.metric not in (metric, *u.metrics)
         return (
             -round(agreement, 2),
             bool(asked_in) and v.kind == "money" and v.currency not in asked_in,
@@ -323,8 +327,9 @@ def headline(
             someone_elses,
             secondary,
             v.change and not asks_change,
-            claim if metric else 0,
+            others_figure,
             sum(min(distance(v, [span]) // 8, 4) for span in anchor_spans),
+            bool(metric) and v.metric != metric,
             distance(v, spans) if spans else 0,
             v.start,
         )
