@@ -311,8 +311,13 @@ def recency(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Po
 
 def segment(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
     """A business unit's figure (智能汽车收入) is not the total asked for unless the question
-    names that unit."""
-    return Points("segment", -ctx.weights.segment, f"segment {m.segment}") if m.segment else None
+    names that unit; twice so when the question names a part the sentence lacks (商湯 生成式
+    業務收入 asked of "智能汽车收入为2.56亿元"): it is another unit's figure."""
+    if not m.segment:
+        return None
+    other_unit = m.entity < 1 and (bool(q.names) or len(q.entities) > 1)
+    why = f"segment {m.segment}" + ("; another part than the one asked" if other_unit else "")
+    return Points("segment", -ctx.weights.segment * (2 if other_unit else 1), why)
 
 
 def focus(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:

@@ -516,3 +516,16 @@ def test_the_headline_is_the_figure_the_asked_metric_keyword_names(question, tex
     values = [replace(v, metric=claim[0]) if claim else v for v, claim in zip(c.values, claims, strict=True)]
     lead, _, _ = headline_for(replace(c, values=values), read_question(question, VOCAB), CTX)
     assert lead[0].text == figure
+
+
+def test_another_unit_s_figure_costs_twice_when_the_question_names_a_part():
+    """商湯 生成式 業務收入: "智能汽车收入为2.56亿元" is another unit's figure; the unit the question
+    names is carried into "该业务去年收入达24.04亿元"."""
+    from store.query import Query
+
+    u = Query.of("商湯 生成式 業務收入", read_question("商湯 業務收入", VOCAB))
+    u.names = ["生成式"]
+    other = candidate("商汤集团2024年智能汽车收入为2.56亿元。", ["SenseTime"], metrics=["revenue"])
+    _, ranked = None, rank(other, u, CTX)
+    plain = rank(other, Query.of("商湯 收入", read_question("商湯 收入", VOCAB)), CTX)
+    assert ranked.points_of("segment") == 2 * plain.points_of("segment") < 0
