@@ -64,7 +64,10 @@ def headline_for(c: Candidate, u: Understanding, ctx: RankingContext) -> Headlin
         metric = "other"  # the sentence's growth is not what a question naming no change asks for
     anchors, others = anchors_for(c, u, ctx), others_named(c, u, ctx)
     info = ctx.metrics.get(metric, {})
-    lead = headline(c, u, info.get("expects", "any"), info.get("keywords", []), anchors, others, asked)
+    # a question naming no metric asks for no kind of figure: its own words pick among them all
+    # ("ByteDance H200 test order": 试购2万台, not the 单价约2万美元 the sentence's price metric wants)
+    expects = info.get("expects", "any") if asked or u.value_kinds or not (u.terms and anchors) else "any"
+    lead = headline(c, u, expects, info.get("keywords", []), anchors, others, asked)
     if not lead[0] and metric != "growth" and "growth" in u.metrics:
         growth = ctx.metrics.get("growth", {})
         lead = headline(

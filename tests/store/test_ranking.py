@@ -449,6 +449,8 @@ def test_a_share_asked_is_a_level_not_a_growth_rate(question, share_wins):
         ("阿里云 收入 增长", "阿里云智能集团收入同比增长26%,创下近三年最高增速。", ["revenue", "growth"], "26%"),
         # an amount with its currency left unsaid is a money figure's answer
         ("阿里巴巴 市值 暴增", "阿里巴巴港股全天大涨9.14%,市值一日暴增近3000亿。", ["market_cap"], "近3000亿"),
+        # a question naming no metric: its own words pick among all the figures, of any kind
+        ("ByteDance H200 test order", "字节跳动计划先试购2万台H200,单价约2万美元。", ["price", "gpu_count"], "2万台"),
         # a question naming no metric and no change: the sentence's growth does not pick the kind
         ("2024年全年 大模型 调用量", "较2024年全年114万亿Tokens调用量增长近400%。", ["growth"], "114万亿Tokens"),
     ],
@@ -526,6 +528,6 @@ def test_another_unit_s_figure_costs_twice_when_the_question_names_a_part():
     u = Query.of("商湯 生成式 業務收入", read_question("商湯 業務收入", VOCAB))
     u.names = ["生成式"]
     other = candidate("商汤集团2024年智能汽车收入为2.56亿元。", ["SenseTime"], metrics=["revenue"])
-    _, ranked = None, rank(other, u, CTX)
+    ranked = rank(other, u, CTX)
     plain = rank(other, Query.of("商湯 收入", read_question("商湯 收入", VOCAB)), CTX)
     assert ranked.points_of("segment") == 2 * plain.points_of("segment") < 0
