@@ -301,12 +301,13 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
         runs = [Span(sentence.start, c.end, text[sentence.start : c.end]) for c in cells] or clean_runs(
             sentence, damaged
         )
+        # a table row's label ("归母净利润(元) |") declares its figures' unit
+        label = text[sentence.start : sentence.start + sentence.text.find("|") + 1] if cells else ""
         for at, run in enumerate(runs):
             fact = _fact_from_run(
                 run, key, file, lexicon, named, context, published, article_year, dated_year, names
             )
             if fact and cells:
-                label = text[sentence.start : sentence.start + sentence.text.find("|") + 1]
                 fact.values = [in_declared_unit(v, label) for v in fact.values if v.start >= cells[at].start]
                 fact.period, fact.period_sort = cells[at].period.label, cells[at].period.sort
                 if not fact.values:

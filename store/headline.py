@@ -56,11 +56,7 @@ def headline_for(c: Candidate, u: Understanding, ctx: RankingContext) -> Headlin
     growth rate."""
     asked = answered_metric(c, u)
     metric = asked or (c.metrics[0] if c.metrics else "other")
-    if (
-        metric == "growth"
-        and not u.metrics
-        and not _ASKS_CHANGE.search(" ".join([getattr(u, "text", ""), *u.terms]))
-    ):
+    if metric == "growth" and not u.metrics and not asks_for_a_change(u):
         metric = "other"  # the sentence's growth is not what a question naming no change asks for
     anchors, others = anchors_for(c, u, ctx), others_named(c, u, ctx)
     info = ctx.metrics.get(metric, {})
@@ -183,10 +179,17 @@ def is_forecast(key: str, offset: int, v: Value) -> bool:
 
 _ASKS_EARLIER = re.compile(r"原本|原来|原先|此前|先前|之前|previous|original|prior|earlier", re.I)
 _ASKS_CHANGE = re.compile(
-    r"增长|增速|增幅|成长|上升|下降|下滑|减少|增加|涨|跌|同比|环比|年增|年减|变化|growth|grow|rise|fall|drop"
-    r"|change|increase|decrease|jump|yoy|qoq",
+    r"增长|增速|增幅|成长|上升|下降|下滑|减少|增加|涨|跌|同比|环比|年增|年减|变化|提高|降低|少了|多了"
+    r"|growth|grow|rise|fall|drop|change|increase|decrease|jump|yoy|qoq|cut|reduce",
     re.I,
 )
+
+
+def asks_for_a_change(u: Understanding) -> bool:
+    """Tell whether a question asks how something changed (growth, 同比, 减少多少, drop) rather
+    than what it came to: the one reading the ranking rules and the headline both use."""
+    words = " ".join([getattr(u, "text", ""), *u.terms, *u.hint_words, *u.ignored])
+    return "growth" in u.metrics or bool(_ASKS_CHANGE.search(words))
 _FROM = re.compile(r"(?:由|从)[^至到,，;；]*$")  # "由246.7億美元升至277億美元": where it came from
 _EARLIER = re.compile(r"(?:之前|此前|原先|原本|原来|先前)[^,，;；]{0,10}$")  # "较之前预测的300億美元"
 # "北向资金二季度加仓 27.87 万股,…持有寒武纪 1570.4 万股": what a holding changed by
@@ -288,11 +291,10 @@ def headline(
     asked_in = getattr(u, "currencies", ())  # a Query may ask for a currency ("in HK dollars")
     # a figure per share (688元/股) is no total: only a price's or a per-share metric's answer
     per_share_metric = any(re.search(r"每股|股价|发行价|价|price|eps", kw) for kw in keywords)
-    asked_words = " ".join([getattr(u, "text", ""), *u.terms, *u.ignored])
     # "原本預測", "previous forecast": the figure it came from is the one asked
-    asks_earlier = bool(_ASKS_EARLIER.search(asked_words))
+    asks_earlier = bool(_ASKS_EARLIER.search(" ".join([getattr(u, "text", ""), *u.terms, *u.ignored])))
     # a level before a change, unless a change is asked ("调用量" is the calls, not their growth)
-    asks_change = "growth" in u.metrics or bool(_ASKS_CHANGE.search(asked_words)) or expects == "percent"
+    asks_change = asks_for_a_change(u) or expects == "percent"
 
     def wanted(v: Value) -> tuple:
         # the question's period picks among the figures of a sentence stating several (Q2 and H1)

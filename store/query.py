@@ -56,8 +56,7 @@ class Query(Understanding):
         values = {f.name: getattr(understood, f.name) for f in fields(Understanding)}
         narrowed: tuple[str, ...] = ()
         if metrics:
-            values["metrics"] = [m for m in understood.metrics if m in metrics] or sorted(metrics)
-            narrowed = tuple(sorted(metrics))
+            values["metrics"], narrowed = _narrowed(understood.metrics, metrics)
         return cls(
             **values,
             text=text,
@@ -85,6 +84,11 @@ class Query(Understanding):
         if periods is not None:
             changes["periods"] = list(periods)
         if metrics:
-            changes["metrics"] = [m for m in self.metrics if m in metrics] or sorted(metrics)
-            changes["narrowed_to"] = tuple(sorted(metrics))
+            changes["metrics"], changes["narrowed_to"] = _narrowed(self.metrics, metrics)
         return replace(self, **changes)
+
+
+def _narrowed(named: list[str], metrics: set[str]) -> tuple[list[str], tuple[str, ...]]:
+    """The metrics a command answers with: those the question names among ``metrics``, else all
+    of them; and ``metrics`` as the narrowing recorded on the query."""
+    return [m for m in named if m in metrics] or sorted(metrics), tuple(sorted(metrics))

@@ -31,7 +31,7 @@ from .candidates import (
     Weights,
     alternatives,
 )
-from .headline import answered_metric, changes_by_only, headline_for, inside_slogan
+from .headline import answered_metric, asks_for_a_change, changes_by_only, headline_for, inside_slogan
 from .periods import YEAR_AGREES, period_agreement
 from .question import Understanding
 from .vocabulary import is_latin
@@ -251,14 +251,14 @@ def figure(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
             why = "figures, none by the keyword"
     elif kinds:
         fit, why = 0.3 + 0.7 * min(len(c.values), 3) / 3, f"{len(c.values)} figures"
-    if fit and not q.value_kinds and changes_by_only(c) and not _asks_a_change(q):
+    if fit and not q.value_kinds and changes_by_only(c) and not asks_for_a_change(q):
         # "净利润减少31亿美元" says by how much it changed; "净利…升至277亿美元" what it came to
         fit, why = fit / 2, why + "; only by how much it changed"
     asked_in = getattr(q, "currencies", ())  # a Query may ask for a currency ("融资 人民币")
     money = [v for v in c.values if v.kind == "money"]
     if fit and asked_in and money and not any(v.currency in asked_in for v in money):
         fit, why = fit / 2, why + f"; not in {'/'.join(asked_in)}"
-    if q.value_kinds and not _asks_a_change(q):
+    if q.value_kinds and not asks_for_a_change(q):
         # a share asked ("占比", "share") is a level: a growth rate is no share
         kinds = frozenset(v.kind for v in c.values if not v.change) & kinds
     if q.value_kinds and kinds & set(q.value_kinds):
@@ -268,15 +268,6 @@ def figure(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
     elif q.value_kinds and not ("percent" in q.value_kinds and _FRACTION_WORDS.search(c.key)):
         fit, why = fit / 2, why + "; not the kind of figure asked for"  # "revenue share": a percentage
     return Points("figure", ctx.weights.figure * fit, why)
-
-
-_CHANGE_WORDS = re.compile(
-    r"涨价|降价|增加|减少|增长|下降|上涨|下跌|提高|降低|少了|多了|涨|跌|change|increase|decrease|drop|rise|grow|cut|reduce"
-)
-
-
-def _asks_a_change(q: Understanding) -> bool:
-    return "growth" in q.metrics or any(_CHANGE_WORDS.search(t) for t in q.terms + q.hint_words)
 
 
 def period(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
@@ -380,11 +371,6 @@ def rank(c: Candidate, q: Understanding, ctx: RankingContext) -> Ranked:
     m = measure(c, q, ctx)
     points = tuple(p for rule in RULES if (p := rule(c, q, m, ctx)) is not None)
     return Ranked(candidate=c, match=m, points=points, score=sum(p.points for p in points))
-
-
-def score_candidate(c: Candidate, q: Understanding, ctx: RankingContext) -> Ranked:
-    """Return ``rank(c, q, ctx)`` (the name the rest of the store used before the rules were data)."""
-    return rank(c, q, ctx)
 
 
 # --- gates: what makes a ranked candidate an answer -----------------------------------------
