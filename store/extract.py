@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from .lexicon import Lexicon
 from .names import discover_names
 from .numbers import Value, in_declared_unit, parse_quantities
-from .periods import parse_period, period_names, published_date, stated_years
+from .periods import PeriodName, article_period_names, parse_period, published_date
 from .subjects import SubjectTracker, choose_topic
 from .tables import TableReader
 from .text import Span, clean_runs, clean_text_mapped, find_mojibake, fold, split_sentences
@@ -181,14 +181,14 @@ def _bracket_names(text: str, key: str, lexicon: Lexicon) -> dict[str, str]:
 _AHEAD_OF_YEAR = re.compile(r"(?:到|至|预计|预期|将|计划|目标|-|—|~)\s?(?:在\s?)?$")
 
 
-def _article_year(key: str, published: str | None) -> int | None:
+def _article_year(key: str, published: str | None, periods: list[PeriodName]) -> int | None:
     # the article's date; else the year it states most often (ties: the later one), but never
     # before the latest calendar year it looks back on (an article telling of 2022 is not 2020's,
     # however often it names 2020; a fiscal year runs ahead of the calendar); a year far beyond all
     # the others is a story's ("来自2060年的手机")
     if published:
         return int(published[:4])
-    names = [n for n in period_names(key) if n.year is not None and n.offset is None]
+    names = [n for n in periods if n.year is not None and n.offset is None]
     years = [n.year for n in names if n.year is not None]
     if not years:
         return None
@@ -219,8 +219,9 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     sha = hashlib.sha256(raw_text.encode("utf-8", "surrogatepass")).hexdigest()
     published = published or published_date(key[:400], file)
     dated_year = int(published[:4]) if published else None
-    article_year = _article_year(key, published)
-    years_stated = set(stated_years(key))
+    periods = article_period_names(key)
+    article_year = _article_year(key, published, periods)
+    years_stated = {n.year for n in periods if n.year is not None}
     only_year = next(iter(years_stated)) if len(years_stated) == 1 else None
     damaged = find_mojibake(text)
     doc_aliases = _bracket_names(text, key, lexicon)

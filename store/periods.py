@@ -36,6 +36,8 @@ _ISO_DATE = re.compile(
 
 def _ymd(m: re.Match[str]) -> tuple[int, int, int]:
     return int(m["y"]), int(m["m1"] or m["m2"]), int(m["d"])
+
+
 _MONTH_DAY = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])月(?:(3[01]|[12]\d|0?[1-9])日)?")
 _FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-?(1[0-2]|0[1-9])-?(3[01]|[12]\d|0[1-9])(?!\d)")
 # "创下了2016年以来…" names a reference year, not the period the figure is for
@@ -58,57 +60,78 @@ class PeriodName:
     word: str | None = None  # a relative period's word: "last quarter" (上季), "previous quarter" (前一季)
 
 
-# Each token: a pattern and what its match names. Longest match wins where two start together.
 def _year2(s: str) -> int:
     return int(s) if len(s) == 4 else 2000 + int(s)
 
 
 _PART_Q = r"(?:财季|财政季度|财务季度|财年季度|季度|季)"
-_TOKENS: list[tuple[re.Pattern[str], object]] = [
+# Each token: the characters one of which every match contains, a pattern, and what its match
+# names. Longest match wins where two start together. The characters let a sentence skip the
+# patterns it cannot match (most of them: a sentence without 季 or q names no quarter), which is
+# most of the grammar's cost in a build; "" runs the pattern on every text.
+_TOKENS: list[tuple[str, re.Pattern[str], object]] = [
     # fiscal years: FY2024, FY24, fy'24, fiscal 2025, fiscal year 2025, 2024财年, 财年2024
     (
+        "f",
         re.compile(r"(?<![a-z])fy\s?'?((?:19|20)\d\d|\d\d)(?!\d)"),
         lambda m: {"year": _year2(m[1]), "fiscal": True},
     ),
     (
+        "f",
         re.compile(r"(?<![a-z])fiscal\s(?:year\s)?((?:19|20)\d\d)(?!\d)"),
         lambda m: {"year": int(m[1]), "fiscal": True},
     ),
     (
+        "年",
         re.compile(r"(?<!\d)((?:19|20)\d\d)\s?(?:财年|财政年度?|会计年度|财务年度)"),
         lambda m: {"year": int(m[1]), "fiscal": True},
     ),
-    (re.compile(r"(?:财年|财政年度)\s?((?:19|20)\d\d)(?!\d)"), lambda m: {"year": int(m[1]), "fiscal": True}),
+    (
+        "年",
+        re.compile(r"(?:财年|财政年度)\s?((?:19|20)\d\d)(?!\d)"),
+        lambda m: {"year": int(m[1]), "fiscal": True},
+    ),
     # calendar years: 2024年, 2024年度, 2024 (not 2024万, 2024元, 2024%)
     (
+        "",
         re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s?年度?|(?=[^\d%万亿元美倍张台个]|$))"),
         lambda m: {"year": int(m[1])},
     ),
     # a run of quarters with its year: 2024q1-q3 (nine months)
     (
+        "q",
         re.compile(r"(?<![a-z0-9.])((?:19|20)?\d\d)\s?q([1-4])\s?(?:-|—|~|至|到)\s?q([1-4])(?![a-z0-9])"),
         lambda m: {"year": _year2(m[1]), **_quarter_run(int(m[2]), int(m[3]))},
     ),
     # quarters with their year in one word: 24q3, 2024q3, 3q24, q3'24, 1h25, h1'25, 9m24
     (
+        "q",
         re.compile(r"(?<![a-z0-9.])((?:19|20)?\d\d)\s?q([1-4])(?![a-z0-9])"),
         lambda m: {"year": _year2(m[1]), "part": f"Q{m[2]}"},
     ),
     (
+        "q",
         re.compile(r"(?<![a-z0-9.])([1-4])q'?([1-3]\d)(?!\d)"),
         lambda m: {"year": 2000 + int(m[2]), "part": f"Q{m[1]}"},
     ),
     (
+        "q",
         re.compile(r"(?<![a-z0-9])(fiscal\s)?q([1-4])'?([1-3]\d)(?!\d)"),
         lambda m: {"year": 2000 + int(m[3]), "part": f"Q{m[2]}", "fiscal": bool(m[1])},
     ),
     (
+        "h",
         re.compile(r"(?<![a-z0-9.])([12])h'?([1-3]\d)(?!\d)|(?<![a-z0-9])h([12])'?([1-3]\d)(?!\d)"),
         lambda m: {"year": 2000 + int(m[2] or m[4]), "part": f"H{m[1] or m[3]}"},
     ),
-    (re.compile(r"(?<![a-z0-9.])9m'?([1-3]\d)(?!\d)"), lambda m: {"year": 2000 + int(m[1]), "part": "9M"}),
+    (
+        "m",
+        re.compile(r"(?<![a-z0-9.])9m'?([1-3]\d)(?!\d)"),
+        lambda m: {"year": 2000 + int(m[1]), "part": "9M"},
+    ),
     # a run of quarters: 2024q1-q3 and 第一至三季度 are nine months, q1-q2 the first half
     (
+        "q季",
         re.compile(
             r"(?<![a-z0-9])q([1-4])\s?(?:-|—|~|至|到)\s?q([1-4])(?![a-z0-9])"
             r"|第?([一二三四1-4])\s?(?:-|—|~|至|到)\s?([一二三四1-4])\s?季度?"
@@ -117,15 +140,18 @@ _TOKENS: list[tuple[re.Pattern[str], object]] = [
     ),
     # quarters: 第三季度, 第3财季, 第三财政季度, 三季度, q3, 3q, fiscal q3, third quarter
     (
+        "季",
         re.compile(rf"第\s?([一二三四1-4])\s?{_PART_Q}"),
         lambda m: {"part": f"Q{_CN_ORDINAL[m[1]]}", "fiscal": "财" in m[0]},
     ),
-    (re.compile(r"(?<![第前0-9])([一二三四1-4])\s?季度"), lambda m: {"part": f"Q{_CN_ORDINAL[m[1]]}"}),
+    ("季", re.compile(r"(?<![第前0-9])([一二三四1-4])\s?季度"), lambda m: {"part": f"Q{_CN_ORDINAL[m[1]]}"}),
     (
+        "q",
         re.compile(r"(?<![a-z0-9])(fiscal\s)?(?:q([1-4])|([1-4])q)(?![a-z0-9])"),
         lambda m: {"part": f"Q{m[2] or m[3]}", "fiscal": bool(m[1])},
     ),
     (
+        "q",
         re.compile(
             r"(?<![a-z])(fiscal\s)?(first|second|third|fourth|1st|2nd|3rd|4th)[\s-](?:fiscal\s)?quarter"
         ),
@@ -133,14 +159,20 @@ _TOKENS: list[tuple[re.Pattern[str], object]] = [
     ),
     # halves: 上半年, 下半财年, h1, first half
     (
+        "半",
         re.compile(r"([上下])半(财)?年"),
         lambda m: {"part": "H1" if m[1] == "上" else "H2", "fiscal": bool(m[2])},
     ),
-    (re.compile(r"(?<![a-z0-9])h([12])(?![a-z0-9])"), lambda m: {"part": f"H{m[1]}"}),
-    (re.compile(r"(?<!\d)1\s?(?:-|—|~|至|到)\s?6月(?!\d*日)|一至六月"), lambda m: {"part": "H1"}),
-    (re.compile(r"(?<![a-z])(first|second)[\s-]half"), lambda m: {"part": "H1" if m[1] == "first" else "H2"}),
+    ("h", re.compile(r"(?<![a-z0-9])h([12])(?![a-z0-9])"), lambda m: {"part": f"H{m[1]}"}),
+    ("月", re.compile(r"(?<!\d)1\s?(?:-|—|~|至|到)\s?6月(?!\d*日)|一至六月"), lambda m: {"part": "H1"}),
+    (
+        "h",
+        re.compile(r"(?<![a-z])(first|second)[\s-]half"),
+        lambda m: {"part": "H1" if m[1] == "first" else "H2"},
+    ),
     # nine months: 前三季度, 前三个季度, 前9个月, first nine months, 9m
     (
+        "前月nm",
         re.compile(
             r"前三个?季度?|前[9九]个月|(?<!\d)1\s?(?:-|—|~|至|到)\s?9月(?!\d*日)|一至九月"
             r"|(?<![a-z])(?:first\s)?nine[\s-]months?|(?<![a-z0-9.])9m(?![a-z0-9])"
@@ -149,42 +181,61 @@ _TOKENS: list[tuple[re.Pattern[str], object]] = [
     ),
     # relative years: 今年, 去年, 明年, this year, last year, YTD, 本财年
     (
+        "年y",
         re.compile(
             r"今年|本年度?|(?<![a-z])(?:this|current)\s(?:calendar\s)?year|(?<![a-z])ytd(?![a-z])|year[\s-]to[\s-]date|年初至今"
         ),
         lambda m: {"offset": 0},
     ),
     (
+        "年y",
         re.compile(
             r"去年|上一?年度|上一年|(?<!以)上年|(?<![a-z])(?:last|previous|prior)\s(?:calendar\s)?year"
         ),
         lambda m: {"offset": -1},
     ),
-    (re.compile(r"明年|下一年度?|(?<![a-z])next\s(?:calendar\s)?year"), lambda m: {"offset": 1}),
-    (re.compile(r"前年"), lambda m: {"offset": -2}),
-    (re.compile(r"后年"), lambda m: {"offset": 2}),
+    ("年y", re.compile(r"明年|下一年度?|(?<![a-z])next\s(?:calendar\s)?year"), lambda m: {"offset": 1}),
+    ("年", re.compile(r"前年"), lambda m: {"offset": -2}),
+    ("年", re.compile(r"后年"), lambda m: {"offset": 2}),
     (
+        "年y",
         re.compile(r"本财年|本财政年度|(?<![a-z])(?:this|current)\sfiscal\syear"),
         lambda m: {"offset": 0, "fiscal": True},
     ),
     (
+        "年y",
         re.compile(r"上一?(?:个)?财年|上一?财政年度|(?<![a-z])(?:last|previous|prior)\sfiscal\syear"),
         lambda m: {"offset": -1, "fiscal": True},
     ),
-    (re.compile(r"下一?(?:个)?财年|(?<![a-z])next\sfiscal\syear"), lambda m: {"offset": 1, "fiscal": True}),
+    (
+        "年y",
+        re.compile(r"下一?(?:个)?财年|(?<![a-z])next\sfiscal\syear"),
+        lambda m: {"offset": 1, "fiscal": True},
+    ),
     # relative quarters: 上季, 上一季度, 前一季, 本季, 当季, last quarter
     # 上季 is the one before the writer's now; 前一季 the one before the quarter being told of
-    (re.compile(r"上一?个?季度?|(?<![a-z])last\s(?:fiscal\s)?quarter"), lambda m: {"quarter_offset": -1}),
     (
+        "季q",
+        re.compile(r"上一?个?季度?|(?<![a-z])last\s(?:fiscal\s)?quarter"),
+        lambda m: {"quarter_offset": -1},
+    ),
+    (
+        "季q",
         re.compile(r"前一个?季度?|(?<![a-z])(?:previous|prior|preceding)\s(?:fiscal\s)?quarter"),
         lambda m: {"quarter_offset": -1, "word": "previous quarter"},
     ),
     (
+        "季q",
         re.compile(r"本季度?|当季|这一?季度?|(?<![a-z])(?:this|current)\s(?:fiscal\s)?quarter"),
         lambda m: {"quarter_offset": 0},
     ),
-    (re.compile(r"下一?个?季度?|(?<![a-z])next\s(?:fiscal\s)?quarter"), lambda m: {"quarter_offset": 1}),
+    (
+        "季q",
+        re.compile(r"下一?个?季度?|(?<![a-z])next\s(?:fiscal\s)?quarter"),
+        lambda m: {"quarter_offset": 1},
+    ),
 ]
+_TRIGGERS = frozenset("".join(t for t, _, _ in _TOKENS))
 _SAME_PERIOD = re.compile(r"\s?同期")
 # what may stand between a year and the part it holds ("2024年 第三季度", "今年的上半年"); a list
 # or a range ("2023年及2024年上半年", "全年和第四季度") keeps them apart
@@ -202,7 +253,10 @@ def period_names(key: str) -> list[PeriodName]:
     """
     dates = [(m.start(), m.end()) for m in _ISO_DATE.finditer(key)]
     found: list[PeriodName] = []
-    for pattern, build in _TOKENS:
+    present = {c for c in _TRIGGERS if c in key}
+    for triggers, pattern, build in _TOKENS:
+        if triggers and present.isdisjoint(triggers):
+            continue
         for m in pattern.finditer(key):
             if any(a <= m.start() < b for a, b in dates):
                 continue  # the year of a date is the date's
@@ -436,9 +490,18 @@ def parse_period(
     return None
 
 
-def stated_years(key: str) -> list[int]:
-    """Return the years ``key`` states as periods (not "since 2019" reference years), in order."""
-    return [n.year for n in period_names(key) if n.year is not None]
+def article_period_names(key: str) -> list[PeriodName]:
+    """Return the periods a whole folded article writes, read a line at a time: a period is
+    written within one line, and a line skips the patterns it cannot match, which the whole
+    text, holding every pattern's characters somewhere, cannot. (Unlike ``period_names`` of the
+    whole text, a 去年同期 at a line's start takes no part from the line before.)"""
+    found: list[PeriodName] = []
+    start = 0
+    for line in key.split("\n"):
+        if line.strip():
+            found.extend(replace(n, start=n.start + start, end=n.end + start) for n in period_names(line))
+        start += len(line) + 1
+    return found
 
 
 def published_date(head: str, file_name: str = "") -> str | None:

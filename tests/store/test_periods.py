@@ -3,18 +3,20 @@ calendars, and the period each figure of a sentence is stated for. Pure function
 except the last tests, on the seed store."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 
 from store import Lexicon, extract_facts, fold, parse_period, parse_quantities
 from store.candidates import Candidate
 from store.headline import headline, value_period
-from store.periods import fiscal_year_of, period_agreement
+from store.periods import _TOKENS, article_period_names, fiscal_year_of, period_agreement
 from store.question import QuestionVocabulary, read_question
 
 LEX = Lexicon.load()
 VOCAB = QuestionVocabulary.from_lexicon(LEX)
 TODAY = datetime.date(2026, 12, 6)
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 # (as written, what a question asks, the label an article of 30 October 2024 gives it)
 SAME_PHRASES = [
@@ -326,3 +328,33 @@ def test_figures_listed_after_their_years_take_them_in_order(text, periods):
 
     key = fold(text)
     assert [value_period(key, 0, v, None) for v in parse_quantities(key, text)] == periods
+
+
+def _article_keys() -> list[str]:
+    shared_eval = Path(__file__).resolve().parents[3] / "shared" / "eval"
+    folders = [SEEDS, shared_eval / "dev" / "articles", shared_eval / "dev2" / "articles"]
+    return [fold(p.read_text(encoding="utf-8")) for folder in folders for p in sorted(folder.glob("*.txt"))]
+
+
+def test_every_match_of_a_gated_period_pattern_holds_one_of_its_characters():
+    # period_names skips a pattern on a text without any of its characters; a match without
+    # one would be a period the gate silently loses
+    texts = _article_keys() + [fold(phrase) for phrase, _, _ in SAME_PHRASES]
+    assert len(texts) > 50
+    matched = 0
+    for characters, pattern, _ in _TOKENS:
+        for text in texts:
+            for m in pattern.finditer(text):
+                matched += 1
+                assert not characters or any(c in m[0] for c in characters), (pattern.pattern, m[0])
+    assert matched > 200
+
+
+def test_an_article_s_periods_are_its_lines_periods():
+    key = fold("2024年第三季度营收增长。\n\n去年同期为10亿元;2025年上半年")
+    names = article_period_names(key)
+    assert [(key[n.start : n.end], n.year, n.part, n.offset) for n in names] == [
+        ("2024年第三季度", 2024, "Q3", None),
+        ("去年同期", None, None, -1),
+        ("2025年上半年", 2025, "H1", None),
+    ]
