@@ -82,12 +82,12 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
         lambda m: {"year": int(m[1]), "fiscal": True},
     ),
     (
-        "年",
+        "财会",
         re.compile(r"(?<!\d)((?:19|20)\d\d)\s?(?:财年|财政年度?|会计年度|财务年度)"),
         lambda m: {"year": int(m[1]), "fiscal": True},
     ),
     (
-        "年",
+        "财",
         re.compile(r"(?:财年|财政年度)\s?((?:19|20)\d\d)(?!\d)"),
         lambda m: {"year": int(m[1]), "fiscal": True},
     ),
@@ -181,34 +181,34 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
     ),
     # relative years: 今年, 去年, 明年, this year, last year, YTD, 本财年
     (
-        "年y",
+        "今本y",
         re.compile(
             r"今年|本年度?|(?<![a-z])(?:this|current)\s(?:calendar\s)?year|(?<![a-z])ytd(?![a-z])|year[\s-]to[\s-]date|年初至今"
         ),
         lambda m: {"offset": 0},
     ),
     (
-        "年y",
+        "去上y",
         re.compile(
             r"去年|上一?年度|上一年|(?<!以)上年|(?<![a-z])(?:last|previous|prior)\s(?:calendar\s)?year"
         ),
         lambda m: {"offset": -1},
     ),
-    ("年y", re.compile(r"明年|下一年度?|(?<![a-z])next\s(?:calendar\s)?year"), lambda m: {"offset": 1}),
-    ("年", re.compile(r"前年"), lambda m: {"offset": -2}),
-    ("年", re.compile(r"后年"), lambda m: {"offset": 2}),
+    ("明下y", re.compile(r"明年|下一年度?|(?<![a-z])next\s(?:calendar\s)?year"), lambda m: {"offset": 1}),
+    ("前", re.compile(r"前年"), lambda m: {"offset": -2}),
+    ("后", re.compile(r"后年"), lambda m: {"offset": 2}),
     (
-        "年y",
+        "财f",
         re.compile(r"本财年|本财政年度|(?<![a-z])(?:this|current)\sfiscal\syear"),
         lambda m: {"offset": 0, "fiscal": True},
     ),
     (
-        "年y",
+        "财f",
         re.compile(r"上一?(?:个)?财年|上一?财政年度|(?<![a-z])(?:last|previous|prior)\sfiscal\syear"),
         lambda m: {"offset": -1, "fiscal": True},
     ),
     (
-        "年y",
+        "财f",
         re.compile(r"下一?(?:个)?财年|(?<![a-z])next\sfiscal\syear"),
         lambda m: {"offset": 1, "fiscal": True},
     ),
