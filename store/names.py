@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .periods import period_names
 from .text import fold
 from .vocabulary import CJK_RUN, KeywordIndex, is_latin
 
@@ -84,7 +85,7 @@ _EDGE = set(
     "的之和与及或是在于由为将对向从给把被让同跟称据而但且并即若其该这那此各每如也都又还就令使自以至到"
 )
 _COUNTED = re.compile(r"[一二两三四五六七八九十百千万亿几多]+[张台块颗个家枚位名件款项倍次]")  # 万张, 两家
-_NEVER_LAST = set("的了着个是在和与及或该这那此各每也都又还就")
+_NEVER_LAST = set("的了着个是在和与及或该这那此各每也都又还就于级")  # 归属于母公司, 企业级 AI
 _NEVER_FIRST = set("一两几多某")
 _BAD_ENDINGS = (
     "们", "者", "家", "方", "等", "类", "业", "界", "市", "场", "季", "年", "月", "日", "州", "省", "县", "国", "人士",
@@ -111,6 +112,8 @@ _GENERIC_ZH = {
 _TICKER = re.compile(
     r"\s?[（(]\s?(?:(?:sh|sz|hk|nasdaq|nyse|tpex|twse|港股|美股|a股|股票代码|股票代號)\s?[:：]?\s?)?"
     r"(?:\d{4,6}(?:\.(?:sh|sz|hk|bj|tw|two))?|\d{4}-tw|[a-z]{1,5}[.\-](?:us|o|n|hk))\s?[)）]"
+    # an exchange names the symbol that follows it: (Nasdaq:CRDO), （纳斯达克：NVDA）
+    r"|\s?[（(]\s?(?:nasdaq|nyse|纳斯达克|纽交所|那斯达克|紐交所)\s?[:：]\s?(?P<symbol>[a-z]{1,5})\s?[)）]"
     r"|(?<![a-z0-9])(?:\d{6}\.(?:sh|sz|bj)|\d{4,5}\.hk|\d{4}-tw|[a-z]{1,5}-us)(?![a-z0-9])"
 )
 _PRODUCT_AFTER = re.compile(r"(?<=[\u3400-\u9fff])\s?(?:ai(?![a-z])|大模型)")
@@ -303,12 +306,15 @@ def discover_names(
         return entry
 
     # stock codes: the name just before them, Chinese or Latin
+    tickers = []
     for m in _TICKER.finditer(key):
+        tickers.append((m.start(), m.end()))
+        symbol = (m["symbol"],) if m["symbol"] else ()  # CRDO names Credo Technology too
         name = _name_ending_at(key, m.start(), generic, metric_words)
         if name:
-            add(name, "ticker", also=(strip_corporate(name),))
+            add(name, "ticker", also=(strip_corporate(name), *symbol))
         elif (latin := _latin_before(text, m.start())) and fold(latin) not in generic:
-            add(fold(latin), "ticker", shown=latin)
+            add(fold(latin), "ticker", shown=latin, also=symbol)
     # corporate words: 商汤科技 (商汤), 北京智谱华章科技股份有限公司 (智谱华章)
     for m in _STRONG_CORPORATE_RE.finditer(key):
         if key.endswith(CORPORATE_WORDS_ZH, 0, m.start()):
@@ -365,7 +371,10 @@ def discover_names(
             and not re.search(r"[A-Z]", word[1:])
         ):
             continue
+        if any(a <= m.start() < b for a, b in tickers):
+            continue  # the symbol of "(Nasdaq:CRDO)" is the ticker's, read with its name
         word = re.sub(r"(?:\s[\d.]+)+$", "", word)  # "EPS 17.44": a figure is no part of a name
+        word = _without_trailing_periods(word)  # "Credo FY2026Q2": the period is no part of it
         word = re.sub(r"\s(?:CEO|CFO|CTO|COO|VP)$", "", word)  # "OpenAI CEO": the company
         k = fold(word)
         if not _latin_is_name(word, k, generic, metric_words, english_words):
@@ -467,10 +476,30 @@ def _is_name_like(name: str, key: str) -> bool:
     return key.count(name) >= 2 or len(name) >= 3
 
 
+# a word the period grammar reads whole (FY2026, FY2026Q2, 3Q24, H1), or a calendar year's
+_CALENDAR_YEAR = re.compile(r"cy\s?'?(?:19|20)?\d\d")
+
+
+def _is_period_word(k: str) -> bool:
+    if _CALENDAR_YEAR.fullmatch(k):
+        return True
+    rest = list(k)
+    for n in period_names(k):
+        rest[n.start : n.end] = [" "] * (n.end - n.start)
+    return not "".join(rest).strip(" -'")
+
+
+def _without_trailing_periods(word: str) -> str:
+    parts = word.split(" ")
+    while len(parts) > 1 and _is_period_word(fold(parts[-1])):
+        parts.pop()
+    return " ".join(parts)
+
+
 def _latin_is_name(
     word: str, k: str, generic: set[str], metric_words: KeywordIndex, english_words: set[str]
 ) -> bool:
-    if len(word) < 2 or k in generic or re.fullmatch(r"[\d.\s]+|[a-z]\d*", k):
+    if len(word) < 2 or k in generic or re.fullmatch(r"[\d.\s]+|[a-z]\d*", k) or _is_period_word(k):
         return False
     if re.fullmatch(r"[a-z]{1,5}[\-.](?:us|hk|tw|n|o)|v\d+(?:\.\d+)*", k):
         return False  # TSM-US: a ticker, which names what stands before it
@@ -478,6 +507,11 @@ def _latin_is_name(
         return False  # AI, ARR, EPS: abbreviations of terms far more often than names
     if any(s == 0 and e == len(k) for _, s, e in metric_words.spans(k)) or k.split()[0] in generic:
         return False  # capex, EBITDA: a metric's keyword glossed in brackets is a term
+    rest = list(k)
+    for _, s, e in metric_words.spans(k):
+        rest[s:e] = [" "] * (e - s)
+    if not re.sub(r"[\s\-]", "", "".join(rest)):
+        return False  # "Non-GAAP EPS": metric keywords only
     if " " not in k and k in english_words and not re.search(r"[A-Z]", word[1:]):
         return False  # Will, Colossus: an English word, capitalised at a sentence's start
     return True

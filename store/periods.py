@@ -70,6 +70,12 @@ _PART_Q = r"(?:财季|财政季度|财务季度|财年季度|季度|季)"
 # patterns it cannot match (most of them: a sentence without 季 or q names no quarter), which is
 # most of the grammar's cost in a build; "" runs the pattern on every text.
 _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
+    # fiscal quarters written as one word: FY2026Q2, FY26Q2
+    (
+        "f",
+        re.compile(r"(?<![a-z])fy\s?'?((?:19|20)\d\d|\d\d)\s?q([1-4])(?![a-z0-9])"),
+        lambda m: {"year": _year2(m[1]), "part": f"Q{m[2]}", "fiscal": True},
+    ),
     # fiscal years: FY2024, FY24, fy'24, fiscal 2025, fiscal year 2025, 2024财年, 财年2024
     (
         "f",

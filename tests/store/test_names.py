@@ -51,6 +51,9 @@ def test_a_name_nobody_listed_is_found_and_says_how(bare, text, name, how):
     assert how in names[name]["how"]
 
 
+CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(CY2025/8~10 月)電話會議。Credo FY2026Q2 總營收達 2.68 億美元。Non-GAAP EPS 為 0.67 美元。"
+
+
 @pytest.mark.parametrize(
     ("text", "not_a_name"),
     [
@@ -63,6 +66,10 @@ def test_a_name_nobody_listed_is_found_and_says_how(bare, text, name, how):
         ("Hehson财经上市公司研究院|财报鹰眼预警\n云天励飞发布2024年年度报告。Hehson财经点评。", "Hehson"),
         ("總部位於深圳的華為，計劃明年生產約60萬顆910C昇騰晶片。華為表示。", "中国"),
         ("英伟达创始人兼CEO黄仁勋表示,英伟达中国区总经理将离职。英伟达股价上涨。", "创始人兼"),
+        # periods, glued to a name or alone, an exchange, and metric keywords only
+        *[(CREDO, w) for w in ("FY2026Q2", "Credo FY2026Q2", "CY2025", "Nasdaq", "Non-GAAP EPS")],
+        ("归属于母公司股东的净利润为3亿元。归属于母公司股东的权益增加。", "归属于"),  # a verb
+        ("企业级 AI 收入增长,企业级 AI 订单翻倍。", "企业级"),  # an adjective before a product word
     ],
 )
 def test_figures_terms_and_everyday_words_are_no_names(bare, text, not_a_name):
@@ -134,3 +141,9 @@ def test_a_short_form_begins_one_name_only():
     names = sorted(sorted(g.variants) for g in groups)
     assert ["智谱", "智谱华章"] in names  # 智谱 begins only 智谱华章
     assert ["百度"] in names  # 百度 begins two names: it stays itself
+
+
+
+def test_an_exchange_s_symbol_names_the_company_before_it(bare):
+    names = found(CREDO, bare)
+    assert "crdo" in names["Credo Technology"]["keys"] and "ticker" in names["Credo Technology"]["how"]
