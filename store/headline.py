@@ -94,6 +94,8 @@ _RANGE_IN_TEXT = re.compile(
     r"((?:19|20)\d\d)\s?年?\s?(?:至|到|-|—|~)\s?((?:19|20)\d\d)\s?年?"
     r"(\s?(?:第?[一二三四1-4](?:财)?季度?|[上下]半年))?(?!\d)"
 )
+# a figure a growth over a range of years ends on: "从1.1亿元一路增长到32.52亿元"
+_TO_THE_END = re.compile(r"从[^,，;；。]{1,24}(?:至|到)\s?$")
 _LIST_BREAK = re.compile(r"[,，;；:：。]|分别为|分别是|依次为|分别")
 
 
@@ -120,6 +122,8 @@ def value_period(
         since = before[ranges[-1].end() :]
         breaks = list(_LIST_BREAK.finditer(since))
         place = since[breaks[-1].end() :].count("、") if breaks else since.count("、")
+        if lo < hi and _TO_THE_END.search(since):
+            return str(hi)  # "2022-2024年营业收入从42.64万元跃升至7.43亿元": the range's end
         if lo < hi and lo + place < hi:
             return str(lo + place)
         if lo < hi and lo + place == hi:

@@ -715,6 +715,8 @@ def _part_agreement(
         )
     if names_part(key, part):
         return 0.8
+    if stated is None and parts is not None and len(parts.years) > 1:
+        return 0.0  # a span of years ("2011年-2024年…营收从1.1亿元增长到32.52亿元") is no quarter or half
     if stated is None:
         return 0.6
     within = _part_within(part, stated)

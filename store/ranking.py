@@ -31,8 +31,16 @@ from .candidates import (
     Weights,
     alternatives,
 )
-from .headline import answered_metric, asks_for_a_change, changes_by_only, headline_for, inside_slogan
-from .periods import YEAR_AGREES, period_agreement
+from .headline import (
+    answered_metric,
+    asks_for_a_change,
+    changes_by_only,
+    headline_for,
+    inside_slogan,
+    value_period,
+)
+from .numbers import Value
+from .periods import YEAR_AGREES, label_parts, period_agreement, period_names, without_bases
 from .question import Understanding
 from .vocabulary import is_latin
 
@@ -200,13 +208,47 @@ def measure(c: Candidate, q: Understanding, ctx: RankingContext) -> Match:
         names_matched=names_matched,
         metric=metric,
         words=_words(c, q, ctx),
-        period=period_agreement(
-            q.periods, c.period, c.key, implied_year=c.implied_year, published=c.published, today=q.today
-        )
-        if q.periods
-        else 0.5,
+        period=_period(c, q) if q.periods else 0.5,
         segment=_segment(c, q, ctx),
         figure_kinds=frozenset(v.kind for v in c.values if not inside_slogan(c.key, v, c.start)),
+    )
+
+
+def _clause_period(c: Candidate, v: Value) -> bool:
+    # whether the figure's own clause writes a period before it (a list's or a range's place is
+    # too weak a reading to overrule the fact's period)
+    at = max(v.start - c.start, 0)
+    starts = [m.end() for m in CLAUSE.finditer(c.key, 0, at)]
+    clause = without_bases(c.key[starts[-1] if starts else 0 : at])
+    # a stated year or part: 当季 and 同期 point back at a period named before, not at their own
+    return any(
+        (n.year or n.part) and n.offset is None and n.quarter_offset is None for n in period_names(clause)
+    )
+
+
+def _period(c: Candidate, q: Understanding) -> float:
+    """The period's agreement: the fact's, or, when the figures the asked metric names are stated
+    for other periods ("2024年其营收突破107亿元,2025年一季度…净利润9.21亿元": the net profit is
+    2025 Q1's), the best of theirs, read from their labels alone."""
+    fact = period_agreement(
+        q.periods, c.period, c.key, implied_year=c.implied_year, published=c.published, today=q.today
+    )
+    if "分别" in c.key:
+        return fact  # "2022年、2023年、2024年…分别为A、B、C": one figure per period, by place
+    claimed = [v for v in c.values if v.metric is not None and v.metric in q.metrics and _clause_period(c, v)]
+    if not claimed:
+        return fact
+    periods = {value_period(c.key, c.start, v, c.period, published=c.published) for v in claimed}
+    if periods == {c.period}:
+        return fact
+    asks_part = any(p[0] in "QH9" for p in q.periods)
+    return max(
+        0.0  # a quarter or a half asked, a whole year's figure stated
+        if asks_part and (parts := label_parts(p)) is not None and parts.part is None
+        else period_agreement(
+            q.periods, p, "", implied_year=c.implied_year, published=c.published, today=q.today
+        )
+        for p in periods
     )
 
 

@@ -31,9 +31,10 @@ PRONOUN_START = re.compile(
 CONNECTOR_START = re.compile(r"^[“\"「]?(?:对此|同时|此外|而|但|不过|例如|比如|这|此|该)")
 PRONOUN_ANYWHERE = re.compile(r"他们|她们|它们|该公司|其|他|她")
 # "公司整体净利润同比增长76%", "集团表示": the article's company, whoever the sentence before named
+# "2025年上半年,公司营收为24.56亿元": a short opening clause (a period, 对此) may come first
 COMPANY_REFERENCE = re.compile(
-    r"^[“\"「]?(?:(?:而|但|同时|此外|另外|其中|不过)[,，、]?)?(?:该公司|本公司|公司|该集团|本集团|集团)"
-    r"(?![股债券])"
+    r"^[“\"「]?(?:[^,，;；。:：]{1,12}[,，]\s?)?(?:(?:而|但|同时|此外|另外|其中|不过)[,，、]?)?"
+    r"(?:该公司|本公司|公司|该集团|本集团|集团)(?![股债券])"
 )
 _FIGURE = re.compile(
     r"\d[\d.,]*\s?(?:%|亿|万|美元|港元|元)"

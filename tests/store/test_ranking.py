@@ -104,7 +104,11 @@ def test_a_segment_the_question_does_not_name_costs_points():
     total = scored("SenseTime revenue", candidate("商汤2024年营收为37.7亿元。", ["SenseTime"]))[1]
     part = scored("SenseTime revenue", candidate("商汤2024年智能汽车收入为2.56亿元。", ["SenseTime"]))[1]
     asked = scored("商汤 智能汽车 收入", candidate("商汤2024年智能汽车收入为2.56亿元。", ["SenseTime"]))[1]
-    assert total.points_of("segment") is None and part.points_of("segment") < 0 and asked.points_of("segment") is None
+    assert (
+        total.points_of("segment") is None
+        and part.points_of("segment") < 0
+        and asked.points_of("segment") is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -365,9 +369,13 @@ def test_ranking_is_pure_the_candidate_is_never_changed():
 def test_a_rejection_names_its_gate_and_says_why():
     from store.ranking import rejection
 
-    u, r = scored("Nvidia revenue 2023", candidate("2024年辉达营收达到600亿美元。", ["Nvidia"], period="2024"))
+    u, r = scored(
+        "Nvidia revenue 2023", candidate("2024年辉达营收达到600亿美元。", ["Nvidia"], period="2024")
+    )
     assert rejection(r, u, CTX, strict_metrics=False) == ("period", "states another period (2024)")
-    u, r = scored("Nvidia revenue 2024", candidate("2024年辉达营收达到600亿美元。", ["Nvidia"], period="2024"))
+    u, r = scored(
+        "Nvidia revenue 2024", candidate("2024年辉达营收达到600亿美元。", ["Nvidia"], period="2024")
+    )
     assert rejection(r, u, CTX, strict_metrics=False) is None
 
 
@@ -414,7 +422,7 @@ def test_a_figure_in_the_currency_asked_leads_and_ranks_first():
 
 
 def test_a_sentence_holding_the_other_name_asked_needs_no_more_words():
-    """"摩尔线程 中一签 赚多少": 中一签 is a name the store's text holds; the sentence holding it
+    """ "摩尔线程 中一签 赚多少": 中一签 is a name the store's text holds; the sentence holding it
     answers, though 赚 is not written in it. Without it, the words must match."""
     from store.query import Query
     from store.ranking import rejection
@@ -446,13 +454,33 @@ def test_a_share_asked_is_a_level_not_a_growth_rate(question, share_wins):
     ("question", "text", "metrics", "lead"),
     [
         # a growth asked, and the sentence states only how the metric grew: the growth rate
-        ("阿里云 收入 增长", "阿里云智能集团收入同比增长26%,创下近三年最高增速。", ["revenue", "growth"], "26%"),
+        (
+            "阿里云 收入 增长",
+            "阿里云智能集团收入同比增长26%,创下近三年最高增速。",
+            ["revenue", "growth"],
+            "26%",
+        ),
         # an amount with its currency left unsaid is a money figure's answer
-        ("阿里巴巴 市值 暴增", "阿里巴巴港股全天大涨9.14%,市值一日暴增近3000亿。", ["market_cap"], "近3000亿"),
+        (
+            "阿里巴巴 市值 暴增",
+            "阿里巴巴港股全天大涨9.14%,市值一日暴增近3000亿。",
+            ["market_cap"],
+            "近3000亿",
+        ),
         # a question naming no metric: its own words pick among all the figures, of any kind
-        ("ByteDance H200 test order", "字节跳动计划先试购2万台H200,单价约2万美元。", ["price", "gpu_count"], "2万台"),
+        (
+            "ByteDance H200 test order",
+            "字节跳动计划先试购2万台H200,单价约2万美元。",
+            ["price", "gpu_count"],
+            "2万台",
+        ),
         # a question naming no metric and no change: the sentence's growth does not pick the kind
-        ("2024年全年 大模型 调用量", "较2024年全年114万亿Tokens调用量增长近400%。", ["growth"], "114万亿Tokens"),
+        (
+            "2024年全年 大模型 调用量",
+            "较2024年全年114万亿Tokens调用量增长近400%。",
+            ["growth"],
+            "114万亿Tokens",
+        ),
     ],
 )
 def test_the_headline_when_the_kind_asked_is_stated_another_way(question, text, metrics, lead):
@@ -476,22 +504,54 @@ def test_a_holding_leads_not_what_it_changed_by():
     ("question", "text", "expects", "lead"),
     [
         # the asker's own keyword picks among the metric's figures
-        ("摩爾線程 募資淨額", "募资总额为79.996亿元,扣除发行费用,募资净额为75.76亿元。", "money", "75.76亿元"),
+        (
+            "摩爾線程 募資淨額",
+            "募资总额为79.996亿元,扣除发行费用,募资净额为75.76亿元。",
+            "money",
+            "75.76亿元",
+        ),
         # "原本預測" asks for the figure it came from
-        ("臉書 資本開支 原本預測", "Meta將資本開支預測區間從原來的660億至720億美元,上調至700億至720億美元。", "money", "660億至720億美元"),
-        ("臉書 資本開支", "Meta將資本開支預測區間從原來的660億至720億美元,上調至700億至720億美元。", "money", "700億至720億美元"),
+        (
+            "臉書 資本開支 原本預測",
+            "Meta將資本開支預測區間從原來的660億至720億美元,上調至700億至720億美元。",
+            "money",
+            "660億至720億美元",
+        ),
+        (
+            "臉書 資本開支",
+            "Meta將資本開支預測區間從原來的660億至720億美元,上調至700億至720億美元。",
+            "money",
+            "700億至720億美元",
+        ),
         # a list writes its currency once: each place is a money figure of its year
-        ("智谱 2024年 研发费用", "2022年、2023年、2024年公司研发费用分别为8440万、5.289亿元、21.954亿。", "money", "21.954亿"),
+        (
+            "智谱 2024年 研发费用",
+            "2022年、2023年、2024年公司研发费用分别为8440万、5.289亿元、21.954亿。",
+            "money",
+            "21.954亿",
+        ),
         # a figure per share is no market cap
-        ("寒武紀 市值 最高", "最高价一度冲至 1391 元/股,再创历史新高,市值近 5800 亿元。", "money", "5800亿元"),
+        (
+            "寒武紀 市值 最高",
+            "最高价一度冲至 1391 元/股,再创历史新高,市值近 5800 亿元。",
+            "money",
+            "5800亿元",
+        ),
         # a level before a change, unless a change is asked
-        ("2024年 大模型 调用量", "536.7万亿Tokens的调用量,较2024年全年114万亿Tokens调用量增长近400%。", "any", "114万亿Tokens"),
+        (
+            "2024年 大模型 调用量",
+            "536.7万亿Tokens的调用量,较2024年全年114万亿Tokens调用量增长近400%。",
+            "any",
+            "114万亿Tokens",
+        ),
     ],
 )
 def test_the_headline_follows_the_question_s_own_words(question, text, expects, lead):
     c = candidate(text, ["Meta"])
     u = read_question(question, VOCAB)
-    got, _, _ = headline(c, u, expects, CTX.metrics.get(u.metrics[0], {}).get("keywords", []) if u.metrics else [])
+    got, _, _ = headline(
+        c, u, expects, CTX.metrics.get(u.metrics[0], {}).get("keywords", []) if u.metrics else []
+    )
     assert got and got[0].text.replace(" ", "") == lead
 
 
@@ -531,3 +591,50 @@ def test_another_unit_s_figure_costs_twice_when_the_question_names_a_part():
     ranked = rank(other, u, CTX)
     plain = rank(other, Query.of("商湯 收入", read_question("商湯 收入", VOCAB)), CTX)
     assert ranked.points_of("segment") == 2 * plain.points_of("segment") < 0
+
+
+def claimed(text, entities, period):
+    """A candidate whose figures carry the metric their keyword names, as the builder stores them."""
+    from dataclasses import replace
+
+    from store.extract import claim_figures
+
+    c = candidate(text, entities, period=period)
+    expects = {m.name: m.expects for m in LEX.metrics.values()}
+    claims = claim_figures(c.key, LEX.metric_positions(c.key), c.values, expects)
+    return replace(
+        c, values=[replace(v, metric=cl[0] if cl else None) for v, cl in zip(c.values, claims, strict=True)]
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "period", "verdict"),
+    [
+        # the net profit's own clause states 2025 Q1: no answer for 2024's, though the fact is 2024's
+        (
+            "百度 2024年 净利润",
+            "2024年其营收突破107亿元,2025年一季度营收43.12亿元、净利润9.21亿元。",
+            "2024",
+            "period",
+        ),
+        (
+            "百度 2025年 一季度 净利润",
+            "2024年其营收突破107亿元,2025年一季度营收43.12亿元、净利润9.21亿元。",
+            "2024",
+            None,
+        ),
+        # a span of years is no half, and its figures are the span's ends
+        ("百度 上半年 营收", "2011年-2024年,百度的营收从1.1亿元一路增长到32.52亿元。", "2011–2024", "period"),
+        ("百度 2024年 营收", "2011年-2024年,百度的营收从1.1亿元一路增长到32.52亿元。", "2011–2024", None),
+        # a list by place keeps the fact's reading
+        (
+            "百度 2024年 研发费用",
+            "2022年、2023年、2024年公司研发费用分别为8440万、5.289亿元、21.954亿。",
+            "2022",
+            None,
+        ),
+    ],
+)
+def test_the_period_of_the_figure_asked_for_decides(question, text, period, verdict):
+    u, c = scored(question, claimed(text, ["Baidu"], period))
+    assert answer_verdict(c, u, CTX, strict_metrics=False) == verdict

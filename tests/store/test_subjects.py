@@ -65,6 +65,9 @@ def test_a_reference_to_the_company_is_surer_than_the_article_s_subject_alone():
     referred = tracker.subject(fold("公司整体净利润同比增长76%"), [], new_paragraph=True)
     unnamed = tracker.subject(fold("净利润同比增长76%"), [], new_paragraph=True)
     assert (referred.weight, referred.about_topic) == (REFERRED_WEIGHT, False)
+    # after a short opening clause (a period, 对此) 公司 still refers to it
+    after_period = tracker.subject(fold("2025年上半年,公司营收为24.56亿元"), [], new_paragraph=True)
+    assert (after_period.weight, after_period.about_topic) == (REFERRED_WEIGHT, False)
     assert (unnamed.weight, unnamed.about_topic) == (TOPIC_WEIGHT, True)
 
 
