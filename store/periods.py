@@ -561,7 +561,12 @@ def asked_periods(key: str) -> list[tuple[int, int, list[str]]]:
     [['last year', 'Q3']]
     """
     out = []
-    for n in period_names(key):
+    names = period_names(key)
+    for m in _MONTH_ASKED.finditer(key):
+        if not any(n.start <= m.start() < n.end for n in names) and not _PERIOD_END.search(key, 0, m.start()):
+            month = m["num"] or m["zh"] or m["en"]
+            out.append((m.start(), m.end(), [f"M{_month_number(month)}"]))
+    for n in names:
         atoms = []
         word = relative_word(n)
         if n.year is not None:
@@ -572,7 +577,28 @@ def asked_periods(key: str) -> list[tuple[int, int, list[str]]]:
             atoms.append(n.part)
         if atoms:
             out.append((n.start, n.end, atoms))
-    return out
+    return sorted(out)
+
+
+# a month a question asks for: 7月, 7月份, 七月, July, Nov (not "may", "march": everyday words)
+_MONTH_ASKED = re.compile(
+    r"(?<![\d\-~至到])(?P<num>1[0-2]|0?[1-9])\s?月份?(?![\d日])"
+    r"|(?<![一二三四五六七八九十至到\-])(?P<zh>十[一二]|[一二三四五六七八九十])月份?"
+    r"|(?<![a-z])(?P<en>jan(?:uary)?|feb(?:ruary)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])"
+)
+# "quarter to Sept 2025", "截至9月": the month a period ends in, not the month asked
+_PERIOD_END = re.compile(r"(?:(?<![a-z])(?:to|ending|ended|through|thru|until)|截至|截止|至|到)\s?$")
+_EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ZH_MONTHS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+
+
+def _month_number(word: str) -> int:
+    if word.isdigit():
+        return int(word)
+    if word in _ZH_MONTHS:
+        return _ZH_MONTHS.index(word) + 1
+    return _EN_MONTHS.index(word[:3]) + 1
 
 
 @dataclass(frozen=True)
@@ -654,7 +680,9 @@ def period_agreement(
     year_parts = None if inferred else parts
     year_asked = any(p.isdigit() or (p in _RELATIVE and _RELATIVE[p][0] == "year") for p in asked)
     scores = [
-        _relative_agreement(p, year_parts, key, implied_year, article, today)
+        _month_agreement(int(p[1:]), parts, key)
+        if p[0] == "M"
+        else _relative_agreement(p, year_parts, key, implied_year, article, today)
         if p in _RELATIVE
         else _part_agreement(p, parts, key, article, today, year_asked=year_asked)
         if not p.isdigit()
@@ -666,6 +694,21 @@ def period_agreement(
         # year's figure (it still answers when nothing states the whole year)
         scores = [min(s, YEAR_AGREES) for s in scores]
     return 0.0 if 0.0 in scores or not scores else sum(scores) / len(scores)
+
+
+def _month_agreement(month: int, parts: LabelParts | None, key: str) -> float:
+    # a month asked: a date in it agrees, another month or a quarter or half not holding it
+    # contradicts; a whole year, or a sentence silent about the month, may hold it
+    stated = parts.part if parts else None
+    if stated is None:
+        written = [int(m["num"]) for m in _MONTH_DAY_WRITTEN.finditer(without_bases(key))]
+        return 0.8 if month in written else 0.3 if written else 0.5
+    if stated[0] == "M":
+        return 1.0 if int(stated[1:]) == month else 0.0
+    return 0.6 if _part_within(f"Q{(month - 1) // 3 + 1}", stated) or stated == f"Q{(month - 1) // 3 + 1}" else 0.0
+
+
+_MONTH_DAY_WRITTEN = re.compile(r"(?<![\d\-~至到])(?P<num>1[0-2]|0?[1-9])月")
 
 
 def _asks_part(atom: str) -> bool:

@@ -241,7 +241,7 @@ def _period(c: Candidate, q: Understanding) -> float:
     periods = {value_period(c.key, c.start, v, c.period, published=c.published) for v in claimed}
     if periods == {c.period}:
         return fact
-    asks_part = any(p[0] in "QH9" for p in q.periods)
+    asks_part = any(p[0] in "QH9M" for p in q.periods)
     return max(
         0.0  # a quarter or a half asked, a whole year's figure stated
         if asks_part and (parts := label_parts(p)) is not None and parts.part is None
@@ -459,7 +459,7 @@ def period_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
         return None
     if r.match.period == 0.0:
         return f"states another period ({r.candidate.period})"
-    if any(p[0] not in "QH" for p in q.periods) and r.match.period < YEAR_AGREES:
+    if any(p[0] not in "QHM" for p in q.periods) and r.match.period < YEAR_AGREES:
         return "silent about the year asked"
     return None
 

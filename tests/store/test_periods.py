@@ -10,7 +10,7 @@ import pytest
 from store import Lexicon, extract_facts, fold, parse_period, parse_quantities
 from store.candidates import Candidate
 from store.headline import headline, value_period
-from store.periods import _TOKENS, article_period_names, fiscal_year_of, period_agreement
+from store.periods import _TOKENS, article_period_names, asked_periods, fiscal_year_of, period_agreement
 from store.question import QuestionVocabulary, read_question
 
 LEX = Lexicon.load()
@@ -359,3 +359,34 @@ def test_an_article_s_periods_are_its_lines_periods():
         ("去年同期", None, None, -1),
         ("2025年上半年", 2025, "H1", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "atoms"),
+    [
+        ("越疆 7月 配售價", [["M7"]]),
+        ("越疆 7月份 配售 筹了多少钱", [["M7"]]),
+        ("十一月 营收", [["M11"]]),
+        ("Dobot placement price November 2025", [["M11"], ["2025"]]),
+        ("腾讯 2024年1-9月 营收", [["2024", "9M"]]),  # nine months, no month
+        ("Lenovo Q2 revenue (quarter to Sept 2025)", [["Q2"], ["2025"]]),  # the month a quarter ends in
+        ("截至9月 现金", []),
+    ],
+)
+def test_a_month_asked_is_a_period(question, atoms):
+    assert [a for _, _, a in asked_periods(fold(question))] == atoms
+
+
+@pytest.mark.parametrize(
+    ("period", "key", "score"),
+    [
+        ("2025-07-15", "", 1.0),  # a date in the month asked
+        ("2025-11-05", "", 0.0),  # another month
+        ("2025 Q3", "", 0.6),  # the quarter holding it
+        ("2025 Q4", "", 0.0),
+        (None, "按配售价每股54.3港元配售", 0.5),  # silent
+        (None, "7月15日公告配售", 0.8),
+    ],
+)
+def test_a_month_asked_agrees_with_a_date_in_it(period, key, score):
+    assert period_agreement(["M7"], period, fold(key), today=TODAY) == score
