@@ -197,8 +197,15 @@ class Lexicon:
             from .dictionary import company_names, english_words, everyday_words
 
             companies = company_names()
+            # the glossary's Chinese words are terms (资料中心, 环比), never names
+            terms = {
+                fold(w)
+                for k, ws in self.glossary.items()
+                for w in (k, *ws)
+                if len(w) >= 2 and not is_latin(w)
+            }
             self._name_sources = {
-                "generic": self.generic_names,
+                "generic": self.generic_names | terms,
                 "metric_words": self._keywords,
                 "english_words": english_words(),
                 "dictionary": companies,

@@ -173,6 +173,8 @@ def _is_generic(word: str, generic: set[str], metric_words: KeywordIndex) -> boo
         return True
     if re.search(r"\d|第|季度|上半|下半|年度", word) or _COUNTED.match(word):
         return True
+    if metric_words.qualifies_a_keyword(word):
+        return True  # 经调整 (净利润): the opening words of a metric's keyword
     return any(len(kw) >= 2 for kw, _, _ in metric_words.spans(word))  # 营收, 净利润: terms, not names
 
 
@@ -243,6 +245,16 @@ def _is_word_at(key: str, start: int, end: int, dictionary: dict[str, tuple[str,
         at += len(word)
         cuts.add(at)
     return start in cuts and end in cuts
+
+
+def _ends_a_word(key: str, start: int, size: int) -> bool:
+    """Tell whether ``key[start:start + size]`` ends where the segmenter ends a word."""
+    at = 0
+    for word in _segment(key[start : start + size + 3]):
+        at += len(word)
+        if at >= size:
+            return at == size
+    return True
 
 
 def _segment(run: str) -> list[str]:
@@ -541,5 +553,7 @@ def _subjects(key: str, title_end: int, generic: set[str], metric_words: Keyword
             continue
         if _is_generic(prefix, generic, metric_words) or key.count(prefix) < 3:
             continue
+        if not _ends_a_word(key, key.index(prefix), len(prefix)):
+            continue  # 环比增(长), 同比增(幅): a clause's opening words, cut inside a word
         out.append(prefix)
     return out

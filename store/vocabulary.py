@@ -7,6 +7,7 @@ in a question as in the sentence that answers it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -66,6 +67,18 @@ class KeywordIndex:
             start, end = last - len(kw) + 1, last + 1
             if not is_latin(kw) or boundary_ok(key, start, end):
                 yield kw, start, end
+
+    def qualifies_a_keyword(self, word: str) -> bool:
+        """Tell whether ``word`` opens a longer keyword whose rest is a keyword too: 经调整 of
+        经调整净利润 qualifies 净利润 (英伟达 of 英伟达的卡 does not: 的卡 is no keyword)."""
+        i = bisect.bisect_right(self._keywords, word)
+        while i < len(self._keywords) and self._keywords[i].startswith(word):
+            rest = self._keywords[i][len(word) :]
+            j = bisect.bisect_left(self._keywords, rest)
+            if j < len(self._keywords) and self._keywords[j] == rest:
+                return True
+            i += 1
+        return False
 
     def occurrences(self, key: str) -> dict[str, list[tuple[int, int]]]:
         """Return, per keyword found in ``key``, every ``(start, end)`` of it, overlapping ones too."""

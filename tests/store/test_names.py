@@ -51,6 +51,10 @@ def test_a_name_nobody_listed_is_found_and_says_how(bare, text, name, how):
     assert how in names[name]["how"]
 
 
+SMIC_LIKE = (
+    "环比增长6.9%,资料中心营收创新高\n环比增长6.9%。资料中心营收411亿美元,环比增幅5%。经调整净利润113亿元。"
+    "资料中心营收增长。经调整净利润增长。环比增长放缓。经调整净利润创新高,环比增幅扩大。"
+)
 CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(CY2025/8~10 月)電話會議。Credo FY2026Q2 總營收達 2.68 億美元。Non-GAAP EPS 為 0.67 美元。"
 
 
@@ -70,6 +74,8 @@ CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(C
         *[(CREDO, w) for w in ("FY2026Q2", "Credo FY2026Q2", "CY2025", "Nasdaq", "Non-GAAP EPS")],
         ("归属于母公司股东的净利润为3亿元。归属于母公司股东的权益增加。", "归属于"),  # a verb
         ("企业级 AI 收入增长,企业级 AI 订单翻倍。", "企业级"),  # an adjective before a product word
+        # a clause's opening words: a glossary term, a metric's qualifier, a cut inside a word
+        *[(SMIC_LIKE, w) for w in ("资料中心", "经调整", "环比增")],
     ],
 )
 def test_figures_terms_and_everyday_words_are_no_names(bare, text, not_a_name):
