@@ -245,7 +245,13 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     topic = choose_topic(
         [[lexicon.lineage(m.entity)[-1] for m in found_in] for found_in in all_mentions],
         is_company,
-        boosted=[e.name for e in found.values() if e.how & {"ticker", "title", "reporter"}],
+        boosted=[e.name for e in found.values() if e.how & {"ticker", "title", "reporter"}]
+        # the company the title or lead opens on ("中芯国际最新发布的财务报告显示…")
+        + [
+            lexicon.lineage(m.entity)[-1]
+            for found_in in all_mentions[:2]
+            if found_in and (m := min(found_in, key=lambda m: m.start)).start <= 1
+        ],
     )
     subjects = SubjectTracker(topic, is_company)
     month = int(published[5:7]) if published and dated_year else None

@@ -366,8 +366,8 @@ def discover_names(
         if not _latin_is_name(latin, latin_key, generic, metric_words, english_words):
             continue
         zh = _name_ending_at(key, m.start(), generic, metric_words, named_by_bracket=True)
-        if not zh:
-            continue
+        if not zh or zh in everyday:
+            continue  # 碳化硅(SiC): an everyday word's gloss is a term's, not a name's
         if zh in known and latin_key not in known:
             continue  # the lexicon's name, with a Latin gloss the builder links through it
         entry = add(zh, "bracket", shown=latin, also=(latin_key, strip_corporate(latin_key)))

@@ -762,8 +762,9 @@ def _part_agreement(
         return 0.0  # a span of years ("2011年-2024年…营收从1.1亿元增长到32.52亿元") is no quarter or half
     if stated is None:
         return 0.6
-    within = _part_within(part, stated)
-    return 0.7 if within else 0.0
+    # a date's month is in the quarter asked; a half's or nine months' figure is not the quarter's
+    # (a sentence that gives the quarter inside them names it, above)
+    return 0.7 if stated.startswith("M") and _part_within(part, stated) else 0.0
 
 
 def _relative_agreement(

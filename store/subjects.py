@@ -62,12 +62,12 @@ def choose_topic(
     is_company: Callable[[str], bool],
     boosted: Sequence[str] = (),
 ) -> str | None:
-    """Return the company an article is about: named most often, the first two sentences (the
+    """Return the company an article is about: named in most sentences, the first two (the
     title and the lead) counting twice and a company introduced by a stock code or opening the
     title (``boosted``) twice more; None when no company clearly leads."""
     counts: dict[str, float] = {}
     for i, names in enumerate(mentions):
-        for name in names:
+        for name in dict.fromkeys(names):  # a sentence counts once for each company it names
             if is_company(name):
                 counts[name] = counts.get(name, 0) + (2 if i < 2 else 1)
     for name in boosted:

@@ -76,6 +76,8 @@ CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(C
         ("企业级 AI 收入增长,企业级 AI 订单翻倍。", "企业级"),  # an adjective before a product word
         # a clause's opening words: a glossary term, a metric's qualifier, a cut inside a word
         *[(SMIC_LIKE, w) for w in ("资料中心", "经调整", "环比增")],
+        # an everyday word's Latin gloss in brackets is a term's
+        ("公司计划拓展碳化硅(SiC)产能。碳化硅需求旺盛,碳化硅订单增加。", "碳化硅"),
     ],
 )
 def test_figures_terms_and_everyday_words_are_no_names(bare, text, not_a_name):

@@ -119,7 +119,9 @@ def test_a_segment_the_question_does_not_name_costs_points():
         ("Microsoft capex 2024", "fiscal Q3", 2024, None),  # the article's year, the sentence silent
         ("Microsoft capex 2024", None, None, "period"),  # silent, and nothing implies 2024
         ("Microsoft capex Q3", "2024 Q2", None, "period"),
-        ("Microsoft capex Q2", "2024 H1", None, None),  # a quarter inside the half stated
+        ("Microsoft capex Q2", "2024 H1", None, "period"),  # the half's figure is not its quarter's
+        ("Microsoft capex Q3", "2024 9M", None, "period"),
+        ("Microsoft capex Q3", "2024-08", None, None),  # a date in the quarter asked
         ("Microsoft capex Q3", "2024 H1", None, "period"),
     ],
 )

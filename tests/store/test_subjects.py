@@ -129,3 +129,15 @@ def test_a_sentence_naming_only_what_it_acts_on_is_the_article_s_company_s(text,
     key = fold(text)
     starts = [key.find(fold(n)) if fold(n) in key else key.find("谷歌") for n in named]
     assert tracker.subject(key, named, new_paragraph=True, name_starts=starts).carried == carried
+
+
+def test_the_company_the_lead_opens_on_is_the_article_s():
+    # named once, in the lead, against a material named twice later: the lead's opening decides
+    text = (
+        "中芯国际最新发布的财务报告显示,第三季度营收171.62亿元。归属于母公司净利润达15.17亿元。\n"
+        "公司计划拓展氮化镓(GaN)产能,氮化镓需求旺盛。\n氮化镓订单增加。\n"
+        "尽管如此,公司前三季度仍实现营业收入495.1亿元。"
+    )
+    facts = extract_facts(text, "a.txt", Lexicon.load()).facts
+    last = [f for f in facts if "495.1" in f.quote][0]
+    assert "SMIC" in last.entities + last.context
