@@ -91,7 +91,7 @@ def others_named(c: Candidate, u: Understanding, ctx: RankingContext) -> list[tu
 
 # "2021年至2023年", "2021年至2024年一季度" (the last place of the list is then that quarter)
 _RANGE_IN_TEXT = re.compile(
-    r"((?:19|20)\d\d)\s?年?\s?(?:至|到|-|—|~)\s?((?:19|20)\d\d)\s?年?"
+    r"((?:19|20)\d\d)\s?年?\s?(?:至|到|-|—|~)\s?(?:截至|截止)?\s?((?:19|20)\d\d)\s?年?"
     r"(\s?(?:第?[一二三四1-4](?:财)?季度?|[上下]半年))?(?!\d)"
 )
 # a figure a growth over a range of years ends on: "从1.1亿元一路增长到32.52亿元"

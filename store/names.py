@@ -7,6 +7,7 @@ reader does, from how the text introduces them. Each way is a *source*, recorded
 - ``company word`` — a name a corporate word follows: 商汤科技, 智谱华章科技股份有限公司 (商汤, 智谱华章);
 - ``role``         — a company before its officer: 快手 CFO 金秉, 摩尔线程创始人;
 - ``owner``        — 旗下/母公司/子公司: 字节跳动旗下的火山引擎;
+- ``appositive``   — a name after the kind of company it is: AI解决方案提供商创新奇智, 龙头越疆;
 - ``reporter``     — who publishes results: 云天励飞发布2024年年度报告, 对云天励飞2024年年报…;
 - ``product word`` — a name written with AI or 大模型 after it more than once: 可灵 AI, 豆包大模型;
 - ``bracket``      — a Chinese name with its Latin one in brackets: 摩尔线程（Moore Threads）;
@@ -38,6 +39,7 @@ SOURCES = (
     "company word",
     "role",
     "owner",
+    "appositive",
     "reporter",
     "product word",
     "bracket",
@@ -117,6 +119,8 @@ _TICKER = re.compile(
     r"|(?<![a-z0-9])(?:\d{6}\.(?:sh|sz|bj)|\d{4,5}\.hk|\d{4}-tw|[a-z]{1,5}-us)(?![a-z0-9])"
 )
 _PRODUCT_AFTER = re.compile(r"(?<=[\u3400-\u9fff])\s?(?:ai(?![a-z])|大模型)")
+# the kind of company a name is introduced as, right before it
+_APPOSITIVE = re.compile(r"(?:提供商|供应商|服务商|制造商|开发商|运营商|厂商|创企|独角兽|龙头|巨头)(?=[\u3400-\u9fff])")
 _OWNER_AFTER = re.compile(r"(?:旗下(?:的)?|子公司|母公司)")
 # what an outlet calls itself: a name before it is the outlet's (Hehson财经, 36氪网)
 _MEDIA_AFTER = re.compile(r"\s?(?:财经|新闻|日报|早报|晚报|周刊|网(?![络路])|研究院|资讯|传媒|电视|通讯社)")
@@ -247,6 +251,20 @@ def _is_word_at(key: str, start: int, end: int, dictionary: dict[str, tuple[str,
     return start in cuts and end in cuts
 
 
+def _name_starting_at(key: str, start: int) -> str | None:
+    """Return the name whose first character is ``key[start]``: the longest start of the Chinese
+    run there that the article writes again (创新奇智 of 创新奇智正式…, written five times),
+    ending where the segmenter ends a word; None for a name written once."""
+    run = CJK_RUN.match(key, start)
+    if run is None:
+        return None
+    text = run.group(0)[:8]
+    size = next((n for n in range(len(text), 1, -1) if key.count(text[:n]) >= 2), 0)
+    if size < 2 or not _ends_a_word(key, start, size):
+        return None
+    return text[:size]
+
+
 def _ends_a_word(key: str, start: int, size: int) -> bool:
     """Tell whether ``key[start:start + size]`` ends where the segmenter ends a word."""
     at = 0
@@ -349,6 +367,11 @@ def discover_names(
         name = _name_ending_at(key, m.start(), generic, metric_words)
         if name and _is_name_like(name, key):
             add(strip_corporate(name), "owner", also=(name,))
+    # appositives: AI解决方案提供商创新奇智正式上市, 协作机器人龙头越疆(02432.HK)
+    for m in _APPOSITIVE.finditer(key):
+        name = _name_starting_at(key, m.end())
+        if name and not _is_generic(name, generic, metric_words) and name not in everyday:
+            add(strip_corporate(name), "appositive", also=(name,))
     # publishers of results: 云天励飞发布2024年年度报告, named so more than once
     for m in _REPORTS_AFTER.finditer(key):
         name = _name_ending_at(key, m.start(), generic, metric_words)

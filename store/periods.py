@@ -415,7 +415,8 @@ def resolve(
     return Period(f"{prefix}{y}", y + (0.75 if name.fiscal else 0.0))
 
 
-_YEAR_RANGE_IN_TEXT = re.compile(r"((?:19|20)\d\d)\s?年?\s?(?:至|到|-|—|~)\s?((?:19|20)\d\d)")
+# 2021年至2023年, 2018年到截至2021年9月30日
+_YEAR_RANGE_IN_TEXT = re.compile(r"((?:19|20)\d\d)\s?年?\s?(?:至|到|-|—|~)\s?(?:截至|截止)?\s?((?:19|20)\d\d)")
 # the base a figure is compared with is not the period it is stated for: "收入超过 2.5 亿元,较一季度
 # 增长了 67%" is the second quarter's
 _COMPARED_WITH = re.compile(

@@ -43,6 +43,8 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
         # who publishes results
         ("4月26日,云天励飞发布2024年年度报告。报告显示营收9.17亿元。对云天励飞2024年年报进行分析。", "云天励飞", "reporter"),
         ("昨晚,星瀚微电子公布半年报,营收大增。星瀚微电子表示需求旺盛。", "星瀚", "reporter"),
+        # the kind of company it is, right before it
+        ("1月27日,AI解决方案提供商创新奇智正式在港交所上市。创新奇智是创新工场孵化的公司。", "创新奇智", "appositive"),
     ],
 )
 def test_a_name_nobody_listed_is_found_and_says_how(bare, text, name, how):

@@ -390,3 +390,8 @@ def test_a_month_asked_is_a_period(question, atoms):
 )
 def test_a_month_asked_agrees_with_a_date_in_it(period, key, score):
     assert period_agreement(["M7"], period, fold(key), today=TODAY) == score
+
+
+def test_a_range_of_years_may_end_on_a_date():
+    key = fold("招股书显示,创新奇智从2018年到截至2021年9月30日止的亏损分别为0.71亿元、2.48亿元、3.61亿元、4.38亿元。")
+    assert parse_period(key).label == "2018–2021"
