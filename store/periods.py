@@ -465,7 +465,7 @@ def parse_period(
     ranged = _YEAR_RANGE_IN_TEXT.search(key)
     names = period_names(key)
     years = {n.year for n in names if n.year is not None}
-    if ranged and len(years) > 1 and int(ranged[1]) < int(ranged[2]):
+    if ranged and len(years | {int(ranged[2])}) > 1 and int(ranged[1]) < int(ranged[2]):
         return Period(f"{ranged[1]}–{ranged[2]}", float(ranged[2]))
     year = dated_year or article_year
     for n in names:

@@ -113,8 +113,9 @@ def test_relative_periods_in_a_question_are_read(question, periods):
         (["H1"], "2023 H1", "", None, 0.9),  # …then any other year's
         (["H1"], "2025 Q2", "", None, 0.0),  # a quarter is not the half
         (["H1"], None, "第四季营收", None, 0.0),  # undated: the sentence still names its part
-        (["Q2"], "2025 H1", "", None, 0.7),  # the quarter inside the half stated
-        (["Q3"], "2025 9M", "", None, 0.7),
+        (["Q2"], "2025 H1", "", None, 0.0),  # the half's figure is not its quarter's
+        (["Q3"], "2025 9M", "", None, 0.0),
+        (["Q3"], "2025-08", "", None, 0.7),  # a date in the quarter asked
         (["2024"], "FY2024 Q3", "", None, 0.6),  # a year asked, a quarter of it stated: not the year's
         (["2024"], "FY2024", "", None, 1.0),
         (["last year"], "2025 9M", "", None, 0.6),
