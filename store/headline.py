@@ -11,6 +11,7 @@ from .candidates import CLAUSE, FORECAST, Candidate, Headline, RankingContext, a
 from .numbers import Value
 from .periods import (
     YEAR,
+    LabelParts,
     label_parts,
     parse_period,
     period_agreement,
@@ -147,6 +148,10 @@ def value_period(
         # a later clause that names none is under the sentence's leading period
         nearest = names[0]
     stated = label_parts(fallback)
+    if nearest.same_part and nearest.offset is not None and stated is not None and not _is_month(stated):
+        # "2023年公司营收2.62亿元,与去年同期的3.54亿元相比": the same period a year before the
+        # sentence's own, whenever the article was written
+        return _label(stated.years[-1] + nearest.offset, stated.part, stated.fiscal)
     if nearest.year is None and nearest.offset is None and nearest.quarter_offset is None:
         if stated is not None and stated.part == nearest.part and stated.fiscal == nearest.fiscal:
             return fallback  # the fact's own period, placed with the company's fiscal calendar
@@ -162,6 +167,14 @@ def value_period(
     year_of = dated[0] if dated else (stated.years[-1] if stated else None)
     period = resolve(nearest, year=year_of, month=dated[1] if dated else None)
     return period.label if period else fallback
+
+
+def _is_month(parts: LabelParts) -> bool:
+    return bool(parts.part and parts.part.startswith("M"))
+
+
+def _label(year: int, part: str | None, fiscal: bool) -> str:
+    return ("FY" if fiscal else "") + str(year) + (f" {part}" if part else "")
 
 
 def written_as_asked(key: str, offset: int, v: Value, asked: Sequence[str]) -> bool:

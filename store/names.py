@@ -205,7 +205,7 @@ def _name_ending_at(
     count = key.count(run[-2:])
     while size < len(run) and size < 8:
         longer = key.count(run[-size - 1 :])
-        if longer < 2 or 4 * longer < 3 * count:
+        if longer < 2 or 2 * longer < count:
             break
         size, count = size + 1, longer
     if count < 2:

@@ -226,6 +226,15 @@ def _clause_period(c: Candidate, v: Value) -> bool:
     )
 
 
+_SAME_PERIOD_BASE = re.compile(r"同期(?:的|为|是)?\s?$")
+
+
+def _same_period_before(c: Candidate, v: Value) -> bool:
+    # "与去年同期的3.54亿元相比": the figure of the same period a year before, the metric's too
+    at = max(v.start - c.start, 0)
+    return bool(_SAME_PERIOD_BASE.search(c.key, max(0, at - 6), at))
+
+
 def _period(c: Candidate, q: Understanding) -> float:
     """The period's agreement: the fact's, or, when the figures the asked metric names are stated
     for other periods ("2024年其营收突破107亿元,2025年一季度…净利润9.21亿元": the net profit is
@@ -235,7 +244,12 @@ def _period(c: Candidate, q: Understanding) -> float:
     )
     if "分别" in c.key:
         return fact  # "2022年、2023年、2024年…分别为A、B、C": one figure per period, by place
-    claimed = [v for v in c.values if v.metric is not None and v.metric in q.metrics and _clause_period(c, v)]
+    claimed = [
+        v
+        for v in c.values
+        if (v.metric is not None and v.metric in q.metrics and _clause_period(c, v))
+        or (v.metric is None and _same_period_before(c, v) and any(m in c.metrics for m in q.metrics))
+    ]
     if not claimed:
         return fact
     periods = {value_period(c.key, c.start, v, c.period, published=c.published) for v in claimed}

@@ -43,6 +43,13 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
         # who publishes results
         ("4月26日,云天励飞发布2024年年度报告。报告显示营收9.17亿元。对云天励飞2024年年报进行分析。", "云天励飞", "reporter"),
         ("昨晚,星瀚微电子公布半年报,营收大增。星瀚微电子表示需求旺盛。", "星瀚", "reporter"),
+        # the full name, though its short form also names a product line (深瞳行业应用)
+        (
+            "格灵深瞳(688207)2023年年报解读。北京格灵深瞳信息技术股份有限公司于2022年上市。"
+            "根据格灵深瞳2023年年度财报披露,营收2.62亿元。格灵深瞳表示。深瞳行业应用收入增长,深瞳行业应用毛利率提升。",
+            "格灵深瞳",
+            "ticker",
+        ),
         # the kind of company it is, right before it
         ("1月27日,AI解决方案提供商创新奇智正式在港交所上市。创新奇智是创新工场孵化的公司。", "创新奇智", "appositive"),
     ],

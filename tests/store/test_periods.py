@@ -231,6 +231,9 @@ def _candidate(text, period=None, published=None):
             ["2025 H1", "2030", "2025 H1"],
         ),
         ("今年营收100亿元,去年为80亿元。", None, [None, None]),  # undated: 今年 is no year we know
+        # 去年同期: a year before the sentence's own period, whenever the article was written
+        ("2023年公司营收2.62亿元,与去年同期的3.54亿元相比,下降了25.84%。", "2023", ["2023", "2022", "2023"]),
+        ("第三季营收10亿元,上年同期为8亿元。", "2024 Q3", ["2024 Q3", "2023 Q3"]),
     ],
 )
 def test_each_figure_has_the_period_written_before_it(text, fact_period, periods):
