@@ -611,7 +611,12 @@ class FactStore:
                     f"({met})" if met else "",
                 ]
                 for expr in filter(None, looser):
-                    rowids += by_tokens(expr, CANDIDATES // 4) or newest(expr, CANDIDATES // 4)
+                    near = by_tokens(expr, CANDIDATES // 4)
+                    rowids += near
+                    if len(near) < CANDIDATES // 4:
+                        # a word the question adds may be absent from the fact that answers it
+                        # (格灵 of 格灵深瞳 in "2023年公司营收…"): it narrows, it never excludes
+                        rowids += newest(expr, CANDIDATES // 4)
         elif tokens:
             rowids += by_tokens("", CANDIDATES)
         rowids = list(dict.fromkeys(rowids))

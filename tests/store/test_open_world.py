@@ -61,3 +61,23 @@ def test_a_name_no_article_holds_is_not_found_but_nearby_facts_are_offered(store
     result = store.search("Obsidian Compute OC-9 revenue")
     assert result.answers == [] and "oc-9" in result.understood.missing
     assert result.related
+
+
+def test_last_year_s_figure_in_this_year_s_sentence_answers_for_last_year(tmp_path):
+    # "与去年同期的3.54亿元相比": 2022's revenue, in a sentence about 2023, of a company no
+    # lexicon lists; a word the question adds (蓝鲸) that no fact holds narrows, never refuses
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "2024-04-01_xh.txt").write_text(
+        "星瀚微电子(688001.SH)发布2023年年报。\n星瀚微电子表示,智能座舱芯片需求旺盛。\n"
+        "2023年公司营收2.62亿元,与去年同期的3.54亿元相比,下降了25.84%。\n",
+        encoding="utf-8",
+    )
+    build_store(tmp_path / "src", tmp_path / "facts.db")
+    s = open_store(tmp_path / "facts.db")
+    try:
+        for question in ("星瀚微电子 2022 营收", "星瀚 蓝鲸 2022 营收"):
+            a = s.search(question).answers[0]
+            assert a.headline[0].text == "3.54亿元" and a.period == "2022", question
+        assert s.search("星瀚微电子 2023 营收").answers[0].headline[0].text == "2.62亿元"
+    finally:
+        s.close()
