@@ -235,6 +235,11 @@ def _same_period_before(c: Candidate, v: Value) -> bool:
     return bool(_SAME_PERIOD_BASE.search(c.key, max(0, at - 6), at))
 
 
+def _part_before(c: Candidate, v: Value) -> str | None:
+    names = period_names(without_bases(c.key[: max(v.start - c.start, 0)]))
+    return next((n.part for n in reversed(names) if n.part), None)
+
+
 def _period(c: Candidate, q: Understanding) -> float:
     """The period's agreement: the fact's, or, when the figures the asked metric names are stated
     for other periods ("2024年其营收突破107亿元,2025年一季度…净利润9.21亿元": the net profit is
@@ -244,6 +249,13 @@ def _period(c: Candidate, q: Understanding) -> float:
     )
     if "分别" in c.key:
         return fact  # "2022年、2023年、2024年…分别为A、B、C": one figure per period, by place
+    asked_parts = [p for p in q.periods if p[0] in "QH9"]
+    if c.period is None and asked_parts:
+        # an undated article's "第2季…税后纯益168.61亿元…上半年…": no label to compare, but the
+        # part written before the figure asked for says which part it is
+        before = {_part_before(c, v) for v in c.values if v.metric is not None and v.metric in q.metrics}
+        if before and None not in before:
+            return fact if before & set(asked_parts) else 0.0
     claimed = [
         v
         for v in c.values

@@ -640,3 +640,12 @@ def claimed(text, entities, period):
 def test_the_period_of_the_figure_asked_for_decides(question, text, period, verdict):
     u, c = scored(question, claimed(text, ["Baidu"], period))
     assert answer_verdict(c, u, CTX, strict_metrics=False) == verdict
+
+
+def test_in_an_undated_article_the_part_before_the_figure_says_its_period():
+    q2 = "廣達昨日公告第2季財報,稅後純益168.61億元,上半年營收增長。"
+    h1 = "上半年合併營收9,897.94億元;稅後純益363.59億元,每股純益9.43元。"
+    u, r = scored("廣達 上半年 稅後純益", claimed(q2, ["Quanta"], None))
+    assert answer_verdict(r, u, CTX, strict_metrics=False) == "period"
+    u, r = scored("廣達 上半年 稅後純益", claimed(h1, ["Quanta"], None))
+    assert answer_verdict(r, u, CTX, strict_metrics=False) is None
