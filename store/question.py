@@ -19,6 +19,7 @@ Words that are not found anywhere in the store are kept apart: a name-like one (
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 import unicodedata
@@ -152,6 +153,17 @@ class QuestionVocabulary:
         )
         self._latin_keywords = {k: m for k, m in self.metric_keywords.items() if is_latin(k)}
         self._latin_phrases = {a: n for a, n in self.latin_aliases.items() if " " in a}
+        self._chinese_aliases = sorted({pair for pairs in self.pinyin_aliases.values() for pair in pairs})
+
+    def abbreviated(self, word: str) -> str | None:
+        """Return the one entity whose Chinese aliases ``word`` opens (中芯 of 中芯国际), or None
+        when it opens none or several entities' (阿里 of 阿里巴巴 and 阿里云)."""
+        i = bisect.bisect_left(self._chinese_aliases, (word, ""))
+        found = set()
+        while i < len(self._chinese_aliases) and self._chinese_aliases[i][0].startswith(word):
+            found.add(self._chinese_aliases[i][1])
+            i += 1
+        return found.pop() if len(found) == 1 else None
 
 
 def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | None = None) -> Understanding:
@@ -348,9 +360,16 @@ def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitali
 
 def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None:
     run = _homophones(run, vocab, u)
+    def name(word: str) -> None:
+        entity = vocab.abbreviated(word)
+        if entity is not None and entity not in u.entities:
+            u.entities.append(entity)  # 中芯 of 中芯国际: the one entity it abbreviates
+        elif entity is None:
+            u.names.append(word)
+
     for chunk in run.split():
         if 2 <= len(chunk) <= 8 and not vocab.is_word(chunk) and vocab.occurs(chunk):
-            u.names.append(chunk)  # 摩尔线程, 飞星一号: a name an article holds, kept whole
+            name(chunk)  # 摩尔线程, 飞星一号: a name an article holds, kept whole
             continue
         for word in vocab.segment(chunk):
             if word in vocab.stopwords or not word.strip():
@@ -359,7 +378,7 @@ def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None
             if not word:
                 continue
             if len(word) >= 2 and not vocab.is_word(word) and vocab.occurs(word):
-                u.names.append(word)  # 摩尔线程, 飞星一号: a name an article holds
+                name(word)  # 摩尔线程, 飞星一号: a name an article holds
             else:
                 u.terms.append(word)
     # words jieba split off a name stay one term when the store holds them together

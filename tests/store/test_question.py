@@ -183,3 +183,23 @@ def test_guidance_in_any_script_asks_for_a_forecast(vocab, question):
 )
 def test_share_is_a_market_share_only_when_the_question_says_market(vocab, question, metrics):
     assert sorted(read_question(question, vocab).metrics) == sorted(metrics)
+
+
+@pytest.mark.parametrize(
+    ("question", "entities", "names"),
+    [
+        ("中芯 第四季度 毛利率", ["SMIC"], []),  # it opens 中芯国际, SMIC's alone
+        ("星澜微 营收", [], ["星澜微"]),  # a name the store holds that opens no entity's alias
+    ],
+)
+def test_a_short_name_is_the_one_entity_it_abbreviates(question, entities, names):
+    held = {"中芯", "星澜微"}
+    vocab = QuestionVocabulary.from_lexicon(Lexicon.load(), occurs=lambda w: w in held)
+    u = read_question(question, vocab)
+    assert (u.entities, u.names) == (entities, names)
+
+
+def test_a_short_name_of_several_entities_abbreviates_none():
+    vocab = QuestionVocabulary.from_lexicon(Lexicon.load())
+    assert vocab.abbreviated("阿里") is None  # 阿里巴巴 (Alibaba) and 阿里云 (Alibaba Cloud)
+    assert vocab.abbreviated("字节") == "ByteDance"
