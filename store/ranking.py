@@ -256,20 +256,25 @@ def _period(c: Candidate, q: Understanding) -> float:
         before = {_part_before(c, v) for v in c.values if v.metric is not None and v.metric in q.metrics}
         if before and None not in before:
             return fact if before & set(asked_parts) else 0.0
-    claimed = [
-        v
-        for v in c.values
-        if (v.metric is not None and v.metric in q.metrics and _clause_period(c, v))
-        or (v.metric is None and _same_period_before(c, v) and any(m in c.metrics for m in q.metrics))
-    ]
-    if not claimed:
+    asked = [v for v in c.values if v.metric is not None and v.metric in q.metrics]
+    own = [v for v in asked if _clause_period(c, v)]
+    bases = (
+        [v for v in c.values if v.metric is None and _same_period_before(c, v)]
+        if any(m in c.metrics for m in q.metrics)
+        else []
+    )
+    if not own and not bases:
         return fact
-    periods = {value_period(c.key, c.start, v, c.period, published=c.published) for v in claimed}
+    periods = {value_period(c.key, c.start, v, c.period, published=c.published) for v in own + bases}
+    if len(own) < len(asked):
+        periods.add(c.period)  # a figure of the metric asked without a period of its own: the fact's
     if periods == {c.period}:
         return fact
     asks_part = any(p[0] in "QH9M" for p in q.periods)
     return max(
-        0.0  # a quarter or a half asked, a whole year's figure stated
+        fact
+        if p == c.period
+        else 0.0  # a quarter or a half asked, a whole year's figure stated
         if asks_part and (parts := label_parts(p)) is not None and parts.part is None
         else period_agreement(
             q.periods, p, "", implied_year=c.implied_year, published=c.published, today=q.today
