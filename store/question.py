@@ -207,7 +207,10 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     # the glossary would take "quarter" or "year" of "last quarter" as words
     for start, end, atoms in asked_periods("".join(" " if covered[i] else c for i, c in enumerate(q))):
         u.periods.extend(a for a in atoms if a not in u.periods)
-        cover(start, end)
+        if u.entities or not all(a.startswith("M") for a in atoms):
+            cover(start, end)
+        # else a month stays a word too: with no name to hold on to, "3月营收" is how the
+        # sentence that answers writes it
     # 3. metric keywords and glossary phrases, longest first ("bar exam" before "exam"); a word
     # a metric excludes (撇除税项 holds 税项, 投资人 投资) is a word of the question, not the metric
     for word in sorted(vocab.metric_excludes, key=len, reverse=True):

@@ -203,3 +203,11 @@ def test_a_short_name_of_several_entities_abbreviates_none():
     vocab = QuestionVocabulary.from_lexicon(Lexicon.load())
     assert vocab.abbreviated("阿里") is None  # 阿里巴巴 (Alibaba) and 阿里云 (Alibaba Cloud)
     assert vocab.abbreviated("字节") == "ByteDance"
+
+
+def test_a_month_asked_with_no_name_is_also_a_word(vocab):
+    # with no name to hold on to, "3月营收" is how the sentence that answers writes it
+    bare = read_question("3月營收 月增", vocab)
+    named = read_question("腾讯 7月 营收", vocab)
+    assert bare.periods == ["M3"] and any("3" in t for t in bare.terms)
+    assert "M7" in named.periods and not any("7" in t for t in named.terms + named.names)
