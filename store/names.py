@@ -422,7 +422,12 @@ def discover_names(
     for zh, all_spans in named.items():
         latin, also_a_word = dictionary[zh]
         # a word of the text, not a piece of a longer one (新力 in 创新力 is no Sony)
-        spans = [(a, b) for a, b in all_spans if _is_word_at(key, a, b, dictionary)]
+        spans = [
+            (a, b)
+            for a, b in all_spans
+            if not (a and key[a - 1].isdigit())  # 台北3日电: a dateline's day, not NEC (日电)
+            and _is_word_at(key, a, b, dictionary)
+        ]
         if not spans:
             continue
         if fold(latin) in english_words:

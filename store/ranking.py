@@ -503,6 +503,8 @@ def figure_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
     expects = {ctx.metrics.get(x, {}).get("expects", "any") for x in q.metrics if x in c.metrics}
     if not expects or "any" in expects:
         return None
+    if q.value_kinds:
+        expects = set(q.value_kinds)  # "营收比重" asks for revenue's share: a percentage
     if (c.topic or strict) and not any(v.kind in expects and re.search(r"\d", v.text) for v in c.values):
         return f"states no {'/'.join(sorted(expects))} figure"
     if not q.forecast and not _states_a_figure(c):

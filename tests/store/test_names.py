@@ -83,6 +83,7 @@ CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(C
         *[(CREDO, w) for w in ("FY2026Q2", "Credo FY2026Q2", "CY2025", "Nasdaq", "Non-GAAP EPS")],
         ("归属于母公司股东的净利润为3亿元。归属于母公司股东的权益增加。", "归属于"),  # a verb
         ("企业级 AI 收入增长,企业级 AI 订单翻倍。", "企业级"),  # an adjective before a product word
+        ("(中央社记者张建中台北3日电)中华精测公布3月营收。(中央社台北5日电)精测表示。", "NEC"),  # 3日电: a dateline
         # a clause's opening words: a glossary term, a metric's qualifier, a cut inside a word
         *[(SMIC_LIKE, w) for w in ("资料中心", "经调整", "环比增")],
         # an everyday word's Latin gloss in brackets is a term's

@@ -11,6 +11,7 @@ from store.question import QuestionVocabulary, read_question
 from store.ranking import (
     answer_verdict,
     explain,
+    figure_gate,
     rank,
     segment_before,
     states_asked_kind,
@@ -649,3 +650,12 @@ def test_in_an_undated_article_the_part_before_the_figure_says_its_period():
     assert answer_verdict(r, u, CTX, strict_metrics=False) == "period"
     u, r = scored("廣達 上半年 稅後純益", claimed(h1, ["Quanta"], None))
     assert answer_verdict(r, u, CTX, strict_metrics=False) is None
+
+
+def test_a_share_asked_of_a_sentence_naming_nobody_needs_a_percentage():
+    text = "精测表示,新订单是推升3月营收攀高的主要动能;第1季探针卡营收比重约45.3%。"
+    c = candidate(text, [], context=["CHPT"], topic=True)  # the article's subject, named nowhere
+    u, r = scored("精测 第1季 探针卡 营收比重", c)
+    assert figure_gate(r, u, CTX, False) is None
+    u, r = scored("精测 第1季 营收", c)
+    assert figure_gate(r, u, CTX, False) == "states no money figure"
