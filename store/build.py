@@ -73,7 +73,7 @@ __all__ = [
     "text_tokens",
 ]
 
-BUILDER_VERSION = "2.8.0"  # 2.7: ranks, minus signs, table cells, run-of-quarter periods; 2.8: figures carry the metric naming them
+BUILDER_VERSION = "2.9.0"  # 2.8: figures carry the metric naming them; 2.9: names by appositive, periods and terms never names, FY2026Q2, 2018年到截至2021年
 SCHEMA_VERSION = 9
 NO_FACTS = "no facts found (is it an article of this genre?)"
 # Files per task: big enough that pickling a task costs nothing next to extracting it,
