@@ -564,7 +564,11 @@ def asked_periods(key: str) -> list[tuple[int, int, list[str]]]:
     out = []
     names = period_names(key)
     for m in _MONTH_ASKED.finditer(key):
-        if not any(n.start <= m.start() < n.end for n in names) and not _PERIOD_END.search(key, 0, m.start()):
+        if (
+            not any(n.start <= m.start() < n.end for n in names)
+            and not _PERIOD_END.search(key, 0, m.start())
+            and not _QUARTER_AFTER.match(key, m.end())
+        ):
             month = m["num"] or m["zh"] or m["en"]
             out.append((m.start(), m.end(), [f"M{_month_number(month)}"]))
     for n in names:
@@ -590,6 +594,8 @@ _MONTH_ASKED = re.compile(
 )
 # "quarter to Sept 2025", "截至9月": the month a period ends in, not the month asked
 _PERIOD_END = re.compile(r"(?:(?<![a-z])(?:to|ending|ended|through|thru|until)|截至|截止|至|到)\s?$")
+# "the September 2025 quarter": the quarter that month ends
+_QUARTER_AFTER = re.compile(r"\s?(?:(?:19|20)\d\d\s?)?(?:quarter|季)")
 _EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _ZH_MONTHS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
 

@@ -375,6 +375,7 @@ def test_an_article_s_periods_are_its_lines_periods():
         ("腾讯 2024年1-9月 营收", [["2024", "9M"]]),  # nine months, no month
         ("Lenovo Q2 revenue (quarter to Sept 2025)", [["Q2"], ["2025"]]),  # the month a quarter ends in
         ("截至9月 现金", []),
+        ("Alibaba revenue for the September 2025 quarter", [["2025"]]),  # the quarter September ends
     ],
 )
 def test_a_month_asked_is_a_period(question, atoms):
