@@ -236,6 +236,9 @@ class FactStore:
         self._lock = threading.Lock()
         self._users = 0
         self._closing = False
+        # an answer's source (title, url, outlet) per article: the row holds the article's text
+        # before them, so reading it costs a walk of its overflow pages each time
+        self._sources: dict[str, dict] = {}
         try:
             con = self._con()
             meta = dict(con.execute("select key, value from meta").fetchall())
@@ -657,7 +660,11 @@ class FactStore:
             e for e in joint_entities(c) if self.entity_info.get(e, {}).get("kind") in ("company", "name")
         ]
         extra = json.loads(r["extra"] or "{}")
-        doc = reprints.source_meta(self._con(), r["file"])
+        doc = self._sources.get(r["file"])
+        if doc is None:
+            if len(self._sources) > 4096:
+                self._sources.clear()
+            doc = self._sources[r["file"]] = reprints.source_meta(self._con(), r["file"])
         span = extra.get("file_span") or [r["start"], r["end"]]
         return Answer(
             fact_id=r["id"],
