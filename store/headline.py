@@ -95,6 +95,9 @@ _RANGE_IN_TEXT = re.compile(
     r"((?:19|20)\d\d)\s?年?\s?(?:至|到|-|—|~)\s?(?:截至|截止)?\s?((?:19|20)\d\d)\s?年?"
     r"(\s?(?:第?[一二三四1-4](?:财)?季度?|[上下]半年))?(?!\d)"
 )
+# a figure after a period's own figure and a "to": "从2023年的48%提升至53%"
+_FROM_THEN_TO = re.compile(r"[^,，;；。]*?\d[^,，;；。]*?(?:至|到)\s?$")
+_LISTED = re.compile(r"、|分别|依次")
 # a figure a growth over a range of years ends on: "从1.1亿元一路增长到32.52亿元"
 _TO_THE_END = re.compile(r"从[^,，;；。]{1,24}(?:至|到)\s?$")
 _LIST_BREAK = re.compile(r"[,，;；:：。]|分别为|分别是|依次为|分别")
@@ -125,6 +128,8 @@ def value_period(
         place = since[breaks[-1].end() :].count("、") if breaks else since.count("、")
         if lo < hi and _TO_THE_END.search(since):
             return str(hi)  # "2022-2024年营业收入从42.64万元跃升至7.43亿元": the range's end
+        if lo < hi and not _LISTED.search(since) and fallback == f"{lo}–{hi}":
+            return fallback  # "2021年至2023年的营收复合年增长率高达82.3%": the whole span's figure
         if lo < hi and lo + place < hi:
             return str(lo + place)
         if lo < hi and lo + place == hi:
@@ -143,6 +148,9 @@ def value_period(
     if not names:
         return fallback
     nearest = names[-1]
+    if _FROM_THEN_TO.fullmatch(before, nearest.end):
+        # "毛利率从2023年的48%提升至53%": the figure it rose to is not the year it rose from
+        return fallback
     if nearest is not names[0] and CLAUSE.search(key, nearest.end, len(before)):
         # a period inside the sentence frames its own clause ("到2030年将达1930亿元;…占比35.8%"):
         # a later clause that names none is under the sentence's leading period

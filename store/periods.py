@@ -163,6 +163,8 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
         ),
         lambda m: {"part": f"Q{_EN_ORDINAL[m[2]]}", "fiscal": "fiscal" in m[0]},
     ),
+    # a quarter's report: 2025年一季报, 三季报
+    ("季", re.compile(r"(?<![第前])([一二三四1-4])季报"), lambda m: {"part": f"Q{_CN_ORDINAL[m[1]]}"}),
     # the year's last quarter: 2024年的最后一个季度, 最后一季
     ("季", re.compile(r"最后一个?季度?"), lambda m: {"part": "Q4"}),
     # halves: 上半年, 下半财年, h1, first half

@@ -226,6 +226,7 @@ def _clause_period(c: Candidate, v: Value) -> bool:
     )
 
 
+_REACHED = re.compile(r"(?:至|到|达到|达)\s?$")
 _SAME_PERIOD_BASE = re.compile(r"同期(?:的|为|是)?\s?$")
 
 
@@ -266,8 +267,11 @@ def _period(c: Candidate, q: Understanding) -> float:
     if not own and not bases:
         return fact
     periods = {value_period(c.key, c.start, v, c.period, published=c.published) for v in own + bases}
-    if len(own) < len(asked):
-        periods.add(c.period)  # a figure of the metric asked without a period of its own: the fact's
+    reached = [v for v in c.values if v.metric is None and _REACHED.search(c.key, 0, max(v.start - c.start, 0))]
+    if len(own) < len(asked) or reached:
+        # a figure of the metric asked without a period of its own, or the one a change reached
+        # ("营业收入从2024年一季度的2567万元,同比大增42倍至11.11亿元"): the fact's period
+        periods.add(c.period)
     if periods == {c.period}:
         return fact
     asks_part = any(p[0] in "QH9M" for p in q.periods)

@@ -35,6 +35,7 @@ SAME_PHRASES = [
     ("Q3 FY24", ["2024", "Q3"], "FY2024 Q3"),
     ("FY2024Q3", ["2024", "Q3"], "FY2024 Q3"),
     ("2024年的最后一个季度", ["2024", "Q4"], "2024 Q4"),
+    ("2025年一季报", ["2025", "Q1"], "2025 Q1"),  # a quarter's report
     ("2024财年第二财季", ["2024", "Q2"], "FY2024 Q2"),
     ("上半年", ["H1"], "2024 H1"),
     ("下半年", ["H2"], "2024 H2"),
@@ -235,6 +236,10 @@ def _candidate(text, period=None, published=None):
         # 去年同期: a year before the sentence's own period, whenever the article was written
         ("2023年公司营收2.62亿元,与去年同期的3.54亿元相比,下降了25.84%。", "2023", ["2023", "2022", "2023"]),
         ("第三季营收10亿元,上年同期为8亿元。", "2024 Q3", ["2024 Q3", "2023 Q3"]),
+        # what a change rose to from a year's figure is the fact's, not that year's
+        ("2024年,腾讯全年营收6603亿元,整体毛利率从2023年的48%提升至53%。", "2024", ["2024", "2023", "2024"]),
+        # one figure over a span of years is the span's
+        ("地平线在2021年至2023年的营收复合年增长率高达82.3%。", "2021–2023", ["2021–2023"]),
     ],
 )
 def test_each_figure_has_the_period_written_before_it(text, fact_period, periods):

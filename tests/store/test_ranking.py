@@ -629,6 +629,13 @@ def claimed(text, entities, period):
         # a span of years is no half, and its figures are the span's ends
         ("百度 上半年 营收", "2011年-2024年,百度的营收从1.1亿元一路增长到32.52亿元。", "2011–2024", "period"),
         ("百度 2024年 营收", "2011年-2024年,百度的营收从1.1亿元一路增长到32.52亿元。", "2011–2024", None),
+        # what a change reached is the fact's period's, not the period it rose from
+        (
+            "百度 2025年一季度 营收",
+            "百度也披露了2025年一季报,报告期内,营业收入从2024年一季度的2567万元,同比大增42倍至11.11亿元。",
+            "2025 Q1",
+            None,
+        ),
         # a list by place keeps the fact's reading
         (
             "百度 2024年 研发费用",
