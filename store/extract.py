@@ -18,7 +18,7 @@ from .periods import PeriodName, article_period_names, parse_period, published_d
 from .subjects import SubjectTracker, choose_topic
 from .tables import TableReader
 from .text import Span, clean_runs, clean_text_mapped, find_mojibake, fold, split_sentences
-from .vocabulary import AliasMatcher
+from .vocabulary import AliasMatcher, Mention
 
 
 @dataclass
@@ -205,6 +205,12 @@ def _article_year(key: str, published: str | None, periods: list[PeriodName]) ->
     return max(common, past[-1]) if past else common
 
 
+def _opening_on(mentions: list[Mention]) -> str | None:
+    """Return the entity a sentence opens on (named at its first character or after a quote)."""
+    first = min(mentions, key=lambda m: m.start, default=None)
+    return first.entity if first is not None and first.start <= 1 else None
+
+
 def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str | None = None) -> Document:
     """Return the cleaned article and the facts it states.
 
@@ -247,11 +253,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
         is_company,
         boosted=[e.name for e in found.values() if e.how & {"ticker", "title", "reporter"}]
         # the company the title or lead opens on ("中芯国际最新发布的财务报告显示…")
-        + [
-            lexicon.lineage(m.entity)[-1]
-            for found_in in all_mentions[:2]
-            if found_in and (m := min(found_in, key=lambda m: m.start)).start <= 1
-        ],
+        + [lexicon.lineage(e)[-1] for e in map(_opening_on, all_mentions[:2]) if e],
     )
     subjects = SubjectTracker(topic, is_company)
     month = int(published[5:7]) if published and dated_year else None

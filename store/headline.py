@@ -12,6 +12,7 @@ from .numbers import Value
 from .periods import (
     YEAR,
     LabelParts,
+    PeriodName,
     label_parts,
     parse_period,
     period_agreement,
@@ -159,7 +160,11 @@ def value_period(
     if nearest.same_part and nearest.offset is not None and stated is not None and not _is_month(stated):
         # "2023年公司营收2.62亿元,与去年同期的3.54亿元相比": the same period a year before the
         # sentence's own, whenever the article was written
-        return _label(stated.years[-1] + nearest.offset, stated.part, stated.fiscal)
+        a_year_before = stated.years[-1] + nearest.offset
+        earlier = resolve(
+            PeriodName(0, 0, year=a_year_before, part=stated.part, fiscal=stated.fiscal), year=None
+        )
+        return earlier.label if earlier else fallback
     if nearest.year is None and nearest.offset is None and nearest.quarter_offset is None:
         if stated is not None and stated.part == nearest.part and stated.fiscal == nearest.fiscal:
             return fallback  # the fact's own period, placed with the company's fiscal calendar
@@ -179,10 +184,6 @@ def value_period(
 
 def _is_month(parts: LabelParts) -> bool:
     return bool(parts.part and parts.part.startswith("M"))
-
-
-def _label(year: int, part: str | None, fiscal: bool) -> str:
-    return ("FY" if fiscal else "") + str(year) + (f" {part}" if part else "")
 
 
 def written_as_asked(key: str, offset: int, v: Value, asked: Sequence[str]) -> bool:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -520,13 +521,16 @@ def _is_name_like(name: str, key: str) -> bool:
 _CALENDAR_YEAR = re.compile(r"cy\s?'?(?:19|20)?\d\d")
 
 
-def _is_period_word(k: str) -> bool:
-    if _CALENDAR_YEAR.fullmatch(k):
-        return True
+def _left_over(k: str, spans: Iterable[tuple[int, int]]) -> str:
+    """Return what ``k`` holds outside ``spans``, separators dropped."""
     rest = list(k)
-    for n in period_names(k):
-        rest[n.start : n.end] = [" "] * (n.end - n.start)
-    return not "".join(rest).strip(" -'")
+    for start, end in spans:
+        rest[start:end] = [" "] * (end - start)
+    return re.sub(r"[\s\-']", "", "".join(rest))
+
+
+def _is_period_word(k: str) -> bool:
+    return bool(_CALENDAR_YEAR.fullmatch(k)) or not _left_over(k, ((n.start, n.end) for n in period_names(k)))
 
 
 def _without_trailing_periods(word: str) -> str:
@@ -547,10 +551,7 @@ def _latin_is_name(
         return False  # AI, ARR, EPS: abbreviations of terms far more often than names
     if any(s == 0 and e == len(k) for _, s, e in metric_words.spans(k)) or k.split()[0] in generic:
         return False  # capex, EBITDA: a metric's keyword glossed in brackets is a term
-    rest = list(k)
-    for _, s, e in metric_words.spans(k):
-        rest[s:e] = [" "] * (e - s)
-    if not re.sub(r"[\s\-]", "", "".join(rest)):
+    if not _left_over(k, ((s, e) for _, s, e in metric_words.spans(k))):
         return False  # "Non-GAAP EPS": metric keywords only
     if " " not in k and k in english_words and not re.search(r"[A-Z]", word[1:]):
         return False  # Will, Colossus: an English word, capitalised at a sentence's start

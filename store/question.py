@@ -363,16 +363,9 @@ def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitali
 
 def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None:
     run = _homophones(run, vocab, u)
-    def name(word: str) -> None:
-        entity = vocab.abbreviated(word)
-        if entity is not None and entity not in u.entities:
-            u.entities.append(entity)  # 中芯 of 中芯国际: the one entity it abbreviates
-        elif entity is None:
-            u.names.append(word)
-
     for chunk in run.split():
         if 2 <= len(chunk) <= 8 and not vocab.is_word(chunk) and vocab.occurs(chunk):
-            name(chunk)  # 摩尔线程, 飞星一号: a name an article holds, kept whole
+            _read_name(chunk, vocab, u)  # 摩尔线程, 飞星一号: a name an article holds, kept whole
             continue
         for word in vocab.segment(chunk):
             if word in vocab.stopwords or not word.strip():
@@ -381,7 +374,7 @@ def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None
             if not word:
                 continue
             if len(word) >= 2 and not vocab.is_word(word) and vocab.occurs(word):
-                name(word)  # 摩尔线程, 飞星一号: a name an article holds
+                _read_name(word, vocab, u)  # 摩尔线程, 飞星一号: a name an article holds
             else:
                 u.terms.append(word)
     # words jieba split off a name stay one term when the store holds them together
@@ -392,6 +385,15 @@ def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None
         else:
             merged.append(t)
     u.terms = merged
+
+
+def _read_name(word: str, vocab: QuestionVocabulary, u: Understanding) -> None:
+    # a name the store holds; the one entity it abbreviates when it opens only that one's aliases
+    entity = vocab.abbreviated(word)
+    if entity is None:
+        u.names.append(word)
+    elif entity not in u.entities:
+        u.entities.append(entity)  # 中芯 of 中芯国际
 
 
 def _homophones(run: str, vocab: QuestionVocabulary, u: Understanding) -> str:

@@ -236,6 +236,12 @@ def _same_period_before(c: Candidate, v: Value) -> bool:
     return bool(_SAME_PERIOD_BASE.search(c.key, max(0, at - 6), at))
 
 
+def _reached(c: Candidate, v: Value) -> bool:
+    # "…同比大增42倍至11.11亿元": the figure a change reached
+    at = max(v.start - c.start, 0)
+    return bool(_REACHED.search(c.key, max(0, at - 4), at))
+
+
 def _part_before(c: Candidate, v: Value) -> str | None:
     names = period_names(without_bases(c.key[: max(v.start - c.start, 0)]))
     return next((n.part for n in reversed(names) if n.part), None)
@@ -250,14 +256,14 @@ def _period(c: Candidate, q: Understanding) -> float:
     )
     if "分别" in c.key:
         return fact  # "2022年、2023年、2024年…分别为A、B、C": one figure per period, by place
+    asked = [v for v in c.values if v.metric is not None and v.metric in q.metrics]
     asked_parts = [p for p in q.periods if p[0] in "QH9"]
     if c.period is None and asked_parts:
         # an undated article's "第2季…税后纯益168.61亿元…上半年…": no label to compare, but the
         # part written before the figure asked for says which part it is
-        before = {_part_before(c, v) for v in c.values if v.metric is not None and v.metric in q.metrics}
+        before = {_part_before(c, v) for v in asked}
         if before and None not in before:
             return fact if before & set(asked_parts) else 0.0
-    asked = [v for v in c.values if v.metric is not None and v.metric in q.metrics]
     own = [v for v in asked if _clause_period(c, v)]
     bases = (
         [v for v in c.values if v.metric is None and _same_period_before(c, v)]
@@ -267,7 +273,7 @@ def _period(c: Candidate, q: Understanding) -> float:
     if not own and not bases:
         return fact
     periods = {value_period(c.key, c.start, v, c.period, published=c.published) for v in own + bases}
-    reached = [v for v in c.values if v.metric is None and _REACHED.search(c.key, 0, max(v.start - c.start, 0))]
+    reached = [v for v in c.values if v.metric is None and _reached(c, v)]
     if len(own) < len(asked) or reached:
         # a figure of the metric asked without a period of its own, or the one a change reached
         # ("营业收入从2024年一季度的2567万元,同比大增42倍至11.11亿元"): the fact's period
