@@ -253,6 +253,15 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
         if not any(covered[a:b]):
             cover(a, b)
             u.hint_words.append(q[a:b])
+    # a name typed by its sound and glued to a keyword (腾迅营收, 英为达收入) is the name: read
+    # before the keyword's run below would take it in as one term
+    if keyword_spans:
+        left = "".join(" " if covered[i] else c for i, c in enumerate(q))
+        for m in CJK_RUN.finditer(left):
+            read = _homophones(m.group(0), vocab, u)
+            for i, c in enumerate(read):
+                if c == " ":
+                    cover(m.start() + i, m.start() + i + 1, entity=True)
     # a Chinese metric keyword inside a longer run ("中国市场") also stays a term as a whole
     for a, b in keyword_spans:
         if is_latin(q[a:b]):
@@ -417,7 +426,7 @@ def _homophones(run: str, vocab: QuestionVocabulary, u: Understanding) -> str:
             if name:
                 if name not in u.entities:
                     u.entities.append(name)
-                out = out.replace(piece, " ")
+                out = out.replace(piece, " " * size)  # keeps every other character's place
                 i += size - 1
                 break
         i += 1

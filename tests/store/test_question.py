@@ -27,6 +27,8 @@ def vocab():
         ("微軟 資本支出 2024", ["Microsoft"], ["capex"], ["2024"]),
         ("Microsfot capex Q3", ["Microsoft"], ["capex"], ["Q3"]),
         ("腾迅 第三季 营收", ["Tencent"], ["revenue"], ["Q3"]),
+        ("腾迅营收", ["Tencent"], ["revenue"], []),  # glued to the keyword: still the name
+        ("英为达收入", ["Nvidia"], ["revenue"], []),
         ("英为达 上半年 净利润", ["Nvidia"], ["net_profit"], ["H1"]),
         ("Sensetme gross margin", ["SenseTime"], ["gross_margin"], []),
         ("OpenAI loss 2022", ["OpenAI"], ["loss"], ["2022"]),
