@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .periods import period_names
-from .text import fold
+from .text import fold, scanned_from
 from .vocabulary import CJK_RUN, KeywordIndex, is_latin
 
 __all__ = ["FoundName", "discover_names", "strip_corporate", "CORPORATE_WORDS_ZH"]
@@ -112,14 +112,15 @@ _GENERIC_ZH = {
     "国际", "科技", "资本", "技术", "网络", "软件", "信息", "智能", "电子", "通信", "半导体", "算力", "云", "港股",
     "美股", "科创板", "创业板", "上交所", "深交所", "港交所", "记者", "媒体", "官方", "政府", "团队", "股东",
 }  # fmt: skip
-_TICKER = re.compile(
+_TICKER = scanned_from(
+    r"\s（(0-9a-z",
     r"\s?[（(]\s?(?:(?:sh|sz|hk|nasdaq|nyse|tpex|twse|港股|美股|a股|股票代码|股票代號)\s?[:：]?\s?)?"
     r"(?:\d{4,6}(?:\.(?:sh|sz|hk|bj|tw|two))?|\d{4}-tw|[a-z]{1,5}[.\-](?:us|o|n|hk))\s?[)）]"
     # an exchange names the symbol that follows it: (Nasdaq:CRDO), （纳斯达克：NVDA）
     r"|\s?[（(]\s?(?:nasdaq|nyse|纳斯达克|纽交所|那斯达克|紐交所)\s?[:：]\s?(?P<symbol>[a-z]{1,5})\s?[)）]"
     r"|(?<![a-z0-9])(?:\d{6}\.(?:sh|sz|bj)|\d{4,5}\.hk|\d{4}-tw|[a-z]{1,5}-us)(?![a-z0-9])"
 )
-_PRODUCT_AFTER = re.compile(r"(?<=[\u3400-\u9fff])\s?(?:ai(?![a-z])|大模型)")
+_PRODUCT_AFTER = scanned_from(r"\sa大", r"(?<=[\u3400-\u9fff])\s?(?:ai(?![a-z])|大模型)")
 # the kind of company a name is introduced as, right before it
 _APPOSITIVE = re.compile(r"(?:提供商|供应商|服务商|制造商|开发商|运营商|厂商|创企|独角兽|龙头|巨头)(?=[\u3400-\u9fff])")
 _OWNER_AFTER = re.compile(r"(?:旗下(?:的)?|子公司|母公司)")
@@ -127,17 +128,19 @@ _OWNER_AFTER = re.compile(r"(?:旗下(?:的)?|子公司|母公司)")
 _MEDIA_AFTER = re.compile(r"\s?(?:财经|新闻|日报|早报|晚报|周刊|网(?![络路])|研究院|资讯|传媒|电视|通讯社)")
 # results name who publishes them: 云天励飞发布2024年年度报告, 对云天励飞2024年年报进行分析
 _REPORT = r"(?:半年度报告|年度报告|季度报告|年报|半年报|季报|财报|业绩报告|业绩公告|业绩快报|招股说明书|招股书)"
-_REPORTS_AFTER = re.compile(
+_REPORTS_AFTER = scanned_from(
+    "发公披交递0-9",
     r"(?:发布|公布|披露|交出|递交)了?\s?(?:其)?(?:\d{4}\s?年度?\s?)?"
     r"(?:第?[一二三四1-4]季度|上半年|前三季度|全年)?(?:的)?" + _REPORT + r"|(?=\d{4}\s?年度?\s?" + _REPORT + ")"
 )
-_LATIN_NAME = re.compile(
+_LATIN_NAME = scanned_from(
+    "A-Za-z",
     r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*(?:(?:[ .\-&]|\s(?:of|and|for|the|de)\s)[A-Z0-9][A-Za-z0-9]*)*)(?![A-Za-z0-9])"
 )
 _ENGLISH_PASSAGE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:[\s,.:;@#]+[A-Za-z][A-Za-z'’]*){4,}")
 # a Latin name in brackets, right after Chinese text (found from the bracket, then looking back:
 # a pattern starting on the Chinese run backtracks over every run of the article)
-_BRACKETED_LATIN = re.compile(r"(?<=[\u3400-\u9fff·•])\s?[（(]\s?([A-Za-z][A-Za-z0-9 .&'\-]{1,40}?)\s?[)）]")
+_BRACKETED_LATIN = scanned_from(r"\s（(", r"(?<=[\u3400-\u9fff·•])\s?[（(]\s?([A-Za-z][A-Za-z0-9 .&'\-]{1,40}?)\s?[)）]")
 _OPENING = re.compile(r"[。！？!?\n,，;；]\s*")
 _MIN_TITLE_OPENINGS = 2  # sentences or clauses an unlinked name must open to be the subject
 

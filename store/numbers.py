@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .text import fold
+from .text import fold, scanned_from
 
 _CN_DIGITS = {
     "零": 0,
@@ -182,7 +182,10 @@ _SCALE_RE = "|".join(sorted((re.escape(s) for s in _SCALES), key=len, reverse=Tr
 _UNIT_RE = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
 _PREFIX_RE = "|".join(sorted((re.escape(p) for p in _CURRENCY_PREFIX), key=len, reverse=True))
 
-_NUMBER = re.compile(
+# what a number (or its currency sign) can start with: the scanner skips every other character
+_NUMBER_FIRST = re.escape("".join(sorted({p[0] for p in _CURRENCY_PREFIX}))) + r"\s0-9" + _CHINESE[1:-2]
+_NUMBER = scanned_from(
+    _NUMBER_FIRST,
     rf"(?P<prefix>{_PREFIX_RE})?\s?"
     rf"(?P<num>{_ARABIC}|{_CHINESE})"
     rf"(?P<more>多|余)?\s?"
@@ -190,7 +193,7 @@ _NUMBER = re.compile(
     rf"(?P<more2>多|余)?\s?"
     rf"(?P<unit>{_UNIT_RE})?",
 )
-_FRACTION = re.compile(rf"(?P<den>{_CHINESE}|\d+)分之(?P<num>{_CHINESE}|\d+)")
+_FRACTION = scanned_from("0-9" + _CHINESE[1:-2], rf"(?P<den>{_CHINESE}|\d+)分之(?P<num>{_CHINESE}|\d+)")
 _RANGE_SEP = re.compile(r"\s?(?:至|到|-|~|～|—|–)\s?")
 _RANGE_LOW = re.compile(r"\s?(?:至|到|-|~|～|—|–)\s?\d")
 _NOT_A_QUANTITY_AFTER = re.compile(
@@ -327,7 +330,7 @@ class _Raw:
     low_only: bool = False  # a bare number kept only as the low end of a range ("322至334亿美元")
 
 
-_DATES_AND_TIMES = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?|\d{4}-\d{4}年")
+_DATES_AND_TIMES = scanned_from("0-9", r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?|\d{4}-\d{4}年")
 
 
 def _is_minus_sign(key: str, start: int) -> bool:

@@ -19,16 +19,20 @@ answers it:
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+
+from .text import scanned_from
 
 _CN_ORDINAL = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _EN_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")  # any four digits that may be a year
 # 2024-04-25, 2024/4/25, 2024年4月25日 (one kind of separator: "2025年1-9月" is nine months, no date)
-_ISO_DATE = re.compile(
+_ISO_DATE = scanned_from(
+    "12",
     r"(?<!\d)(?P<y>(?:19|20)\d\d)(?:(?P<sep>[-/.])(?P<m1>1[0-2]|0?[1-9])(?P=sep)|年(?P<m2>1[0-2]|0?[1-9])月)"
     r"(?P<d>3[01]|[12]\d|0?[1-9])日?(?![\d月])"
 )
@@ -73,23 +77,23 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
     # fiscal quarters written as one word: FY2026Q2, FY26Q2
     (
         "f",
-        re.compile(r"(?<![a-z])fy\s?'?((?:19|20)\d\d|\d\d)\s?q([1-4])(?![a-z0-9])"),
+        scanned_from("f", r"(?<![a-z])fy\s?'?((?:19|20)\d\d|\d\d)\s?q([1-4])(?![a-z0-9])"),
         lambda m: {"year": _year2(m[1]), "part": f"Q{m[2]}", "fiscal": True},
     ),
     # fiscal years: FY2024, FY24, fy'24, fiscal 2025, fiscal year 2025, 2024财年, 财年2024
     (
         "f",
-        re.compile(r"(?<![a-z])fy\s?'?((?:19|20)\d\d|\d\d)(?!\d)"),
+        scanned_from("f", r"(?<![a-z])fy\s?'?((?:19|20)\d\d|\d\d)(?!\d)"),
         lambda m: {"year": _year2(m[1]), "fiscal": True},
     ),
     (
         "f",
-        re.compile(r"(?<![a-z])fiscal\s(?:year\s)?((?:19|20)\d\d)(?!\d)"),
+        scanned_from("f", r"(?<![a-z])fiscal\s(?:year\s)?((?:19|20)\d\d)(?!\d)"),
         lambda m: {"year": int(m[1]), "fiscal": True},
     ),
     (
         "财会",
-        re.compile(r"(?<!\d)((?:19|20)\d\d)\s?(?:财年|财政年度?|会计年度|财务年度)"),
+        scanned_from("12", r"(?<!\d)((?:19|20)\d\d)\s?(?:财年|财政年度?|会计年度|财务年度)"),
         lambda m: {"year": int(m[1]), "fiscal": True},
     ),
     (
@@ -100,45 +104,45 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
     # calendar years: 2024年, 2024年度, 2024 (not 2024万, 2024元, 2024%)
     (
         "",
-        re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s?年度?|(?=[^\d%万亿元美倍张台个]|$))"),
+        scanned_from("12", r"(?<!\d)((?:19|20)\d\d)(?:\s?年度?|(?=[^\d%万亿元美倍张台个]|$))"),
         lambda m: {"year": int(m[1])},
     ),
     # a run of quarters with its year: 2024q1-q3 (nine months)
     (
         "q",
-        re.compile(r"(?<![a-z0-9.])((?:19|20)?\d\d)\s?q([1-4])\s?(?:-|—|~|至|到)\s?q([1-4])(?![a-z0-9])"),
+        scanned_from("0-9", r"(?<![a-z0-9.])((?:19|20)?\d\d)\s?q([1-4])\s?(?:-|—|~|至|到)\s?q([1-4])(?![a-z0-9])"),
         lambda m: {"year": _year2(m[1]), **_quarter_run(int(m[2]), int(m[3]))},
     ),
     # quarters with their year in one word: 24q3, 2024q3, 3q24, q3'24, 1h25, h1'25, 9m24
     (
         "q",
-        re.compile(r"(?<![a-z0-9.])((?:19|20)?\d\d)\s?q([1-4])(?![a-z0-9])"),
+        scanned_from("0-9", r"(?<![a-z0-9.])((?:19|20)?\d\d)\s?q([1-4])(?![a-z0-9])"),
         lambda m: {"year": _year2(m[1]), "part": f"Q{m[2]}"},
     ),
     (
         "q",
-        re.compile(r"(?<![a-z0-9.])([1-4])q'?([1-3]\d)(?!\d)"),
+        scanned_from("1-4", r"(?<![a-z0-9.])([1-4])q'?([1-3]\d)(?!\d)"),
         lambda m: {"year": 2000 + int(m[2]), "part": f"Q{m[1]}"},
     ),
     (
         "q",
-        re.compile(r"(?<![a-z0-9])(fiscal\s)?q([1-4])'?([1-3]\d)(?!\d)"),
+        scanned_from("fq", r"(?<![a-z0-9])(fiscal\s)?q([1-4])'?([1-3]\d)(?!\d)"),
         lambda m: {"year": 2000 + int(m[3]), "part": f"Q{m[2]}", "fiscal": bool(m[1])},
     ),
     (
         "h",
-        re.compile(r"(?<![a-z0-9.])([12])h'?([1-3]\d)(?!\d)|(?<![a-z0-9])h([12])'?([1-3]\d)(?!\d)"),
+        scanned_from("12h", r"(?<![a-z0-9.])([12])h'?([1-3]\d)(?!\d)|(?<![a-z0-9])h([12])'?([1-3]\d)(?!\d)"),
         lambda m: {"year": 2000 + int(m[2] or m[4]), "part": f"H{m[1] or m[3]}"},
     ),
     (
         "m",
-        re.compile(r"(?<![a-z0-9.])9m'?([1-3]\d)(?!\d)"),
+        scanned_from("9", r"(?<![a-z0-9.])9m'?([1-3]\d)(?!\d)"),
         lambda m: {"year": 2000 + int(m[1]), "part": "9M"},
     ),
     # a run of quarters: 2024q1-q3 and 第一至三季度 are nine months, q1-q2 the first half
     (
         "q季",
-        re.compile(
+        scanned_from("q第一二三四1-4",
             r"(?<![a-z0-9])q([1-4])\s?(?:-|—|~|至|到)\s?q([1-4])(?![a-z0-9])"
             r"|第?([一二三四1-4])\s?(?:-|—|~|至|到)\s?([一二三四1-4])\s?季度?"
         ),
@@ -150,21 +154,21 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
         re.compile(rf"第\s?([一二三四1-4])\s?{_PART_Q}"),
         lambda m: {"part": f"Q{_CN_ORDINAL[m[1]]}", "fiscal": "财" in m[0]},
     ),
-    ("季", re.compile(r"(?<![第前0-9])([一二三四1-4])\s?季度"), lambda m: {"part": f"Q{_CN_ORDINAL[m[1]]}"}),
+    ("季", scanned_from("一二三四1-4", r"(?<![第前0-9])([一二三四1-4])\s?季度"), lambda m: {"part": f"Q{_CN_ORDINAL[m[1]]}"}),
     (
         "q",
-        re.compile(r"(?<![a-z0-9])(fiscal\s)?(?:q([1-4])|([1-4])q)(?![a-z0-9])"),
+        scanned_from("fq1-4", r"(?<![a-z0-9])(fiscal\s)?(?:q([1-4])|([1-4])q)(?![a-z0-9])"),
         lambda m: {"part": f"Q{m[2] or m[3]}", "fiscal": bool(m[1])},
     ),
     (
         "q",
-        re.compile(
+        scanned_from("fst1-4",
             r"(?<![a-z])(fiscal\s)?(first|second|third|fourth|1st|2nd|3rd|4th)[\s-](?:fiscal\s)?quarter"
         ),
         lambda m: {"part": f"Q{_EN_ORDINAL[m[2]]}", "fiscal": "fiscal" in m[0]},
     ),
     # a quarter's report: 2025年一季报, 三季报
-    ("季", re.compile(r"(?<![第前])([一二三四1-4])季报"), lambda m: {"part": f"Q{_CN_ORDINAL[m[1]]}"}),
+    ("季", scanned_from("一二三四1-4", r"(?<![第前])([一二三四1-4])季报"), lambda m: {"part": f"Q{_CN_ORDINAL[m[1]]}"}),
     # the year's last quarter: 2024年的最后一个季度, 最后一季
     ("季", re.compile(r"最后一个?季度?"), lambda m: {"part": "Q4"}),
     # halves: 上半年, 下半财年, h1, first half
@@ -173,17 +177,17 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
         re.compile(r"([上下])半(财)?年"),
         lambda m: {"part": "H1" if m[1] == "上" else "H2", "fiscal": bool(m[2])},
     ),
-    ("h", re.compile(r"(?<![a-z0-9])h([12])(?![a-z0-9])"), lambda m: {"part": f"H{m[1]}"}),
-    ("月", re.compile(r"(?<!\d)1\s?(?:-|—|~|至|到)\s?6月(?!\d*日)|一至六月"), lambda m: {"part": "H1"}),
+    ("h", scanned_from("h", r"(?<![a-z0-9])h([12])(?![a-z0-9])"), lambda m: {"part": f"H{m[1]}"}),
+    ("月", scanned_from("1一", r"(?<!\d)1\s?(?:-|—|~|至|到)\s?6月(?!\d*日)|一至六月"), lambda m: {"part": "H1"}),
     (
         "h",
-        re.compile(r"(?<![a-z])(first|second)[\s-]half"),
+        scanned_from("fs", r"(?<![a-z])(first|second)[\s-]half"),
         lambda m: {"part": "H1" if m[1] == "first" else "H2"},
     ),
     # nine months: 前三季度, 前三个季度, 前9个月, first nine months, 9m
     (
         "前月nm",
-        re.compile(
+        scanned_from("前1一fn9",
             r"前三个?季度?|前[9九]个月|(?<!\d)1\s?(?:-|—|~|至|到)\s?9月(?!\d*日)|一至九月"
             r"|(?<![a-z])(?:first\s)?nine[\s-]months?|(?<![a-z0-9.])9m(?![a-z0-9])"
         ),
@@ -192,56 +196,56 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
     # relative years: 今年, 去年, 明年, this year, last year, YTD, 本财年
     (
         "今本y",
-        re.compile(
+        scanned_from("今本tcy年",
             r"今年|本年度?|(?<![a-z])(?:this|current)\s(?:calendar\s)?year|(?<![a-z])ytd(?![a-z])|year[\s-]to[\s-]date|年初至今"
         ),
         lambda m: {"offset": 0},
     ),
     (
         "去上y",
-        re.compile(
+        scanned_from("去上lp",
             r"去年|上一?年度|上一年|(?<!以)上年|(?<![a-z])(?:last|previous|prior)\s(?:calendar\s)?year"
         ),
         lambda m: {"offset": -1},
     ),
-    ("明下y", re.compile(r"明年|下一年度?|(?<![a-z])next\s(?:calendar\s)?year"), lambda m: {"offset": 1}),
+    ("明下y", scanned_from("明下n", r"明年|下一年度?|(?<![a-z])next\s(?:calendar\s)?year"), lambda m: {"offset": 1}),
     ("前", re.compile(r"前年"), lambda m: {"offset": -2}),
     ("后", re.compile(r"后年"), lambda m: {"offset": 2}),
     (
         "财f",
-        re.compile(r"本财年|本财政年度|(?<![a-z])(?:this|current)\sfiscal\syear"),
+        scanned_from("本tc", r"本财年|本财政年度|(?<![a-z])(?:this|current)\sfiscal\syear"),
         lambda m: {"offset": 0, "fiscal": True},
     ),
     (
         "财f",
-        re.compile(r"上一?(?:个)?财年|上一?财政年度|(?<![a-z])(?:last|previous|prior)\sfiscal\syear"),
+        scanned_from("上lp", r"上一?(?:个)?财年|上一?财政年度|(?<![a-z])(?:last|previous|prior)\sfiscal\syear"),
         lambda m: {"offset": -1, "fiscal": True},
     ),
     (
         "财f",
-        re.compile(r"下一?(?:个)?财年|(?<![a-z])next\sfiscal\syear"),
+        scanned_from("下n", r"下一?(?:个)?财年|(?<![a-z])next\sfiscal\syear"),
         lambda m: {"offset": 1, "fiscal": True},
     ),
     # relative quarters: 上季, 上一季度, 前一季, 本季, 当季, last quarter
     # 上季 is the one before the writer's now; 前一季 the one before the quarter being told of
     (
         "季q",
-        re.compile(r"上一?个?季度?|(?<![a-z])last\s(?:fiscal\s)?quarter"),
+        scanned_from("上l", r"上一?个?季度?|(?<![a-z])last\s(?:fiscal\s)?quarter"),
         lambda m: {"quarter_offset": -1},
     ),
     (
         "季q",
-        re.compile(r"前一个?季度?|(?<![a-z])(?:previous|prior|preceding)\s(?:fiscal\s)?quarter"),
+        scanned_from("前p", r"前一个?季度?|(?<![a-z])(?:previous|prior|preceding)\s(?:fiscal\s)?quarter"),
         lambda m: {"quarter_offset": -1, "word": "previous quarter"},
     ),
     (
         "季q",
-        re.compile(r"本季度?|当季|这一?季度?|(?<![a-z])(?:this|current)\s(?:fiscal\s)?quarter"),
+        scanned_from("本当这tc", r"本季度?|当季|这一?季度?|(?<![a-z])(?:this|current)\s(?:fiscal\s)?quarter"),
         lambda m: {"quarter_offset": 0},
     ),
     (
         "季q",
-        re.compile(r"下一?个?季度?|(?<![a-z])next\s(?:fiscal\s)?quarter"),
+        scanned_from("下n", r"下一?个?季度?|(?<![a-z])next\s(?:fiscal\s)?quarter"),
         lambda m: {"quarter_offset": 1},
     ),
 ]
@@ -261,12 +265,22 @@ def period_names(key: str) -> list[PeriodName]:
     >>> [(n.year, n.part) for n in period_names("3q 2024 vs 24q2")]
     [(2024, 'Q3'), (2024, 'Q2')]
     """
+    return list(_period_names(key))
+
+
+@functools.lru_cache(maxsize=256)
+def _tokens_for(present: frozenset[str]) -> tuple[tuple[re.Pattern, object], ...]:
+    # the grammar's patterns a text holding these trigger characters can match, in grammar order
+    return tuple((pattern, build) for triggers, pattern, build in _TOKENS if not triggers or not present.isdisjoint(triggers))
+
+
+# A build asks for the same text's periods several times (the sentence, its line, a name
+# candidate that may be a period word), and most texts name none: the answer is kept.
+@functools.lru_cache(maxsize=4096)
+def _period_names(key: str) -> tuple[PeriodName, ...]:
     dates = [(m.start(), m.end()) for m in _ISO_DATE.finditer(key)]
     found: list[PeriodName] = []
-    present = {c for c in _TRIGGERS if c in key}
-    for triggers, pattern, build in _TOKENS:
-        if triggers and present.isdisjoint(triggers):
-            continue
+    for pattern, build in _tokens_for(frozenset(_TRIGGERS.intersection(key))):
         for m in pattern.finditer(key):
             if any(a <= m.start() < b for a, b in dates):
                 continue  # the year of a date is the date's
@@ -301,7 +315,7 @@ def period_names(key: str) -> list[PeriodName]:
             part = next((p.part for p in reversed(out) if p.part), None)
             n = replace(n, end=same.end(), part=part, same_part=True)
         out.append(n)
-    return out
+    return tuple(out)
 
 
 def _holds(year: PeriodName, part: PeriodName) -> bool:

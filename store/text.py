@@ -19,6 +19,23 @@ from functools import lru_cache
 
 import opencc
 
+
+def scanned_from(first: str, pattern: str) -> re.Pattern[str]:
+    """Compile ``pattern`` behind a lookahead of ``first``, the characters (a regex character
+    class's contents) every one of its matches starts with.
+
+    A pattern that opens on a lookbehind, an optional part or an alternation is tried in full at
+    every position of a text; with the lookahead the scanner passes over the rest (a sentence is
+    mostly characters no figure or period starts with), matching exactly the same, 3-4x faster.
+    ``tests/store/test_text.py`` checks each such pattern against its plain form on every article.
+    """
+    compiled = re.compile(f"(?=[{first}])(?:{pattern})")
+    SCANNED.append((compiled, pattern))
+    return compiled
+
+
+SCANNED: list[tuple[re.Pattern[str], str]] = []  # every scanned_from pattern and its plain form
+
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN_GROUP = re.compile(
     r"[(（](?P<syl>[a-zü%s]{1,7})[)）]" % _TONED,

@@ -60,13 +60,12 @@ class KeywordIndex:
         if self._automaton is None:
             automaton = ahocorasick.Automaton()
             for kw in self._keywords:
-                automaton.add_word(kw, kw)
+                automaton.add_word(kw, (kw, len(kw) - 1, is_latin(kw)))
             automaton.make_automaton()
             self._automaton = automaton
-        for last, kw in self._automaton.iter(key):
-            start, end = last - len(kw) + 1, last + 1
-            if not is_latin(kw) or boundary_ok(key, start, end):
-                yield kw, start, end
+        for last, (kw, back, latin) in self._automaton.iter(key):
+            if not latin or boundary_ok(key, last - back, last + 1):
+                yield kw, last - back, last + 1
 
     def qualifies_a_keyword(self, word: str) -> bool:
         """Tell whether ``word`` opens a longer keyword whose rest is a keyword too: 经调整 of

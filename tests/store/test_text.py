@@ -96,3 +96,26 @@ def test_split_sentences_keeps_quoted_speech_whole_and_offsets_exact():
         "第三句?",
     ]
     assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_a_pattern_scanned_from_its_first_characters_matches_as_its_plain_form(seeds):
+    # scanned_from's lookahead only lets the scanner skip characters no match starts with: a
+    # character missing from a pattern's list would lose every match starting on it
+    import re
+
+    from store.text import SCANNED
+
+    shared_eval = seeds.parent.parent / "shared" / "eval"
+    folders = [seeds, shared_eval / "dev" / "articles", shared_eval / "dev2" / "articles"]
+    texts = [clean_text(p.read_text(encoding="utf-8")) for f in folders for p in sorted(f.glob("*.txt"))]
+    texts += ["FY2026Q2 3Q24 h1'25 9m24 q1-q3 first nine months (Nasdaq:CRDO) 0700.HK US$14 billion"]
+    assert len(texts) > 20 and len(SCANNED) >= 30
+    matched = 0
+    for scanned, plain in SCANNED:
+        expected = re.compile(plain)
+        for text in texts:
+            for key in (text, fold(text)):
+                spans = [m.span() for m in scanned.finditer(key)]
+                assert spans == [m.span() for m in expected.finditer(key)], plain
+                matched += len(spans)
+    assert matched > 3000
