@@ -398,12 +398,11 @@ def _fact_from_run(
         return None
     r_key = key[run.start : run.end]
     values = parse_quantities(r_key, run.text)
-    hits = lexicon.metric_hits(r_key)
+    hits, positions = lexicon.metric_reading(r_key)
     if not (named or values or hits):
         return None
     if not named and not hits and not context:
         return None  # a bare number with nothing to say what it measures
-    positions = lexicon.metric_positions(r_key)
     expects = {name: lexicon.metrics[name].expects for name in positions}
     values = [
         replace(v, metric=claim[0]) if claim else v

@@ -265,8 +265,19 @@ class Lexicon:
 
     def metric_hits(self, key: str) -> dict[str, tuple[int, int]]:
         """Return, per metric found in ``key``, ``(strength, position)`` of its longest keyword."""
+        return self.metric_reading(key)[0]
+
+    def metric_positions(self, key: str) -> dict[str, list[tuple[int, int]]]:
+        """Return, per metric found in ``key``, every ``(start, end)`` of its keywords."""
+        return self.metric_reading(key)[1]
+
+    def metric_reading(
+        self, key: str
+    ) -> tuple[dict[str, tuple[int, int]], dict[str, list[tuple[int, int]]]]:
+        """Return ``metric_hits`` and ``metric_positions`` of ``key``, reading its keywords once."""
         found = self._keywords.occurrences(key)
         hits: dict[str, tuple[int, int]] = {}
+        positions: dict[str, list[tuple[int, int]]] = {}
         for m, keywords in self._keywords_by_metric(found):
             best = None
             for kw, spans in keywords:
@@ -278,19 +289,12 @@ class Lexicon:
                         best = (strength, spans[0][0])
             if best:
                 hits[m.name] = best
-        return hits
-
-    def metric_positions(self, key: str) -> dict[str, list[tuple[int, int]]]:
-        """Return, per metric found in ``key``, every ``(start, end)`` of its keywords."""
-        found = self._keywords.occurrences(key)
-        positions: dict[str, list[tuple[int, int]]] = {}
-        for m, keywords in self._keywords_by_metric(found):
             spans = [span for _, spans in keywords for span in spans]
             if m.exclude:
                 spans = _without(spans, found, m.exclude)
             if spans:
                 positions[m.name] = spans
-        return positions
+        return hits, positions
 
     def is_boilerplate(self, key: str) -> bool:
         """Tell whether a folded sentence is site boilerplate rather than article text."""
