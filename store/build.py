@@ -989,6 +989,9 @@ class NameGroup:
     variants: set[str]
 
 
+_SEPARATORS = re.compile(r"[ \-]")
+
+
 def merge_names(found: Iterable[tuple[str, dict]]) -> list[NameGroup]:
     """Return the names articles introduce as entities: names sharing a spelling are one (with
     or without corporate words, either script, Chinese and Latin an article or the dictionary
@@ -1008,7 +1011,7 @@ def merge_names(found: Iterable[tuple[str, dict]]) -> list[NameGroup]:
         # the keys hold the folded spellings, the name's own among them
         for k in info.get("keys") or [fold(name)]:
             # GPT3.5 and GPT-3.5, Moore Threads and MooreThreads: one name, however separated
-            compact = re.sub(r"[ \-]", "", k) if is_latin(k) else k
+            compact = _SEPARATORS.sub("", k) if is_latin(k) else k
             for spelling in {k, strip_corporate(k), compact}:
                 if len(spelling) < 2:
                     continue

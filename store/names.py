@@ -157,6 +157,7 @@ class FoundName:
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)  # a store's vocabulary strips the same names for every article
 def strip_corporate(key: str) -> str:
     """Return a folded name without the corporate words after it: 商汤科技 -> 商汤, 'xai corp' -> 'xai'."""
     if is_latin(key):

@@ -26,6 +26,7 @@ into the article as stored, and no fact can come from the metadata.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
 from dataclasses import asdict, dataclass, replace
@@ -205,7 +206,7 @@ def iter_sources(folder: Path) -> list[Path]:
     """Return the article files of a folder, sorted by name (hidden files and sources.toml skipped)."""
     if not folder.is_dir():
         raise BuildError(f"sources folder {folder} does not exist")
-    return sorted(p for p in folder.iterdir() if _listed(p) and _is_article_name(p))
+    return [Path(e.path) for e in _entries(folder) if _listed(e) and _is_article_name(Path(e.name))]
 
 
 def skipped_sources(folder: Path) -> list[tuple[str, str]]:
@@ -214,8 +215,9 @@ def skipped_sources(folder: Path) -> list[tuple[str, str]]:
     if not folder.is_dir():
         return []
     out = []
-    for p in sorted(folder.iterdir()):
-        if not _listed(p) or _is_article_name(p):
+    for e in _entries(folder):
+        p = Path(e.path)
+        if not _listed(e) or _is_article_name(p):
             continue
         try:
             with p.open("rb") as f:
@@ -228,8 +230,15 @@ def skipped_sources(folder: Path) -> list[tuple[str, str]]:
     return out
 
 
-def _listed(p: Path) -> bool:
-    return p.is_file() and not p.name.startswith(".") and p.name != CATALOGUE
+def _entries(folder: Path) -> list[os.DirEntry]:
+    # a folder's entries by name; DirEntry knows whether it is a file without a stat per file,
+    # which on an archive of 20,000 articles is most of listing it
+    with os.scandir(folder) as it:
+        return sorted(it, key=lambda e: e.name)
+
+
+def _listed(e: os.DirEntry) -> bool:
+    return e.is_file() and not e.name.startswith(".") and e.name != CATALOGUE
 
 
 def _is_article_name(p: Path) -> bool:
