@@ -804,7 +804,16 @@ def _incremental(
         touched.setdefault(f, set()).update({prev.documents[f][1], doc_number(f)})
     if _crowded(touched, near):
         return None
-    shutil.copyfile(prev.path, tmp)
+    # A reload of a few articles extracts them while the previous store is copied (the copy runs
+    # without the GIL); more are extracted as they are written, rather than all held at once.
+    with ThreadPoolExecutor(1, thread_name_prefix="copy") as pool:
+        copied = pool.submit(shutil.copyfile, prev.path, tmp)
+        items: Iterable[PreparedArticle] = _checked(
+            _extracted(changed, lexicon, workers), errors, notes, progress, len(changed)
+        )
+        if len(changed) <= EXTRACTED_DURING_COPY:
+            items = list(items)
+        copied.result()
     con = _connect(tmp)
     try:
         writer = _Writer(con, lexicon, track_df=True)
@@ -813,9 +822,7 @@ def _incremental(
         for file in sorted(set(prev.documents) - unchanged):
             removed += writer.remove_file(file)
         writer.numbers = set(kept_numbers)
-        for prepared in _checked(
-            _extracted(changed, lexicon, workers), errors, notes, progress, len(changed)
-        ):
+        for prepared in items:
             number = writer.number_for(prepared.file)
             assert number is not None  # checked above
             writer.add(prepared, number)
@@ -851,6 +858,7 @@ def _incremental(
     )
 
 
+EXTRACTED_DURING_COPY = 50  # articles a reload extracts before writing any (held in memory)
 PROBE_MARGIN = 64  # numbers an article's probe chain could reach; rare at 30 bits
 
 
