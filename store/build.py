@@ -1000,6 +1000,16 @@ class NameGroup:
 _SEPARATORS = re.compile(r"[ \-]")
 
 
+@dataclass
+class _NameTotals:
+    """What the articles that found one name say of it, added up."""
+
+    count: int = 0
+    zh: Counter[str] = field(default_factory=Counter)
+    keys: dict[str, None] = field(default_factory=dict)  # in the order first found
+    how: set[str] = field(default_factory=set)
+
+
 def merge_names(found: Iterable[tuple[str, dict]]) -> list[NameGroup]:
     """Return the names articles introduce as entities: names sharing a spelling are one (with
     or without corporate words, either script, Chinese and Latin an article or the dictionary
@@ -1012,12 +1022,24 @@ def merge_names(found: Iterable[tuple[str, dict]]) -> list[NameGroup]:
             i = parent[i]
         return i
 
-    entries = list(found)
+    # one entry per name first: the names an archive's articles find repeat from article to
+    # article (36,375 found, 2,946 names at 100k facts), and merging needs only their sums
+    named: dict[str, _NameTotals] = {}
+    for name, info in found:
+        totals = named.get(name)
+        if totals is None:
+            totals = named[name] = _NameTotals()
+        totals.count += int(info.get("count", 1)) or 1
+        if info.get("zh"):
+            totals.zh[info["zh"]] += 1
+        totals.keys.update(dict.fromkeys(info.get("keys") or [fold(name)]))
+        totals.how.update(info.get("how", []))
+    entries = list(named.items())
     by_key: dict[str, int] = {}
-    for i, (name, info) in enumerate(entries):
+    for i, (_name, totals) in enumerate(entries):
         parent[i] = i
         # the keys hold the folded spellings, the name's own among them
-        for k in info.get("keys") or [fold(name)]:
+        for k in totals.keys:
             # GPT3.5 and GPT-3.5, Moore Threads and MooreThreads: one name, however separated
             compact = _SEPARATORS.sub("", k) if is_latin(k) else k
             for spelling in {k, strip_corporate(k), compact}:
@@ -1047,12 +1069,11 @@ def merge_names(found: Iterable[tuple[str, dict]]) -> list[NameGroup]:
         keys: set[str] = set()
         how: set[str] = set()
         for i in ids:
-            name, info = entries[i]
-            shown[name] += int(info.get("count", 1)) or 1
-            if info.get("zh"):
-                zh[info["zh"]] += 1
-            keys.update(info.get("keys") or [fold(name)])
-            how.update(info.get("how", []))
+            name, totals = entries[i]
+            shown[name] += totals.count
+            zh.update(totals.zh)
+            keys.update(totals.keys)
+            how.update(totals.how)
         latin_names = [n for n, _ in shown.most_common() if re.match(r"[A-Za-z0-9]", n)]
         best = latin_names[0] if latin_names else shown.most_common(1)[0][0]
         groups.append(NameGroup(best, zh.most_common(1)[0][0] if zh else None, keys, how, set(shown)))
