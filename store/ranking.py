@@ -42,7 +42,7 @@ from .headline import (
 from .numbers import Value
 from .periods import YEAR_AGREES, label_parts, period_agreement, period_names, without_bases
 from .question import Understanding
-from .vocabulary import is_latin
+from .vocabulary import Mention, is_latin
 
 # Cut-offs an answer must pass, with why.
 WORDS_ALONE = 70  # no entity and no metric: the words must match well to be an answer
@@ -646,25 +646,45 @@ def _figure_is_theirs(r: Ranked, u: Understanding, ctx: RankingContext) -> bool:
     metric = answered_metric(c, u)
     if metric is None:
         return True
-    if ctx.metrics.get(metric, {}).get("expects", "any") not in ("money", "percent"):
-        # a benchmark's figures belong to both sides of the comparison; a count of chips names
-        # their maker beside the buyer ("阿里…使用了512张英伟达V100")
-        return True
     lead, _, _ = lead_of(r, u, ctx)
     if not lead:
         return True
     family = set(u.entities)
     for e in u.entities:
         family.update(ctx.lineage(e))
+
+    def others(named: list[Mention]) -> bool:
+        # the clause names someone, none of them asked, and one of them a company
+        return bool(named) and not any(set(ctx.lineage(m.entity)) & family for m in named) and any(
+            ctx.kind_of(ctx.lineage(m.entity)[-1]) in ("company", "name") for m in named
+        )
+
     s = lead[0].start - c.start
     clause_start = max((m.end() for m in CLAUSE.finditer(c.key, 0, max(s, 0))), default=0)
     clause_end = next((m.start() for m in CLAUSE.finditer(c.key, s)), len(c.key))
+    mentions = ctx.mentions(c.key)
     # who the figure's own clause names: "…,商汤科技财报显示2022年亏损约61亿元" is SenseTime's;
     # "而A100在4月16日京东上公开售价约为11万元" names the chip asked about, so it is the chip's
-    named = [m for m in ctx.mentions(c.key) if clause_start <= m.start < clause_end]
-    if not named or any(set(ctx.lineage(m.entity)) & family for m in named):
+    named = [m for m in mentions if clause_start <= m.start < clause_end]
+    if not named and _ITS.match(c.key, clause_start):
+        # "其公开发售超额认购超1159倍" is the clause before's subject's: in "minimax的竞争对手智谱ai
+        # 已于今日上市,其…" that is 智谱ai, the first company named there that no 的 makes a
+        # possessor; whatever the figure measures, "its" figure is that one's
+        before = max((m.end() for m in CLAUSE.finditer(c.key, 0, max(clause_start - 1, 0))), default=0)
+        subject = next(
+            (m for m in mentions if before <= m.start < clause_start and not c.key.startswith("的", m.end)),
+            None,
+        )
+        if subject is not None and others([subject]):
+            return False
+    if ctx.metrics.get(metric, {}).get("expects", "any") not in ("money", "percent"):
+        # a benchmark's figures belong to both sides of the comparison; a count of chips names
+        # their maker beside the buyer ("阿里…使用了512张英伟达V100")
         return True
-    return not any(ctx.kind_of(ctx.lineage(m.entity)[-1]) in ("company", "name") for m in named)
+    return not others(named)
+
+
+_ITS = re.compile(r"\s?其(?!中|他|它|余|次|实)")  # its; not 其中 (of which), 其他 (other), 其实 (in fact)
 
 
 def explain(r: Ranked) -> str:
