@@ -37,6 +37,7 @@ from .dictionary import is_english_word, lookup_english
 from .errors import QueryError, StoreClosed, StoreInvalid, StoreNotFound
 from .headline import answered_metric, joint_entities
 from .lexicon import lineage
+from .names import segmenter_copy
 from .numbers import Value, bare_figure, format_values
 from .query import Query
 from .question import (
@@ -746,12 +747,7 @@ def _segmenter_with(words: list[str]) -> Any:
     whole: 英伟达, 日日新, 资本支出). Stores of later generations add their words to the same one."""
     with _JIEBA_LOCK:
         if not _JIEBA:
-            import jieba
-
-            jieba.setLogLevel(60)
-            tokenizer = jieba.Tokenizer()
-            tokenizer.initialize()
-            _JIEBA.append(tokenizer)
+            _JIEBA.append(segmenter_copy())
         tokenizer = _JIEBA[0]
         for w in words:
             if w not in _JIEBA_WORDS:

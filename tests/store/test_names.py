@@ -165,3 +165,19 @@ def test_a_short_form_begins_one_name_only():
 def test_an_exchange_s_symbol_names_the_company_before_it(bare):
     names = found(CREDO, bare)
     assert "crdo" in names["Credo Technology"]["keys"] and "ticker" in names["Credo Technology"]["how"]
+
+
+def test_a_segmenter_copy_cuts_as_a_fresh_one_and_leaves_jieba_s_own_alone(seeds):
+    import jieba
+
+    from store.names import segmenter_copy
+
+    fresh = jieba.Tokenizer()
+    fresh.initialize()
+    copy = segmenter_copy()
+    for tokenizer in (fresh, copy):
+        tokenizer.add_word("曜石算力", 2000)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))] + ["曜石算力发布新品"]
+    assert all(copy.lcut(t, HMM=False) == fresh.lcut(t, HMM=False) for t in texts)
+    assert "曜石算力" in copy.lcut("曜石算力发布新品", HMM=False)
+    assert "曜石算力" not in jieba.dt.FREQ  # the process's own tokenizer is not the copy
