@@ -1036,7 +1036,7 @@ def merge_names(found: Iterable[tuple[str, dict]]) -> list[NameGroup]:
         totals.how.update(info.get("how", []))
     entries = list(named.items())
     by_key: dict[str, int] = {}
-    for i, (_name, totals) in enumerate(entries):
+    for i, (_, totals) in enumerate(entries):
         parent[i] = i
         # the keys hold the folded spellings, the name's own among them
         for k in totals.keys:

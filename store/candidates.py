@@ -41,6 +41,16 @@ FORECAST = re.compile(
 CLAUSE = re.compile(r"[,，;；。:：]")
 
 
+def clause_start(key: str, at: int) -> int:
+    """Return where the clause holding ``key[at]`` starts: after the last clause break before it."""
+    return max((m.end() for m in CLAUSE.finditer(key, 0, max(at, 0))), default=0)
+
+
+def clause_end(key: str, at: int) -> int:
+    """Return where the clause holding ``key[at]`` ends: at the first clause break from it."""
+    return next((m.start() for m in CLAUSE.finditer(key, max(at, 0))), len(key))
+
+
 @dataclass(frozen=True, eq=False)
 class Candidate:
     """One fact as ranking reads it (the index's columns); never changed by ranking."""

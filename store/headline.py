@@ -7,7 +7,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from .candidates import CLAUSE, FORECAST, Candidate, Headline, RankingContext, alternatives
+from .candidates import (
+    CLAUSE,
+    FORECAST,
+    Candidate,
+    Headline,
+    RankingContext,
+    alternatives,
+    clause_end,
+    clause_start,
+)
 from .numbers import Value
 from .periods import (
     YEAR,
@@ -199,8 +208,7 @@ def written_as_asked(key: str, offset: int, v: Value, asked: Sequence[str]) -> b
 def is_forecast(key: str, offset: int, v: Value) -> bool:
     """Tell whether a figure is guidance or a forecast (预计, 目标, guidance … in its clause)."""
     s = v.start - offset
-    clause_start = max((m.end() for m in CLAUSE.finditer(key, 0, max(s, 0))), default=0)
-    return bool(FORECAST.search(key[clause_start:s]))
+    return bool(FORECAST.search(key[clause_start(key, s) : s]))
 
 
 _ASKS_EARLIER = re.compile(r"原本|原来|原先|此前|先前|之前|previous|original|prior|earlier", re.I)
@@ -334,7 +342,7 @@ def headline(
             agreement = 1.01  # the article's own word for the period asked, before the figure
         s, e = v.start - c.start, v.end - c.start
         before = c.key[max(0, s - 3) : s]
-        clause = c.key[max((m.end() for m in CLAUSE.finditer(c.key, 0, max(s, 0))), default=0) : s]
+        clause = c.key[clause_start(c.key, s) : s]
         earlier = bool(_FROM.search(clause) and re.match(r"[^,，;；]*(?:至|到)", c.key[e:])) or bool(
             _EARLIER.search(clause)
         )
@@ -344,9 +352,8 @@ def headline(
             or (v.kind in ("count", "number") and bool(_HOLDING_CHANGE.search(before)))
             or (not per_share_metric and bool(re.match(r"\s?/\s?股|每股", c.key[e : e + 3])))
         )
-        clause_end = next((m.start() for m in CLAUSE.finditer(c.key, e)), len(c.key))
-        clause_start = s - len(clause)
-        named = [other for at, other in others if clause_start <= at < clause_end]
+        start, end = s - len(clause), clause_end(c.key, e)
+        named = [other for at, other in others if start <= at < end]
         someone_elses = bool(named) and all(named)
         # another metric's keyword named it: never this metric's while one is left; the asked
         # metric's own figure goes before an unnamed one, once the question's words have spoken

@@ -157,8 +157,7 @@ class FoundName:
     count: int = 0  # how often the article names it
 
 
-@lru_cache(maxsize=65536)
-@lru_cache(maxsize=65536)  # a store's vocabulary strips the same names for every article
+@lru_cache(maxsize=65536)  # every article, and a store's vocabulary, strip the same names
 def strip_corporate(key: str) -> str:
     """Return a folded name without the corporate words after it: 商汤科技 -> 商汤, 'xai corp' -> 'xai'."""
     if is_latin(key):
@@ -253,7 +252,6 @@ def segmenter_copy() -> Any:
 def _is_word_at(key: str, start: int, end: int, dictionary: dict[str, tuple[str, bool]]) -> bool:
     """Tell whether ``key[start:end]`` is a word of the text as the segmenter cuts it, with the
     dictionary's names among its words."""
-
     tokenizer = _SEGMENTERS.get(id(dictionary))
     if tokenizer is None:
         tokenizer = segmenter_copy()

@@ -142,7 +142,8 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
     # a run of quarters: 2024q1-q3 and 第一至三季度 are nine months, q1-q2 the first half
     (
         "q季",
-        scanned_from("q第一二三四1-4",
+        scanned_from(
+            "q第一二三四1-4",
             r"(?<![a-z0-9])q([1-4])\s?(?:-|—|~|至|到)\s?q([1-4])(?![a-z0-9])"
             r"|第?([一二三四1-4])\s?(?:-|—|~|至|到)\s?([一二三四1-4])\s?季度?"
         ),
@@ -162,7 +163,8 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
     ),
     (
         "q",
-        scanned_from("fst1-4",
+        scanned_from(
+            "fst1-4",
             r"(?<![a-z])(fiscal\s)?(first|second|third|fourth|1st|2nd|3rd|4th)[\s-](?:fiscal\s)?quarter"
         ),
         lambda m: {"part": f"Q{_EN_ORDINAL[m[2]]}", "fiscal": "fiscal" in m[0]},
@@ -187,7 +189,8 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
     # nine months: 前三季度, 前三个季度, 前9个月, first nine months, 9m
     (
         "前月nm",
-        scanned_from("前1一fn9",
+        scanned_from(
+            "前1一fn9",
             r"前三个?季度?|前[9九]个月|(?<!\d)1\s?(?:-|—|~|至|到)\s?9月(?!\d*日)|一至九月"
             r"|(?<![a-z])(?:first\s)?nine[\s-]months?|(?<![a-z0-9.])9m(?![a-z0-9])"
         ),
@@ -196,14 +199,16 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
     # relative years: 今年, 去年, 明年, this year, last year, YTD, 本财年
     (
         "今本y",
-        scanned_from("今本tcy年",
+        scanned_from(
+            "今本tcy年",
             r"今年|本年度?|(?<![a-z])(?:this|current)\s(?:calendar\s)?year|(?<![a-z])ytd(?![a-z])|year[\s-]to[\s-]date|年初至今"
         ),
         lambda m: {"offset": 0},
     ),
     (
         "去上y",
-        scanned_from("去上lp",
+        scanned_from(
+            "去上lp",
             r"去年|上一?年度|上一年|(?<!以)上年|(?<![a-z])(?:last|previous|prior)\s(?:calendar\s)?year"
         ),
         lambda m: {"offset": -1},

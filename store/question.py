@@ -198,6 +198,10 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
             if entity:
                 entity_cover[i] = True
 
+    def unread() -> str:
+        # the question with what is read so far blanked out, every other character in its place
+        return "".join(" " if covered[i] else c for i, c in enumerate(q))
+
     # 1. entities named exactly (longest alias first)
     for mention in vocab.aliases.find(q):
         if mention.entity not in u.entities:
@@ -205,7 +209,7 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
         cover(mention.start, mention.end, entity=True)
     # 2. periods, as the articles' periods are read (store.periods: one grammar for both), before
     # the glossary would take "quarter" or "year" of "last quarter" as words
-    for start, end, atoms in asked_periods("".join(" " if covered[i] else c for i, c in enumerate(q))):
+    for start, end, atoms in asked_periods(unread()):
         u.periods.extend(a for a in atoms if a not in u.periods)
         if u.entities or not all(a.startswith("M") for a in atoms):
             cover(start, end)
@@ -256,8 +260,7 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     # a name typed by its sound and glued to a keyword (腾迅营收, 英为达收入) is the name: read
     # before the keyword's run below would take it in as one term
     if keyword_spans:
-        left = "".join(" " if covered[i] else c for i, c in enumerate(q))
-        for m in CJK_RUN.finditer(left):
+        for m in CJK_RUN.finditer(unread()):
             read = _homophones(m.group(0), vocab, u)
             for i, c in enumerate(read):
                 if c == " ":
@@ -274,7 +277,7 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
         if (lo, hi) != (a, b):
             cover(lo, hi)
             u.terms.append(q[lo:hi])
-    rest = "".join(c if not covered[i] else " " for i, c in enumerate(q))
+    rest = unread()
     # a name of several Latin words, misspelt or with its plural (Moore Threds, Moore Threads)
     rest = _latin_phrases(rest, vocab, u)
     # 4. Latin words left

@@ -21,7 +21,6 @@ from dataclasses import fields
 from rapidfuzz import fuzz
 
 from .candidates import (
-    CLAUSE,
     Candidate,
     Headline,
     Match,
@@ -30,6 +29,8 @@ from .candidates import (
     RankingContext,
     Weights,
     alternatives,
+    clause_end,
+    clause_start,
 )
 from .headline import (
     answered_metric,
@@ -214,12 +215,16 @@ def measure(c: Candidate, q: Understanding, ctx: RankingContext) -> Match:
     )
 
 
+def _at(c: Candidate, v: Value) -> int:
+    # where a figure starts in its fact's key
+    return max(v.start - c.start, 0)
+
+
 def _clause_period(c: Candidate, v: Value) -> bool:
     # whether the figure's own clause writes a period before it (a list's or a range's place is
     # too weak a reading to overrule the fact's period)
-    at = max(v.start - c.start, 0)
-    starts = [m.end() for m in CLAUSE.finditer(c.key, 0, at)]
-    clause = without_bases(c.key[starts[-1] if starts else 0 : at])
+    at = _at(c, v)
+    clause = without_bases(c.key[clause_start(c.key, at) : at])
     # a stated year or part: 当季 and 同期 point back at a period named before, not at their own
     return any(
         (n.year or n.part) and n.offset is None and n.quarter_offset is None for n in period_names(clause)
@@ -232,18 +237,18 @@ _SAME_PERIOD_BASE = re.compile(r"同期(?:的|为|是)?\s?$")
 
 def _same_period_before(c: Candidate, v: Value) -> bool:
     # "与去年同期的3.54亿元相比": the figure of the same period a year before, the metric's too
-    at = max(v.start - c.start, 0)
+    at = _at(c, v)
     return bool(_SAME_PERIOD_BASE.search(c.key, max(0, at - 6), at))
 
 
 def _reached(c: Candidate, v: Value) -> bool:
     # "…同比大增42倍至11.11亿元": the figure a change reached
-    at = max(v.start - c.start, 0)
+    at = _at(c, v)
     return bool(_REACHED.search(c.key, max(0, at - 4), at))
 
 
 def _part_before(c: Candidate, v: Value) -> str | None:
-    names = period_names(without_bases(c.key[: max(v.start - c.start, 0)]))
+    names = period_names(without_bases(c.key[: _at(c, v)]))
     return next((n.part for n in reversed(names) if n.part), None)
 
 
@@ -660,19 +665,18 @@ def _figure_is_theirs(r: Ranked, u: Understanding, ctx: RankingContext) -> bool:
         )
 
     s = lead[0].start - c.start
-    clause_start = max((m.end() for m in CLAUSE.finditer(c.key, 0, max(s, 0))), default=0)
-    clause_end = next((m.start() for m in CLAUSE.finditer(c.key, s)), len(c.key))
+    start, end = clause_start(c.key, s), clause_end(c.key, s)
     mentions = ctx.mentions(c.key)
     # who the figure's own clause names: "…,商汤科技财报显示2022年亏损约61亿元" is SenseTime's;
     # "而A100在4月16日京东上公开售价约为11万元" names the chip asked about, so it is the chip's
-    named = [m for m in mentions if clause_start <= m.start < clause_end]
-    if not named and _ITS.match(c.key, clause_start):
+    named = [m for m in mentions if start <= m.start < end]
+    if not named and _ITS.match(c.key, start):
         # "其公开发售超额认购超1159倍" is the clause before's subject's: in "minimax的竞争对手智谱ai
         # 已于今日上市,其…" that is 智谱ai, the first company named there that no 的 makes a
         # possessor; whatever the figure measures, "its" figure is that one's
-        before = max((m.end() for m in CLAUSE.finditer(c.key, 0, max(clause_start - 1, 0))), default=0)
+        before = clause_start(c.key, start - 1)
         subject = next(
-            (m for m in mentions if before <= m.start < clause_start and not c.key.startswith("的", m.end)),
+            (m for m in mentions if before <= m.start < start and not c.key.startswith("的", m.end)),
             None,
         )
         if subject is not None and others([subject]):
