@@ -42,6 +42,10 @@ _FIGURE = re.compile(
 # a name right after one of these is what the sentence acts on, not who acts: "受到对OpenAI巨额
 # 投资影响,净利润减少31亿美元" is the article's company's profit
 OBJECT_MARKER = re.compile(r"(?:对|向|给|替|对于|对於)\s?$")
+# a name right after 其 (its) is the subject's own (an account, a product, a unit), not a new
+# subject: after "其微信公众号发布的公告披露,…完成3亿美元融资", the next sentence is still the
+# start-up's, not WeChat's
+POSSESSIVE = "其"
 TOPIC_WEIGHT = 0.75  # a sentence naming nobody in an article about one company is mostly about it
 CARRIED_WEIGHT = 0.7  # the subject carried from the sentence before
 REFERRED_WEIGHT = 0.85  # a pronoun or 公司 referring back makes the subject surer
@@ -112,6 +116,7 @@ class SubjectTracker:
         acted_on_only = bool(name_starts) and all(
             OBJECT_MARKER.search(key[max(0, i - 2) : i]) for i in name_starts
         )
+        owned_only = bool(name_starts) and all(key[max(0, i - 1) : i] == POSSESSIVE for i in name_starts)
         if self.topic and named and self.topic not in named and acted_on_only:
             self._previous = (named, 0)
             return Subject(carried=[self.topic], weight=TOPIC_WEIGHT, about_topic=True)
@@ -137,7 +142,9 @@ class SubjectTracker:
                 REFERRED_WEIGHT if starts_with_pronoun or PRONOUN_ANYWHERE.search(key) else CARRIED_WEIGHT
             )
         depth = self._previous[1] + 1 if self._previous and out.carried else 0
-        if named:
+        if named and owned_only and out.carried:
+            self._previous = (out.carried, 0)  # still the owner's: 其 named it again
+        elif named:
             self._previous = (named, 0)
         elif out.carried:
             self._previous = (out.carried, depth)

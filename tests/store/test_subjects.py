@@ -131,6 +131,33 @@ def test_a_sentence_naming_only_what_it_acts_on_is_the_article_s_company_s(text,
     assert tracker.subject(key, named, new_paragraph=True, name_starts=starts).carried == carried
 
 
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        # what 其 (its) names is the subject's own: the sentence after is still the start-up's
+        (
+            [("这次是百川智能", ["Baichuan"]), ("其微信公众号发布的公告披露,公司完成3亿美元融资", ["WeChat", "Tencent"]),
+             ("因在早期的天使融资中获5,000万美元", [])],
+            [[], ["Baichuan"], ["Baichuan"]],
+        ),
+        # a name standing on its own takes over as the subject
+        (
+            [("这次是百川智能", ["Baichuan"]), ("腾讯发布的公告披露,其完成3亿美元融资", ["Tencent"]),
+             ("因在早期的融资中获5,000万美元", [])],
+            [[], [], ["Tencent"]],
+        ),
+    ],
+)
+def test_what_its_names_is_the_subject_s_own(sentences, expected):
+    tracker = SubjectTracker(None, is_company=lambda n: n in {"Baichuan", "Tencent"})
+    got = []
+    for text, named in sentences:
+        key = fold(text)
+        starts = [key.find(k) for k in ("微信", "腾讯", "百川") if k in key]
+        got.append(tracker.subject(key, named, new_paragraph=False, name_starts=starts).carried)
+    assert got == expected
+
+
 def test_the_company_the_lead_opens_on_is_the_article_s():
     # named once, in the lead, against a material named twice later: the lead's opening decides
     text = (
