@@ -25,6 +25,13 @@ def test_build_writes_every_table_and_meta(seed_store_path):
     assert len(json.loads(meta["sources"])) == 5
     assert con.execute("select count(*) from documents").fetchone()[0] == 5
     assert con.execute("select count(*) from facts").fetchone()[0] > 200
+    # every fact no one's reprint is indexed, once; the index's bulk-loading settings are put
+    # back to FTS5's own for the incremental builds after
+    indexed = {r[0] for r in con.execute("select id from facts_fts_docsize")}
+    shown = {r[0] for r in con.execute("select rid from facts where reprint_of is null")}
+    assert indexed == shown
+    config = dict(con.execute("select k, v from facts_fts_config"))
+    assert config.get("automerge", 4) == 4 and config.get("hashsize", 1 << 20) == 1 << 20
 
 
 def test_build_is_deterministic(seeds, tmp_path):
