@@ -430,7 +430,7 @@ def _fact_from_run(
         fiscal_year_end=lexicon.fiscal_year_end([*named, *context]),
         until=clause_end.start() if clause_end else None,
     )
-    shifted = [replace(v, start=v.start + run.start, end=v.end + run.start) for v in values]
+    shifted = [v.shifted(run.start) for v in values]
     return Fact(
         id=fact_id(file, run.start, run.end, run.text),
         file=file,

@@ -291,6 +291,12 @@ def headline(
         fitting = values
     if not fitting:
         return [], c.period, False
+    asked_in = getattr(u, "currencies", ())  # a Query may ask for a currency ("in HK dollars")
+    if asked_in:
+        # "3亿美元(22亿元)" asked in 人民币: the bracketed restatement, where the sentence gives one
+        fitting = [
+            w for v in fitting for w in (v, *(r for r in v.restatements() if r.currency in asked_in))
+        ]
     # the asker's own keyword, where the sentence writes it, before the metric's others: "募资净额"
     # picks the net proceeds among "募资总额为79.996亿元…募资净额为75.76亿元"
     own = [kw for kw in u.keywords if not is_latin(kw) and kw in c.key]
@@ -322,7 +328,6 @@ def headline(
             best = min(best, gap + 15 * sum(between.count(ch) for ch in ",，;；"))
         return best
 
-    asked_in = getattr(u, "currencies", ())  # a Query may ask for a currency ("in HK dollars")
     # a figure per share (688元/股) is no total: only a price's or a per-share metric's answer
     per_share_metric = any(re.search(r"每股|股价|发行价|价|price|eps", kw) for kw in keywords)
     # "原本預測", "previous forecast": the figure it came from is the one asked

@@ -8,7 +8,7 @@ verbatim ``text`` out of the original article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .text import fold, scanned_from
 
@@ -219,10 +219,25 @@ class Value:
     direction: int = 0  # +1 a rise, -1 a fall, 0 unknown or not a change
     yoy: bool = False
     metric: str | None = None  # the metric whose keyword names it, nearest in its clause
+    # the same figure in another currency, bracketed after it ("3亿美元(22亿元)"): not a figure
+    # of its own, but the one to show when the question asks in that currency
+    restated: tuple[dict, ...] | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict:
         # the fields are plain values: a shallow copy is asdict's result without its deep copy
-        return dict(self.__dict__)
+        d = dict(self.__dict__)
+        if d["restated"] is None:
+            del d["restated"]  # most figures are restated nowhere: their rows stay as they were
+        return d
+
+    def shifted(self, by: int) -> Value:
+        """Return the figure as it stands ``by`` characters further on (a run's within its article)."""
+        restated = self.restated and tuple({**d, "start": d["start"] + by, "end": d["end"] + by} for d in self.restated)
+        return replace(self, start=self.start + by, end=self.end + by, restated=restated)
+
+    def restatements(self) -> list[Value]:
+        """Return the figure as the article restates it in other currencies."""
+        return [Value(**d) for d in self.restated or ()]
 
 
 # a table row's or column's declared unit: "归母净利润(元)", "营业收入(万元)", "(百万美元)"
@@ -567,18 +582,23 @@ def _ranks(key: str, original: str, taken: list[Value]) -> list[Value]:
 
 
 def _drop_restatements(key: str, values: list[Value]) -> list[Value]:
-    # "10462亿元人民币(约1517亿美元)": the bracketed figure restates the one before it.
+    # "10462亿元人民币(约1517亿美元)": the bracketed figure restates the one before it; it is
+    # kept on that figure (Value.restated), in another currency only
     kept: list[Value] = []
     for v in values:
         before = key[max(0, v.start - 2) : v.start]
-        if kept and kept[-1].kind == "money" and v.kind == "money" and ("(" in before or "（" in before):
-            continue
         if (
             kept
             and kept[-1].kind == "money"
             and v.kind == "money"
-            and re.search(r"(?:折合|约合|相当于)[^,，。]{0,4}$", key[max(0, v.start - 8) : v.start])
+            and (
+                "(" in before
+                or "（" in before
+                or re.search(r"(?:折合|约合|相当于)[^,，。]{0,4}$", key[max(0, v.start - 8) : v.start])
+            )
         ):
+            if v.currency and v.currency != kept[-1].currency:
+                kept[-1] = replace(kept[-1], restated=(*(kept[-1].restated or ()), v.to_dict()))
             continue
         kept.append(v)
     return kept

@@ -31,6 +31,10 @@ def currencies_asked(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _is_currency_word(term: str) -> bool:
+    return any(pattern.fullmatch(term) for _, pattern in _CURRENCY_ASKED)
+
+
 @dataclass
 class Query(Understanding):
     """What a question names (``Understanding``), the text it was read from, and how the
@@ -55,6 +59,11 @@ class Query(Understanding):
         """Return the query for ``understood``, narrowed to ``metrics`` when a command asks."""
         values = {f.name: getattr(understood, f.name) for f in fields(Understanding)}
         narrowed: tuple[str, ...] = ()
+        currencies = currencies_asked(text)
+        if currencies:
+            # "融资 人民币": the currency says how to state the figure, not a word the sentence
+            # must hold ("3亿美元(22亿元)" writes 元)
+            values["terms"] = [t for t in understood.terms if not _is_currency_word(t)]
         if metrics:
             values["metrics"], narrowed = _narrowed(understood.metrics, metrics)
         return cls(
@@ -62,7 +71,7 @@ class Query(Understanding):
             text=text,
             narrowed_to=narrowed,
             newest_first=newest_first,
-            currencies=currencies_asked(text),
+            currencies=currencies,
         )
 
     @property

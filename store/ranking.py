@@ -344,7 +344,7 @@ def figure(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
         fit, why = fit / 2, why + "; only by how much it changed"
     asked_in = getattr(q, "currencies", ())  # a Query may ask for a currency ("融资 人民币")
     money = [v for v in c.values if v.kind == "money"]
-    if fit and asked_in and money and not any(v.currency in asked_in for v in money):
+    if fit and asked_in and money and not any(w.currency in asked_in for v in money for w in (v, *v.restatements())):
         fit, why = fit / 2, why + f"; not in {'/'.join(asked_in)}"
     if q.value_kinds and not asks_for_a_change(q):
         # a share asked ("占比", "share") is a level: a growth rate is no share

@@ -11,6 +11,7 @@ from store.question import QuestionVocabulary, read_question
 from store.ranking import (
     answer_verdict,
     explain,
+    explain_why,
     figure_gate,
     rank,
     segment_before,
@@ -426,6 +427,32 @@ def test_a_figure_in_the_currency_asked_leads_and_ranks_first():
     assert lead[0].text == "5亿元"
     usd_only = candidate("百川智能完成3亿美元融资。", ["Baichuan"], metrics=["investment"])
     assert rank(c, q, CTX).points_of("figure") > rank(usd_only, q, CTX).points_of("figure")
+
+
+@pytest.mark.parametrize(
+    ("question", "shown"),
+    [
+        # "3亿美元(22亿元)" states the round once, in dollars and restated in yuan
+        ("百川智能 融资 人民币", "22亿元"),
+        ("Baichuan funding in USD", "3亿美元"),
+        ("百川智能 融资", "3亿美元"),
+    ],
+)
+def test_a_figure_restated_in_the_currency_asked_is_shown_in_it(question, shown):
+    from store.query import Query
+
+    c = candidate("公司成立仅六个月,就完成新一轮的3亿美元(22亿元)融资。", ["Baichuan"], metrics=["investment"])
+    q = Query.of(question, read_question(question, VOCAB))
+    assert [v.text for v in c.values] == ["3亿美元"]  # the restatement is no second figure
+    lead, _, _ = headline(c, q, "money", CTX.metrics["investment"]["keywords"])
+    assert lead[0].text == shown
+    assert "not in" not in explain_why(rank(c, q, CTX))
+
+
+def test_the_currency_asked_is_no_word_the_sentence_must_hold():
+    from store.query import Query
+
+    assert Query.of("百川智能 融资 人民币", read_question("百川智能 融资 人民币", VOCAB)).terms == []
 
 
 def test_a_sentence_holding_the_other_name_asked_needs_no_more_words():
