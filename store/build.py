@@ -1120,6 +1120,7 @@ def _write_meta(con: sqlite3.Connection, lexicon: Lexicon, generation: int) -> N
                     "spend": m.spend,
                     "keywords": m.keywords,
                     "exclude": m.exclude,
+                    "becomes_with": m.becomes_with,
                 }
                 for m in lexicon.metrics.values()
             },

@@ -29,7 +29,7 @@ DEFAULT_DIR = Path(__file__).with_name("lexicon")
 TOP_LEVEL_KEYS = {"entity", "metric", "terms", "stopwords", "names", "value_hints", "markers", "lines"}
 ENTITY_KEYS = {"name", "zh", "kind", "parent", "aliases", "fiscal_year_end"}
 ENTITY_KINDS = {"company", "product", "model", "chip", "person", "org"}
-METRIC_KEYS = {"label", "expects", "spend", "keywords", "exclude"}
+METRIC_KEYS = {"label", "expects", "spend", "keywords", "exclude", "becomes_with"}
 EXPECTS = {"money", "percent", "count", "any"}
 NAMES_KEYS = {"generic"}
 
@@ -58,6 +58,9 @@ class MetricDef:
     spend: bool
     keywords: list[str]
     exclude: list[str] = field(default_factory=list)  # longer words holding a keyword that mean else
+    # another metric a question asks for when it also says one of these words: a funding word
+    # with "IPO" or 上市 asks what the listing raised ({"ipo_proceeds": ["ipo", "上市"]})
+    becomes_with: dict[str, list[str]] = field(default_factory=dict)
 
 
 class Lexicon:
@@ -136,6 +139,8 @@ class Lexicon:
                     k for k in keywords if k not in self.metrics[name].keywords
                 )
                 self.metrics[name].exclude.extend(fold(str(k)) for k in raw.get("exclude", []))
+                for other, words in raw.get("becomes_with", {}).items():
+                    self.metrics[name].becomes_with.setdefault(other, []).extend(fold(str(w)) for w in words)
             else:
                 self.metrics[name] = MetricDef(
                     name=name,
@@ -144,6 +149,9 @@ class Lexicon:
                     spend=bool(raw.get("spend", False)),
                     keywords=keywords,
                     exclude=[fold(str(k)) for k in raw.get("exclude", [])],
+                    becomes_with={
+                        other: [fold(str(w)) for w in words] for other, words in raw.get("becomes_with", {}).items()
+                    },
                 )
         for word, zh in data.get("terms", {}).items():
             self.glossary.setdefault(fold(word), []).extend(fold(z) for z in zh)
@@ -351,6 +359,9 @@ def _check_schema(file: str, data: dict) -> None:
         if not isinstance(raw, dict):
             raise LexiconError(f"{file}: {where} is not a table")
         unknown(where, raw, METRIC_KEYS)
+        shifts = raw.get("becomes_with", {})
+        if not isinstance(shifts, dict) or not all(isinstance(w, list) for w in shifts.values()):
+            raise LexiconError(f"{file}: 'becomes_with' of {where} must be a table of metric = [words]")
         if "expects" in raw and raw["expects"] not in EXPECTS:
             raise LexiconError(
                 f"{file}: unknown expects {raw['expects']!r} in {where} (expected one of {', '.join(sorted(EXPECTS))})"

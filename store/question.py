@@ -122,6 +122,8 @@ class QuestionVocabulary:
     is_english: Callable[[str], bool] = lambda word: False  # an ordinary English word (CC-CEDICT)
     known_latin: set[str] = field(default_factory=set)  # Latin words in the store's text
     metric_excludes: set[str] = field(default_factory=set)  # longer words holding a keyword (撇除税项)
+    # metric -> (the metric it becomes, with any of these words in the question) (MetricDef)
+    metric_shifts: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon, **lookups: Any) -> QuestionVocabulary:
@@ -137,6 +139,7 @@ class QuestionVocabulary:
             pinyin_aliases=pinyin,
             metric_keywords={kw: m.name for m in lexicon.metrics.values() for kw in m.keywords},
             metric_excludes={w for m in lexicon.metrics.values() for w in m.exclude},
+            metric_shifts={m.name: m.becomes_with for m in lexicon.metrics.values() if m.becomes_with},
             glossary=lexicon.glossary,
             stopwords=lexicon.stopwords,
             value_hints=lexicon.value_hints,
@@ -286,7 +289,25 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     # 5. Chinese runs left
     for m in CJK_RUN.finditer(rest):
         _read_chinese(m.group(0), vocab, u)
+    _shift_metrics(q, vocab, u)
     return u
+
+
+def _shift_metrics(q: str, vocab: QuestionVocabulary, u: Understanding) -> None:
+    # "How much did MetaX raise in its IPO?", "沐曦 上市 融资": the funding word asks what the
+    # listing raised (the lexicon's becomes_with)
+    for i, metric in enumerate(u.metrics):
+        for other, words in vocab.metric_shifts.get(metric, {}).items():
+            if any(_says(q, w) for w in words):
+                u.metrics[i] = other
+                break
+    u.metrics[:] = list(dict.fromkeys(u.metrics))
+
+
+def _says(q: str, word: str) -> bool:
+    if not is_latin(word):
+        return word in q
+    return any(boundary_ok(q, m.start(), m.end()) for m in re.finditer(re.escape(word), q))
 
 
 _LATIN_PHRASE = re.compile(r"[a-z][a-z0-9]*(?: [a-z][a-z0-9]*){1,2}")

@@ -347,6 +347,7 @@ class FactStore:
             pinyin_aliases=pinyin_aliases,
             metric_keywords={kw: m for m, info in self.metrics.items() for kw in info["keywords"]},
             metric_excludes={w for info in self.metrics.values() for w in info.get("exclude", [])},
+            metric_shifts={m: info["becomes_with"] for m, info in self.metrics.items() if info.get("becomes_with")},
             glossary=self.glossary,
             stopwords=self.stopwords,
             value_hints=self.value_hints,

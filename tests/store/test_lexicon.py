@@ -45,6 +45,7 @@ from store import LexiconError  # noqa: E402
         ('entities = [{ name = "Acme" }]', "unknown key 'entities' in the file"),
         ('entity = [{ zh = "某某" }]', "entity 1 has no name"),
         ('[names]\ngeneral = ["ai"]', "unknown key 'general' in [names]"),
+        ('[metric.investment]\nbecomes_with = ["ipo"]', "'becomes_with' of metric 'investment' must be a table"),
     ],
 )
 def test_an_operator_typo_is_one_error_naming_the_file_and_key(tmp_path, toml, complaint):

@@ -140,6 +140,23 @@ def test_the_figures_of_a_listing_and_a_results_day_are_metrics(vocab, question,
 
 
 @pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        # a funding word asked about a listing asks what the listing raised
+        ("How much did MetaX raise in its STAR IPO?", ["ipo_proceeds"]),
+        ("沐曦 上市 融资 多少", ["ipo_proceeds"]),
+        ("MetaX IPO funds raised", ["ipo_proceeds"]),
+        # without one, a funding round
+        ("MetaX funding", ["investment"]),
+        ("百川智能 融资", ["investment"]),
+        ("Baichuan raised how much from investors", ["investment"]),
+    ],
+)
+def test_raising_money_in_a_listing_asks_for_ipo_proceeds(vocab, question, metrics):
+    assert read_question(question, vocab).metrics == metrics
+
+
+@pytest.mark.parametrize(
     ("question", "term", "written"),
     [
         ("百度 AI原生营销 收入", "营销", "行销"),  # mainland word, Taiwan article
