@@ -16,6 +16,7 @@ from .candidates import (
     alternatives,
     clause_end,
     clause_start,
+    part_start,
 )
 from .numbers import Value
 from .periods import (
@@ -161,9 +162,15 @@ def value_period(
     if _FROM_THEN_TO.fullmatch(before, nearest.end):
         # "毛利率从2023年的48%提升至53%": the figure it rose to is not the year it rose from
         return fallback
-    if nearest is not names[0] and CLAUSE.search(key, nearest.end, len(before)):
+    opens_part = 0 < part_start(key, nearest.start) and nearest.start - part_start(key, nearest.start) <= 1
+    if (
+        nearest is not names[0]
+        and CLAUSE.search(key, nearest.end, len(before))
+        and not (opens_part and part_start(key, len(before)) <= nearest.start)
+    ):
         # a period inside the sentence frames its own clause ("到2030年将达1930亿元;…占比35.8%"):
-        # a later clause that names none is under the sentence's leading period
+        # a later clause that names none is under the sentence's leading period; one opening a
+        # part after a semicolon frames the part (";去年同期营收为4490万元,净亏损12.36亿元")
         nearest = names[0]
     stated = label_parts(fallback)
     if nearest.same_part and nearest.offset is not None and stated is not None and not _is_month(stated):

@@ -534,12 +534,32 @@ def article_period_names(key: str) -> list[PeriodName]:
     return found
 
 
+# "招股至2026年1月5日结束", "计划于2026年1月8日上市": a date a period runs to or an event is
+# set for, after the day the article was written (截至, a reporting date, is before it)
+_AHEAD = re.compile(r"(?:(?<!截)(?:至|到)|(?:计划|将|拟|预计|预期|有望)于?)\s?$")
+
+
 def published_date(head: str, file_name: str = "") -> str | None:
     """Return the article's ISO date from a dateline near its top or from its file name.
 
-    A day the month does not have (2024年2月30日) is no date.
+    A day the month does not have (2024年2月30日) is no date; the first full date is the
+    dateline unless the article looks ahead to it, after a dateline that leaves out its year.
     """
-    for m, ymd in ((_ISO_DATE.search(head), _ymd), (_FILE_DATE.search(file_name), None)):
+    full = _ISO_DATE.search(head)
+    if full and _AHEAD.search(head[: full.start()]):
+        # "12月30日,…开启招股,至2026年1月5日结束": the day the article opened on, in the year
+        # that puts it before the date it looks ahead to
+        day = next(
+            (m for m in _MONTH_DAY.finditer(head, 0, full.start()) if not _AHEAD.search(head[: m.start()])), None
+        )
+        if day and day[2]:
+            y, mo, d = _ymd(full)
+            month_day = (int(day[1]), int(day[2]))
+            try:
+                return datetime.date(y if month_day <= (mo, d) else y - 1, *month_day).isoformat()
+            except ValueError:
+                pass
+    for m, ymd in ((full, _ymd), (_FILE_DATE.search(file_name), None)):
         if m:
             y, mo, d = ymd(m) if ymd else (int(g) for g in m.groups())
             try:

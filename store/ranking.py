@@ -31,6 +31,7 @@ from .candidates import (
     alternatives,
     clause_end,
     clause_start,
+    part_start,
 )
 from .headline import (
     answered_metric,
@@ -225,9 +226,16 @@ def _clause_period(c: Candidate, v: Value) -> bool:
     # too weak a reading to overrule the fact's period)
     at = _at(c, v)
     clause = without_bases(c.key[clause_start(c.key, at) : at])
-    # a stated year or part: 当季 and 同期 point back at a period named before, not at their own
+    # a part after a semicolon is under the period it opens on (";去年同期营收为4490万元,净亏损…")
+    part = c.key[part_start(c.key, at) : at]
+    opening = [n for n in period_names(part)[:1] if n.start <= 1 and part_start(c.key, at) > 0]
+    # a stated year or part: 当季 and 同期 point back at a period named before, not at their own;
+    # in a dated article a relative year ("今年上半年…;去年同期营收为4490万元") is its own too
     return any(
-        (n.year or n.part) and n.offset is None and n.quarter_offset is None for n in period_names(clause)
+        (n.year or n.part or (n.same_part and c.published))
+        and (n.offset is None or c.published)
+        and n.quarter_offset is None
+        for n in [*period_names(clause), *opening]
     )
 
 

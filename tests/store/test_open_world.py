@@ -81,3 +81,29 @@ def test_last_year_s_figure_in_this_year_s_sentence_answers_for_last_year(tmp_pa
         assert s.search("星瀚微电子 2023 营收").answers[0].headline[0].text == "2.62亿元"
     finally:
         s.close()
+
+
+def test_each_half_of_a_prospectus_sentence_answers_for_its_own_year(tmp_path):
+    # an undated article whose first full date is one it looks ahead to (the listing): the
+    # dateline "12月30日" is 2025's, so 今年上半年 is 2025 H1 and the part after the semicolon,
+    # 去年同期, is 2024 H1 in each of its clauses
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "xh.txt").write_text(
+        "星瀚智算开启招股,计划1月8日上市\n"
+        "12月30日,星瀚智算(2599.HK)正式开启港股招股,至2026年1月5日结束。\n"
+        "盈利水平方面,星瀚智算今年上半年营收1.9亿元,净亏损23.58亿元;去年同期营收为4490万元,净亏损12.36亿元。\n",
+        encoding="utf-8",
+    )
+    build_store(tmp_path / "src", tmp_path / "facts.db")
+    s = open_store(tmp_path / "facts.db")
+    try:
+        for question, figure, period in [
+            ("星瀚智算 2024年上半年 营收", "4490万元", "2024 H1"),
+            ("星瀚智算 2024年上半年 净亏损", "12.36亿元", "2024 H1"),
+            ("星瀚智算 2025年上半年 净亏损", "23.58亿元", "2025 H1"),
+        ]:
+            answers = s.search(question).answers
+            assert answers, question
+            assert (answers[0].headline[0].text, answers[0].period) == (figure, period), question
+    finally:
+        s.close()

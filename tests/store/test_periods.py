@@ -232,6 +232,17 @@ def _candidate(text, period=None, published=None):
             "2025 H1",
             ["2025 H1", "2030", "2025 H1"],
         ),
+        # a part after a semicolon is under the period it opens on, each of its clauses
+        (
+            "2025年上半年营收1.9亿元,净亏损23.58亿元;2024年上半年营收为4490万元,净亏损12.36亿元。",
+            "2025 H1",
+            ["2025 H1", "2025 H1", "2024 H1", "2024 H1"],
+        ),
+        (
+            "2025年上半年营收1.9亿元,净亏损23.58亿元;去年同期营收为4490万元,净亏损12.36亿元。",
+            "2025 H1",
+            ["2025 H1", "2025 H1", "2024 H1", "2024 H1"],
+        ),
         ("今年营收100亿元,去年为80亿元。", None, [None, None]),  # undated: 今年 is no year we know
         # 去年同期: a year before the sentence's own period, whenever the article was written
         ("2023年公司营收2.62亿元,与去年同期的3.54亿元相比,下降了25.84%。", "2023", ["2023", "2022", "2023"]),
@@ -406,3 +417,20 @@ def test_a_month_asked_agrees_with_a_date_in_it(period, key, score):
 def test_a_range_of_years_may_end_on_a_date():
     key = fold("招股书显示,创新奇智从2018年到截至2021年9月30日止的亏损分别为0.71亿元、2.48亿元、3.61亿元、4.38亿元。")
     assert parse_period(key).label == "2018–2021"
+
+
+@pytest.mark.parametrize(
+    ("head", "published"),
+    [
+        ("2025年12月9日,沐曦股份完成科创板申购缴款", "2025-12-09"),
+        ("中新经纬11月18日电 小米集团披露《截至2025年9月30日止三个月之业绩公告》", "2025-09-30"),
+        # the first full date is one the article looks ahead to: the dateline is the day before it
+        ("智谱开启招股:发行价116.2港元,计划1月8日上市\n12月30日,智谱正式开启港股招股,至2026年1月5日结束", "2025-12-30"),
+        ("3月5日,公司宣布将于2025年4月1日上市", "2025-03-05"),
+        ("公司宣布将于2025年4月1日上市", "2025-04-01"),  # no dateline to fall back on: the date given
+    ],
+)
+def test_the_dateline_is_the_day_written_not_a_day_looked_ahead_to(head, published):
+    from store.periods import published_date
+
+    assert published_date(fold(head)) == published
