@@ -346,7 +346,7 @@ def headline(
         # the question's period picks among the figures of a sentence stating several (Q2 and H1)
         period = value_period(c.key, c.start, v, c.period, published=c.published)
         agreement = (
-            period_agreement(u.periods, period, "", published=c.published, today=u.today)
+            period_agreement(u.periods, period, "", published=c.published, today=u.today, whole_year=u.whole_year)
             if u.periods
             else 1.0
         )

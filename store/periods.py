@@ -596,6 +596,10 @@ def relative_word(n: PeriodName) -> str | None:
     return None
 
 
+# a question asking for a whole year's figure, not a part's: 全年, 2024年度, full-year, annual
+WHOLE_YEAR = re.compile(r"全年|整年|年度(?!报)|(?<![a-z])(?:full[\s-]?year|whole\s?year|annual)(?![a-z])")
+
+
 def asked_periods(key: str) -> list[tuple[int, int, list[str]]]:
     """Return the periods a folded question names: ``(start, end, atoms)`` each, the atoms being
     what a fact is compared with — a year (``2024``; a fiscal year too), a part (``Q3``, ``H1``,
@@ -706,9 +710,11 @@ def period_agreement(
     implied_year: int | None = None,
     published: str | None = None,
     today: datetime.date | str | None = None,
+    whole_year: bool = False,
 ) -> float:
     """Score a fact's period against a question's (``asked_periods`` atoms): 1 agrees, 0
-    contradicts, between: how likely the fact is for the period asked.
+    contradicts, between: how likely the fact is for the period asked. A question asking for the
+    whole year (``whole_year``: 全年, full-year) is contradicted by a part of it.
 
     ``period`` is the fact's label, ``key`` its sentence, ``implied_year`` the year its article
     implies when the sentence states none, ``published`` its article's date. A relative word
@@ -739,6 +745,8 @@ def period_agreement(
         else _year_agreement(int(p), None if inferred else period, year_parts, key, implied_year)
         for p in asked
     ]
+    if whole_year and parts is not None and parts.part and not any(_asks_part(p) for p in asked):
+        return 0.0  # "2024年全年 净亏损": the first half's is no answer
     if year_parts is not None and year_parts.part and not any(_asks_part(p) for p in asked):
         # a year asked, a part of it stated: the year's nine months or third quarter is not the
         # year's figure (it still answers when nothing states the whole year)

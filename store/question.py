@@ -33,7 +33,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .lexicon import Lexicon
-from .periods import asked_periods
+from .periods import WHOLE_YEAR, asked_periods
 from .text import clean_text, fold
 from .vocabulary import CJK_RUN, LATIN_WORD, AliasMatcher, boundary_ok, is_latin
 
@@ -75,6 +75,7 @@ class Understanding:
     value_kinds: list[str] = field(default_factory=list)  # "share" asks for a percentage
     hint_words: list[str] = field(default_factory=list)  # the words that asked for it (环比, 占比)
     forecast: bool = False  # the question asks for guidance or a forecast
+    whole_year: bool = False  # 全年, full-year: a part of the year (H1, Q3, 9M) does not answer
     translations: dict[str, list[str]] = field(default_factory=dict)  # English term -> Chinese words
     today: str = field(default_factory=lambda: datetime.date.today().isoformat())  # what "last year" counts from
 
@@ -218,6 +219,10 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
             cover(start, end)
         # else a month stays a word too: with no name to hold on to, "3月营收" is how the
         # sentence that answers writes it
+    # "2024年全年", "full-year 2024": the whole year, a condition on the period, not words to find
+    u.whole_year = bool(WHOLE_YEAR.search(q))
+    for m in WHOLE_YEAR.finditer(unread()):
+        cover(m.start(), m.end())
     # 3. metric keywords and glossary phrases, longest first ("bar exam" before "exam"); a word
     # a metric excludes (撇除税项 holds 税项, 投资人 投资) is a word of the question, not the metric
     for word in sorted(vocab.metric_excludes, key=len, reverse=True):

@@ -265,7 +265,13 @@ def _period(c: Candidate, q: Understanding) -> float:
     for other periods ("2024年其营收突破107亿元,2025年一季度…净利润9.21亿元": the net profit is
     2025 Q1's), the best of theirs, read from their labels alone."""
     fact = period_agreement(
-        q.periods, c.period, c.key, implied_year=c.implied_year, published=c.published, today=q.today
+        q.periods,
+        c.period,
+        c.key,
+        implied_year=c.implied_year,
+        published=c.published,
+        today=q.today,
+        whole_year=q.whole_year,
     )
     if "分别" in c.key:
         return fact  # "2022年、2023年、2024年…分别为A、B、C": one figure per period, by place
@@ -300,7 +306,13 @@ def _period(c: Candidate, q: Understanding) -> float:
         else 0.0  # a quarter or a half asked, a whole year's figure stated
         if asks_part and (parts := label_parts(p)) is not None and parts.part is None
         else period_agreement(
-            q.periods, p, "", implied_year=c.implied_year, published=c.published, today=q.today
+            q.periods,
+            p,
+            "",
+            implied_year=c.implied_year,
+            published=c.published,
+            today=q.today,
+            whole_year=q.whole_year,
         )
         for p in periods
     )

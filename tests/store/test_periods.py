@@ -434,3 +434,38 @@ def test_the_dateline_is_the_day_written_not_a_day_looked_ahead_to(head, publish
     from store.periods import published_date
 
     assert published_date(fold(head)) == published
+
+
+@pytest.mark.parametrize(
+    ("question", "whole_year"),
+    [
+        ("Zhipu full-year 2024 net loss", True),
+        ("智谱 2024年全年 净亏损", True),
+        ("第四范式 2024年 全年 营收", True),
+        ("腾讯 2024年度 营收", True),
+        ("腾讯 2024 年度报告 营收", False),  # the annual report's figure may be any period's
+        ("智谱 2024年上半年 净亏损", False),
+        ("Zhipu 2024 net loss", False),
+    ],
+)
+def test_a_question_may_ask_for_the_whole_year(question, whole_year):
+    from store.question import QuestionVocabulary, read_question
+
+    u = read_question(question, QuestionVocabulary.from_lexicon(Lexicon.load()))
+    assert u.whole_year is whole_year
+    assert not {"full", "year", "全年", "全", "年度"} & set(u.terms)
+
+
+@pytest.mark.parametrize(
+    ("stated", "whole_year", "agrees"),
+    [
+        ("2024 H1", True, False),  # the first half is no answer for the whole year
+        ("2024 9M", True, False),
+        ("2024", True, True),
+        ("2024 H1", False, True),  # a year asked, a part stated: it answers when nothing else does
+    ],
+)
+def test_a_part_of_the_year_does_not_answer_for_the_whole_year(stated, whole_year, agrees):
+    from store.periods import period_agreement
+
+    assert (period_agreement(["2024"], stated, "", whole_year=whole_year) > 0) is agrees
