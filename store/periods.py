@@ -745,8 +745,14 @@ def period_agreement(
         else _year_agreement(int(p), None if inferred else period, year_parts, key, implied_year)
         for p in asked
     ]
-    if whole_year and parts is not None and parts.part and not any(_asks_part(p) for p in asked):
-        return 0.0  # "2024年全年 净亏损": the first half's is no answer
+    if (
+        whole_year
+        and parts is not None
+        and parts.part
+        and any(str(y) in asked for y in parts.years)
+        and not any(_asks_part(p) for p in asked)
+    ):
+        return 0.0  # "2024年全年 净亏损": 2024's first half is no answer
     if year_parts is not None and year_parts.part and not any(_asks_part(p) for p in asked):
         # a year asked, a part of it stated: the year's nine months or third quarter is not the
         # year's figure (it still answers when nothing states the whole year)

@@ -219,10 +219,9 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
             cover(start, end)
         # else a month stays a word too: with no name to hold on to, "3月营收" is how the
         # sentence that answers writes it
-    # "2024年全年", "full-year 2024": the whole year, a condition on the period, not words to find
+    # "2024年全年", "full-year 2024": the whole year (the words stay words: the sentence that
+    # answers often writes 全年 too)
     u.whole_year = bool(WHOLE_YEAR.search(q))
-    for m in WHOLE_YEAR.finditer(unread()):
-        cover(m.start(), m.end())
     # 3. metric keywords and glossary phrases, longest first ("bar exam" before "exam"); a word
     # a metric excludes (撇除税项 holds 税项, 投资人 投资) is a word of the question, not the metric
     for word in sorted(vocab.metric_excludes, key=len, reverse=True):
