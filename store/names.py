@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from .periods import period_names
-from .text import fold, scanned_from
+from .text import STOCK_CODE, fold, scanned_from
 from .vocabulary import CJK_RUN, KeywordIndex, is_latin
 
 __all__ = ["FoundName", "discover_names", "strip_corporate", "CORPORATE_WORDS_ZH"]
@@ -113,14 +113,7 @@ _GENERIC_ZH = {
     "国际", "科技", "资本", "技术", "网络", "软件", "信息", "智能", "电子", "通信", "半导体", "算力", "云", "港股",
     "美股", "科创板", "创业板", "上交所", "深交所", "港交所", "记者", "媒体", "官方", "政府", "团队", "股东",
 }  # fmt: skip
-_TICKER = scanned_from(
-    r"\s（(0-9a-z",
-    r"\s?[（(]\s?(?:(?:sh|sz|hk|nasdaq|nyse|tpex|twse|港股|美股|a股|股票代码|股票代號)\s?[:：]?\s?)?"
-    r"(?:\d{4,6}(?:\.(?:sh|sz|hk|bj|tw|two))?|\d{4}-tw|[a-z]{1,5}[.\-](?:us|o|n|hk))\s?[)）]"
-    # an exchange names the symbol that follows it: (Nasdaq:CRDO), （纳斯达克：NVDA）
-    r"|\s?[（(]\s?(?:nasdaq|nyse|纳斯达克|纽交所|那斯达克|紐交所)\s?[:：]\s?(?P<symbol>[a-z]{1,5})\s?[)）]"
-    r"|(?<![a-z0-9])(?:\d{6}\.(?:sh|sz|bj)|\d{4,5}\.hk|\d{4}-tw|[a-z]{1,5}-us)(?![a-z0-9])"
-)
+_TICKER = STOCK_CODE
 _PRODUCT_AFTER = scanned_from(r"\sa大", r"(?<=[\u3400-\u9fff])\s?(?:ai(?![a-z])|大模型)")
 # the kind of company a name is introduced as, right before it
 _APPOSITIVE = re.compile(r"(?:提供商|供应商|服务商|制造商|开发商|运营商|厂商|创企|独角兽|龙头|巨头)(?=[\u3400-\u9fff])")

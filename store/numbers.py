@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .text import fold, scanned_from
+from .text import STOCK_CODE, fold, scanned_from
 
 _CN_DIGITS = {
     "零": 0,
@@ -361,9 +361,10 @@ def _raw_quantities(key: str) -> list[_Raw]:
     raws: list[_Raw] = []
     taken = [False] * (len(key) + 1)
     masked = [False] * (len(key) + 1)
-    for m in _DATES_AND_TIMES.finditer(key):
-        for i in range(m.start(), m.end()):
-            masked[i] = True
+    for pattern in (_DATES_AND_TIMES, STOCK_CODE):  # "华擎(3515)": a stock code is no figure
+        for m in pattern.finditer(key):
+            for i in range(m.start(), m.end()):
+                masked[i] = True
     for m in _FRACTION.finditer(key):
         den, num = _to_number(m.group("den")), _to_number(m.group("num"))
         if den and num is not None:

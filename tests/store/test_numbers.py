@@ -155,3 +155,19 @@ def test_vague_amounts_are_prose_with_a_range_never_a_point(text, low, high, sho
     (v,) = parse_quantities(text)
     assert v.amount is None and (v.low, v.high) == (low, high)
     assert format_value(v) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        # a stock code after a company is no figure
+        ("台股:华擎(3515)AI伺服器营收将破5成", []),
+        ("阿里巴巴（9988）上季收入2478億元", ["2478億元"]),
+        ("寒武纪(688256.SH)营收28.81亿元", ["28.81亿元"]),
+        ("台積電(2330-TW)第三季EPS 17.44元", ["17.44元"]),
+        # a figure in brackets with its unit is one
+        ("共发行4010万股(含超额配售)", ["4010万"]),
+    ],
+)
+def test_a_stock_code_is_no_figure(text, figures):
+    assert [v.text for v in parse(text)] == figures
