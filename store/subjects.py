@@ -152,4 +152,8 @@ class SubjectTracker:
             # "根據該公司周三公布的財報…資本支出高達349億美元": no company named, so the
             # article's own subject; weaker than one named or carried from the sentence before
             out.carried, out.weight, out.about_topic = [self.topic], TOPIC_WEIGHT, True
+            if not named:
+                # the article's own again: a sentence continuing this one is not about whoever
+                # a photo credit or a sentence paragraphs back named ("（Reuters）")
+                self._previous = None
         return out

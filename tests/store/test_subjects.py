@@ -158,6 +158,20 @@ def test_what_its_names_is_the_subject_s_own(sentences, expected):
     assert got == expected
 
 
+def test_a_sentence_continuing_one_about_the_article_s_company_is_about_it_too():
+    # a photo credit named Reuters paragraphs before; "當中" continues the results sentence
+    tracker = SubjectTracker("Tencent", is_company=lambda n: n in {"Tencent", "Reuters"})
+    got = [
+        tracker.subject(fold(text), named, new_paragraph=para).carried
+        for text, named, para in [
+            ("腾讯的标志展示在其摊位。(Reuters)", ["Tencent", "Reuters"], True),
+            ("增值服务业务收入增长16%至914亿元", [], True),
+            ("当中,本土市场游戏收入为404亿元", [], False),
+        ]
+    ]
+    assert got == [[], ["Tencent"], ["Tencent"]]
+
+
 def test_the_company_the_lead_opens_on_is_the_article_s():
     # named once, in the lead, against a material named twice later: the lead's opening decides
     text = (
