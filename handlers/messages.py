@@ -298,6 +298,8 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "subscription": ("subscription multiple", "认购倍数", "認購倍數"),
     "tax": ("tax expense", "税项", "稅項"),
     "consensus": ("consensus estimate", "市场预期", "市場預期"),
+    "utilization": ("capacity utilization", "产能利用率", "產能利用率"),
+    "shipments": ("shipments", "出货量", "出貨量"),
     "arr": ("ARR", "年化收入", "年化營收"),
     "other": ("other", "其他", "其他"),
 }

@@ -110,6 +110,8 @@ RESULTS_WORDS = [
     ("consensus", "市场预期"), ("consensus", "外資預估"), ("consensus", "市場預期"), ("consensus", "consensus"),
     ("consensus", "分析師平均預期"), ("operating_profit", "營業淨利"), ("adjusted_profit", "扣非归母净利润"),
     ("ipo_price", "每股發售價"), ("gross_profit", "毛利"), ("gross_profit", "營業毛利"), ("gross_profit", "gross profit"),
+    ("utilization", "产能利用率"), ("utilization", "產能利用率"), ("utilization", "稼動率"), ("utilization", "utilisation"),
+    ("shipments", "出货量"), ("shipments", "出貨量"), ("shipments", "交付量"), ("shipments", "shipments"),
 ]  # fmt: skip
 
 
