@@ -23,7 +23,7 @@ import bisect
 import datetime
 import re
 import unicodedata
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -193,7 +193,6 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     capitalised = {
         w.lower() for w in re.findall(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|\b[A-Z][a-z]+", raw)
     }
-    acronyms = {w.lower() for w in re.findall(r"\b[A-Z]{3,}\b", raw)}  # MMLU, DCU: typed as names
     covered = [False] * len(q)
     entity_cover = [False] * len(q)
 
@@ -290,7 +289,7 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     rest = _latin_phrases(rest, vocab, u)
     # 4. Latin words left
     for m in LATIN_WORD.finditer(rest):
-        _read_latin(m.group(0), vocab, u, capitalised, acronyms)
+        _read_latin(m.group(0), vocab, u, capitalised)
     # 5. Chinese runs left
     for m in CJK_RUN.finditer(rest):
         _read_chinese(m.group(0), vocab, u)
@@ -354,9 +353,7 @@ def _value_kinds(q: str, hints: dict[str, str]) -> list[str]:
     return kinds
 
 
-def _read_latin(
-    word: str, vocab: QuestionVocabulary, u: Understanding, capitalised: set[str], acronyms: Collection[str] = ()
-) -> None:
+def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitalised: set[str]) -> None:
     # a name or a model code: typed capitalised (LMArena, OC-9), or letters and digits (r2, 910b)
     name_like = (
         word in capitalised
@@ -395,10 +392,8 @@ def _read_latin(
     if translated:
         u.terms.append(word)
         u.translations[word] = translated
-    elif name_like and (re.search(r"\d", word) or word in acronyms):
-        # a model code or an acronym typed in capitals that no article contains (R2, GPT-9,
-        # MMLU): what it names is not in the store, so nothing there can answer for it
-        u.missing.append(word)
+    elif name_like and re.search(r"\d", word):
+        u.missing.append(word)  # a model code no article contains (R2, GPT-9): the store cannot answer
     else:
         u.ignored.append(word)  # an ordinary word the store has no Chinese for
 
