@@ -120,6 +120,13 @@ _LISTED_YEARS = re.compile(
 )
 
 
+_PART_BREAK = re.compile(r"[;；。]")
+
+
+def _absolute(n: PeriodName) -> bool:
+    return n.offset is None and n.quarter_offset is None and not n.same_part
+
+
 def value_period(
     key: str, offset: int, v: Value, fallback: str | None, *, published: str | None = None
 ) -> str | None:
@@ -165,12 +172,15 @@ def value_period(
     opens_part = 0 < part_start(key, nearest.start) and nearest.start - part_start(key, nearest.start) <= 1
     if (
         nearest is not names[0]
-        and CLAUSE.search(key, nearest.end, len(before))
+        and (_PART_BREAK if _absolute(nearest) else CLAUSE).search(key, nearest.end, len(before))
         and not (opens_part and part_start(key, len(before)) <= nearest.start)
     ):
         # a period inside the sentence frames its own clause ("到2030年将达1930亿元;…占比35.8%"):
         # a later clause that names none is under the sentence's leading period; one opening a
-        # part after a semicolon frames the part (";去年同期营收为4490万元,净亏损12.36亿元")
+        # part after a semicolon frames the part (";去年同期营收为4490万元,净亏损12.36亿元"). A
+        # year or part stated outright frames the clauses after it up to a semicolon ("2024年上半年
+        # 營收同比增長151.6%,毛利率高達79%"); a base named relatively ("与去年同期的3.54亿元相比,
+        # 下降了25.84%") only its own clause
         nearest = names[0]
     stated = label_parts(fallback)
     if nearest.same_part and nearest.offset is not None and stated is not None and not _is_month(stated):

@@ -243,6 +243,12 @@ def _candidate(text, period=None, published=None):
             "2025 H1",
             ["2025 H1", "2025 H1", "2024 H1", "2024 H1"],
         ),
+        # a part stated outright frames the clauses after it, up to a semicolon
+        (
+            "地平线在2021年至2023年的营收复合年增长率高达82.3%,2024年上半年营收同比增长151.6%,毛利率高达79%。",
+            "2021–2023",
+            ["2021–2023", "2024 H1", "2024 H1"],
+        ),
         ("今年营收100亿元,去年为80亿元。", None, [None, None]),  # undated: 今年 is no year we know
         # 去年同期: a year before the sentence's own period, whenever the article was written
         ("2023年公司营收2.62亿元,与去年同期的3.54亿元相比,下降了25.84%。", "2023", ["2023", "2022", "2023"]),
