@@ -37,7 +37,7 @@ from .dictionary import is_english_word, lookup_english
 from .errors import QueryError, StoreClosed, StoreInvalid, StoreNotFound
 from .headline import answered_metric, joint_entities
 from .lexicon import lineage
-from .names import segmenter_copy
+from .names import segmenter_copy, strip_corporate
 from .numbers import Value, bare_figure, format_values
 from .query import Query
 from .question import (
@@ -422,7 +422,32 @@ class FactStore:
     # --- reading the question ----------------------------------------------------------
     def understand(self, query: str) -> Understanding:
         """Return what a question names: entities, metrics, periods and other words."""
-        return read_question(query, self.vocabulary)
+        u = read_question(query, self.vocabulary)
+        for entity in list(u.entities):
+            head = self._written_short(entity)
+            if head:
+                # "Horizon Robotics": no fact is filed under it, but the articles call it 地平线
+                u.entities.remove(entity)
+                if head not in u.names:
+                    u.names.append(head)
+        return u
+
+    def _written_short(self, entity: str) -> str | None:
+        """Return how the articles write a listed company no fact is filed under, by the head of
+        its Chinese name (地平线 of 地平线机器人), or None: a head of three characters or more, or
+        its name without the corporate word, that the text holds and no other entity's alias is."""
+        info = self.entity_info.get(entity)
+        if info is None or int(info.get("facts") or 0) > 0 or info.get("kind") not in (None, "company"):
+            return None
+        for alias in sorted((a for a, n in self.aliases.items() if n == entity and CJK_RUN.fullmatch(a)), key=len):
+            heads = [alias[:i] for i in range(len(alias) - 1, 2, -1)]
+            short = strip_corporate(alias)
+            if 2 <= len(short) < len(alias):
+                heads.insert(0, short)
+            for head in heads:
+                if self.aliases.get(head, entity) == entity and self._occurs(head):
+                    return head
+        return None
 
     def read(self, question: str, *, metrics: set[str] | None = None, newest_first: bool = False) -> Query:
         """Return the question read once, as the ``Query`` every search of a request is given.

@@ -107,3 +107,25 @@ def test_each_half_of_a_prospectus_sentence_answers_for_its_own_year(tmp_path):
             assert (answers[0].headline[0].text, answers[0].period) == (figure, period), question
     finally:
         s.close()
+
+
+def test_a_listed_company_the_articles_call_by_the_head_of_its_name_is_found_by_it(tmp_path):
+    # the lexicon lists 地平线机器人 (Horizon Robotics); the article only ever writes 地平线, so
+    # no fact is filed under the company, and the question finds it by the head of its name
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "hz.txt").write_text(
+        "地平线计划在全球发行约13.55亿股。\n"
+        "地平线在2021年至2023年的营收复合年增长率高达82.3%,2024年上半年营收同比增长151.6%,毛利率高达79%。\n",
+        encoding="utf-8",
+    )
+    build_store(tmp_path / "src", tmp_path / "facts.db")
+    s = open_store(tmp_path / "facts.db")
+    try:
+        u = s.understand("Horizon Robotics gross margin H1 2024")
+        assert u.entities == [] and u.names == ["地平线"]
+        a = s.search("Horizon Robotics gross margin H1 2024").answers[0]
+        assert a.headline[0].text.endswith("79%") and a.period == "2024 H1"
+        # a company whose name has no head the text holds stays itself (and is not found)
+        assert s.understand("Nvidia gross margin").entities == ["Nvidia"]
+    finally:
+        s.close()
