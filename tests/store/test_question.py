@@ -161,6 +161,7 @@ def test_raising_money_in_a_listing_asks_for_ipo_proceeds(vocab, question, metri
     [
         ("百度 AI原生营销 收入", "营销", "行销"),  # mainland word, Taiwan article
         ("Tencent domestic games revenue", "domestic", "本土"),  # Hong Kong's 本土市场
+        ("Black Sesame opening price", "opening price", "开盘价"),
         ("台積電 伺服器 營收", "伺服器", "服务器"),  # Taiwan word, mainland article
         ("華為 晶片 出貨", "晶片", "芯片"),
     ],
