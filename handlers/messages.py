@@ -300,6 +300,7 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "consensus": ("consensus estimate", "市场预期", "市場預期"),
     "utilization": ("capacity utilization", "产能利用率", "產能利用率"),
     "shipments": ("shipments", "出货量", "出貨量"),
+    "target_price": ("target price", "目标价", "目標價"),
     "arr": ("ARR", "年化收入", "年化營收"),
     "other": ("other", "其他", "其他"),
 }

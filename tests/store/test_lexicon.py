@@ -112,6 +112,8 @@ RESULTS_WORDS = [
     ("ipo_price", "每股發售價"), ("gross_profit", "毛利"), ("gross_profit", "營業毛利"), ("gross_profit", "gross profit"),
     ("utilization", "产能利用率"), ("utilization", "產能利用率"), ("utilization", "稼動率"), ("utilization", "utilisation"),
     ("shipments", "出货量"), ("shipments", "出貨量"), ("shipments", "交付量"), ("shipments", "shipments"),
+    ("target_price", "目标价"), ("target_price", "目標價"), ("target_price", "target price"),
+    ("operating_margin", "營業獲利率"),
 ]  # fmt: skip
 
 
