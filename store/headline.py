@@ -352,6 +352,8 @@ def headline(
     # a level before a change, unless a change is asked ("调用量" is the calls, not their growth)
     asks_change = asks_for_a_change(u) or expects == "percent"
 
+    ours_at = [at for at, other in others if not other]
+
     def wanted(v: Value) -> tuple:
         # the question's period picks among the figures of a sentence stating several (Q2 and H1)
         period = value_period(c.key, c.start, v, c.period, published=c.published)
@@ -377,6 +379,10 @@ def headline(
         start, end = s - len(clause), clause_end(c.key, e)
         named = [other for at, other in others if start <= at < end]
         someone_elses = bool(named) and all(named)
+        # "国泰海通…目标价定为836.08元;高盛…将目标价从607.8元上调至1223元" asked of 高盛: the part
+        # of the sentence (between semicolons) naming the subject holds its figure
+        part = part_start(c.key, s)
+        elsewhere = bool(ours_at) and not any(part_start(c.key, at) == part for at in ours_at)
         # another metric's keyword named it: never this metric's while one is left; the asked
         # metric's own figure goes before an unnamed one, once the question's words have spoken
         others_figure = bool(metric) and v.metric is not None and v.metric not in (metric, *u.metrics)
@@ -385,6 +391,7 @@ def headline(
             bool(asked_in) and v.kind == "money" and v.currency not in asked_in,
             (not is_forecast(c.key, c.start, v)) if u.forecast else False,
             someone_elses,
+            elsewhere,
             secondary,
             v.change and not asks_change,
             others_figure,

@@ -697,3 +697,20 @@ def test_a_share_asked_of_a_sentence_naming_nobody_needs_a_percentage():
     assert figure_gate(r, u, CTX, False) is None
     u, r = scored("精测 第1季 营收", c)
     assert figure_gate(r, u, CTX, False) == "states no money figure"
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # each broker's target is in the part of the sentence naming it
+        ("Goldman Sachs target price Cambricon", "1223元"),
+        ("寒武纪 目标价", "1223元"),  # 寒武纪 is named in the second part only
+    ],
+)
+def test_the_part_of_the_sentence_naming_the_subject_holds_its_figure(question, lead):
+    from store.headline import headline_for
+
+    text = "国泰海通维持增持评级,目标价定为836.08元;高盛于次日将寒武纪的评级上调至买入,并将目标价从607.8元上调至1223元。"
+    c = candidate(text, ["Goldman Sachs", "Cambricon"], metrics=["target_price"])
+    got, _, _ = headline_for(c, read_question(question, VOCAB), CTX)
+    assert got and got[0].text == lead
