@@ -32,6 +32,12 @@ def is_company(name: str) -> bool:
             [("商汤2024年营收37.7亿元", ["SenseTime"], True), ("集团表示,生成式ai收入增长103.1%", [], False)],
             [[], ["SenseTime"]],
         ),
+        # a time word may stand before 该公司: still the article's company, not the investors before
+        (
+            "Alibaba",
+            [("红杉、高瓴、腾讯参与投资", ["Tencent"], False), ("根据公开数据,目前该公司估值超过200亿元", [], False)],
+            [[], ["Alibaba"]],
+        ),
         # a pronoun carries the sentence before, even into a new paragraph
         (
             None,
