@@ -379,10 +379,11 @@ def headline(
         start, end = s - len(clause), clause_end(c.key, e)
         named = [other for at, other in others if start <= at < end]
         someone_elses = bool(named) and all(named)
-        # "国泰海通…目标价定为836.08元;高盛…将目标价从607.8元上调至1223元" asked of 高盛: the part
-        # of the sentence (between semicolons) naming the subject holds its figure
+        # "国泰海通…目标价定为836.08元;高盛…将目标价从607.8元上调至1223元" asked of 高盛: a part of
+        # the sentence (between semicolons) before the one first naming the subject is someone
+        # else's; a part after it naming nobody goes on about the subject ("寒武纪…;实现净利润…")
         part = part_start(c.key, s)
-        elsewhere = bool(ours_at) and not any(part_start(c.key, at) == part for at in ours_at)
+        elsewhere = bool(ours_at) and all(part_start(c.key, at) > part for at in ours_at)
         # another metric's keyword named it: never this metric's while one is left; the asked
         # metric's own figure goes before an unnamed one, once the question's words have spoken
         others_figure = bool(metric) and v.metric is not None and v.metric not in (metric, *u.metrics)

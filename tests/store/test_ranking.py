@@ -714,3 +714,11 @@ def test_the_part_of_the_sentence_naming_the_subject_holds_its_figure(question, 
     c = candidate(text, ["Goldman Sachs", "Cambricon"], metrics=["target_price"])
     got, _, _ = headline_for(c, read_question(question, VOCAB), CTX)
     assert got and got[0].text == lead
+
+
+def test_a_part_after_the_one_naming_the_subject_goes_on_about_it():
+    from store.headline import headline_for
+
+    c = candidate("寒武纪发布半年报,上半年实现营业收入28.81亿元,同比增长4347.82%;实现净利润10.38亿元,同比扭亏。", ["Cambricon"])
+    got, _, _ = headline_for(c, read_question("寒武纪 上半年 净利润 多少", VOCAB), CTX)
+    assert got and got[0].text == "10.38亿元"
