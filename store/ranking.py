@@ -526,8 +526,17 @@ def period_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
     if r.match.period == 0.0:
         return f"states another period ({r.candidate.period})"
     if any(p[0] not in "QHM" for p in q.periods) and r.match.period < YEAR_AGREES:
+        c = r.candidate
+        if c.published is None and c.period is None and _UNPLACED_RELATIVE.search(c.key):
+            # "台积电今年资本支出约落在400-420亿美元" in an article with no date: its year is
+            # unknown, not another; it answers, ranked below any fact stating the year asked
+            return None
         return "silent about the year asked"
     return None
+
+
+# a year or quarter told relative to when the article was written (placed only by its date)
+_UNPLACED_RELATIVE = re.compile(r"今年|去年|明年|本年|上季|本季|当季|今年度|this year|last year|last quarter")
 
 
 def figure_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
