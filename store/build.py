@@ -74,7 +74,7 @@ __all__ = [
     "text_tokens",
 ]
 
-BUILDER_VERSION = "2.9.0"  # 2.8: figures carry the metric naming them; 2.9: names by appositive, periods and terms never names, FY2026Q2, 2018年到截至2021年
+BUILDER_VERSION = "2.10.0"  # 2.9: names by appositive, periods and terms never names, FY2026Q2, 2018年到截至2021年; 2.10: restated figures kept, stock codes no figures, 其X owned, datelines, timeless articles
 SCHEMA_VERSION = 9
 NO_FACTS = "no facts found (is it an article of this genre?)"
 # Files per task: big enough that pickling a task costs nothing next to extracting it,
@@ -264,6 +264,7 @@ def _fact_row(rowid: int, f: Fact, lexicon: Lexicon) -> dict:
                 "implied_year": f.implied_year,
                 "topic": f.topic,
                 "published": f.published,
+                **({"timeless": True} if f.timeless else {}),
             }
         ),
     }

@@ -79,6 +79,7 @@ class Candidate:
     recency: float
     rank_id: int
     published: str | None = None  # the article's date: what its own 去年 and 上季 counted from
+    timeless: bool = False  # its article has no date and names no year (Fact.timeless)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ class Fact:
     file_start: int = -1  # the quote's span in the article file as stored (code points)
     file_end: int = -1
     implied_year: int | None = None  # the year the article implies when the sentence states none
+    timeless: bool = False  # the article has no date and names no year: its 今年 is any year's
     topic: bool = False  # the subject is the article's main one, not named in the sentence
 
     @property
@@ -325,6 +326,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
                 fact.context_weight = context_weight
                 fact.topic = about_topic
                 fact.file_start, fact.file_end = origin[run.start], origin[run.end - 1] + 1
+                fact.timeless = not published and not years_stated
                 if fact.period is None and only_year:
                     # a sentence stating no period, in an article about one year only; in May
                     # 2023 "亏了30多亿元的OpenAI" may be any year's, so the date alone says nothing

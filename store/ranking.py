@@ -527,9 +527,9 @@ def period_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
         return f"states another period ({r.candidate.period})"
     if any(p[0] not in "QHM" for p in q.periods) and r.match.period < YEAR_AGREES:
         c = r.candidate
-        if c.published is None and c.period is None and _UNPLACED_RELATIVE.search(c.key):
-            # "台积电今年资本支出约落在400-420亿美元" in an article with no date: its year is
-            # unknown, not another; it answers, ranked below any fact stating the year asked
+        if c.timeless and c.period is None and _UNPLACED_RELATIVE.search(c.key):
+            # "台积电今年资本支出约落在400-420亿美元" in an article with no date that names no
+            # year: its year is unknown, not another; it answers, below any fact stating the year
             return None
         return "silent about the year asked"
     return None

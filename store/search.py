@@ -821,6 +821,7 @@ def _candidate(r: sqlite3.Row | tuple, canonical: dict[str, str] | None = None) 
         period=period,
         implied_year=more.get("implied_year"),
         published=more.get("published"),
+        timeless=bool(more.get("timeless")),
         recency=rec or 0.0,
         rank_id=rid,
     )

@@ -129,3 +129,21 @@ def test_a_listed_company_the_articles_call_by_the_head_of_its_name_is_found_by_
         assert s.understand("Nvidia gross margin").entities == ["Nvidia"]
     finally:
         s.close()
+
+
+def test_this_year_in_an_article_with_no_date_and_no_year_is_of_an_unknown_year(tmp_path):
+    # "今年" in an article that has no date and names no year could be any year: it answers a
+    # year asked; one that names years elsewhere places its own time, and is silent on the year
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.txt").write_text("星瀚科技表示,星瀚科技今年资本支出约落在400-420亿美元。\n", encoding="utf-8")
+    (tmp_path / "src" / "b.txt").write_text(
+        "蓝鲸芯片2022年营收为10亿元。\n蓝鲸芯片表示,蓝鲸芯片今年资本支出约为50亿元。\n", encoding="utf-8"
+    )
+    build_store(tmp_path / "src", tmp_path / "facts.db")
+    s = open_store(tmp_path / "facts.db")
+    try:
+        answers = s.search("星瀚科技 2025 资本支出").answers
+        assert answers and "400-420" in answers[0].quote
+        assert not s.search("蓝鲸芯片 2025 资本支出").answers
+    finally:
+        s.close()
