@@ -301,6 +301,7 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "utilization": ("capacity utilization", "产能利用率", "產能利用率"),
     "shipments": ("shipments", "出货量", "出貨量"),
     "target_price": ("target price", "目标价", "目標價"),
+    "dividend": ("dividend", "股息", "股息"),
     "arr": ("ARR", "年化收入", "年化營收"),
     "other": ("other", "其他", "其他"),
 }

@@ -46,6 +46,8 @@ _SCALES = {
     "bn": 1e9,
     "mn": 1e6,
 }
+# a unit that is a hundredth of its currency: Hong Kong states dividends in cents (8.5港仙)
+_CENTS = {"港仙": 0.01, "美仙": 0.01}
 # unit text -> (kind, currency or canonical unit)
 _UNITS = {
     "美元": ("money", "USD"),
@@ -55,6 +57,8 @@ _UNITS = {
     "元": ("money", "CNY"),
     "港元": ("money", "HKD"),
     "港币": ("money", "HKD"),
+    "港仙": ("money", "HKD"),
+    "美仙": ("money", "USD"),
     "新台币": ("money", "TWD"),
     "台币": ("money", "TWD"),
     "日元": ("money", "JPY"),
@@ -442,6 +446,7 @@ def _raw_quantities(key: str) -> list[_Raw]:
             scale = 1.0
         else:
             scale = _SCALES.get(scale_text or "", 1.0)
+        scale *= _CENTS.get(unit_text or "", 1.0)
         if unit_text:
             kind, unit_or_currency = _UNITS[unit_text]
         else:
@@ -627,6 +632,8 @@ def _readable_amount(amount: float) -> str:
             )
     if amount == int(amount):
         return f"{int(amount):,}"
+    if abs(amount) < 1:  # a dividend in cents (8.5港仙): HK$0.085, not HK$0.09
+        return f"{amount:.4f}".rstrip("0").rstrip(".")
     return f"{amount:,.2f}".rstrip("0").rstrip(".")
 
 

@@ -114,6 +114,7 @@ RESULTS_WORDS = [
     ("shipments", "出货量"), ("shipments", "出貨量"), ("shipments", "交付量"), ("shipments", "shipments"),
     ("target_price", "目标价"), ("target_price", "目標價"), ("target_price", "target price"),
     ("operating_margin", "營業獲利率"),
+    ("dividend", "中期息"), ("dividend", "末期股息"), ("dividend", "現金股利"), ("dividend", "interim dividend"),
 ]  # fmt: skip
 
 

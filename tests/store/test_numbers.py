@@ -171,3 +171,17 @@ def test_vague_amounts_are_prose_with_a_range_never_a_point(text, low, high, sho
 )
 def test_a_stock_code_is_no_figure(text, figures):
     assert [v.text for v in parse(text)] == figures
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency", "shown"),
+    [
+        # Hong Kong pays dividends in cents: 8.5港仙 is HK$0.085
+        ("每股派中期息8.5港仙", 0.085, "HKD", "HK$0.085"),
+        ("末期股息每股20美仙", 0.2, "USD", "US$0.2"),
+    ],
+)
+def test_a_dividend_in_cents_is_a_hundredth_of_its_currency(text, amount, currency, shown):
+    (v,) = parse(text)
+    assert v.kind == "money" and v.amount == pytest.approx(amount) and v.currency == currency
+    assert format_value(v) == shown
