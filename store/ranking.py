@@ -699,10 +699,18 @@ def _figure_is_theirs(r: Ranked, u: Understanding, ctx: RankingContext) -> bool:
     # who the figure's own clause names: "…,商汤科技财报显示2022年亏损约61亿元" is SenseTime's;
     # "而A100在4月16日京东上公开售价约为11万元" names the chip asked about, so it is the chip's
     named = [m for m in mentions if start <= m.start < end]
-    if not named and _ITS.match(c.key, start):
+    its = start
+    for _ in range(3):
+        # a clause naming nobody goes on from the one before: "其公开发售超额认购超1159倍,尽管
+        # 上市首日开盘即跌破116.2港元的发行价" is still 其's
+        if its == 0 or _ITS.match(c.key, its) or any(its <= m.start < clause_end(c.key, its) for m in mentions):
+            break
+        its = clause_start(c.key, its - 1)
+    if not named and _ITS.match(c.key, its) and not any(its <= m.start < start for m in mentions):
         # "其公开发售超额认购超1159倍" is the clause before's subject's: in "minimax的竞争对手智谱ai
         # 已于今日上市,其…" that is 智谱ai, the first company named there that no 的 makes a
         # possessor; whatever the figure measures, "its" figure is that one's
+        start = its
         before = clause_start(c.key, start - 1)
         subject = next(
             (m for m in mentions if before <= m.start < start and not c.key.startswith("的", m.end)),

@@ -148,6 +148,9 @@ def test_periods_agree_or_contradict(question, period, implied, verdict):
         ("OpenAI loss", "OpenAI的对手商汤科技也已上市,其2022年亏损约61亿元。", ["OpenAI", "SenseTime"], "owner"),
         ("SenseTime loss", "OpenAI的对手商汤科技也已上市,其2022年亏损约61亿元。", ["OpenAI", "SenseTime"], None),
         ("OpenAI loss", "OpenAI超过了商汤科技,其2022年亏损约5亿美元。", ["OpenAI", "SenseTime"], None),
+        # a clause naming nobody goes on from the 其 clause before it
+        ("OpenAI loss", "OpenAI的对手商汤科技也已上市,其股价大涨,但2022年亏损约61亿元。", ["OpenAI", "SenseTime"], "owner"),
+        ("SenseTime loss", "OpenAI的对手商汤科技也已上市,其股价大涨,但2022年亏损约61亿元。", ["OpenAI", "SenseTime"], None),
         ("Microsoft investment in OpenAI", "微软投资OpenAI达130亿美元。", ["Microsoft", "OpenAI"], None),
         ("Microsoft investment in OpenAI", "微软投资130亿美元。", ["Microsoft"], "entity"),
         ("阿里巴巴 净利润 增长", "阿里云收入同比增长26%。", ["Alibaba"], "metric"),  # growth of what?
