@@ -206,6 +206,19 @@ def _article_year(key: str, published: str | None, periods: list[PeriodName]) ->
     return max(common, past[-1]) if past else common
 
 
+def _bracketed_only(key: str, mentions: list[Mention], lexicon: Lexicon) -> set[str]:
+    """Return the entities (and what they belong to) a sentence names only inside brackets:
+    "A类机构(公募基金、社保基金…及QFII等)" lists examples; "稀宇科技(MiniMax)" names the same
+    company outside them too."""
+    depth, inside = 0, [False] * (len(key) + 1)
+    for i, ch in enumerate(key):
+        depth += ch in "(（"
+        depth -= depth > 0 and ch in ")）"
+        inside[i] = depth > 0
+    outside = {name for m in mentions if not inside[m.start] for name in lexicon.lineage(m.entity)}
+    return {name for m in mentions if inside[m.start] for name in lexicon.lineage(m.entity)} - outside
+
+
 def _opening_on(mentions: list[Mention]) -> str | None:
     """Return the entity a sentence opens on (named at its first character or after a quote)."""
     first = min(mentions, key=lambda m: m.start, default=None)
@@ -304,6 +317,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
             new_paragraph=new_paragraph,
             named_from=min((m.start for m in mentions), default=None),
             name_starts=[m.start for m in mentions],
+            asides=_bracketed_only(s_key, mentions, lexicon),
         )
         context, context_weight, about_topic = subject.carried, subject.weight, subject.about_topic
         cells = tables.row(sentence.text, sentence.start)

@@ -16,7 +16,7 @@ Pure and stateful only in the order of sentences: the extractor creates one trac
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 __all__ = ["Subject", "SubjectTracker", "choose_topic"]
@@ -106,6 +106,7 @@ class SubjectTracker:
         new_paragraph: bool,
         named_from: int | None = None,
         name_starts: Sequence[int] = (),
+        asides: Collection[str] = (),
     ) -> Subject:
         """Return whom the sentence with match key ``key`` is about besides ``named``.
 
@@ -113,7 +114,9 @@ class SubjectTracker:
         figure before naming anyone ("網路營收年增162%至82億美元，…Spectrum X…銷售增加") is the
         article's company's, whatever it names after. ``name_starts`` are where all its names
         stand: when each follows 对/向/给, the sentence names only what it acts on, and who acts
-        is the article's company."""
+        is the article's company. ``asides`` are names the sentence writes only in brackets
+        ("A类机构(公募基金…及QFII等)以85.83%的申购量占比"): examples, not who the sentence is about."""
+        named = [n for n in named if n not in asides]
         out = Subject()
         acted_on_only = bool(name_starts) and all(
             OBJECT_MARKER.search(key[max(0, i - 2) : i]) for i in name_starts

@@ -178,6 +178,26 @@ def test_a_sentence_continuing_one_about_the_article_s_company_is_about_it_too()
     assert got == [[], ["Tencent"], ["Tencent"]]
 
 
+def test_names_written_only_in_brackets_are_examples_not_the_subject():
+    tracker = SubjectTracker(None, is_company=lambda n: n in {"MetaX", "QFII"})
+    got = [
+        tracker.subject(fold(text), named, new_paragraph=False, asides=asides).carried
+        for text, named, asides in [
+            ("沐曦股份共发行4010万股", ["MetaX"], set()),
+            ("A类机构(公募基金、社保基金及QFII等)以85.83%的申购量占比", ["QFII"], {"QFII"}),
+            ("配售比例低至0.03993%", [], set()),
+        ]
+    ]
+    assert got == [[], ["MetaX"], ["MetaX"]]
+
+
+def test_a_sentence_after_one_naming_a_company_only_in_brackets_is_not_that_company_s():
+    text = "沐曦股份共发行4010万股。A类机构(公募基金、保险资金及腾讯等)以85.83%的申购量占比,配售比例低至0.03993%。"
+    doc = extract_facts(text, "a.txt", Lexicon.load())
+    fact = next(f for f in doc.facts if "0.03993%" in f.quote)
+    assert "Tencent" not in fact.context and "MetaX" in fact.entities + fact.context
+
+
 def test_the_company_the_lead_opens_on_is_the_article_s():
     # named once, in the lead, against a material named twice later: the lead's opening decides
     text = (
