@@ -206,15 +206,21 @@ def _article_year(key: str, published: str | None, periods: list[PeriodName]) ->
     return max(common, past[-1]) if past else common
 
 
+# "基石投资者…包括阿布扎比投资局、阿里巴巴旗下关联公司、易方达基金等在内的14家机构": a list of examples
+_EXAMPLES = re.compile(r"(?:包括|包含|例如|比如)[^,，;；。:：]{0,80}?等")
+
+
 def _bracketed_only(key: str, mentions: list[Mention], lexicon: Lexicon) -> set[str]:
-    """Return the entities (and what they belong to) a sentence names only inside brackets:
-    "A类机构(公募基金、社保基金…及QFII等)" lists examples; "稀宇科技(MiniMax)" names the same
-    company outside them too."""
+    """Return the entities (and what they belong to) a sentence names only as examples, inside
+    brackets or a 包括…等 list: "A类机构(公募基金、社保基金…及QFII等)"; "稀宇科技(MiniMax)" names
+    the same company outside them too."""
     depth, inside = 0, [False] * (len(key) + 1)
     for i, ch in enumerate(key):
         depth += ch in "(（"
         depth -= depth > 0 and ch in ")）"
         inside[i] = depth > 0
+    for m in _EXAMPLES.finditer(key):
+        inside[m.start() : m.end()] = [True] * (m.end() - m.start())
     outside = {name for m in mentions if not inside[m.start] for name in lexicon.lineage(m.entity)}
     return {name for m in mentions if inside[m.start] for name in lexicon.lineage(m.entity)} - outside
 

@@ -28,7 +28,8 @@ PRONOUN_START = re.compile(
     r"^[“\"「]?(?:(?:例如|比如|同时|此外|而且|而|但是|但|不过|对此|因此)[,，、]?)?"
     r"(?:他们|她们|它们|该(?:公司|集团|模型|芯片|产品|平台|系统|企业|机构)|这(?:款|家|一模型)|此款|他|她|它|其)"
 )
-CONNECTOR_START = re.compile(r"^[“\"「]?(?:对此|同时|此外|而|但|不过|例如|比如|这|此|该)")
+# ("此次IPO的基石投资者…", "这次发行" is the article's own event, not the sentence before's subject)
+CONNECTOR_START = re.compile(r"^[“\"「]?(?:对此|同时|此外|而|但|不过|例如|比如|这(?!次)|此(?!次)|该)")
 PRONOUN_ANYWHERE = re.compile(r"他们|她们|它们|该公司|其|他|她")
 # "公司整体净利润同比增长76%", "集团表示": the article's company, whoever the sentence before named
 # "2025年上半年,公司营收为24.56亿元": a short opening clause (a period, 对此) may come first

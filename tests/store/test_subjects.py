@@ -198,6 +198,20 @@ def test_a_sentence_after_one_naming_a_company_only_in_brackets_is_not_that_comp
     assert "Tencent" not in fact.context and "MetaX" in fact.entities + fact.context
 
 
+def test_a_list_of_examples_and_this_ipo_are_the_article_s_company_s():
+    # "包括…等在内的14家机构" lists investors; "此次IPO" is the article's own listing, not the
+    # investors the paragraph before named
+    text = (
+        "稀宇科技(MiniMax)明日将登陆港交所,公司IPO定价为每股165港元。\n"
+        "对于机构认购的情况,施罗德的代表拒绝发表评论,挪威央行也拒绝置评。\n"
+        "此次IPO的基石投资者阵容同样强大,包括阿布扎比投资局、阿里巴巴旗下关联公司、易方达基金等在内的14家机构,"
+        "已提前锁定约27.23亿港元的股份。"
+    )
+    doc = extract_facts(text, "a.txt", Lexicon.load())
+    fact = next(f for f in doc.facts if "27.23" in f.quote)
+    assert "MiniMax" in fact.context and "Alibaba" not in fact.context
+
+
 def test_the_company_the_lead_opens_on_is_the_article_s():
     # named once, in the lead, against a material named twice later: the lead's opening decides
     text = (
