@@ -302,6 +302,7 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "shipments": ("shipments", "出货量", "出貨量"),
     "target_price": ("target price", "目标价", "目標價"),
     "dividend": ("dividend", "股息", "股息"),
+    "shares_offered": ("shares offered", "发行股数", "發行股數"),
     "arr": ("ARR", "年化收入", "年化營收"),
     "other": ("other", "其他", "其他"),
 }

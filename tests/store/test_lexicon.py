@@ -115,6 +115,7 @@ RESULTS_WORDS = [
     ("target_price", "目标价"), ("target_price", "目標價"), ("target_price", "target price"),
     ("operating_margin", "營業獲利率"),
     ("dividend", "中期息"), ("dividend", "末期股息"), ("dividend", "現金股利"), ("dividend", "interim dividend"),
+    ("shares_offered", "共發行"), ("shares_offered", "全球發售"), ("shares_offered", "shares offered"),
 ]  # fmt: skip
 
 
