@@ -17,7 +17,7 @@ _CURRENCY_ASKED = (
     ("HKD", re.compile(r"港元|港币|港幣|港圓|hk\$|hkd|hk dollars?|hong kong dollars?", re.I)),
     ("TWD", re.compile(r"新台币|新台幣|台币|台幣|nt\$|twd|taiwan dollars?", re.I)),
     ("CNY", re.compile(r"人民币|人民幣|rmb|cny|yuan|renminbi", re.I)),
-    ("USD", re.compile(r"美元|美金|usd|us\$|(?<!hk )(?<!hong kong )(?<!taiwan )\bdollars?\b", re.I)),
+    ("USD", re.compile(r"美元|美金|usd|us\$|\bus dollars?\b|(?<!hk )(?<!hong kong )(?<!taiwan )\bdollars?\b", re.I)),
 )
 
 
@@ -29,10 +29,6 @@ def currencies_asked(text: str) -> tuple[str, ...]:
             found.append(code)
             rest = pattern.sub(" ", rest)
     return tuple(found)
-
-
-def _is_currency_word(term: str) -> bool:
-    return any(pattern.fullmatch(term) for _, pattern in _CURRENCY_ASKED)
 
 
 @dataclass
@@ -61,9 +57,10 @@ class Query(Understanding):
         narrowed: tuple[str, ...] = ()
         currencies = currencies_asked(text)
         if currencies:
-            # "融资 人民币": the currency says how to state the figure, not a word the sentence
-            # must hold ("3亿美元(22亿元)" writes 元)
-            values["terms"] = [t for t in understood.terms if not _is_currency_word(t)]
+            # "融资 人民币", "in US dollars": the currency says how to state the figure, not words
+            # the sentence must hold ("3亿美元(22亿元)" writes 元; "us" is no 美国 here)
+            said = [m.group(0).lower() for _, pattern in _CURRENCY_ASKED for m in pattern.finditer(text)]
+            values["terms"] = [t for t in understood.terms if not any(t in s.split() or t == s for s in said)]
         if metrics:
             values["metrics"], narrowed = _narrowed(understood.metrics, metrics)
         return cls(

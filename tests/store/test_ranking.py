@@ -412,6 +412,7 @@ def test_a_level_beats_a_change_by_an_amount_unless_the_change_is_asked(question
         ("XtalPi valuation in HK dollars", ("HKD",)),
         ("台積電 營收 新台幣", ("TWD",)),
         ("Meta capex in dollars", ("USD",)),
+        ("Nvidia market cap loss in US dollars", ("USD",)),
         ("Nvidia revenue", ()),
     ],
 )
@@ -456,6 +457,11 @@ def test_the_currency_asked_is_no_word_the_sentence_must_hold():
     from store.query import Query
 
     assert Query.of("百川智能 融资 人民币", read_question("百川智能 融资 人民币", VOCAB)).terms == []
+    # the dictionary gives "us" as 美国: in "US dollars" it is the currency, no word to find
+    vocab = QuestionVocabulary.from_lexicon(LEX, english=lambda w: {"us": ["美国"]}.get(w, []))
+    question = "Nvidia market cap in US dollars"
+    assert "us" in read_question(question, vocab).terms
+    assert "us" not in Query.of(question, read_question(question, vocab)).terms
 
 
 def test_a_sentence_holding_the_other_name_asked_needs_no_more_words():
