@@ -61,6 +61,8 @@ class Query(Understanding):
             # the sentence must hold ("3亿美元(22亿元)" writes 元; "us" is no 美国 here)
             said = [m.group(0).lower() for _, pattern in _CURRENCY_ASKED for m in pattern.finditer(text)]
             values["terms"] = [t for t in understood.terms if not any(t in s.split() or t == s for s in said)]
+            # "share price drop in dollars": an amount of money, whatever kind "drop" asked for
+            values["value_kinds"] = ["money"]
         if metrics:
             values["metrics"], narrowed = _narrowed(understood.metrics, metrics)
         return cls(

@@ -362,10 +362,6 @@ def figure(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
     if fit and not q.value_kinds and changes_by_only(c) and not asks_for_a_change(q):
         # "净利润减少31亿美元" says by how much it changed; "净利…升至277亿美元" what it came to
         fit, why = fit / 2, why + "; only by how much it changed"
-    asked_in = getattr(q, "currencies", ())  # a Query may ask for a currency ("融资 人民币")
-    money = [v for v in c.values if v.kind == "money"]
-    if fit and asked_in and money and not any(w.currency in asked_in for v in money for w in (v, *v.restatements())):
-        fit, why = fit / 2, why + f"; not in {'/'.join(asked_in)}"
     if q.value_kinds and not asks_for_a_change(q):
         # a share asked ("占比", "share") is a level: a growth rate is no share
         kinds = frozenset(v.kind for v in c.values if not v.change) & kinds
@@ -375,6 +371,10 @@ def figure(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
         fit, why = 0.0, "not the kind of figure asked for"  # "A800 多少钱" asks for money
     elif q.value_kinds and not ("percent" in q.value_kinds and _FRACTION_WORDS.search(c.key)):
         fit, why = fit / 2, why + "; not the kind of figure asked for"  # "revenue share": a percentage
+    asked_in = getattr(q, "currencies", ())  # a Query may ask for a currency ("融资 人民币")
+    money = [v for v in c.values if v.kind == "money"]
+    if fit and asked_in and money and not any(w.currency in asked_in for v in money for w in (v, *v.restatements())):
+        fit, why = fit / 2, why + f"; not in {'/'.join(asked_in)}"
     return Points("figure", ctx.weights.figure * fit, why)
 
 

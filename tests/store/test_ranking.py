@@ -453,6 +453,19 @@ def test_a_figure_restated_in_the_currency_asked_is_shown_in_it(question, shown)
     assert "not in" not in explain_why(rank(c, q, CTX))
 
 
+def test_a_change_asked_in_a_currency_is_an_amount_of_it():
+    from store.headline import headline_for
+    from store.query import Query
+
+    vocab = QuestionVocabulary.from_lexicon(LEX, english=lambda w: {"drop": ["跌幅", "下跌"]}.get(w, []))
+    question = "Nvidia share price drop in dollars"
+    q = Query.of(question, read_question(question, vocab))
+    assert q.value_kinds == ["money"]  # "drop" alone asks for a percentage
+    c = candidate("单日跌幅达16.86%,Nvidia股价最终收报118.58美元,跌幅达24.04美元。", ["Nvidia"], metrics=["stock_move"])
+    lead, _, _ = headline_for(c, q, CTX)
+    assert lead[0].text == "24.04美元"
+
+
 def test_the_currency_asked_is_no_word_the_sentence_must_hold():
     from store.query import Query
 
