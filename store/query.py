@@ -21,6 +21,14 @@ _CURRENCY_ASKED = (
 )
 
 
+# the figure asked as an amount in a currency: "in dollars", "in HK dollars", "跌了多少美元", "以美元计"
+_AMOUNT_IN = re.compile(
+    r"\bin\s+(?:us\s+|hk\s+|hong kong\s+|taiwan\s+)?(?:dollars?|usd|rmb|yuan|renminbi|hkd|twd)\b"
+    r"|多少(?:美元|美金|港元|港币|港幣|人民币|人民幣|新台币|新台幣)|以(?:美元|港元|港币|港幣|人民币|人民幣|新台币|新台幣)计",
+    re.I,
+)
+
+
 def currencies_asked(text: str) -> tuple[str, ...]:
     """Return the currencies a question asks its figure in ("百川智能 融资 人民币": CNY)."""
     rest, found = text, []
@@ -61,8 +69,10 @@ class Query(Understanding):
             # the sentence must hold ("3亿美元(22亿元)" writes 元; "us" is no 美国 here)
             said = [m.group(0).lower() for _, pattern in _CURRENCY_ASKED for m in pattern.finditer(text)]
             values["terms"] = [t for t in understood.terms if not any(t in s.split() or t == s for s in said)]
-            # "share price drop in dollars": an amount of money, whatever kind "drop" asked for
-            values["value_kinds"] = ["money"]
+            if _AMOUNT_IN.search(text):
+                # "share price drop in dollars": an amount of money, whatever kind "drop" asked
+                # for ("全年美元营收 增长" asks for the growth of the revenue counted in dollars)
+                values["value_kinds"] = ["money"]
         if metrics:
             values["metrics"], narrowed = _narrowed(understood.metrics, metrics)
         return cls(

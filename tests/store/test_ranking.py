@@ -461,6 +461,9 @@ def test_a_change_asked_in_a_currency_is_an_amount_of_it():
     question = "Nvidia share price drop in dollars"
     q = Query.of(question, read_question(question, vocab))
     assert q.value_kinds == ["money"]  # "drop" alone asks for a percentage
+    # a currency inside a word of the question is no amount asked: the growth of USD revenue
+    growth = "TSMC 全年美元营收 增长 上调到多少"
+    assert Query.of(growth, read_question(growth, vocab)).value_kinds != ["money"]
     c = candidate("单日跌幅达16.86%,Nvidia股价最终收报118.58美元,跌幅达24.04美元。", ["Nvidia"], metrics=["stock_move"])
     lead, _, _ = headline_for(c, q, CTX)
     assert lead[0].text == "24.04美元"
