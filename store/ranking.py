@@ -583,16 +583,6 @@ def words_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -
     return f"words match {r.match.words:.0f} < {needed}" if r.match.words < needed else None
 
 
-def specific_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
-    """A specific term the store's text holds (HBM, DGX, M6) that the question adds to a company
-    and a metric narrows what is asked: "SK Hynix HBM revenue" is not answered by the company's
-    total revenue, which names no HBM."""
-    if not (q.unknown and q.entities and q.metrics):
-        return None
-    key = r.candidate.key
-    return None if any(u in key for u in q.unknown) else f"does not mention {', '.join(q.unknown)}"
-
-
 def owner(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
     """The figure answering the metric is stated for an entity asked, not another company its
     own clause names ("OpenAI… 商汤科技财报显示2022年亏损约61亿元" is SenseTime's)."""
@@ -610,7 +600,6 @@ GATES: tuple[tuple[str, Gate], ...] = (
     ("period", period_gate),
     ("figure", figure_gate),
     ("words", words_gate),
-    ("specific", specific_gate),
     ("owner", owner),
 )
 
