@@ -214,15 +214,17 @@ def _bracketed_only(key: str, mentions: list[Mention], lexicon: Lexicon) -> set[
     """Return the entities (and what they belong to) a sentence names only as examples, inside
     brackets or a 包括…等 list: "A类机构(公募基金、社保基金…及QFII等)"; "稀宇科技(MiniMax)" names
     the same company outside them too."""
-    depth, inside = 0, [False] * (len(key) + 1)
-    for i, ch in enumerate(key):
-        depth += ch in "(（"
-        depth -= depth > 0 and ch in ")）"
-        inside[i] = depth > 0
-    for m in _EXAMPLES.finditer(key):
-        inside[m.start() : m.end()] = [True] * (m.end() - m.start())
-    outside = {name for m in mentions if not inside[m.start] for name in lexicon.lineage(m.entity)}
-    return {name for m in mentions if inside[m.start] for name in lexicon.lineage(m.entity)} - outside
+    if not mentions:
+        return set()
+    examples = [(m.start(), m.end()) for m in _EXAMPLES.finditer(key)] if "等" in key else []
+
+    def aside(at: int) -> bool:
+        opened = key.count("(", 0, at) + key.count("（", 0, at)
+        return opened > key.count(")", 0, at) + key.count("）", 0, at) or any(a <= at < b for a, b in examples)
+
+    inside = [aside(m.start) for m in mentions]
+    outside = {name for m, a in zip(mentions, inside, strict=True) if not a for name in lexicon.lineage(m.entity)}
+    return {name for m, a in zip(mentions, inside, strict=True) if a for name in lexicon.lineage(m.entity)} - outside
 
 
 def _opening_on(mentions: list[Mention]) -> str | None:
