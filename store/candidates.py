@@ -46,13 +46,13 @@ def clause_start(key: str, at: int) -> int:
     return max((m.end() for m in CLAUSE.finditer(key, 0, max(at, 0))), default=0)
 
 
-_PART = re.compile(r"[;；。]")
+PART = re.compile(r"[;；。]")  # what ends a part of a sentence (several clauses)
 
 
 def part_start(key: str, at: int) -> int:
     """Return where the part of the sentence holding ``key[at]`` starts: after the last semicolon
     (or full stop) before it. A part gathers clauses: "去年同期营收为4490万元,净亏损12.36亿元"."""
-    return max((m.end() for m in _PART.finditer(key, 0, max(at, 0))), default=0)
+    return max((m.end() for m in PART.finditer(key, 0, max(at, 0))), default=0)
 
 
 def clause_end(key: str, at: int) -> int:

@@ -210,7 +210,7 @@ def _article_year(key: str, published: str | None, periods: list[PeriodName]) ->
 _EXAMPLES = re.compile(r"(?:包括|包含|例如|比如)[^,，;；。:：]{0,80}?等")
 
 
-def _bracketed_only(key: str, mentions: list[Mention], lexicon: Lexicon) -> set[str]:
+def _named_as_examples(key: str, mentions: list[Mention], lexicon: Lexicon) -> set[str]:
     """Return the entities (and what they belong to) a sentence names only as examples, inside
     brackets or a 包括…等 list: "A类机构(公募基金、社保基金…及QFII等)"; "稀宇科技(MiniMax)" names
     the same company outside them too."""
@@ -325,7 +325,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
             new_paragraph=new_paragraph,
             named_from=min((m.start for m in mentions), default=None),
             name_starts=[m.start for m in mentions],
-            asides=_bracketed_only(s_key, mentions, lexicon),
+            asides=_named_as_examples(s_key, mentions, lexicon),
         )
         context, context_weight, about_topic = subject.carried, subject.weight, subject.about_topic
         cells = tables.row(sentence.text, sentence.start)

@@ -10,6 +10,7 @@ from dataclasses import replace
 from .candidates import (
     CLAUSE,
     FORECAST,
+    PART,
     Candidate,
     Headline,
     RankingContext,
@@ -120,9 +121,6 @@ _LISTED_YEARS = re.compile(
 )
 
 
-_PART_BREAK = re.compile(r"[;；。]")
-
-
 def _absolute(n: PeriodName) -> bool:
     return n.offset is None and n.quarter_offset is None and not n.same_part
 
@@ -169,10 +167,11 @@ def value_period(
     if _FROM_THEN_TO.fullmatch(before, nearest.end):
         # "毛利率从2023年的48%提升至53%": the figure it rose to is not the year it rose from
         return fallback
-    opens_part = 0 < part_start(key, nearest.start) and nearest.start - part_start(key, nearest.start) <= 1
+    part = part_start(key, nearest.start)
+    opens_part = 0 < part and nearest.start - part <= 1
     if (
         nearest is not names[0]
-        and (_PART_BREAK if _absolute(nearest) else CLAUSE).search(key, nearest.end, len(before))
+        and (PART if _absolute(nearest) else CLAUSE).search(key, nearest.end, len(before))
         and not (opens_part and part_start(key, len(before)) <= nearest.start)
     ):
         # a period inside the sentence frames its own clause ("到2030年将达1930亿元;…占比35.8%"):

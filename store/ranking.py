@@ -227,8 +227,8 @@ def _clause_period(c: Candidate, v: Value) -> bool:
     at = _at(c, v)
     clause = without_bases(c.key[clause_start(c.key, at) : at])
     # a part after a semicolon is under the period it opens on (";去年同期营收为4490万元,净亏损…")
-    part = c.key[part_start(c.key, at) : at]
-    opening = [n for n in period_names(part)[:1] if n.start <= 1 and part_start(c.key, at) > 0]
+    part = part_start(c.key, at)
+    opening = [n for n in period_names(c.key[part:at])[:1] if n.start <= 1 and part > 0]
     # a stated year or part: 当季 and 同期 point back at a period named before, not at their own;
     # in a dated article a relative year ("今年上半年…;去年同期营收为4490万元") is its own too
     return any(
@@ -527,7 +527,7 @@ def period_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
         return f"states another period ({r.candidate.period})"
     if any(p[0] not in "QHM" for p in q.periods) and r.match.period < YEAR_AGREES:
         c = r.candidate
-        if c.timeless and c.period is None and _UNPLACED_RELATIVE.search(c.key):
+        if c.timeless and c.period is None and _tells_relative(c.key):
             # "台积电今年资本支出约落在400-420亿美元" in an article with no date that names no
             # year: its year is unknown, not another; it answers, below any fact stating the year
             return None
@@ -535,8 +535,10 @@ def period_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
     return None
 
 
-# a year or quarter told relative to when the article was written (placed only by its date)
-_UNPLACED_RELATIVE = re.compile(r"今年|去年|明年|本年|上季|本季|当季|今年度|this year|last year|last quarter")
+def _tells_relative(key: str) -> bool:
+    # a year or quarter told relative to when the article was written (今年, 上季, last year),
+    # which only the article's date places
+    return any(n.offset is not None or n.quarter_offset is not None for n in period_names(key))
 
 
 def figure_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:

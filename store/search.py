@@ -265,6 +265,7 @@ class FactStore:
             self.fact_count = int(meta["facts"])
             self._df_cache: dict[str, int] = {}
             self._occurs_cache: dict[str, bool] = {}
+            self._spellings_cache: dict[str, list[str]] | None = None
             self._lineages: dict[str, list[str]] = {}
             con.execute("select rowid from facts_fts where facts_fts match 'xmcapex' limit 1").fetchall()
         except sqlite3.DatabaseError as e:
@@ -390,9 +391,7 @@ class FactStore:
     def entities(self, name: str | None = None) -> list[EntityRow]:
         """Return the store's entities, most facts first; ``name`` keeps those it spells (any
         alias, exactly) or, failing that, those whose name or spellings contain it."""
-        spellings: dict[str, list[str]] = {}
-        for alias, owner in sorted(self.aliases.items()):
-            spellings.setdefault(owner, []).append(alias)
+        spellings = self._spellings()
         rows = [
             EntityRow(
                 name=n,
@@ -414,6 +413,15 @@ class FactStore:
                 else [r for r in rows if key in fold(r.name) or any(key in a for a in r.aliases)]
             )
         return sorted(rows, key=lambda r: (-r.facts, r.name))
+
+    def _spellings(self) -> dict[str, list[str]]:
+        """Return each entity's aliases, in order (grouped once, when first needed)."""
+        if self._spellings_cache is None:
+            spellings: dict[str, list[str]] = {}
+            for alias, owner in sorted(self.aliases.items()):
+                spellings.setdefault(owner, []).append(alias)
+            self._spellings_cache = spellings
+        return self._spellings_cache
 
     def spend_metrics(self) -> set[str]:
         """Return the metrics that count as spending (capex, investment, training cost …)."""
@@ -439,7 +447,7 @@ class FactStore:
         info = self.entity_info.get(entity)
         if info is None or int(info.get("facts") or 0) > 0 or info.get("kind") not in (None, "company"):
             return None
-        for alias in sorted((a for a, n in self.aliases.items() if n == entity and CJK_RUN.fullmatch(a)), key=len):
+        for alias in sorted((a for a in self._spellings().get(entity, []) if CJK_RUN.fullmatch(a)), key=len):
             heads = [alias[:i] for i in range(len(alias) - 1, 2, -1)]
             short = strip_corporate(alias)
             if 2 <= len(short) < len(alias):

@@ -1,5 +1,7 @@
 """The open world: companies and products no lexicon lists are found by the articles' own words."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,15 +17,24 @@ ARTICLE = """国产GPU厂商曜石算力（Obsidian Compute）发布2024年财�
 """
 
 
+@contextmanager
+def store_of(tmp_path: Path, articles: dict[str, str]) -> Iterator:
+    """A store built from these articles (file name -> text), open while the block runs."""
+    (tmp_path / "src").mkdir()
+    for name, text in articles.items():
+        (tmp_path / "src" / name).write_text(text, encoding="utf-8")
+    build_store(tmp_path / "src", tmp_path / "facts.db")
+    s = open_store(tmp_path / "facts.db")
+    try:
+        yield s
+    finally:
+        s.close()
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    root: Path = tmp_path_factory.mktemp("open_world")
-    (root / "src").mkdir()
-    (root / "src" / "2025-03-01_obsidian.txt").write_text(ARTICLE, encoding="utf-8")
-    build_store(root / "src", root / "facts.db")
-    s = open_store(root / "facts.db")
-    yield s
-    s.close()
+    with store_of(tmp_path_factory.mktemp("open_world"), {"2025-03-01_obsidian.txt": ARTICLE}) as s:
+        yield s
 
 
 def test_a_bracketed_english_name_becomes_an_entity_with_its_chinese_name():
@@ -66,37 +77,31 @@ def test_a_name_no_article_holds_is_not_found_but_nearby_facts_are_offered(store
 def test_last_year_s_figure_in_this_year_s_sentence_answers_for_last_year(tmp_path):
     # "与去年同期的3.54亿元相比": 2022's revenue, in a sentence about 2023, of a company no
     # lexicon lists; a word the question adds (蓝鲸) that no fact holds narrows, never refuses
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "2024-04-01_xh.txt").write_text(
-        "星瀚微电子(688001.SH)发布2023年年报。\n星瀚微电子表示,智能座舱芯片需求旺盛。\n"
-        "2023年公司营收2.62亿元,与去年同期的3.54亿元相比,下降了25.84%。\n",
-        encoding="utf-8",
-    )
-    build_store(tmp_path / "src", tmp_path / "facts.db")
-    s = open_store(tmp_path / "facts.db")
-    try:
+    with store_of(
+        tmp_path,
+        {
+            "2024-04-01_xh.txt": "星瀚微电子(688001.SH)发布2023年年报。\n星瀚微电子表示,智能座舱芯片需求旺盛。\n"
+            "2023年公司营收2.62亿元,与去年同期的3.54亿元相比,下降了25.84%。\n"
+        },
+    ) as s:
         for question in ("星瀚微电子 2022 营收", "星瀚 蓝鲸 2022 营收"):
             a = s.search(question).answers[0]
             assert a.headline[0].text == "3.54亿元" and a.period == "2022", question
         assert s.search("星瀚微电子 2023 营收").answers[0].headline[0].text == "2.62亿元"
-    finally:
-        s.close()
 
 
 def test_each_half_of_a_prospectus_sentence_answers_for_its_own_year(tmp_path):
     # an undated article whose first full date is one it looks ahead to (the listing): the
     # dateline "12月30日" is 2025's, so 今年上半年 is 2025 H1 and the part after the semicolon,
     # 去年同期, is 2024 H1 in each of its clauses
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "xh.txt").write_text(
-        "星瀚智算开启招股,计划1月8日上市\n"
-        "12月30日,星瀚智算(2599.HK)正式开启港股招股,至2026年1月5日结束。\n"
-        "盈利水平方面,星瀚智算今年上半年营收1.9亿元,净亏损23.58亿元;去年同期营收为4490万元,净亏损12.36亿元。\n",
-        encoding="utf-8",
-    )
-    build_store(tmp_path / "src", tmp_path / "facts.db")
-    s = open_store(tmp_path / "facts.db")
-    try:
+    with store_of(
+        tmp_path,
+        {
+            "xh.txt": "星瀚智算开启招股,计划1月8日上市\n"
+            "12月30日,星瀚智算(2599.HK)正式开启港股招股,至2026年1月5日结束。\n"
+            "盈利水平方面,星瀚智算今年上半年营收1.9亿元,净亏损23.58亿元;去年同期营收为4490万元,净亏损12.36亿元。\n"
+        },
+    ) as s:
         for question, figure, period in [
             ("星瀚智算 2024年上半年 营收", "4490万元", "2024 H1"),
             ("星瀚智算 2024年上半年 净亏损", "12.36亿元", "2024 H1"),
@@ -105,45 +110,36 @@ def test_each_half_of_a_prospectus_sentence_answers_for_its_own_year(tmp_path):
             answers = s.search(question).answers
             assert answers, question
             assert (answers[0].headline[0].text, answers[0].period) == (figure, period), question
-    finally:
-        s.close()
 
 
 def test_a_listed_company_the_articles_call_by_the_head_of_its_name_is_found_by_it(tmp_path):
     # the lexicon lists 地平线机器人 (Horizon Robotics); the article only ever writes 地平线, so
     # no fact is filed under the company, and the question finds it by the head of its name
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "hz.txt").write_text(
-        "地平线计划在全球发行约13.55亿股。\n"
-        "地平线在2021年至2023年的营收复合年增长率高达82.3%,2024年上半年营收同比增长151.6%,毛利率高达79%。\n",
-        encoding="utf-8",
-    )
-    build_store(tmp_path / "src", tmp_path / "facts.db")
-    s = open_store(tmp_path / "facts.db")
-    try:
+    with store_of(
+        tmp_path,
+        {
+            "hz.txt": "地平线计划在全球发行约13.55亿股。\n"
+            "地平线在2021年至2023年的营收复合年增长率高达82.3%,2024年上半年营收同比增长151.6%,毛利率高达79%。\n"
+        },
+    ) as s:
         u = s.understand("Horizon Robotics gross margin H1 2024")
         assert u.entities == [] and u.names == ["地平线"]
         a = s.search("Horizon Robotics gross margin H1 2024").answers[0]
         assert a.headline[0].text.endswith("79%") and a.period == "2024 H1"
         # a company whose name has no head the text holds stays itself (and is not found)
         assert s.understand("Nvidia gross margin").entities == ["Nvidia"]
-    finally:
-        s.close()
 
 
 def test_this_year_in_an_article_with_no_date_and_no_year_is_of_an_unknown_year(tmp_path):
     # "今年" in an article that has no date and names no year could be any year: it answers a
     # year asked; one that names years elsewhere places its own time, and is silent on the year
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "a.txt").write_text("星瀚科技表示,星瀚科技今年资本支出约落在400-420亿美元。\n", encoding="utf-8")
-    (tmp_path / "src" / "b.txt").write_text(
-        "蓝鲸芯片2022年营收为10亿元。\n蓝鲸芯片表示,蓝鲸芯片今年资本支出约为50亿元。\n", encoding="utf-8"
-    )
-    build_store(tmp_path / "src", tmp_path / "facts.db")
-    s = open_store(tmp_path / "facts.db")
-    try:
+    with store_of(
+        tmp_path,
+        {
+            "a.txt": "星瀚科技表示,星瀚科技今年资本支出约落在400-420亿美元。\n",
+            "b.txt": "蓝鲸芯片2022年营收为10亿元。\n蓝鲸芯片表示,蓝鲸芯片今年资本支出约为50亿元。\n",
+        },
+    ) as s:
         answers = s.search("星瀚科技 2025 资本支出").answers
         assert answers and "400-420" in answers[0].quote
         assert not s.search("蓝鲸芯片 2025 资本支出").answers
-    finally:
-        s.close()
