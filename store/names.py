@@ -33,7 +33,7 @@ from .periods import period_names
 from .text import STOCK_CODE, fold, scanned_from
 from .vocabulary import CJK_RUN, KeywordIndex, is_latin
 
-__all__ = ["FoundName", "discover_names", "strip_corporate", "CORPORATE_WORDS_ZH"]
+__all__ = ["FoundName", "discover_names", "strip_corporate", "CORPORATE_WORDS_EN", "CORPORATE_WORDS_LATIN", "CORPORATE_WORDS_ZH"]
 
 SOURCES = (
     "lexicon",
@@ -77,6 +77,15 @@ _CORPORATE_TAIL = re.compile("(?:%s)+$" % "|".join(sorted(CORPORATE_WORDS_ZH, ke
 CORPORATE_WORDS_LATIN = (
     "inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "ltd", "ltd.", "limited", "group", "holdings",
     "technologies", "technology", "tech", "ai", "labs", "lab", "plc", "llc", "company",
+)  # fmt: skip
+# English for the Chinese corporate words (智能 Intelligence, 半导体 Semiconductor): after a
+# company's name in a question ("Baichuan Intelligence") they are part of the name, not words
+# a fact must hold
+CORPORATE_WORDS_EN = (
+    "intelligence", "intelligent", "semiconductor", "semiconductors", "electronics", "microelectronics",
+    "communication", "communications", "capital", "international", "information", "network", "networks",
+    "software", "robotics", "optoelectronics", "pharmaceutical", "pharmaceuticals", "biotech",
+    "securities", "industries", "industrial", "systems", "technologies", "technology",
 )  # fmt: skip
 _ROLES = (
     "首席执行官", "首席财务官", "首席技术官", "首席运营官", "创始人", "联合创始人", "董事长", "总裁", "总经理",

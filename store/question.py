@@ -33,6 +33,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .lexicon import Lexicon
+from .names import CORPORATE_WORDS_EN, CORPORATE_WORDS_LATIN
 from .periods import WHOLE_YEAR, asked_periods
 from .text import clean_text, fold
 from .vocabulary import CJK_RUN, LATIN_WORD, AliasMatcher, boundary_ok, is_latin
@@ -121,6 +122,8 @@ class QuestionVocabulary:
     segment: Callable[[str], list[str]] = lambda run: [run]  # Chinese words of a run (jieba)
     is_word: Callable[[str], bool] = lambda word: False  # a dictionary word rather than a name
     is_english: Callable[[str], bool] = lambda word: False  # an ordinary English word (CC-CEDICT)
+    # does the store write this dictionary word only as the opening of that entity's name
+    only_in_name: Callable[[str, str], bool] = lambda word, entity: False
     known_latin: set[str] = field(default_factory=set)  # Latin words in the store's text
     metric_excludes: set[str] = field(default_factory=set)  # longer words holding a keyword (撇除税项)
     # metric -> (the metric it becomes, with any of these words in the question) (MetricDef)
@@ -207,10 +210,12 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
         return "".join(" " if covered[i] else c for i, c in enumerate(q))
 
     # 1. entities named exactly (longest alias first)
+    name_ends = []
     for mention in vocab.aliases.find(q):
         if mention.entity not in u.entities:
             u.entities.append(mention.entity)
         cover(mention.start, mention.end, entity=True)
+        name_ends.append(mention.end)
     # 2. periods, as the articles' periods are read (store.periods: one grammar for both), before
     # the glossary would take "quarter" or "year" of "last quarter" as words
     for start, end, atoms in asked_periods(unread()):
@@ -284,6 +289,12 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
         if (lo, hi) != (a, b):
             cover(lo, hi)
             u.terms.append(q[lo:hi])
+    # "Baichuan Intelligence", "Hygon Information Technology": corporate words after a name
+    # the store holds are the rest of that name, not words a fact must hold
+    for end in name_ends:
+        while (after := _CORPORATE_AFTER.match(q, end)) and not any(covered[after.start(1) : after.end(1)]):
+            cover(after.start(1), after.end(1), entity=True)
+            end = after.end(1)
     rest = unread()
     # a name of several Latin words, misspelt or with its plural (Moore Threds, Moore Threads)
     rest = _latin_phrases(rest, vocab, u)
@@ -295,6 +306,11 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
         _read_chinese(m.group(0), vocab, u)
     _shift_metrics(q, vocab, u)
     return u
+
+
+_CORPORATE_AFTER = re.compile(
+    r"[ -]?(%s)\b" % "|".join(re.escape(w) for w in sorted({*CORPORATE_WORDS_LATIN, *CORPORATE_WORDS_EN}, key=len, reverse=True))
+)
 
 
 def _shift_metrics(q: str, vocab: QuestionVocabulary, u: Understanding) -> None:
@@ -412,6 +428,9 @@ def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None
                 continue
             if len(word) >= 2 and not vocab.is_word(word) and vocab.occurs(word):
                 _read_name(word, vocab, u)  # 摩尔线程, 飞星一号: a name an article holds
+            elif len(word) >= 2 and (short_for := _short_for(word, vocab)):
+                if short_for not in u.entities:
+                    u.entities.append(short_for)
             else:
                 u.terms.append(word)
     # words jieba split off a name stay one term when the store holds them together
@@ -422,6 +441,15 @@ def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None
         else:
             merged.append(t)
     u.terms = merged
+
+
+def _short_for(word: str, vocab: QuestionVocabulary) -> str | None:
+    """Return the one entity a dictionary word is short for, or None.
+
+    百川 is a word (a hundred rivers), but when it opens one entity's name only (百川智能) and
+    the store never writes it except as that name's opening, the asker means the company."""
+    entity = vocab.abbreviated(word)
+    return entity if entity is not None and vocab.only_in_name(word, entity) else None
 
 
 def _read_name(word: str, vocab: QuestionVocabulary, u: Understanding) -> None:

@@ -103,6 +103,8 @@ def _entity(c: Candidate, u: Understanding, ctx: RankingContext) -> tuple[float,
             per.append(0.0)
         if ctx.kind_of(e) == "name":  # found by the builder, not the lexicon: a hint, not a gate
             matched_names += per[-1] > 0
+        elif ctx.kind_of(e) == "person" and any(p in u.entities for p in ctx.lineage(e)[1:]):
+            pass  # "王小川 百川 融资": the founder says whose company; its round need not name him
         else:
             curated.append(per[-1])
     for n in u.names:

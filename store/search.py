@@ -225,6 +225,14 @@ class EntityRow:
     facts: int
 
 
+
+_ONLY_IN_NAME_LIMIT = 200  # facts read to tell whether a word is only ever part of a name
+
+
+def _phrase(text: str) -> str:
+    """Return the FTS5 phrase query for the facts whose text holds ``text`` (its bigrams)."""
+    return '"' + " ".join(text_tokens(text)) + '"'
+
 class FactStore:
     """A read-only fact store; safe to share between threads (one connection per thread)."""
 
@@ -357,6 +365,7 @@ class FactStore:
             occurs=self._occurs,
             segment=self._segment,
             is_word=self._is_word,
+            only_in_name=self._only_in_name,
             known_latin=self.latin_words,
         )
 
@@ -365,10 +374,22 @@ class FactStore:
         cached = self._occurs_cache.get(word)
         if cached is None:
             tokens = text_tokens(word)
-            cached = bool(tokens) and bool(self._newest('"' + " ".join(tokens) + '"', 1))
+            cached = bool(tokens) and bool(self._newest(_phrase(word), 1))
             if len(self._occurs_cache) < 100_000:
                 self._occurs_cache[word] = cached
         return cached
+
+    def _only_in_name(self, word: str, entity: str) -> bool:
+        """Tell whether every fact whose text holds ``word`` holds it as the opening of one of
+        ``entity``'s longer Chinese aliases (百川 only ever in 百川智能)."""
+        longer = [a for a in self._spellings().get(entity, []) if a.startswith(word) and a != word]
+        holding = set(self._newest(_phrase(word), _ONLY_IN_NAME_LIMIT))
+        if not longer or not holding or len(holding) == _ONLY_IN_NAME_LIMIT:
+            return False  # absent, or too common a word to be anyone's short name
+        in_name: set[int] = set()
+        for alias in longer:
+            in_name.update(self._newest(_phrase(alias), _ONLY_IN_NAME_LIMIT))
+        return holding <= in_name
 
     def _tokenizer(self) -> Any:
         if self._segmenter is None:

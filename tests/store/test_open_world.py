@@ -20,7 +20,7 @@ ARTICLE = """国产GPU厂商曜石算力（Obsidian Compute）发布2024年财�
 @contextmanager
 def store_of(tmp_path: Path, articles: dict[str, str]) -> Iterator:
     """A store built from these articles (file name -> text), open while the block runs."""
-    (tmp_path / "src").mkdir()
+    (tmp_path / "src").mkdir(parents=True)
     for name, text in articles.items():
         (tmp_path / "src" / name).write_text(text, encoding="utf-8")
     build_store(tmp_path / "src", tmp_path / "facts.db")
@@ -143,3 +143,25 @@ def test_this_year_in_an_article_with_no_date_and_no_year_is_of_an_unknown_year(
         answers = s.search("星瀚科技 2025 资本支出").answers
         assert answers and "400-420" in answers[0].quote
         assert not s.search("蓝鲸芯片 2025 资本支出").answers
+
+
+def test_a_word_the_text_writes_only_as_a_company_s_name_asks_for_that_company(tmp_path):
+    # 百川 is a dictionary word (a hundred rivers); the articles write it only as the opening of
+    # 百川智能, so the asker means the company. Its founder named beside it says whose company,
+    # and "Intelligence" after its English name is the rest of the name (智能), not a word to find.
+    article = (
+        "百川智能宣布完成新一轮融资。\n"
+        "其微信公众号披露,公司成立仅六个月,就完成新一轮的3亿美元(22亿元)融资。\n"
+        "因在早期的天使融资中获5000万美元,公司总融资规模达到3.5亿美元。\n"
+    )
+    with store_of(tmp_path / "a", {"bc.txt": article}) as s:
+        assert s.understand("百川 融资").entities == ["Baichuan"]
+        a = s.search("王小川 百川 新一轮 融资 金额").answers[0]
+        assert a.headline[0].text == "3亿美元"
+        u = s.understand("Baichuan Intelligence funding in RMB")
+        assert u.entities == ["Baichuan"] and "intelligence" not in u.terms + u.unknown + u.ignored
+        assert s.search("Baichuan Intelligence funding in RMB").answers[0].headline[0].text == "22亿元"
+    # written on its own elsewhere, the word stays a word
+    elsewhere = article + "资金如百川归海,2024年行业融资总额达到100亿元。\n"
+    with store_of(tmp_path / "b", {"bc.txt": elsewhere}) as s:
+        assert s.understand("百川 融资").entities == []
