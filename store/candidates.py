@@ -148,7 +148,7 @@ class RankingContext:
             chinese = sorted({kw for kw in keywords if not is_latin(kw)}, key=len, reverse=True)
             # a lookahead matches empty, so overlapping keywords each give their start
             self._keyword_patterns[metric] = (
-                re.compile(f"(?=(?:{'|'.join(map(re.escape, chinese))}))") if chinese else None
+                re.compile(f"(?=({'|'.join(map(re.escape, chinese))}))") if chinese else None
             )
         return self._keyword_patterns[metric]
 

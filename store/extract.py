@@ -227,6 +227,22 @@ def _named_as_examples(key: str, mentions: list[Mention], lexicon: Lexicon) -> s
     return {name for m, a in zip(mentions, inside, strict=True) if a for name in lexicon.lineage(m.entity)} - outside
 
 
+# "（中央社记者张建中台北3日电）", "(记者 杨月涵)", "(编辑:张良知)": who wrote or edited the
+# article; a reporter who shares a founder's name is not that founder's company
+_BYLINE = re.compile(
+    r"(?:^|(?<=[(（\s]|社))(?:记者|编辑|责任编辑|责编|撰文|撰稿|实习生)\s?[:：]?\s?"
+    r"[\u3400-\u9fff·]{2,4}(?:\s[\u3400-\u9fff·]{2,4})*"
+)
+
+
+def _outside_bylines(key: str, mentions: list[Mention]) -> list[Mention]:
+    """Return ``mentions`` without those inside a byline or an editor's credit."""
+    if not mentions or not any(w in key for w in ("记者", "编辑", "责编", "撰", "实习生")):
+        return mentions
+    spans = [(m.start(), m.end()) for m in _BYLINE.finditer(key)]
+    return [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
+
+
 def _opening_on(mentions: list[Mention]) -> str | None:
     """Return the entity a sentence opens on (named at its first character or after a quote)."""
     first = min(mentions, key=lambda m: m.start, default=None)
@@ -263,7 +279,10 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
         names_zh.setdefault(entry.name, entry.zh or entry.name)
     new_names = {e.name for e in found.values()}
     article_names = AliasMatcher(doc_aliases.items())
-    all_mentions = [lexicon.find_mentions(key[s.start : s.end], article_names) for s in sentences]
+    all_mentions = [
+        _outside_bylines(key[s.start : s.end], lexicon.find_mentions(key[s.start : s.end], article_names))
+        for s in sentences
+    ]
 
     def is_company(name: str) -> bool:
         top = lexicon.lineage(name)[-1]

@@ -125,7 +125,11 @@ _GENERIC_ZH = {
 _TICKER = STOCK_CODE
 _PRODUCT_AFTER = scanned_from(r"\sa大", r"(?<=[\u3400-\u9fff])\s?(?:ai(?![a-z])|大模型)")
 # the kind of company a name is introduced as, right before it
-_APPOSITIVE = re.compile(r"(?:提供商|供应商|服务商|制造商|开发商|运营商|厂商|创企|独角兽|龙头|巨头)(?=[\u3400-\u9fff])")
+# (Taiwan and Hong Kong outlets: 测试介面厂中华精测, 晶圆代工厂台积电; not 工厂 or 建厂)
+_APPOSITIVE = re.compile(
+    r"(?:提供商|供应商|服务商|制造商|开发商|运营商|厂商|创企|独角兽|龙头|巨头|大厂|(?<![工建设出分总本该药])厂)"
+    r"(?=[\u3400-\u9fff])"
+)
 _OWNER_AFTER = re.compile(r"(?:旗下(?:的)?|子公司|母公司)")
 # what an outlet calls itself: a name before it is the outlet's (Hehson财经, 36氪网)
 _MEDIA_AFTER = re.compile(r"\s?(?:财经|新闻|日报|早报|晚报|周刊|网(?![络路])|研究院|资讯|传媒|电视|通讯社)")
@@ -278,9 +282,21 @@ def _name_starting_at(key: str, start: int) -> str | None:
         return None
     text = run.group(0)[:8]
     size = next((n for n in range(len(text), 1, -1) if key.count(text[:n]) >= 2), 0)
-    if size < 2 or not _ends_a_word(key, start, size):
-        return None
-    return text[:size]
+    if size >= 2:
+        return text[:size] if _ends_a_word(key, start, size) else None
+    # written once in full, then by its last two characters (中华精测, then 精测表示…)
+    size = next(
+        (n for n in range(min(len(text), 6), 3, -1) if key.count(text[n - 2 : n]) >= 3 and _ends_a_word(key, start, n)),
+        0,
+    )
+    return text[:size] if size else None
+
+
+def short_form(name: str, key: str) -> str | None:
+    """Return the last two characters of a Chinese name when the article writes them on their
+    own more often than the name (精测 of 中华精测), else None."""
+    tail = name[-2:]
+    return tail if len(name) >= 4 and key.count(tail) > key.count(name) else None
 
 
 def _ends_a_word(key: str, start: int, size: int) -> bool:
@@ -389,7 +405,9 @@ def discover_names(
     for m in _APPOSITIVE.finditer(key):
         name = _name_starting_at(key, m.end())
         if name and not _is_generic(name, generic, metric_words) and name not in everyday:
-            add(strip_corporate(name), "appositive", also=(name,))
+            tail = short_form(name, key)
+            also = (name,) if tail is None or tail in everyday or _is_generic(tail, generic, metric_words) else (name, tail)
+            add(strip_corporate(name), "appositive", also=also)
     # publishers of results: 云天励飞发布2024年年度报告, named so more than once
     for m in _REPORTS_AFTER.finditer(key):
         name = _name_ending_at(key, m.start(), generic, metric_words)

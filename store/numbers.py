@@ -361,8 +361,12 @@ def _is_minus_sign(key: str, start: int) -> bool:
     return not (before.isascii() and before.isalnum()) and not before.isdigit()
 
 
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
 def _raw_quantities(key: str) -> list[_Raw]:
     raws: list[_Raw] = []
+    said: tuple[int, str] | None = None  # where a currency word last named a 元 amount's currency
     taken = [False] * (len(key) + 1)
     masked = [False] * (len(key) + 1)
     for pattern in (_DATES_AND_TIMES, STOCK_CODE):  # "华擎(3515)": a stock code is no figure
@@ -460,6 +464,11 @@ def _raw_quantities(key: str) -> list[_Raw]:
         if named and (unit_text in (None, "元") and (scale_text or unit_text)):
             currency = _CURRENCY_WORDS[named.group(1)]
             kind = "money"
+            if unit_text == "元":
+                said = (m.end(), currency)
+        elif unit_text == "元" and not prefix and said and not _SENTENCE_END.search(key, said[0], m.start()):
+            # "营收新台币2.53亿元…第1季营收6.76亿元": the sentence's currency, said once
+            currency = said[1]
         if kind == "money":
             currency = currency or unit_or_currency
         else:

@@ -59,7 +59,7 @@ _VAGUE = {"多", "数"}
 # 归母 (attributable to the parent's shareholders) and 扣非 (before one-off items) qualify a
 # profit line, they do not name a segment
 _TOTAL_WORDS = re.compile(
-    r"(?:总|整体|全年|全季|合并|集团|公司|季度?|年度?|月|同期|上季|本季|今年|去年|前一季|当季|财年|期内|归母|扣非|应占|[的之其该])$"
+    r"(?:总|整体|全年|全季|合并|自结|集团|公司|季度?|年度?|月|同期|上季|本季|今年|去年|前一季|当季|财年|期内|归母|扣非|应占|[的之其该])$"
     # a report's own line is the company's: "第3季财报营收", "业绩公告显示收入"
     r"|(?:财报|年报|季报|业绩|公告|报告|显示)$"
     # a verb before the keyword reports the company's own figure: "实现净利润", "录得收入"
@@ -168,9 +168,10 @@ def _unit_in_clause(key: str, keyword_start: int) -> str | None:
     return m.group(0) if m else None
 
 
-def _keyword_starts(c: Candidate, metric: str, ctx: RankingContext) -> list[int]:
+def _keyword_spans(c: Candidate, metric: str, ctx: RankingContext) -> list[tuple[int, int]]:
+    # each start's longest keyword (the pattern tries the longest first)
     pattern = ctx.keyword_pattern(metric)
-    return [m.start() for m in pattern.finditer(c.key)] if pattern else []
+    return [(m.start(), m.start() + len(m.group(1))) for m in pattern.finditer(c.key)] if pattern else []
 
 
 _SEGMENTED = {"revenue", "net_profit", "operating_profit", "loss"}  # lines reported per business unit
@@ -180,12 +181,19 @@ def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
     metric = next((m for m in u.metrics if m in c.metrics and m in _SEGMENTED), None)
     if metric is None:
         return None
-    starts = _keyword_starts(c, metric, ctx)
-    if not starts:
+    spans = _keyword_spans(c, metric, ctx)
+    if not spans:
         return None
-    # the keyword that the fact's figure belongs to: the first one followed by a figure
-    figures = [v.start - c.start for v in c.values]
-    start = next((s for s in starts if any(0 <= f - s <= 20 for f in figures)), starts[0])
+    # the keyword that the fact's figure belongs to: the nearest one before its first figure
+    # that has one ("推升3月营收攀高…;第1季探针卡营收比重约45.3%" is the probe cards' share), read
+    # whole (亏损 of 净亏损 is the longer keyword's)
+    figures = sorted(v.start - c.start for v in c.values)
+    start = spans[0][0]
+    for f in figures:
+        before = [a for a, _ in spans if 0 <= f - a <= 20]
+        if before:
+            start = min(a for a, b in spans if a <= before[-1] < b)
+            break
     seg = segment_before(c.key, start) or _segment_lead_in(c.key, start) or _unit_in_clause(c.key, start)
     if not seg:
         return None

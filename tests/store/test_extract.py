@@ -85,6 +85,15 @@ def test_a_pronoun_sentence_inherits_the_subject_before_it(lexicon):
     assert "GPT-4" in facts[1].context
 
 
+def test_a_reporter_in_the_byline_is_nobody_the_article_is_about(lexicon):
+    # the lexicon's 张建中 founded Moore Threads; a CNA reporter of the same name is not him
+    text = "(中央社記者張建中台北3日電)測試介面廠中華精測公布3月營收新台幣2.53億元。精測表示訂單增加。(編輯:張良知)"
+    facts = facts_of(text, lexicon)
+    assert facts and all(
+        "Moore Threads" not in f.entities + f.context and "Zhang Jianzhong" not in f.entities for f in facts
+    )
+
+
 def test_mojibake_is_never_quoted(seeds, lexicon):
     path = seeds / "001_4ce25b532b9baee5.txt"
     doc = extract_facts(path.read_text(encoding="utf-8"), path.name, lexicon)

@@ -52,6 +52,9 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
         ),
         # the kind of company it is, right before it
         ("1月27日,AI解决方案提供商创新奇智正式在港交所上市。创新奇智是创新工场孵化的公司。", "创新奇智", "appositive"),
+        # a Taiwan outlet's kind of maker (测试介面厂), the full name once, then its short form
+        # (the entity is the short form the article goes on with; 中华精测 is one of its keys)
+        ("測試介面廠中華精測公布3月營收。精測表示訂單增加。精測指出需求增溫。", "精测", "appositive"),
     ],
 )
 def test_a_name_nobody_listed_is_found_and_says_how(bare, text, name, how):

@@ -53,6 +53,14 @@ def parse(text):
         ("推出130億參數的大模型", [("130億參數", 1.3e10, None, None, "count", "parameters", None)]),
         ("Revenue of US$14 billion", [("US$14 billion", 1.4e10, None, None, "money", "USD", None)]),
         ("營收達新台幣7596.9億元", [("7596.9億元", 7.5969e11, None, None, "money", "TWD", None)]),
+        # the sentence's currency, said once, is its later 元 amounts' too
+        (
+            "營收新台幣2.53億元;第1季營收6.76億元。",
+            [
+                ("2.53億元", 2.53e8, None, None, "money", "TWD", None),
+                ("6.76億元", 6.76e8, None, None, "money", "TWD", None),
+            ],
+        ),
         ("市值突破20兆元", [("20兆元", 2e13, None, None, "money", "CNY", None)]),
         ("應試者的前10%左右", [("前10%左右", 10, None, None, "percent", "%", "前")]),
         # a range whose low end leaves its unit to the high end, as guidance is written

@@ -102,6 +102,14 @@ def test_segment_before_a_metric_keyword(text, keyword, segment):
     assert segment_before(key, key.index(keyword)) == segment
 
 
+def test_the_segment_is_read_at_the_keyword_nearest_the_figure():
+    # the probe cards' share of revenue, stated after a month's revenue named with no figure;
+    # 亏损 inside 净亏损 is the longer keyword's (年度 before it is the whole year's)
+    part = scored("精测 营收", candidate("推升3月营收攀高的主要动能;第1季探针卡营收比重约45.3%。", ["精测"]))[1]
+    whole = scored("商汤 净亏损", candidate("年度净亏损为43.07亿元,收窄33.7%。", ["SenseTime"]))[1]
+    assert part.points_of("segment") < 0 and whole.points_of("segment") is None
+
+
 def test_a_segment_the_question_does_not_name_costs_points():
     total = scored("SenseTime revenue", candidate("商汤2024年营收为37.7亿元。", ["SenseTime"]))[1]
     part = scored("SenseTime revenue", candidate("商汤2024年智能汽车收入为2.56亿元。", ["SenseTime"]))[1]
