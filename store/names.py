@@ -299,6 +299,14 @@ def short_form(name: str, key: str) -> str | None:
     return tail if len(name) >= 4 and key.count(tail) > key.count(name) else None
 
 
+def _everyday_phrase(name: str, everyday: frozenset[str]) -> bool:
+    """Tell whether ``name`` is an everyday word or two (签订合约 after 设计大厂 is what the
+    maker did, not its name)."""
+    if name in everyday:
+        return True
+    return any(name[:i] in everyday and name[i:] in everyday for i in range(2, len(name) - 1))
+
+
 def _ends_a_word(key: str, start: int, size: int) -> bool:
     """Tell whether ``key[start:start + size]`` ends where the segmenter ends a word."""
     at = 0
@@ -404,7 +412,7 @@ def discover_names(
     # appositives: AI解决方案提供商创新奇智正式上市, 协作机器人龙头越疆(02432.HK)
     for m in _APPOSITIVE.finditer(key):
         name = _name_starting_at(key, m.end())
-        if name and not _is_generic(name, generic, metric_words) and name not in everyday:
+        if name and not _is_generic(name, generic, metric_words) and not _everyday_phrase(name, everyday):
             tail = short_form(name, key)
             also = (name,) if tail is None or tail in everyday or _is_generic(tail, generic, metric_words) else (name, tail)
             add(strip_corporate(name), "appositive", also=also)

@@ -42,6 +42,8 @@ def _ymd(m: re.Match[str]) -> tuple[int, int, int]:
     return int(m["y"]), int(m["m1"] or m["m2"]), int(m["d"])
 
 
+# 2024/09, 2024-09 (a month, not a date: no day follows)
+_SLASH_MONTH = re.compile(r"[/\-](1[0-2]|0[1-9]|[1-9])(?![\d/\-.])")
 _MONTH_DAY = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])月(?:(3[01]|[12]\d|0?[1-9])日)?")
 _FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-?(1[0-2]|0[1-9])-?(3[01]|[12]\d|0[1-9])(?!\d)")
 # "创下了2016年以来…" names a reference year, not the period the figure is for
@@ -113,11 +115,16 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
         scanned_from("0-9", r"(?<![a-z0-9.])((?:19|20)?\d\d)\s?q([1-4])\s?(?:-|—|~|至|到)\s?q([1-4])(?![a-z0-9])"),
         lambda m: {"year": _year2(m[1]), **_quarter_run(int(m[2]), int(m[3]))},
     ),
-    # quarters with their year in one word: 24q3, 2024q3, 3q24, q3'24, 1h25, h1'25, 9m24
+    # quarters with their year in one word: 24q3, 2024q3, 2024h1, 3q24, q3'24, 1h25, h1'25, 9m24
     (
         "q",
         scanned_from("0-9", r"(?<![a-z0-9.])((?:19|20)?\d\d)\s?q([1-4])(?![a-z0-9])"),
         lambda m: {"year": _year2(m[1]), "part": f"Q{m[2]}"},
+    ),
+    (
+        "h",
+        scanned_from("0-9", r"(?<![a-z0-9.])((?:19|20)?\d\d)\s?h([12])(?![a-z0-9])"),
+        lambda m: {"year": _year2(m[1]), "part": f"H{m[2]}"},
     ),
     (
         "q",
@@ -505,6 +512,9 @@ def parse_period(
             md = _MONTH_DAY.search(key, n.end)
             if md and md.start() - n.end <= 2:
                 return Period(f"{n.year}-{int(md[1]):02d}", n.year + (int(md[1]) - 1) / 12)
+            ym = _SLASH_MONTH.match(key, n.end)
+            if ym:  # "晶心科 2024/09 营收": a month, as Taiwan's monthly revenue reports write it
+                return Period(f"{n.year}-{int(ym[1]):02d}", n.year + (int(ym[1]) - 1) / 12)
         return period
     iso = _ISO_DATE.search(key)
     if iso:

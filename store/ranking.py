@@ -396,9 +396,19 @@ def period(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
 
 
 def keyword(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
-    """The question's own keyword, written verbatim, beats a synonym of it ("EBITDA")."""
+    """The question's own keyword, written verbatim, beats a synonym of it ("EBITDA"); twice so
+    when it qualifies a shorter keyword of its metric (归母净利润 of 净利润): a sentence saying only
+    净利润 may state another line (-5.72亿元 consolidated, not the -5.79亿元 attributable)."""
     hit = next((kw for kw in q.keywords if kw in c.key), None)
-    return Points("keyword", ctx.weights.keyword, f"writes {hit!r}") if hit else None
+    if not hit:
+        return None
+    qualified = any(
+        kw != hit and kw in hit
+        for metric in q.metrics
+        for kw in ctx.metrics.get(metric, {}).get("keywords", ())
+        if not is_latin(kw)
+    )
+    return Points("keyword", ctx.weights.keyword * (2 if qualified else 1), f"writes {hit!r}")
 
 
 def lead(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:

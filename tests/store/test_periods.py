@@ -27,6 +27,7 @@ SAME_PHRASES = [
     ("Q3 2024", ["2024", "Q3"], "2024 Q3"),
     ("3q 2024", ["2024", "Q3"], "2024 Q3"),
     ("2024Q3", ["2024", "Q3"], "2024 Q3"),
+    ("2024H1", ["2024", "H1"], "2024 H1"),
     ("third quarter of 2024", ["2024", "Q3"], "2024 Q3"),
     ("三季度", ["Q3"], "2024 Q3"),
     ("第三财季", ["Q3"], "FY2024 Q3"),  # no calendar given: the article's year
@@ -175,6 +176,8 @@ def test_fiscal_year_of_a_part_without_its_year(part, year_end, year, month, fis
         ("4月15日,京東上A800售價漲至99799元。", "2023-05-02.txt", "2023-04-15"),
         ("12月20日,京東上A800售價漲至99799元。", "2024-01-10.txt", "2023-12-20"),  # the December before
         ("4月15日,京東上A800售價漲至99799元。", "a.txt", None),  # no date: no year to give the day
+        ("晶心科 2024/09 營收達 2.33 億元新台幣。", "a.txt", "2024-09"),  # a monthly report's month
+        ("2021-2023年營收達20億元。", "a.txt", "2021–2023"),  # a range of years, no month
     ],
 )
 def test_a_period_label_always_carries_its_year(text, file, period):

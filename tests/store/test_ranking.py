@@ -755,3 +755,12 @@ def test_a_part_after_the_one_naming_the_subject_goes_on_about_it():
     c = candidate("寒武纪发布半年报,上半年实现营业收入28.81亿元,同比增长4347.82%;实现净利润10.38亿元,同比扭亏。", ["Cambricon"])
     got, _, _ = headline_for(c, read_question("寒武纪 上半年 净利润 多少", VOCAB), CTX)
     assert got and got[0].text == "10.38亿元"
+
+
+def test_a_qualified_keyword_asked_counts_twice_where_it_is_written():
+    # 归母净利润 qualifies 净利润: the line that writes it states the figure asked, one that says
+    # only 净利润 may be another line; a keyword qualifying nothing (营收) counts once
+    asked = "云天励飞 2024年 归母净利润"
+    written = scored(asked, candidate("2024年归母净利润为-5.79亿元。", ["Intellifusion"], period="2024"))[1]
+    plain = scored("云天励飞 2024年 营收", candidate("2024年营收为9.17亿元。", ["Intellifusion"], period="2024"))[1]
+    assert written.points_of("keyword") == 2 * plain.points_of("keyword") > 0
