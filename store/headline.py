@@ -25,6 +25,7 @@ from .periods import (
     LabelParts,
     PeriodName,
     label_parts,
+    month_after,
     parse_period,
     period_agreement,
     period_names,
@@ -198,6 +199,9 @@ def value_period(
             nearest = replace(
                 nearest, year=year, fiscal=nearest.fiscal or any(n.fiscal for n in names if n.year)
             )
+    month = month_after(key, nearest)
+    if month:
+        return f"{nearest.year}-{month:02d}"  # "2024/09 营收达2.33亿元": the month's, not the year's
     dated = (int(published[:4]), int(published[5:7])) if published and published[:4].isdigit() else None
     relative = nearest.year is None and (nearest.offset is not None or nearest.quarter_offset is not None)
     if relative and dated is None:

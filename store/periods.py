@@ -269,6 +269,18 @@ _YEAR_TO_PART = re.compile(r"[\s的]{0,2}")
 _PART_TO_YEAR = re.compile(r"\s?(?:of\s)?(?:the\s)?")
 
 
+def month_after(key: str, n: PeriodName) -> int | None:
+    """Return the month written right after a year (2024年9月; 2024/09, as Taiwan's monthly
+    revenue reports write it), or None."""
+    if n.part is not None or n.year is None or n.offset is not None:
+        return None
+    md = _MONTH_DAY.search(key, n.end)
+    if md and md.start() - n.end <= 2:
+        return int(md[1])
+    ym = _SLASH_MONTH.match(key, n.end)
+    return int(ym[1]) if ym else None
+
+
 def period_names(key: str) -> list[PeriodName]:
     """Return the periods a folded text writes, in order, a year and the part it holds as one.
 
@@ -508,13 +520,9 @@ def parse_period(
             continue
         if n.year is None and not dated_year:
             period = replace(period, inferred=True)
-        if n.part is None and n.year is not None and n.offset is None:
-            md = _MONTH_DAY.search(key, n.end)
-            if md and md.start() - n.end <= 2:
-                return Period(f"{n.year}-{int(md[1]):02d}", n.year + (int(md[1]) - 1) / 12)
-            ym = _SLASH_MONTH.match(key, n.end)
-            if ym:  # "晶心科 2024/09 营收": a month, as Taiwan's monthly revenue reports write it
-                return Period(f"{n.year}-{int(ym[1]):02d}", n.year + (int(ym[1]) - 1) / 12)
+        month = month_after(key, n)
+        if month:
+            return Period(f"{n.year}-{month:02d}", (n.year or 0) + (month - 1) / 12)
         return period
     iso = _ISO_DATE.search(key)
     if iso:

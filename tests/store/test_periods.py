@@ -260,6 +260,8 @@ def _candidate(text, period=None, published=None):
         ("2024年,腾讯全年营收6603亿元,整体毛利率从2023年的48%提升至53%。", "2024", ["2024", "2023", "2024"]),
         # one figure over a span of years is the span's
         ("地平线在2021年至2023年的营收复合年增长率高达82.3%。", "2021–2023", ["2021–2023"]),
+        # a month written after its year: the month's figure, not the year's
+        ("晶心科 2024/09 营收达 2.33 亿元,2024Q3 营收 6 亿元。", "2024-09", ["2024-09", "2024 Q3"]),
     ],
 )
 def test_each_figure_has_the_period_written_before_it(text, fact_period, periods):
