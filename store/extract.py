@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .lexicon import Lexicon
-from .names import discover_names
+from .names import discover_names, introduced_as_person
 from .numbers import Value, in_declared_unit, parse_quantities
 from .periods import PeriodName, article_period_names, parse_period, published_date
 from .subjects import SubjectTracker, choose_topic
@@ -278,6 +278,8 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
             doc_aliases.setdefault(spelling, entry.name)
         names_zh.setdefault(entry.name, entry.zh or entry.name)
     new_names = {e.name for e in found.values()}
+    # 董事长陈立白: a person the article introduces, never the company it is about
+    people_found = {e.name for e in found.values() if introduced_as_person(key, e.keys)}
     article_names = AliasMatcher(doc_aliases.items())
     all_mentions = [
         _outside_bylines(key[s.start : s.end], lexicon.find_mentions(key[s.start : s.end], article_names))
@@ -287,7 +289,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     def is_company(name: str) -> bool:
         top = lexicon.lineage(name)[-1]
         ent = lexicon.entities.get(top)
-        return (ent is not None and ent.kind == "company") or top in names_zh
+        return (ent is not None and ent.kind == "company") or (top in names_zh and top not in people_found)
 
     topic = choose_topic(
         [[lexicon.lineage(m.entity)[-1] for m in found_in] for found_in in all_mentions],

@@ -43,7 +43,12 @@ def anchors_for(c: Candidate, u: Understanding, ctx: RankingContext) -> list[str
     """Return what the question names besides its subject, as the sentence may write it: its
     words, open-world names, the words that asked for a kind of figure (环比), and a chip or model
     named beside the company (10,000台H800)."""
-    anchors = [a for t in u.terms + u.unknown for a in alternatives(t, u, ctx)]
+    # a word of the asked metric's own name ("IPO" of "IPO proceeds") says which metric, not
+    # where in the sentence its figure is (上市 of 上市开支 is no anchor)
+    metric_words = {
+        w for m in u.metrics for kw in ctx.metrics.get(m, {}).get("keywords", ()) if is_latin(kw) for w in kw.split()
+    }
+    anchors = [a for t in u.terms + u.unknown if t not in metric_words for a in alternatives(t, u, ctx)]
     anchors += u.names + u.hint_words
     if len(u.entities) > 1:
         for m in ctx.mentions(c.key):

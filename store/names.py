@@ -33,7 +33,7 @@ from .periods import period_names
 from .text import STOCK_CODE, fold, scanned_from
 from .vocabulary import CJK_RUN, KeywordIndex, is_latin
 
-__all__ = ["FoundName", "discover_names", "strip_corporate", "CORPORATE_WORDS_EN", "CORPORATE_WORDS_LATIN", "CORPORATE_WORDS_ZH"]
+__all__ = ["FoundName", "discover_names", "introduced_as_person", "strip_corporate", "CORPORATE_WORDS_EN", "CORPORATE_WORDS_LATIN", "CORPORATE_WORDS_ZH"]
 
 SOURCES = (
     "lexicon",
@@ -68,6 +68,7 @@ _STRONG_CORPORATE = (
     "控股",
 )
 _STRONG_CORPORATE_RE = re.compile("|".join(sorted(_STRONG_CORPORATE, key=len, reverse=True)))
+_STRONG_CORPORATE_TAIL = re.compile("(?:%s)$" % "|".join(sorted(_STRONG_CORPORATE, key=len, reverse=True)))
 CORPORATE_WORDS_ZH = (
     "股份有限公司", "控股有限公司", "集团有限公司", "科技有限公司", "有限责任公司", "有限公司", "控股集团",
     "科技股份", "科技集团", "集团股份", "股份公司", "微电子", "半导体", "科技", "集团", "股份", "控股", "通信",
@@ -134,10 +135,10 @@ _OWNER_AFTER = re.compile(r"(?:旗下(?:的)?|子公司|母公司)")
 # what an outlet calls itself: a name before it is the outlet's (Hehson财经, 36氪网)
 _MEDIA_AFTER = re.compile(r"\s?(?:财经|新闻|日报|早报|晚报|周刊|网(?![络路])|研究院|资讯|传媒|电视|通讯社)")
 # results name who publishes them: 云天励飞发布2024年年度报告, 对云天励飞2024年年报进行分析
-_REPORT = r"(?:半年度报告|年度报告|季度报告|年报|半年报|季报|财报|业绩报告|业绩公告|业绩快报|招股说明书|招股书)"
+_REPORT = r"(?:半年度报告|年度报告|季度报告|财务报告|年报|半年报|季报|财报|业绩报告|业绩公告|业绩快报|招股说明书|招股书)"
 _REPORTS_AFTER = scanned_from(
-    "发公披交递0-9",
-    r"(?:发布|公布|披露|交出|递交)了?\s?(?:其)?(?:\d{4}\s?年度?\s?)?"
+    "发公披交递0-9最日近今昨晚",
+    r"(?:最新|日前|近日|今日|昨日|昨晚|今晚|晚间)?(?:发布|公布|披露|交出|递交)了?\s?(?:其)?(?:\d{4}\s?年度?\s?)?"
     r"(?:第?[一二三四1-4]季度|上半年|前三季度|全年)?(?:的)?" + _REPORT + r"|(?=\d{4}\s?年度?\s?" + _REPORT + ")"
 )
 _LATIN_NAME = scanned_from(
@@ -147,7 +148,7 @@ _LATIN_NAME = scanned_from(
 _ENGLISH_PASSAGE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:[\s,.:;@#]+[A-Za-z][A-Za-z'’]*){4,}")
 # a Latin name in brackets, right after Chinese text (found from the bracket, then looking back:
 # a pattern starting on the Chinese run backtracks over every run of the article)
-_BRACKETED_LATIN = scanned_from(r"\s（(", r"(?<=[\u3400-\u9fff·•])\s?[（(]\s?([A-Za-z][A-Za-z0-9 .&'\-]{1,40}?)\s?[)）]")
+_BRACKETED_LATIN = scanned_from(r"\s（(", r"(?<=[\u3400-\u9fff·•])\s?[（(]\s?([A-Za-z][A-Za-z0-9 .,&'\-]{1,40}?)\s?[)）]")
 _OPENING = re.compile(r"[。！？!?\n,，;；]\s*")
 _MIN_TITLE_OPENINGS = 2  # sentences or clauses an unlinked name must open to be the subject
 
@@ -167,7 +168,7 @@ class FoundName:
 def strip_corporate(key: str) -> str:
     """Return a folded name without the corporate words after it: 商汤科技 -> 商汤, 'xai corp' -> 'xai'."""
     if is_latin(key):
-        words = key.split()
+        words = key.replace(",", " ").split()  # "cig shanghai co., ltd."
         while len(words) > 1 and words[-1] in CORPORATE_WORDS_LATIN:
             words.pop()
         return " ".join(words)
@@ -224,6 +225,11 @@ def _name_ending_at(
         # (业内传说商汤 -> 商汤)
         words = _segment(run[-6:])
         name = words[-1] if words and len(words[-1]) >= 2 else ""
+        if name in CORPORATE_WORDS_ZH and len(words) >= 2:
+            # 中|芯|国际: the corporate word ends the name; the word before it (or its last two
+            # characters, which the segmenter does not know) is the name's head
+            head = words[-2] if len(words[-2]) >= 2 else "".join(words[:-1])[-2:]
+            name = head + name if len(head) >= 2 else ""
         if not name:
             return None
     else:
@@ -299,6 +305,58 @@ def short_form(name: str, key: str) -> str | None:
     return tail if len(name) >= 4 and key.count(tail) > key.count(name) else None
 
 
+def _legal_name_before(key: str, end: int) -> str | None:
+    """Return a company's full legal name ending at ``end`` (上海剑桥科技股份有限公司 before its
+    English legal name in brackets), or None when the words before ``end`` end on no strong
+    corporate word."""
+    start = end
+    while start > 0 and CJK_RUN.match(key[start - 1]) and end - start < 16:
+        start -= 1
+    run = key[start:end]
+    cut = max((i for i, c in enumerate(run[:-1]) if c in _EDGE), default=-1)
+    run = run[cut + 1 :]
+    tail = _STRONG_CORPORATE_TAIL.search(run)
+    return run if tail is not None and tail.start() >= 2 else None
+
+
+def _short_forms(legal: str) -> tuple[str, ...]:
+    """Return how an article or a question may shorten a legal name: without its corporate
+    words one at a time and without the city it opens on (上海剑桥科技股份有限公司 -> 上海剑桥科技,
+    剑桥科技, 上海剑桥, 剑桥)."""
+    forms = []
+    name = legal
+    while (tail := _CORPORATE_TAIL.search(name)) is not None and tail.start() >= 2:
+        # one corporate word at a time: 股份有限公司, then 科技
+        word = next(w for w in sorted(CORPORATE_WORDS_ZH, key=len, reverse=True) if name.endswith(w))
+        name = name[: -len(word)]
+        forms.append(name)
+    out = []
+    for form in [legal, *forms]:
+        out.append(form)
+        place = next((p for p in _PLACES if form.startswith(p) and len(form) - len(p) >= 2), None)
+        if place:
+            out.append(form[len(place) :])
+    return tuple(dict.fromkeys(f for f in out if len(f) >= 2 and f != legal))
+
+
+# who a person is introduced as, right before the name: 董事长陈立白, 执行长黄仁勋, 分析师…
+_PERSON_BEFORE = re.compile(
+    "(?:%s)\\s?$" % "|".join(sorted((*_ROLES, "执行长", "财务长", "发言人", "分析师", "董事"), key=len, reverse=True))
+)
+
+
+def introduced_as_person(key: str, spellings: Iterable[str]) -> bool:
+    """Tell whether an article introduces a name by a person's role (董事长陈立白): a person,
+    never the company an article is about."""
+    for k in spellings:
+        if is_latin(k):
+            continue
+        for m in re.finditer(re.escape(k), key):
+            if _PERSON_BEFORE.search(key, max(0, m.start() - 8), m.start()):
+                return True
+    return False
+
+
 def _everyday_phrase(name: str, everyday: frozenset[str]) -> bool:
     """Tell whether ``name`` is an everyday word or two (签订合约 after 设计大厂 is what the
     maker did, not its name)."""
@@ -365,9 +423,11 @@ def discover_names(
             return None  # 传说商汤 holds the lexicon's 商汤, "A100 GPU" its A100: the lexicon reads them
         if len(name_key) < 2 or name_key in known or name_key in generic or name_key in _PLACES:
             return None
+        owner = next((known[a] for a in also if a in known), None) if how != "bracket" else None
         entry = found.get(name_key)
         if entry is None:
-            entry = found[name_key] = FoundName(name=shown or name_key)
+            # 中芯 of the lexicon's 中芯国际: a spelling of the lexicon's entity, not a new one
+            entry = found[name_key] = FoundName(name=owner or shown or name_key)
             entry.keys.add(name_key)
         if shown and entry.name == name_key and shown != name_key:
             entry.name = shown
@@ -419,7 +479,9 @@ def discover_names(
     # publishers of results: 云天励飞发布2024年年度报告, named so more than once
     for m in _REPORTS_AFTER.finditer(key):
         name = _name_ending_at(key, m.start(), generic, metric_words)
-        if name and key.count(name) >= 2 and _is_name_like(name, key):
+        # named again, or opening the article ("中芯国际最新发布的财务报告显示,…" then 公司 throughout)
+        opens = name is not None and m.start() - len(name) <= 1
+        if name and (key.count(name) >= 2 or opens) and _is_name_like(name, key):
             add(strip_corporate(name), "reporter", also=(name,))
     # products: a name a product word follows, written so more than once (可灵 AI, 豆包大模型)
     for m in _PRODUCT_AFTER.finditer(key):
@@ -432,12 +494,14 @@ def discover_names(
         latin_key = fold(latin)
         if not _latin_is_name(latin, latin_key, generic, metric_words, english_words):
             continue
-        zh = _name_ending_at(key, m.start(), generic, metric_words, named_by_bracket=True)
+        legal = _legal_name_before(key, m.start())
+        zh = legal or _name_ending_at(key, m.start(), generic, metric_words, named_by_bracket=True)
         if not zh or zh in everyday:
             continue  # 碳化硅(SiC): an everyday word's gloss is a term's, not a name's
         if zh in known and latin_key not in known:
             continue  # the lexicon's name, with a Latin gloss the builder links through it
-        entry = add(zh, "bracket", shown=latin, also=(latin_key, strip_corporate(latin_key)))
+        spellings = (latin_key, strip_corporate(latin_key), *(_short_forms(zh) if legal else ()))
+        entry = add(zh, "bracket", shown=latin, also=spellings)
         if entry is not None:
             entry.zh = zh
     # capitalised Latin names in Chinese text (an English passage is a quote, not names)

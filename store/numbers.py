@@ -91,6 +91,8 @@ _UNITS = {
     "位": ("count", "位"),
     "人": ("count", "人"),
     "项": ("count", "项"),
+    "次": ("count", "次"),  # 完成11次融资: how many rounds, times
+    "轮": ("count", "轮"),
     "token": ("count", "tokens"),
     "tokens": ("count", "tokens"),
     "天": ("duration", "days"),
@@ -361,6 +363,7 @@ def _is_minus_sign(key: str, start: int) -> bool:
     return not (before.isascii() and before.isalnum()) and not before.isdigit()
 
 
+_ORDINAL_UNITS = frozenset({"次", "轮"})
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 
@@ -397,8 +400,9 @@ def _raw_quantities(key: str) -> list[_Raw]:
                 unit_text
                 and _UNITS[unit_text][0] in ("count", "duration")
                 and not re.search(r"[十百千万亿]", num_text)
+                and not (unit_text in _ORDINAL_UNITS and num_text not in ("一", "二"))
             ):
-                continue  # 一家, 唯一一家, 两个月: words, not measurements
+                continue  # 一家, 唯一一家, 两个月, 一次性: words, not measurements (两次, 三轮 are counts)
         before_num = key[max(0, m.start("num") - 2) : m.start("num")]
         if before_num[-1:].isascii() and before_num[-1:].isalpha() or re.fullmatch(r"[a-z]-", before_num):
             continue  # part of a model name: GPT-4, A100, H800, o1
@@ -451,6 +455,8 @@ def _raw_quantities(key: str) -> list[_Raw]:
         else:
             scale = _SCALES.get(scale_text or "", 1.0)
         scale *= _CENTS.get(unit_text or "", 1.0)
+        if unit_text in _ORDINAL_UNITS and key[max(0, m.start() - 1) : m.start()] == "第":
+            continue  # 第3轮: which round, not how many
         if unit_text:
             kind, unit_or_currency = _UNITS[unit_text]
         else:

@@ -55,6 +55,8 @@ STATED_FAR = 25
 SYNONYM = 0.9  # a Chinese word matched by another word for it counts this much of the word itself
 
 _VAGUE = {"多", "数"}
+# a figure written with a numeral, Arabic or Chinese (两次, 兩輪), not with words alone (上万, 数十亿)
+_NUMERAL = re.compile(r"[\d一二两兩三四五六七八九]")
 # words before a metric's keyword that mean the whole company's figure, not a business unit's;
 # 归母 (attributable to the parent's shareholders) and 扣非 (before one-off items) qualify a
 # profit line, they do not name a segment
@@ -571,7 +573,7 @@ def figure_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
         return None
     if q.value_kinds:
         expects = set(q.value_kinds)  # "营收比重" asks for revenue's share: a percentage
-    if (c.topic or strict) and not any(v.kind in expects and re.search(r"\d", v.text) for v in c.values):
+    if (c.topic or strict) and not any(v.kind in expects and _NUMERAL.search(v.text) for v in c.values):
         return f"states no {'/'.join(sorted(expects))} figure"
     if not q.forecast and not _states_a_figure(c):
         return "states no figure"
@@ -681,7 +683,7 @@ def states_asked_kind(c: Candidate, u: Understanding, ctx: RankingContext) -> bo
         expects.add("number")  # "市值暴涨近3000亿": an amount with its currency left unsaid
     if "percent" in expects and _FRACTION_WORDS.search(c.key):
         return True  # "佔…比重約三分之二": a share said in words
-    return any(v.kind in expects and re.search(r"\d", v.text) for v in c.values)
+    return any(v.kind in expects and _NUMERAL.search(v.text) for v in c.values)
 
 
 def _states_a_figure(c: Candidate) -> bool:

@@ -55,6 +55,10 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
         # a Taiwan outlet's kind of maker (测试介面厂), the full name once, then its short form
         # (the entity is the short form the article goes on with; 中华精测 is one of its keys)
         ("測試介面廠中華精測公布3月營收。精測表示訂單增加。精測指出需求增溫。", "精测", "appositive"),
+        # results reported in the article's opening words, the company named once, then 公司
+        ("中芯国际最新发布的财务报告显示,当季营收171.62亿元。公司毛利率为22.0%。", "中芯", "reporter"),
+        # a legal name before its English legal name in brackets
+        ("上海剑桥科技股份有限公司(CIG SHANGHAI CO., LTD.)宣布全球发售定价为每股68.88港元。", "CIG SHANGHAI CO., LTD", "bracket"),
     ],
 )
 def test_a_name_nobody_listed_is_found_and_says_how(bare, text, name, how):
@@ -107,6 +111,16 @@ def test_a_name_never_runs_into_the_words_before_it(bare):
 def test_a_name_the_lexicon_knows_is_left_to_it():
     doc = extract_facts("业内传说商汤科技拥有有2.7万张AI专用GPU。", "a.txt", Lexicon.load())
     assert doc.found == {} and doc.facts[0].entities[:1] == ["SenseTime"]
+    # its short form is no new name either, but a spelling of it: 中芯 of the lexicon's 中芯国际
+    doc = extract_facts("中芯国际最新发布的财务报告显示,当季营收171.62亿元。", "a.txt", Lexicon.load())
+    assert list(doc.found) == ["SMIC"] and "中芯" in doc.found["SMIC"]["keys"]
+    assert doc.facts[0].entities[:1] == ["SMIC"]
+
+
+def test_a_legal_name_s_short_forms_are_its_spellings(bare):
+    names = found("上海剑桥科技股份有限公司(CIG SHANGHAI CO., LTD.)宣布全球发售定价为每股68.88港元。", bare)
+    keys = set(names["CIG SHANGHAI CO., LTD"]["keys"])
+    assert {"剑桥科技", "上海剑桥科技", "cig shanghai"} <= keys
 
 
 @pytest.mark.parametrize(
@@ -184,3 +198,16 @@ def test_a_segmenter_copy_cuts_as_a_fresh_one_and_leaves_jieba_s_own_alone(seeds
     assert all(copy.lcut(t, HMM=False) == fresh.lcut(t, HMM=False) for t in texts)
     assert "曜石算力" in copy.lcut("曜石算力发布新品", HMM=False)
     assert "曜石算力" not in jieba.dt.FREQ  # the process's own tokenizer is not the copy
+
+
+def test_a_name_introduced_by_a_role_is_a_person_not_the_article_s_company(bare):
+    # the chairman is named in every other sentence; the article is about his company
+    text = (
+        "台灣最大記憶體模組廠威剛（3260）董事長陳立白昨日表示，記憶體市場將從年頭好到年尾。\n"
+        "陳立白認為，記憶體賣方市場態勢確立。\n陳立白說，威剛積極增加庫存水位。\n"
+        "累計2025年歸屬母公司業主稅後純益72.93億元，年增169.35%。\n"
+    )
+    doc = extract_facts(text, "a.txt", bare)
+    assert doc.topic == "威刚"
+    fact = next(f for f in doc.facts if "72.93" in f.quote)
+    assert "威刚" in fact.entities + fact.context and "陈立白" not in fact.context

@@ -53,6 +53,11 @@ def parse(text):
         ("推出130億參數的大模型", [("130億參數", 1.3e10, None, None, "count", "parameters", None)]),
         ("Revenue of US$14 billion", [("US$14 billion", 1.4e10, None, None, "money", "USD", None)]),
         ("營收達新台幣7596.9億元", [("7596.9億元", 7.5969e11, None, None, "money", "TWD", None)]),
+        # how many rounds or times is a count; which round (第3轮) is none
+        ("自成立以來,智譜已完成11次融資", [("11次", 11, None, None, "count", "次", None)]),
+        ("這是公司第3輪融資", []),
+        ("科大訊飛兩次被列入實體清單", [("兩次", 2, None, None, "count", "次", None)]),
+        ("一次性收益3億元", [("3億元", 3e8, None, None, "money", "CNY", None)]),
         # the sentence's currency, said once, is its later 元 amounts' too
         (
             "營收新台幣2.53億元;第1季營收6.76億元。",

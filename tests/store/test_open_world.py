@@ -165,3 +165,16 @@ def test_a_word_the_text_writes_only_as_a_company_s_name_asks_for_that_company(t
     elsewhere = article + "资金如百川归海,2024年行业融资总额达到100亿元。\n"
     with store_of(tmp_path / "b", {"bc.txt": elsewhere}) as s:
         assert s.understand("百川 融资").entities == []
+
+
+def test_a_company_named_by_its_legal_name_answers_by_its_short_name(tmp_path):
+    # the full legal name once, before its English legal name in brackets; the question uses the
+    # short form, and "IPO" (a word of the metric's own name) does not steer the figure to 上市开支
+    article = (
+        "上海剑桥科技股份有限公司(CIG SHANGHAI CO., LTD.)宣布全球发售定价为每股68.88港元。\n"
+        "以最终发售价计算,募集资金总额约为4,615.7百万港元,扣除估计上市开支后,预计净筹约4,480.0百万港元。\n"
+    )
+    with store_of(tmp_path, {"cig.txt": article}) as s:
+        a = s.search("剑桥科技 港股IPO 募资总额").answers[0]
+        assert "4,615.7" in a.headline[0].text
+        assert s.search("CIG Shanghai offer price").answers[0].headline[0].text.endswith("68.88港元")

@@ -764,3 +764,11 @@ def test_a_qualified_keyword_asked_counts_twice_where_it_is_written():
     written = scored(asked, candidate("2024年归母净利润为-5.79亿元。", ["Intellifusion"], period="2024"))[1]
     plain = scored("云天励飞 2024年 营收", candidate("2024年营收为9.17亿元。", ["Intellifusion"], period="2024"))[1]
     assert written.points_of("keyword") == 2 * plain.points_of("keyword") > 0
+
+
+def test_a_count_written_in_chinese_numerals_states_the_count_asked():
+    # "几次" asks for a count: 兩次 states it, a count word alone (上万) does not
+    u = read_question("科大讯飞 实体清单 几次", VOCAB)
+    twice = candidate("科大訊飛兩次被美國列入實體清單。", ["iFlytek"])
+    many = candidate("科大訊飛擁有上萬張算力卡。", ["iFlytek"])
+    assert states_asked_kind(twice, u, CTX) and not states_asked_kind(many, u, CTX)
