@@ -27,7 +27,7 @@ CURRENCY_ZH = {
     "USD": "美元",
     "CNY": "元",
     "HKD": "港元",
-    "TWD": "新台币",
+    "TWD": "元新台币",  # 63.56亿元新台币, 3.1元新台币, as Taiwan outlets write it
     "JPY": "日元",
     "EUR": "欧元",
     "GBP": "英镑",

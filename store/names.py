@@ -452,6 +452,8 @@ def discover_names(
         if key.endswith(CORPORATE_WORDS_ZH, 0, m.start()):
             continue  # 有限公司 of 股份有限公司: the longer word was read already
         name = _name_ending_at(key, m.start(), generic, metric_words)
+        if name and len(name) >= 4 and _everyday_phrase(name, everyday):
+            continue  # 资产管理 of 奇点资产管理有限公司: the trade two names share, not a name
         if name and _is_name_like(name, key):
             add(name, "company word", also=(key[m.start() - len(name) : m.end()],))
     # officers: 快手 CFO 金秉, 摩尔线程创始人
@@ -466,6 +468,8 @@ def discover_names(
             add(strip_corporate(name), "role", also=(name,))
     # owners: 字节跳动旗下的火山引擎, 母公司Alphabet
     for m in _OWNER_AFTER.finditer(key):
+        if key.endswith(("归属", "属于", "归属于"), 0, m.start()):
+            continue  # 归属母公司业主: attributable to the parent's owners, an accounting line
         name = _name_ending_at(key, m.start(), generic, metric_words)
         if name and _is_name_like(name, key):
             add(strip_corporate(name), "owner", also=(name,))

@@ -187,18 +187,29 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
         lambda m: {"part": "H1" if m[1] == "上" else "H2", "fiscal": bool(m[2])},
     ),
     ("h", scanned_from("h", r"(?<![a-z0-9])h([12])(?![a-z0-9])"), lambda m: {"part": f"H{m[1]}"}),
+    # Hong Kong's interim results are the first half's: 2025年中期业绩, 中报, interim results (an
+    # interim dividend is a kind of dividend, whatever fiscal quarter its sentence states)
+    (
+        "中i",
+        scanned_from(
+            "中i",
+            r"中期(?=业绩|报告|财报|溢利|收益|盈利|纯利|亏损|营收|收入|净利)|(?<![一二三四\d])中报"
+            r"|(?<![a-z])interim(?=\s(?:results|profit|revenue|report))",
+        ),
+        lambda m: {"part": "H1"},
+    ),
     ("月", scanned_from("1一", r"(?<!\d)1\s?(?:-|—|~|至|到)\s?6月(?!\d*日)|一至六月"), lambda m: {"part": "H1"}),
     (
         "h",
         scanned_from("fs", r"(?<![a-z])(first|second)[\s-]half"),
         lambda m: {"part": "H1" if m[1] == "first" else "H2"},
     ),
-    # nine months: 前三季度, 前三个季度, 前9个月, first nine months, 9m
+    # nine months: 前三季度, 前三个季度, 前3季 (Taiwan), 前9个月, first nine months, 9m
     (
         "前月nm",
         scanned_from(
             "前1一fn9",
-            r"前三个?季度?|前[9九]个月|(?<!\d)1\s?(?:-|—|~|至|到)\s?9月(?!\d*日)|一至九月"
+            r"前[三3]\s?个?季度?|前[9九]个月|(?<!\d)1\s?(?:-|—|~|至|到)\s?9月(?!\d*日)|一至九月"
             r"|(?<![a-z])(?:first\s)?nine[\s-]months?|(?<![a-z0-9.])9m(?![a-z0-9])"
         ),
         lambda m: {"part": "9M"},
@@ -471,9 +482,17 @@ _COMPARED_WITH = re.compile(
 )
 
 
+# "创下2022年第4季以来高点": the period a high is measured since, not the one the figure is of
+_SINCE_PERIOD = re.compile(
+    r"(?:19|20)\d\d\s?年?\s?(?:第?[一二三四1-4]\s?季度?|[上下]半年|\d{1,2}月)?\s?(?:的)?以来"
+)
+
+
 def without_bases(key: str) -> str:
-    """Return ``key`` with the periods a figure is compared with blanked (same length)."""
-    return _COMPARED_WITH.sub(lambda m: " " * len(m.group(0)), key)
+    """Return ``key`` with the periods a figure is compared with, or measured since, blanked
+    (same length)."""
+    blank = lambda m: " " * len(m.group(0))  # noqa: E731
+    return _SINCE_PERIOD.sub(blank, _COMPARED_WITH.sub(blank, key))
 
 
 def parse_period(

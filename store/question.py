@@ -77,6 +77,7 @@ class Understanding:
     hint_words: list[str] = field(default_factory=list)  # the words that asked for it (环比, 占比)
     forecast: bool = False  # the question asks for guidance or a forecast
     whole_year: bool = False  # 全年, full-year: a part of the year (H1, Q3, 9M) does not answer
+    rounds: list[str] = field(default_factory=list)  # funding rounds asked: "a", "b+", "pre-a", "天使"
     translations: dict[str, list[str]] = field(default_factory=dict)  # English term -> Chinese words
     today: str = field(default_factory=lambda: datetime.date.today().isoformat())  # what "last year" counts from
 
@@ -227,6 +228,7 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     # "2024年全年", "full-year 2024": the whole year (the words stay words: the sentence that
     # answers often writes 全年 too)
     u.whole_year = bool(WHOLE_YEAR.search(q))
+    u.rounds = funding_rounds(q)
     # 3. metric keywords and glossary phrases, longest first ("bar exam" before "exam"); a word
     # a metric excludes (撇除税项 holds 税项, 投资人 投资) is a word of the question, not the metric
     for word in sorted(vocab.metric_excludes, key=len, reverse=True):
@@ -311,6 +313,19 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
 _CORPORATE_AFTER = re.compile(
     r"[ -]?(%s)\b" % "|".join(re.escape(w) for w in sorted({*CORPORATE_WORDS_LATIN, *CORPORATE_WORDS_EN}, key=len, reverse=True))
 )
+
+
+# a funding round: A轮, B+轮, Pre-A轮, 天使轮, series B (folded: lower case, 輪 as 轮)
+_ROUND = re.compile(
+    r"(?<![a-z])(pre-?[a-f]\+*|[a-f]\+*|天使|种子|战略)\s?轮|(天使|种子)(?=融资|投资)"
+    r"|(?<![a-z])series\s(pre-?[a-f]\+*|[a-f]\+*)(?![a-z])"
+)
+
+
+def funding_rounds(key: str) -> list[str]:
+    """Return the funding rounds a folded text names (B + 轮 as "b+"), in order, once each."""
+    found = (m[1] or m[2] or m[3] for m in _ROUND.finditer(re.sub(r"(?<=[a-z+])\s+(?=[+轮])", "", key)))
+    return list(dict.fromkeys(r.replace("-", "") for r in found))
 
 
 def _shift_metrics(q: str, vocab: QuestionVocabulary, u: Understanding) -> None:

@@ -43,7 +43,7 @@ from .headline import (
 )
 from .numbers import Value
 from .periods import YEAR_AGREES, label_parts, period_agreement, period_names, without_bases
-from .question import Understanding
+from .question import Understanding, funding_rounds
 from .vocabulary import Mention, is_latin
 
 # Cut-offs an answer must pass, with why.
@@ -616,12 +616,24 @@ def owner(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str
 
 
 # each gate's verdict name, in the order they are tried
+def round_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
+    """The funding round asked (A轮, series B) is not contradicted: a sentence naming other
+    rounds and not that one tells of another round."""
+    if not q.rounds:
+        return None
+    stated = funding_rounds(r.candidate.key)
+    if stated and not set(stated) & set(q.rounds):
+        return f"states another round ({', '.join(stated)})"
+    return None
+
+
 GATES: tuple[tuple[str, Gate], ...] = (
     ("missing", missing),
     ("subject", subject),
     ("entity", entity_gate),
     ("metric", metric_gate),
     ("period", period_gate),
+    ("round", round_gate),
     ("figure", figure_gate),
     ("words", words_gate),
     ("owner", owner),

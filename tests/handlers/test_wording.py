@@ -32,6 +32,7 @@ def money(amount, currency, **kw):
         (money(1.4e10, "USD", qualifier="多"), "140多亿美元", "140多億美元"),
         (money(1e10, "CNY", qualifier="以上"), "100亿元以上", "100億元以上"),
         (money(2.15e12, "USD"), "2.15万亿美元", "2.15兆美元"),
+        (money(3.1, "TWD"), "3.1元新台币", "3.1元新臺幣"),  # as Taiwan outlets write it
         (money(None, "USD", low=3.5e10, high=4e10), "350亿至400亿美元", "350億至400億美元"),
         (
             Value("79%", 0, 3, 79.0, kind="percent", change=True, direction=1, yoy=True),

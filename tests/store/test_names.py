@@ -78,6 +78,10 @@ CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(C
     ("text", "not_a_name"),
     [
         ("台積電 (2330-TW)(TSM-US) 今日召開法說會，第三季 EPS 17.44 元，創下新高。", "EPS 17.44"),  # a figure
+        # the trade two cornerstone investors share, not a name
+        ("基石投资者包括霸菱资产管理(亚洲)有限公司、奇点资产管理有限公司。", "资产管理"),
+        # 归属母公司业主: attributable to the parent's owners, no owner named before 母公司
+        ("國巨今天公布第3季歸屬母公司業主稅後淨利達63.56億元。國巨第3季歸屬母公司業主稅後淨利創高。", "季归属"),
         ("预计可灵 AI 相关的 2025 年 Capex(资本支出)上的投入较年初预算也实现了翻倍。", "Capex"),  # a term
         ("寒武纪人工智能芯片出货量大增,人工智能行业需求旺盛。人工智能芯片供不应求。", "人工"),  # 人工|智能
         ("該公司表示，设备集团的订单增加。半导体设备集团今年营收增长。", "设备"),  # an everyday word

@@ -44,6 +44,8 @@ SAME_PHRASES = [
     ("1H25", ["2025", "H1"], "2025 H1"),
     ("2025年上半年", ["2025", "H1"], "2025 H1"),
     ("前三季度", ["9M"], "2024 9M"),  # nine months, not the third quarter
+    ("前3季", ["9M"], "2024 9M"),  # Taiwan writes the nine months so
+    ("2024年中期业绩", ["2024", "H1"], "2024 H1"),  # Hong Kong's interim results
     ("nine months", ["9M"], "2024 9M"),
     ("2024年1-9月", ["2024", "9M"], "2024 9M"),  # months one to nine, not a date
     ("1至6月", ["H1"], "2024 H1"),
@@ -479,3 +481,13 @@ def test_a_part_of_the_year_does_not_answer_for_the_whole_year(stated, whole_yea
     from store.periods import period_agreement
 
     assert (period_agreement(["2024"], stated, "", whole_year=whole_year) > 0) is agrees
+
+
+def test_a_period_a_high_is_measured_since_is_not_the_figure_s():
+    from store.periods import without_bases
+
+    key = fold("公布第3季净利63.56亿元,创下2022年第4季以来高点,单季每股纯益3.1元。")
+    assert "2022" not in without_bases(key) and "第3季" in without_bases(key)
+    # nor the year an undated article is of
+    facts = extract_facts("國巨今天公布第3季稅後淨利63.56億元，創下2022年第4季以來高點。", "a.txt", LEX).facts
+    assert facts[0].period != "2022 Q3"

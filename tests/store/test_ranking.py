@@ -772,3 +772,21 @@ def test_a_count_written_in_chinese_numerals_states_the_count_asked():
     twice = candidate("科大訊飛兩次被美國列入實體清單。", ["iFlytek"])
     many = candidate("科大訊飛擁有上萬張算力卡。", ["iFlytek"])
     assert states_asked_kind(twice, u, CTX) and not states_asked_kind(many, u, CTX)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "verdict"),
+    [
+        ("星海图 A轮 融资金额", "星海图宣布完成10亿元B轮融资。", "round"),  # another round
+        ("星海图 B轮 融资金额", "星海图宣布完成10亿元B轮融资。", None),
+        ("Galaxea Series B funding", "星海图宣布完成10亿元B轮融资。", None),
+        ("摩爾線程 B+輪 融資 金額", "摩爾線程在所謂的「B + 輪」融資中籌集了大約人民幣10億元。", None),
+        ("百川智能 天使輪 融資", "因在早期的天使融資中獲5,000萬美元。", None),  # 天使融资 is the angel round
+        ("星海图 A轮 融资金额", "星海图累计融资额近30亿元。", None),  # no round named: not contradicted
+    ],
+)
+def test_a_funding_round_asked_is_not_contradicted(question, text, verdict):
+    from store.ranking import round_gate
+
+    u, r = scored(question, candidate(text, ["Galaxea"]))
+    assert (round_gate(r, u, CTX, False) and "round") == verdict
