@@ -232,8 +232,8 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     # 3. metric keywords and glossary phrases, longest first ("bar exam" before "exam"); a word
     # a metric excludes (撇除税项 holds 税项, 投资人 投资) is a word of the question, not the metric
     for word in sorted(vocab.metric_excludes, key=len, reverse=True):
-        if word not in q:
-            continue
+        if word not in q or word in vocab.metric_keywords:
+            continue  # 每股收益 is no revenue (收益), but it is EPS's own keyword
         longer = [k for k in vocab.metric_keywords if len(k) > len(word) and word in k]
         for m in re.finditer(re.escape(word), q):
             if any(covered[m.start() : m.end()]):
