@@ -433,6 +433,11 @@ def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None
     run = _homophones(run, vocab, u)
     for chunk in run.split():
         if 2 <= len(chunk) <= 8 and not vocab.is_word(chunk) and vocab.occurs(chunk):
+            lead = _leading_word(chunk, vocab)
+            if lead:
+                # 收购德晋昌: a verb glued to the name it acts on is a word, and the name after it
+                u.terms.append(lead)
+                chunk = chunk[len(lead) :]
             _read_name(chunk, vocab, u)  # 摩尔线程, 飞星一号: a name an article holds, kept whole
             continue
         for word in vocab.segment(chunk):
@@ -465,6 +470,16 @@ def _short_for(word: str, vocab: QuestionVocabulary) -> str | None:
     the store never writes it except as that name's opening, the asker means the company."""
     entity = vocab.abbreviated(word)
     return entity if entity is not None and vocab.only_in_name(word, entity) else None
+
+
+def _leading_word(chunk: str, vocab: QuestionVocabulary) -> str | None:
+    """Return the dictionary word a chunk read as a name opens on, when the rest of it is a
+    name the store holds too (收购 of 收购德晋昌), else None."""
+    words = vocab.segment(chunk)
+    if len(words) < 2 or len(words[0]) < 2 or not vocab.is_word(words[0]) or vocab.abbreviated(chunk):
+        return None
+    rest = chunk[len(words[0]) :]
+    return words[0] if len(rest) >= 2 and not vocab.is_word(rest) and vocab.occurs(rest) else None
 
 
 def _read_name(word: str, vocab: QuestionVocabulary, u: Understanding) -> None:

@@ -276,11 +276,14 @@ def _period(c: Candidate, q: Understanding) -> float:
     """The period's agreement: the fact's, or, when the figures the asked metric names are stated
     for other periods ("2024年其营收突破107亿元,2025年一季度…净利润9.21亿元": the net profit is
     2025 Q1's), the best of theirs, read from their labels alone."""
+    # "威刚今年前二月营收…" in an article with no date: its 今年 is the year it was written, which
+    # the year the article names most (2025, of last year's results) need not be
+    implied = None if c.published is None and c.period is None and _tells_relative(c.key) else c.implied_year
     fact = period_agreement(
         q.periods,
         c.period,
         c.key,
-        implied_year=c.implied_year,
+        implied_year=implied,
         published=c.published,
         today=q.today,
         whole_year=q.whole_year,

@@ -178,3 +178,28 @@ def test_a_company_named_by_its_legal_name_answers_by_its_short_name(tmp_path):
         a = s.search("剑桥科技 港股IPO 募资总额").answers[0]
         assert "4,615.7" in a.headline[0].text
         assert s.search("CIG Shanghai offer price").answers[0].headline[0].text.endswith("68.88港元")
+
+
+def test_this_year_in_an_undated_article_naming_another_year_is_not_that_year(tmp_path):
+    # no date; the article names 2025 for last year's results, and says 今年 of the year it was
+    # written: 今年's figures answer no question about 2025
+    article = (
+        "台灣記憶體模組廠威剛(3260)表示,威剛今年前二月營收已達155億元。\n"
+        "威剛去年第4季毛利率跳增至48.41%;歸屬母公司業主稅後淨利41.28億元。\n"
+        "累計2025年歸屬母公司業主稅後純益72.93億元,年增169.35%。\n"
+    )
+    with store_of(tmp_path, {"adata.txt": article}) as s:
+        assert not s.search("威剛 2025年 全年營收").answers
+        assert s.search("威刚 2025年 净利润").answers[0].headline[0].text == "72.93億元"
+
+
+def test_a_verb_glued_to_a_name_in_a_question_is_a_word(tmp_path):
+    article = (
+        "匯聚科技(01729)發佈2025年中期業績,收益48.54億港元。\n"
+        "此外,匯聚科技擬以4.6億港元收購德晉昌投資,旨在分散銅線供應風險。\n"
+        "銷售股份的代價將以現金支付1.3億港元。\n"
+    )
+    with store_of(tmp_path, {"ti.txt": article}) as s:
+        u = s.understand("匯聚科技 收購德晉昌 代價")
+        assert u.names == ["德晋昌"] and "收购" in u.terms
+        assert s.search("匯聚科技 收購德晉昌 代價").answers[0].headline[0].text == "4.6億港元"
