@@ -319,6 +319,24 @@ def _legal_name_before(key: str, end: int) -> str | None:
     return run if tail is not None and tail.start() >= 2 else None
 
 
+_LATIN_PLACES = re.compile(
+    r"^(?:beijing|shanghai|shenzhen|hangzhou|guangzhou|suzhou|nanjing|chengdu|wuhan|tianjin|hefei|xiamen)\s"
+    r"|\s(?:beijing|shanghai|shenzhen|hangzhou|guangzhou|suzhou|nanjing|chengdu|wuhan|tianjin|hefei|xiamen)$"
+)
+
+
+_LATIN_PLACE_NAMES = frozenset({
+    "hong kong", "china", "taiwan", "macau", "macao", "singapore", "japan", "korea", "south korea", "asia",
+    "europe", "india", "shanghai", "beijing", "shenzhen", "hangzhou", "guangzhou", "cayman islands",
+    "british virgin islands", "bvi", "usa", "united states", "uk", "united kingdom",
+})  # fmt: skip
+
+
+def _without_latin_place(name: str) -> str:
+    """Return a Latin legal name without the city it opens or ends on (cig shanghai -> cig)."""
+    return _LATIN_PLACES.sub("", name)
+
+
 def _short_forms(legal: str) -> tuple[str, ...]:
     """Return how an article or a question may shorten a legal name: without its corporate
     words one at a time and without the city it opens on (上海剑桥科技股份有限公司 -> 上海剑桥科技,
@@ -504,7 +522,11 @@ def discover_names(
             continue  # 碳化硅(SiC): an everyday word's gloss is a term's, not a name's
         if zh in known and latin_key not in known:
             continue  # the lexicon's name, with a Latin gloss the builder links through it
-        spellings = (latin_key, strip_corporate(latin_key), *(_short_forms(zh) if legal else ()))
+        spellings = (
+            latin_key,
+            strip_corporate(latin_key),
+            *((_without_latin_place(strip_corporate(latin_key)), *_short_forms(zh)) if legal else ()),
+        )
         entry = add(zh, "bracket", shown=latin, also=spellings)
         if entry is not None:
             entry.zh = zh
@@ -660,6 +682,8 @@ def _latin_is_name(
         return False  # TSM-US: a ticker, which names what stands before it
     if word.isupper() and len(word) <= 3:
         return False  # AI, ARR, EPS: abbreviations of terms far more often than names
+    if k in _LATIN_PLACE_NAMES:
+        return False  # "(Hong Kong)" after an investor's name: where it is, not who
     if any(s == 0 and e == len(k) for _, s, e in metric_words.spans(k)) or k.split()[0] in generic:
         return False  # capex, EBITDA: a metric's keyword glossed in brackets is a term
     if not _left_over(k, ((s, e) for _, s, e in metric_words.spans(k))):
