@@ -201,13 +201,7 @@ def _name_ending_at(
     cut after the last particle that introduces it, then where the article's repetitions of it
     end. A name recurs and the words before it vary: 寒武纪 is named 13 times, 持有寒武纪 3, so
     the name starts at 寒; a name the article writes once keeps at most four characters."""
-    start = end
-    while start > 0 and CJK_RUN.match(key[start - 1]) and end - start < 12:
-        start -= 1
-    run = key[start:end]
-    # the last character is the name's own (华为's 为), whatever it is
-    cut = max((i for i, c in enumerate(run[:-1]) if c in _EDGE), default=-1)
-    run = run[cut + 1 :]
+    run = _run_before(key, end, 12)
     if len(run) < 2 or run[-1] in _NEVER_LAST:
         return None
     if named_by_bracket and len(run) <= 5:
@@ -305,16 +299,23 @@ def short_form(name: str, key: str) -> str | None:
     return tail if len(name) >= 4 and key.count(tail) > key.count(name) else None
 
 
+def _run_before(key: str, end: int, longest: int) -> str:
+    """Return the Chinese run before ``end`` (at most ``longest`` characters), cut after the last
+    particle that introduces a name (据, 对, 由 …); its last character is the name's own (华为's 为),
+    whatever it is."""
+    start = end
+    while start > 0 and CJK_RUN.match(key[start - 1]) and end - start < longest:
+        start -= 1
+    run = key[start:end]
+    cut = max((i for i, c in enumerate(run[:-1]) if c in _EDGE), default=-1)
+    return run[cut + 1 :]
+
+
 def _legal_name_before(key: str, end: int) -> str | None:
     """Return a company's full legal name ending at ``end`` (上海剑桥科技股份有限公司 before its
     English legal name in brackets), or None when the words before ``end`` end on no strong
     corporate word."""
-    start = end
-    while start > 0 and CJK_RUN.match(key[start - 1]) and end - start < 16:
-        start -= 1
-    run = key[start:end]
-    cut = max((i for i, c in enumerate(run[:-1]) if c in _EDGE), default=-1)
-    run = run[cut + 1 :]
+    run = _run_before(key, end, 16)
     tail = _STRONG_CORPORATE_TAIL.search(run)
     return run if tail is not None and tail.start() >= 2 else None
 
