@@ -68,13 +68,14 @@ _STRONG_CORPORATE = (
     "控股",
 )
 _STRONG_CORPORATE_RE = re.compile("|".join(sorted(_STRONG_CORPORATE, key=len, reverse=True)))
-_STRONG_CORPORATE_TAIL = re.compile("(?:%s)$" % "|".join(sorted(_STRONG_CORPORATE, key=len, reverse=True)))
+_STRONG_CORPORATE_TAIL = re.compile(f"(?:{_STRONG_CORPORATE_RE.pattern})$")
 CORPORATE_WORDS_ZH = (
     "股份有限公司", "控股有限公司", "集团有限公司", "科技有限公司", "有限责任公司", "有限公司", "控股集团",
     "科技股份", "科技集团", "集团股份", "股份公司", "微电子", "半导体", "科技", "集团", "股份", "控股", "通信",
     "智能", "电子", "资本", "国际", "技术", "网络", "软件", "信息", "实业", "光电", "医药", "生物", "证券",
 )  # fmt: skip
-_CORPORATE_TAIL = re.compile("(?:%s)+$" % "|".join(sorted(CORPORATE_WORDS_ZH, key=len, reverse=True)))
+_CORPORATE_ZH_LONGEST_FIRST = tuple(sorted(CORPORATE_WORDS_ZH, key=len, reverse=True))
+_CORPORATE_TAIL = re.compile("(?:%s)+$" % "|".join(_CORPORATE_ZH_LONGEST_FIRST))
 CORPORATE_WORDS_LATIN = (
     "inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "ltd", "ltd.", "limited", "group", "holdings",
     "technologies", "technology", "tech", "ai", "labs", "lab", "plc", "llc", "company",
@@ -292,7 +293,7 @@ def _name_starting_at(key: str, start: int) -> str | None:
     return text[:size] if size else None
 
 
-def short_form(name: str, key: str) -> str | None:
+def _tail_written_alone(name: str, key: str) -> str | None:
     """Return the last two characters of a Chinese name when the article writes them on their
     own more often than the name (精测 of 中华精测), else None."""
     tail = name[-2:]
@@ -320,25 +321,26 @@ def _legal_name_before(key: str, end: int) -> str | None:
     return run if tail is not None and tail.start() >= 2 else None
 
 
-_LATIN_PLACES = re.compile(
-    r"^(?:beijing|shanghai|shenzhen|hangzhou|guangzhou|suzhou|nanjing|chengdu|wuhan|tianjin|hefei|xiamen)\s"
-    r"|\s(?:beijing|shanghai|shenzhen|hangzhou|guangzhou|suzhou|nanjing|chengdu|wuhan|tianjin|hefei|xiamen)$"
-)
-
-
+# cities a Latin legal name opens or ends on (CIG Shanghai, Beijing Zhipu), and places in Latin
+# that are never a company ("(Hong Kong)" after an investor's name)
+_LATIN_CITIES = (
+    "beijing", "shanghai", "shenzhen", "hangzhou", "guangzhou", "suzhou", "nanjing", "chengdu", "wuhan",
+    "tianjin", "hefei", "xiamen",
+)  # fmt: skip
 _LATIN_PLACE_NAMES = frozenset({
-    "hong kong", "china", "taiwan", "macau", "macao", "singapore", "japan", "korea", "south korea", "asia",
-    "europe", "india", "shanghai", "beijing", "shenzhen", "hangzhou", "guangzhou", "cayman islands",
-    "british virgin islands", "bvi", "usa", "united states", "uk", "united kingdom",
+    *_LATIN_CITIES, "hong kong", "china", "taiwan", "macau", "macao", "singapore", "japan", "korea",
+    "south korea", "asia", "europe", "india", "cayman islands", "british virgin islands", "bvi", "usa",
+    "united states", "uk", "united kingdom",
 })  # fmt: skip
+_LATIN_CITY_AT_EDGE = re.compile(r"^(?:{0})\s|\s(?:{0})$".format("|".join(_LATIN_CITIES)))
 
 
 def _without_latin_place(name: str) -> str:
     """Return a Latin legal name without the city it opens or ends on (cig shanghai -> cig)."""
-    return _LATIN_PLACES.sub("", name)
+    return _LATIN_CITY_AT_EDGE.sub("", name)
 
 
-def _short_forms(legal: str) -> tuple[str, ...]:
+def _legal_short_forms(legal: str) -> tuple[str, ...]:
     """Return how an article or a question may shorten a legal name: without its corporate
     words one at a time and without the city it opens on (上海剑桥科技股份有限公司 -> 上海剑桥科技,
     剑桥科技, 上海剑桥, 剑桥)."""
@@ -346,7 +348,7 @@ def _short_forms(legal: str) -> tuple[str, ...]:
     name = legal
     while (tail := _CORPORATE_TAIL.search(name)) is not None and tail.start() >= 2:
         # one corporate word at a time: 股份有限公司, then 科技
-        word = next(w for w in sorted(CORPORATE_WORDS_ZH, key=len, reverse=True) if name.endswith(w))
+        word = next(w for w in _CORPORATE_ZH_LONGEST_FIRST if name.endswith(w))
         name = name[: -len(word)]
         forms.append(name)
     out = []
@@ -496,7 +498,7 @@ def discover_names(
     for m in _APPOSITIVE.finditer(key):
         name = _name_starting_at(key, m.end())
         if name and not _is_generic(name, generic, metric_words) and not _everyday_phrase(name, everyday):
-            tail = short_form(name, key)
+            tail = _tail_written_alone(name, key)
             also = (name,) if tail is None or tail in everyday or _is_generic(tail, generic, metric_words) else (name, tail)
             add(strip_corporate(name), "appositive", also=also)
     # publishers of results: 云天励飞发布2024年年度报告, named so more than once
@@ -526,7 +528,7 @@ def discover_names(
         spellings = (
             latin_key,
             strip_corporate(latin_key),
-            *((_without_latin_place(strip_corporate(latin_key)), *_short_forms(zh)) if legal else ()),
+            *((_without_latin_place(strip_corporate(latin_key)), *_legal_short_forms(zh)) if legal else ()),
         )
         entry = add(zh, "bracket", shown=latin, also=spellings)
         if entry is not None:

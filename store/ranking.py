@@ -618,7 +618,6 @@ def owner(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str
     return None
 
 
-# each gate's verdict name, in the order they are tried
 def round_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
     """The funding round asked (A轮, series B) is not contradicted: a sentence naming other
     rounds and not that one tells of another round."""
@@ -630,6 +629,7 @@ def round_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -
     return None
 
 
+# each gate's verdict name, in the order they are tried
 GATES: tuple[tuple[str, Gate], ...] = (
     ("missing", missing),
     ("subject", subject),

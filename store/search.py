@@ -225,13 +225,13 @@ class EntityRow:
     facts: int
 
 
-
 _ONLY_IN_NAME_LIMIT = 200  # facts read to tell whether a word is only ever part of a name
 
 
 def _phrase(text: str) -> str:
     """Return the FTS5 phrase query for the facts whose text holds ``text`` (its bigrams)."""
     return '"' + " ".join(text_tokens(text)) + '"'
+
 
 class FactStore:
     """A read-only fact store; safe to share between threads (one connection per thread)."""

@@ -31,6 +31,11 @@ def store_of(tmp_path: Path, articles: dict[str, str]) -> Iterator:
         s.close()
 
 
+def first_figure(s, question: str) -> str:
+    """The headline figure of the first answer to ``question``, as the article writes it."""
+    return s.search(question).answers[0].headline[0].text
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     with store_of(tmp_path_factory.mktemp("open_world"), {"2025-03-01_obsidian.txt": ARTICLE}) as s:
@@ -87,7 +92,7 @@ def test_last_year_s_figure_in_this_year_s_sentence_answers_for_last_year(tmp_pa
         for question in ("星瀚微电子 2022 营收", "星瀚 蓝鲸 2022 营收"):
             a = s.search(question).answers[0]
             assert a.headline[0].text == "3.54亿元" and a.period == "2022", question
-        assert s.search("星瀚微电子 2023 营收").answers[0].headline[0].text == "2.62亿元"
+        assert first_figure(s, "星瀚微电子 2023 营收") == "2.62亿元"
 
 
 def test_each_half_of_a_prospectus_sentence_answers_for_its_own_year(tmp_path):
@@ -160,7 +165,7 @@ def test_a_word_the_text_writes_only_as_a_company_s_name_asks_for_that_company(t
         assert a.headline[0].text == "3亿美元"
         u = s.understand("Baichuan Intelligence funding in RMB")
         assert u.entities == ["Baichuan"] and "intelligence" not in u.terms + u.unknown + u.ignored
-        assert s.search("Baichuan Intelligence funding in RMB").answers[0].headline[0].text == "22亿元"
+        assert first_figure(s, "Baichuan Intelligence funding in RMB") == "22亿元"
     # written on its own elsewhere, the word stays a word
     elsewhere = article + "资金如百川归海,2024年行业融资总额达到100亿元。\n"
     with store_of(tmp_path / "b", {"bc.txt": elsewhere}) as s:
@@ -177,7 +182,7 @@ def test_a_company_named_by_its_legal_name_answers_by_its_short_name(tmp_path):
     with store_of(tmp_path, {"cig.txt": article}) as s:
         a = s.search("剑桥科技 港股IPO 募资总额").answers[0]
         assert "4,615.7" in a.headline[0].text
-        assert s.search("CIG Shanghai offer price").answers[0].headline[0].text.endswith("68.88港元")
+        assert first_figure(s, "CIG Shanghai offer price").endswith("68.88港元")
 
 
 def test_this_year_in_an_undated_article_naming_another_year_is_not_that_year(tmp_path):
@@ -190,7 +195,7 @@ def test_this_year_in_an_undated_article_naming_another_year_is_not_that_year(tm
     )
     with store_of(tmp_path, {"adata.txt": article}) as s:
         assert not s.search("威剛 2025年 全年營收").answers
-        assert s.search("威刚 2025年 净利润").answers[0].headline[0].text == "72.93億元"
+        assert first_figure(s, "威刚 2025年 净利润") == "72.93億元"
 
 
 def test_a_verb_glued_to_a_name_in_a_question_is_a_word(tmp_path):
@@ -202,4 +207,4 @@ def test_a_verb_glued_to_a_name_in_a_question_is_a_word(tmp_path):
     with store_of(tmp_path, {"ti.txt": article}) as s:
         u = s.understand("匯聚科技 收購德晉昌 代價")
         assert u.names == ["德晋昌"] and "收购" in u.terms
-        assert s.search("匯聚科技 收購德晉昌 代價").answers[0].headline[0].text == "4.6億港元"
+        assert first_figure(s, "匯聚科技 收購德晉昌 代價") == "4.6億港元"
