@@ -182,9 +182,6 @@ def _bracket_names(text: str, key: str, lexicon: Lexicon) -> dict[str, str]:
 _AHEAD_OF_YEAR = re.compile(r"(?:到|至|预计|预期|将|计划|目标|-|—|~)\s?(?:在\s?)?$")
 
 
-_SINCE = re.compile(r"\s?(?:的)?(?:以来|以來)")
-
-
 def _article_year(key: str, published: str | None, periods: list[PeriodName]) -> int | None:
     # the article's date; else the year it states most often (ties: the later one), but never
     # before the latest calendar year it looks back on (an article telling of 2022 is not 2020's,
@@ -192,8 +189,7 @@ def _article_year(key: str, published: str | None, periods: list[PeriodName]) ->
     # the others is a story's ("来自2060年的手机")
     if published:
         return int(published[:4])
-    # "创下2022年第4季以来高点": a year something is the highest since is no year the article is of
-    names = [n for n in periods if n.year is not None and n.offset is None and not _SINCE.match(key, n.end)]
+    names = [n for n in periods if n.year is not None and n.offset is None]
     years = [n.year for n in names if n.year is not None]
     if not years:
         return None

@@ -46,8 +46,10 @@ def _ymd(m: re.Match[str]) -> tuple[int, int, int]:
 _SLASH_MONTH = re.compile(r"[/\-](1[0-2]|0[1-9]|[1-9])(?![\d/\-.])")
 _MONTH_DAY = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])月(?:(3[01]|[12]\d|0?[1-9])日)?")
 _FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-?(1[0-2]|0[1-9])-?(3[01]|[12]\d|0[1-9])(?!\d)")
-# "创下了2016年以来…" names a reference year, not the period the figure is for
-_SINCE = re.compile(r"\s?年?\s?(?:以来|之前|以前|开始|起|至今)")
+# "创下了2016年以来…", "2022年9月以来", "创下2022年第4季以来高点": a reference point, not the period
+# the figure is for (a year's, after the year; a year-and-part's, after the part)
+_SINCE = re.compile(r"\s?年?\s?(?:以来|之前|以前|开始|起|至今)|\s?年?\s?\d{1,2}月\s?(?:的)?以来")
+_SINCE_PART = re.compile(r"\s?(?:的)?以来")
 _CLAUSE_BREAK = re.compile(r"[,，;；。:：]")
 
 
@@ -344,6 +346,8 @@ def _period_names(key: str) -> tuple[PeriodName, ...]:
         merged.append(n)
     out: list[PeriodName] = []
     for n in merged:
+        if n.part and n.year is not None and _SINCE_PART.match(key, n.end):
+            continue
         same = _SAME_PERIOD.match(key, n.end)
         if same and n.part is None and (n.year is not None or n.offset is not None):
             # 去年同期: the part of the period named before it ("今年上半年…;去年同期…" is last H1)
@@ -482,17 +486,9 @@ _COMPARED_WITH = re.compile(
 )
 
 
-# "创下2022年第4季以来高点": the period a high is measured since, not the one the figure is of
-_SINCE_PERIOD = re.compile(
-    r"(?:19|20)\d\d\s?年?\s?(?:第?[一二三四1-4]\s?季度?|[上下]半年|\d{1,2}月)?\s?(?:的)?以来"
-)
-
-
 def without_bases(key: str) -> str:
-    """Return ``key`` with the periods a figure is compared with, or measured since, blanked
-    (same length)."""
-    blank = lambda m: " " * len(m.group(0))  # noqa: E731
-    return _SINCE_PERIOD.sub(blank, _COMPARED_WITH.sub(blank, key))
+    """Return ``key`` with the periods a figure is compared with blanked (same length)."""
+    return _COMPARED_WITH.sub(lambda m: " " * len(m.group(0)), key)
 
 
 def parse_period(
