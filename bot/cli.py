@@ -272,6 +272,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "console":
             return cmd_console()
         return _serve()
+    except BrokenPipeError:
+        # the reader stopped reading (`factbot ask --explain … | head`): nothing of ours failed;
+        # point stdout at nothing so the interpreter's final flush does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except BuildError as e:
         print(f"build failed: {e}", file=sys.stderr)
         return 1

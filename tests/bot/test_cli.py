@@ -97,3 +97,28 @@ def test_entities_lists_what_the_store_believes_and_how_it_was_found(tmp_path):
     assert "spellings: baidu, 百度" in entities("百度")
     rows = [json.loads(line) for line in entities("--json").splitlines()]
     assert {r["name"] for r in rows} >= {"摩尔线程", "Baidu"} and all(r["how"] for r in rows)
+
+
+def test_ask_stops_quietly_when_its_reader_does(tmp_path):
+    """`factbot ask - | head -1`: the reader goes away after one answer; no traceback, exit 0."""
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    db = tmp_path / "facts.db"
+    subprocess.run(
+        [str(FACTBOT), "build", "--sources", str(seeds), "--db", str(db)], check=True, capture_output=True
+    )
+    ask = subprocess.Popen(
+        [str(FACTBOT), "ask", "--db", str(db), "--json", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert ask.stdin and ask.stdout and ask.stderr
+    ask.stdin.write(b"what did OpenAI lose in 2022?\n")
+    ask.stdin.flush()
+    assert b"OpenAI" in ask.stdout.readline()
+    ask.stdout.close()  # the reader is gone; the answers after this one have nowhere to go
+    ask.stdin.write(b"Meta capex 2024\n" * 20)
+    ask.stdin.close()
+    assert ask.wait(timeout=60) == 0
+    with ask.stderr:
+        assert b"Traceback" not in ask.stderr.read()
