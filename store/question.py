@@ -288,6 +288,8 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
             lo -= 1
         while hi < len(q) and CJK_RUN.match(q[hi]) and not entity_cover[hi] and not covered[hi]:
             hi += 1
+        # but not over a question word glued to it (市场预测多少): the run is what a fact writes
+        lo, hi = _without_stopword_edges(q, lo, a, b, hi, vocab.stopwords)
         if (lo, hi) != (a, b):
             cover(lo, hi)
             u.terms.append(q[lo:hi])
@@ -444,8 +446,8 @@ def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None
             if word in vocab.stopwords or not word.strip():
                 continue
             word = "".join(c for c in word if c not in vocab.stopwords) if len(word) > 1 else word
-            if not word:
-                continue
+            if not word or word in vocab.stopwords:
+                continue  # 是多少 without 是 is 多少, a question word too
             if len(word) >= 2 and not vocab.is_word(word) and vocab.occurs(word):
                 _read_name(word, vocab, u)  # 摩尔线程, 飞星一号: a name an article holds
             elif len(word) >= 2 and (short_for := _short_for(word, vocab)):
@@ -461,6 +463,21 @@ def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None
         else:
             merged.append(t)
     u.terms = merged
+
+
+def _without_stopword_edges(q: str, lo: int, a: int, b: int, hi: int, stopwords: set[str]) -> tuple[int, int]:
+    """Return ``lo, hi`` moved back towards the keyword ``q[a:b]`` past question words and
+    particles at either edge (not 年 or 有, which end words: 今年, 拥有)."""
+    edges = [w for w in stopwords if len(w) >= 2 or w in "的了吗呢是"]
+    moved = True
+    while moved:
+        moved = False
+        for w in edges:
+            if len(w) <= hi - b and q.endswith(w, b, hi):
+                hi, moved = hi - len(w), True
+            if len(w) <= a - lo and q.startswith(w, lo, a):
+                lo, moved = lo + len(w), True
+    return lo, hi
 
 
 def _short_for(word: str, vocab: QuestionVocabulary) -> str | None:

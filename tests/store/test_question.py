@@ -53,6 +53,9 @@ def test_entities_metrics_and_periods_are_read(vocab, question, entities, metric
         ("DeepSeek H800 数量", "value_kinds", ["count"]),  # asks for a count, not the word 数量
         ("騰訊 資本開支 環比", "value_kinds", ["percent"]),
         ("腾讯 2025 资本支出 指引", "forecast", True),
+        # a keyword's run is a word to find, a question word glued to it is not
+        ("腾讯 收入 市场预测多少", "terms", []),
+        ("英伟达 中国市场份额是多少", "terms", ["中国市场份额"]),
     ],
 )
 def test_words_are_sorted_by_what_the_store_can_do_with_them(vocab, question, field, expected):
