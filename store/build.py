@@ -74,7 +74,7 @@ __all__ = [
     "text_tokens",
 ]
 
-BUILDER_VERSION = "2.11.0"  # 2.9: names by appositive, periods and terms never names, FY2026Q2, 2018年到截至2021年; 2.10: restated figures kept, stock codes no figures, 其X owned, datelines, timeless articles; 2.11: Taiwan and Hong Kong names (厂 appositives, legal names, reporters), bylines, months, 前3季, 中期, counts
+BUILDER_VERSION = "2.12.0"  # 2.9: names by appositive, periods and terms never names, FY2026Q2, 2018年到截至2021年; 2.10: restated figures kept, stock codes no figures, 其X owned, datelines, timeless articles; 2.11: Taiwan and Hong Kong names (厂 appositives, legal names, reporters), bylines, months, 前3季, 中期, counts; 2.12: defined short names (「億都」), names ending on a corporate word, short pinyin
 SCHEMA_VERSION = 9
 NO_FACTS = "no facts found (is it an article of this genre?)"
 # Files per task: big enough that pickling a task costs nothing next to extracting it,
@@ -982,10 +982,14 @@ def _vocabulary(summaries: list[tuple[str, str, str]], lexicon: Lexicon) -> _Voc
             aliases.setdefault(k, g.name)
         if g.zh and CJK_RUN.fullmatch(g.zh):
             # how an English question may write a Chinese name: zhipu, moore thread
-            for english in english_renderings(strip_corporate(g.zh)):
+            head = strip_corporate(g.zh)
+            # a name the articles also write with a corporate word (医渡科技) is a company's: its
+            # head's pinyin is its English name even when short (Yidu Tech)
+            corporate = any(strip_corporate(k) == head and k != head for k in g.keys if CJK_RUN.fullmatch(k))
+            for english in english_renderings(head, shortest=4 if corporate else 5):
                 # a one-word rendering that is an English word (engine) is no name, unless the
                 # Chinese name is long enough to be one (寒武纪 -> cambrian)
-                if english not in aliases and (len(g.zh) >= 3 or english not in english_words()):
+                if english not in aliases and (len(head) >= 3 or english not in english_words()):
                     aliases[english] = g.name
     known = set(lexicon.entities) | {g.name for g in groups}
     for alias, n in article_aliases.items():

@@ -180,10 +180,10 @@ def _compute_head_words() -> dict[str, str]:
 
 
 @lru_cache(maxsize=65536)
-def english_renderings(zh: str) -> tuple[str, ...]:
+def english_renderings(zh: str, shortest: int = 5) -> tuple[str, ...]:
     """Return how an English text may write a Chinese name: its pinyin run together (智谱 ->
     zhipu, 快手 -> kuaishou) and, when CC-CEDICT glosses each of its words, those glosses
-    (摩尔线程 -> moore thread, 火山引擎 -> volcano engine)."""
+    (摩尔线程 -> moore thread, 火山引擎 -> volcano engine); none shorter than ``shortest`` letters."""
     from pypinyin import Style, lazy_pinyin
 
     out = ["".join(lazy_pinyin(zh, style=Style.NORMAL, errors="ignore"))]
@@ -199,7 +199,7 @@ def english_renderings(zh: str) -> tuple[str, ...]:
         # one gloss for a name of three characters or more (寒武纪 -> cambrian); a two-character
         # name's one gloss is an everyday word (火山 -> volcano)
         out.append(" ".join(words))
-    return tuple(r for r in dict.fromkeys(out) if len(r) >= 5)
+    return tuple(r for r in dict.fromkeys(out) if len(r) >= shortest)
 
 
 def load_in_background() -> threading.Thread:

@@ -208,8 +208,11 @@ def _name_ending_at(
     if named_by_bracket and len(run) <= 5:
         # a bracket follows the name itself: the words after the last particle are it (方舟投资)
         return None if run in _GENERIC_ZH or run in generic else run
-    size = 2
-    count = key.count(run[-2:])
+    # repetitions are read from the name's own characters: a corporate word it ends on (智能 of
+    # 乐享智能) recurs in every other sentence
+    tail = next((w for w in _CORPORATE_ZH_LONGEST_FIRST if run.endswith(w)), "")
+    size = len(tail) + 1 if tail and len(run) > len(tail) + 1 else 2
+    count = key.count(run[-size:])
     while size < len(run) and size < 8:
         longer = key.count(run[-size - 1 :])
         if longer < 2 or 2 * longer < count:
@@ -300,6 +303,15 @@ def _tail_written_alone(name: str, key: str) -> str | None:
     return tail if len(name) >= 4 and key.count(tail) > key.count(name) else None
 
 
+# a legal name's bracket defining the short name the article goes on with (Hong Kong filings'
+# (「億都」259) and (「本公司」), the mainland's (以下简称“智谱华章”)); the corporate words may
+# themselves be bracketed: 億都(國際控股)有限公司
+_DEFINED_SHORT = re.compile(
+    r"(?:%s)(?P<open>\()(?:以下简称|以下称|下称|简称)?[「“\"](?P<short>[^」”\"(),]{2,8})[」”\"]"
+    % "|".join(sorted(_STRONG_CORPORATE, key=len, reverse=True))
+)
+
+
 def _run_before(key: str, end: int, longest: int) -> str:
     """Return the Chinese run before ``end`` (at most ``longest`` characters), cut after the last
     particle that introduces a name (据, 对, 由 …); its last character is the name's own (华为's 为),
@@ -383,6 +395,8 @@ def _everyday_phrase(name: str, everyday: frozenset[str]) -> bool:
     maker did, not its name)."""
     if name in everyday:
         return True
+    if name.endswith(CORPORATE_WORDS_ZH) and len(strip_corporate(name)) < len(name):
+        return False  # 乐享智能 of 苏州乐享智能科技有限公司: a corporate word makes it a company's name
     return any(name[:i] in everyday and name[i:] in everyday for i in range(2, len(name) - 1))
 
 
@@ -438,7 +452,8 @@ def discover_names(
         name_key: str, how: str, *, shown: str | None = None, also: tuple[str, ...] = ()
     ) -> FoundName | None:
         name_key = name_key.strip(" .-")
-        if how != "bracket" and not is_latin(name_key) and _is_generic(name_key, generic, metric_words):
+        # a name a bracket gives or defines is one whatever its edges (亿都 ends as 也都 does)
+        if how not in ("bracket", "defined") and not is_latin(name_key) and _is_generic(name_key, generic, metric_words):
             return None
         if _holds_known(name_key, known):
             return None  # 传说商汤 holds the lexicon's 商汤, "A100 GPU" its A100: the lexicon reads them
@@ -469,9 +484,13 @@ def discover_names(
         elif (latin := _latin_before(text, m.start())) and fold(latin) not in generic:
             add(fold(latin), "ticker", shown=latin, also=symbol)
     # corporate words: 商汤科技 (商汤), 北京智谱华章科技股份有限公司 (智谱华章)
+    read_up_to = -1
     for m in _STRONG_CORPORATE_RE.finditer(key):
-        if key.endswith(CORPORATE_WORDS_ZH, 0, m.start()):
-            continue  # 有限公司 of 股份有限公司: the longer word was read already
+        follows, read_up_to = m.start() == read_up_to, m.end()
+        if follows:
+            continue  # 股份有限公司 of 集团股份有限公司: the word before it was read already
+        if key.endswith(CORPORATE_WORDS_ZH, 0, m.start()) and not m.group(0).endswith("有限公司"):
+            continue  # 集团 of 电子集团: the name ends before the weaker word (电子) too
         name = _name_ending_at(key, m.start(), generic, metric_words)
         if name and len(name) >= 4 and _everyday_phrase(name, everyday):
             continue  # 资产管理 of 奇点资产管理有限公司: the trade two names share, not a name
@@ -513,6 +532,20 @@ def discover_names(
         name = _name_ending_at(key, m.start(), generic, metric_words)
         if name and key.count(name) >= 2 and len(name) <= 4:
             add(name, "product word")
+    # a short name a legal name defines: 香港算丰信息有限公司(「算丰」), 亿都(国际控股)有限公司(「亿都」259),
+    # 北京智谱华章科技股份有限公司(以下简称“智谱华章”)
+    for m in _DEFINED_SHORT.finditer(key):
+        short = m["short"]
+        if (
+            CJK_RUN.fullmatch(short)
+            and short not in everyday
+            and short not in _GENERIC_ZH  # (「本公司」), (「集团」)
+            and short not in generic
+            and not any(len(kw) >= 2 for kw, _, _ in metric_words.spans(short))
+        ):
+            legal = _legal_name_before(key, m.start("open")) or ""
+            full = legal[legal.find(short) :] if short in legal else None  # 算丰信息有限公司
+            add(strip_corporate(short), "defined", also=(short, *((full,) if full else ())))
     # brackets: 摩尔线程（Moore Threads）
     for m in _BRACKETED_LATIN.finditer(text):
         latin = re.sub(r"\s+", " ", m.group(1)).strip(" .-")

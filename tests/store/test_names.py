@@ -59,6 +59,13 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
         ("中芯国际最新发布的财务报告显示,当季营收171.62亿元。公司毛利率为22.0%。", "中芯", "reporter"),
         # a legal name before its English legal name in brackets
         ("上海剑桥科技股份有限公司(CIG SHANGHAI CO., LTD.)宣布全球发售定价为每股68.88港元。", "CIG SHANGHAI CO., LTD", "bracket"),
+        # the short name a legal name's bracket defines, though its corporate words are bracketed
+        # too (Hong Kong filings) or it ends as an adverb does (都)
+        ("億都(國際控股)有限公司(「億都」259) 公佈中期業績。於期內,該集團錄得綜合收入5.54億港元。", "亿都", "defined"),
+        ("該集團通過香港算豐信息有限公司(「算豐」)運營AI算力業務。期內,算豐組建團隊。", "算丰", "defined"),
+        ("北京智谱华章科技股份有限公司(以下简称“智谱华章”)正式开启港股招股。", "智谱华章", "defined"),
+        # named once, ending on a corporate word that recurs everywhere else (智能)
+        ("日前,消費級具身智能機器人企業蘇州樂享智能科技有限公司正式宣布完成2億元融資。具身智能賽道融資頻頻。", "乐享智能", "company word"),
     ],
 )
 def test_a_name_nobody_listed_is_found_and_says_how(bare, text, name, how):
@@ -101,6 +108,8 @@ CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(C
         *[(SMIC_LIKE, w) for w in ("资料中心", "经调整", "环比增")],
         # an everyday word's Latin gloss in brackets is a term's
         ("公司计划拓展碳化硅(SiC)产能。碳化硅需求旺盛,碳化硅订单增加。", "碳化硅"),
+        # a defined short name that is the company's own word for itself
+        ("騰訊控股有限公司(「本公司」)公佈業績。本公司收入增長。", "本公司"),
     ],
 )
 def test_figures_terms_and_everyday_words_are_no_names(bare, text, not_a_name):

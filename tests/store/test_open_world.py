@@ -208,3 +208,23 @@ def test_a_verb_glued_to_a_name_in_a_question_is_a_word(tmp_path):
         u = s.understand("匯聚科技 收購德晉昌 代價")
         assert u.names == ["德晋昌"] and "收购" in u.terms
         assert first_figure(s, "匯聚科技 收購德晉昌 代價") == "4.6億港元"
+
+
+def test_a_short_company_name_is_asked_by_its_pinyin_and_its_defined_short_name(tmp_path):
+    # 医渡科技 is Yidu Tech: two syllables of pinyin name a company the articles write with a
+    # corporate word; a Hong Kong filing defines its short name in brackets (「億都」), and the
+    # two names sound alike (yidu, yidou) yet each question finds its own company
+    yidu = (
+        "醫渡科技(2158.HK)公佈中期業績。\n"
+        "醫渡科技第二和第三季度收入3.581億元,同比增長8.7%。\n"
+        "醫渡科技表示,大數據平台收入1.53億元。\n"
+    )
+    yeebo = (
+        "億都(國際控股)有限公司(「億都」259)公佈截至2025年9月30日止六個月之中期業績。\n"
+        "於期內,該集團錄得綜合收入5.54億港元,較去年同期增加5.1%。\n"
+        "期內,毛利率調整至11.7%。\n"
+    )
+    with store_of(tmp_path, {"yidu.txt": yidu, "yeebo.txt": yeebo}) as s:
+        assert first_figure(s, "Yidu Tech revenue") == "3.581億元"
+        assert first_figure(s, "億都 期內 毛利率") == "11.7%"
+        assert first_figure(s, "亿都 收入") == "5.54億港元"
