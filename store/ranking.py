@@ -214,7 +214,16 @@ def measure(c: Candidate, q: Understanding, ctx: RankingContext) -> Match:
     entity, all_entities, names_matched = _entity(c, q, ctx)
     metric = 0.0
     if q.metrics:
-        per_metric = [1.0 - 0.08 * c.metrics.index(m) if m in c.metrics else 0.0 for m in q.metrics]
+        # a later metric counts less (the sentence is less about it), unless its own figure stands
+        # by its keyword: each line of a results list (营收 48.54 亿元,…,每股税后纯益 1.68 元) states its own
+        per_metric = [
+            0.0
+            if m not in c.metrics
+            else 1.0
+            if c.distance.get(m, 999) <= STATED_NEAR
+            else 1.0 - 0.08 * c.metrics.index(m)
+            for m in q.metrics
+        ]
         metric = sum(per_metric) / len(per_metric)
     return Match(
         entity=entity,

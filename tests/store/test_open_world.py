@@ -228,3 +228,16 @@ def test_a_short_company_name_is_asked_by_its_pinyin_and_its_defined_short_name(
         assert first_figure(s, "Yidu Tech revenue") == "3.581億元"
         assert first_figure(s, "億都 期內 毛利率") == "11.7%"
         assert first_figure(s, "亿都 收入") == "5.54億港元"
+
+
+def test_a_results_list_states_each_metric_by_its_own_figure(tmp_path):
+    # the revenue keyword without a figure of its own (the figure is capex's) loses to a list of
+    # results where revenue is one line of several, its figure right after its keyword
+    article = (
+        "IC測試大廠矽格(6257-TW)今(29)日公布第三季財報。\n"
+        "矽格表示，第三季營收及獲利皆優於去年同期，先前追加的資本支出至 47 億元，主要回應 2026 年第一季客戶的測試需求。\n"
+        "矽格今年第三季營收 48.54 億元，季增 1.57%，毛利率 27.22%，營益率 17.84%，稅後純益 8.04 億元，每股稅後純益 1.68 元。\n"
+    )
+    with store_of(tmp_path, {"sigurd.txt": article}) as s:
+        assert first_figure(s, "矽格 第三季 營收") == "48.54 億元"
+        assert first_figure(s, "矽格 資本支出") == "47 億元"
