@@ -858,7 +858,8 @@ def _part_agreement(
     if stated is None and parts is not None and len(parts.years) > 1:
         return 0.0  # a span of years ("2011年-2024年…营收从1.1亿元增长到32.52亿元") is no quarter or half
     if stated is None:
-        return 0.6
+        # a year's figure may hold the part's, unless the sentence says it is the whole year's
+        return 0.0 if WHOLE_YEAR.search(key) else 0.6
     # a date's month is in the quarter asked; a half's or nine months' figure is not the quarter's
     # (a sentence that gives the quarter inside them names it, above)
     return 0.7 if stated.startswith("M") and _part_within(part, stated) else 0.0

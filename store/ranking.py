@@ -42,7 +42,7 @@ from .headline import (
     value_period,
 )
 from .numbers import Value
-from .periods import YEAR_AGREES, label_parts, period_agreement, period_names, without_bases
+from .periods import WHOLE_YEAR, YEAR_AGREES, label_parts, period_agreement, period_names, without_bases
 from .question import Understanding, funding_rounds
 from .vocabulary import Mention, is_latin
 
@@ -555,6 +555,8 @@ def metric_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
 def period_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
     """The period asked is not contradicted: another year or quarter, or silent about a year asked
     (agreement below ``YEAR_AGREES``), is no answer."""
+    if q.whole_year and not q.periods and _states_a_part_only(r.candidate):
+        return "a part of the year, the whole year asked"  # 全年收入: 第二和第三季度收入 is no answer
     if not q.periods:
         return None
     if r.match.period == 0.0:
@@ -567,6 +569,17 @@ def period_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
             return None
         return "silent about the year asked"
     return None
+
+
+def _states_a_part_only(c: Candidate) -> bool:
+    # a quarter, a half or nine months, by the fact's label or (no label) by the sentence's words,
+    # and no word of the whole year beside it
+    if WHOLE_YEAR.search(c.key):
+        return False
+    parts = label_parts(c.period)
+    if parts is not None:
+        return parts.part is not None
+    return any(n.part for n in period_names(without_bases(c.key)))
 
 
 def _tells_relative(key: str) -> bool:

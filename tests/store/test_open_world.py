@@ -241,3 +241,17 @@ def test_a_results_list_states_each_metric_by_its_own_figure(tmp_path):
     with store_of(tmp_path, {"sigurd.txt": article}) as s:
         assert first_figure(s, "矽格 第三季 營收") == "48.54 億元"
         assert first_figure(s, "矽格 資本支出") == "47 億元"
+
+
+def test_a_whole_year_figure_answers_no_quarter_and_a_quarter_no_whole_year(tmp_path):
+    # 2025年全年 is the year's, not its fourth quarter's; 第二和第三季度 are two quarters, not 全年
+    ist = (
+        "宜特(3289)公布2025年財報。\n"
+        "宜特表示，2025年全年合併營收交出亮眼成績單，來到48.43億元大關，創下歷史新高紀錄。\n"
+    )
+    yidu = "醫渡科技(2158.HK)公佈業績。\n醫渡科技第二和第三季度收入3.581億元,同比增長8.7%。\n"
+    with store_of(tmp_path, {"2026-02-10_ist.txt": ist, "yidu.txt": yidu}) as s:
+        assert first_figure(s, "宜特 2025年 營收") == "48.43億元"
+        assert not s.search("宜特 2025年第4季 營收").answers
+        assert first_figure(s, "醫渡科技 收入") == "3.581億元"
+        assert not s.search("医渡科技 全年收入").answers
