@@ -255,7 +255,8 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
             end = pos + len(phrase)
             if any(covered[pos:end]) or (is_latin(phrase) and not boundary_ok(q, pos, end)):
                 continue
-            if metric:
+            # 算力业务: a business line's name, not the compute it measures
+            if metric and not _BUSINESS_LINE.match(q, end):
                 if metric not in u.metrics:
                     u.metrics.append(metric)
                 u.keywords.append(phrase)
@@ -463,6 +464,10 @@ def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None
         else:
             merged.append(t)
     u.terms = merged
+
+
+# after a metric's keyword, the words that make it the name of a business line (AI算力业务 收入)
+_BUSINESS_LINE = re.compile(r"(?:及?相关)?(?:业务|板块|分部|事业部|事业群)")
 
 
 def _without_stopword_edges(q: str, lo: int, a: int, b: int, hi: int, stopwords: set[str]) -> tuple[int, int]:

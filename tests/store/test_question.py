@@ -56,6 +56,9 @@ def test_entities_metrics_and_periods_are_read(vocab, question, entities, metric
         # a keyword's run is a word to find, a question word glued to it is not
         ("腾讯 收入 市场预测多少", "terms", []),
         ("英伟达 中国市场份额是多少", "terms", ["中国市场份额"]),
+        # a metric's keyword naming a business line is the line's name, not the metric
+        ("AI算力业务 收入", "metrics", ["revenue"]),
+        ("AI算力 收入", "metrics", ["revenue", "compute"]),
     ],
 )
 def test_words_are_sorted_by_what_the_store_can_do_with_them(vocab, question, field, expected):
