@@ -491,6 +491,11 @@ def without_bases(key: str) -> str:
     return _COMPARED_WITH.sub(lambda m: " " * len(m.group(0)), key)
 
 
+def _names_a_report(key: str, n: PeriodName) -> bool:
+    # 三季报, 2025年一季报: the name of a quarter's report, not a period a figure is stated for
+    return key.startswith("季报", n.end - 2)
+
+
 def parse_period(
     key: str,
     article_year: int | None = None,
@@ -525,6 +530,10 @@ def parse_period(
     if ranged and len(years | {int(ranged[2])}) > 1 and int(ranged[1]) < int(ranged[2]):
         return Period(f"{ranged[1]}–{ranged[2]}", float(ranged[2]))
     year = dated_year or article_year
+    if any(not _names_a_report(key, n) for n in names):
+        # "据公司25年三季报,25Q1-Q3实现营收…": a report's name, when the sentence also writes the
+        # period of its figures, is not theirs (a third-quarter report states the nine months)
+        names = [n for n in names if not _names_a_report(key, n)]
     for n in names:
         if (n.offset is not None or n.quarter_offset is not None) and not dated_year:
             continue  # 去年 in an undated article: its most stated year is not the year it was written
@@ -716,8 +725,9 @@ def label_parts(label: str | None) -> LabelParts | None:
 
 
 def names_part(key: str, part: str) -> bool:
-    """Tell whether a folded text writes ``part`` (``Q3``, ``H1``, ``9M``) anywhere."""
-    return any(n.part == part for n in period_names(key))
+    """Tell whether a folded text writes ``part`` (``Q3``, ``H1``, ``9M``) anywhere, other than
+    as a report's name (三季报)."""
+    return any(n.part == part and not _names_a_report(key, n) for n in period_names(key))
 
 
 def _part_within(asked: str, stated: str) -> bool | None:

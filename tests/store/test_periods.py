@@ -126,6 +126,10 @@ def test_relative_periods_in_a_question_are_read(question, periods):
         (["last year"], "2025 9M", "", None, 0.6),
         (["2024"], "2023", "", None, 0.0),
         (["2022"], "2021–2023", "", None, 0.8),
+        # a report's name is no quarter's figure (三季报: the nine months'), a whole year's no part's
+        (["Q3"], "2025 9M", "据公司25年三季报,25q1-q3实现归母净利润7.8亿元", None, 0.0),
+        (["Q4"], "2025", "2025年全年合并营收来到48.43亿元", None, 0.0),
+        (["Q4"], "2025", "2025年合并营收来到48.43亿元", None, 0.6),
     ],
 )
 def test_period_agreement(asked, period, key, published, score):
@@ -481,6 +485,11 @@ def test_a_part_of_the_year_does_not_answer_for_the_whole_year(stated, whole_yea
     from store.periods import period_agreement
 
     assert (period_agreement(["2024"], stated, "", whole_year=whole_year) > 0) is agrees
+
+
+def test_a_report_s_name_is_not_the_period_of_figures_stated_with_their_own():
+    assert parse_period(fold("据公司25年三季报,25Q1-Q3实现营收31.41亿元"), 2025).label == "2025 9M"
+    assert parse_period(fold("公司发布2025年三季报,营收31.41亿元"), 2025).label == "2025 Q3"
 
 
 def test_a_period_a_high_is_measured_since_is_not_the_figure_s():
