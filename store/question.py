@@ -397,11 +397,11 @@ def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitali
     if word in vocab.stopwords or (len(word) <= 1 and not word.isdigit()):
         return
     # a Latin typo of an entity (Microsfot) or of a metric keyword (revenu); an English word is
-    # what it says (metal is no typo of Meta, phones none of iPhone)
+    # what it says (metal is no typo of Meta, phones none of iPhone, close none of lose)
     english = vocab.is_english(word)
     for table, shortest, cutoff, found in (
         (vocab.latin_aliases if not english else {}, 4, 80, u.entities),
-        (vocab._latin_keywords, 5, 86, u.metrics),
+        (vocab._latin_keywords if not english else {}, 5, 86, u.metrics),
     ):
         hit = (
             process.extractOne(word, table.keys(), scorer=fuzz.ratio, score_cutoff=cutoff)

@@ -59,6 +59,9 @@ def test_entities_metrics_and_periods_are_read(vocab, question, entities, metric
         # a metric's keyword naming a business line is the line's name, not the metric
         ("AI算力业务 收入", "metrics", ["revenue"]),
         ("AI算力 收入", "metrics", ["revenue", "compute"]),
+        ("How much did MetaX raise", "metrics", ["investment"]),
+        ("How much did Microsoft spend on infrastructure", "metrics", ["capex"]),
+        ("中国市场 占 数据中心收入 多少", "value_kinds", ["percent"]),  # the share one is of the other
     ],
 )
 def test_words_are_sorted_by_what_the_store_can_do_with_them(vocab, question, field, expected):
@@ -81,6 +84,12 @@ def test_value_hint_words_are_not_words_to_find(vocab):
 )
 def test_one_question_cleaner(raw, clean):
     assert clean_question(raw) == clean
+
+
+def test_an_english_word_is_no_typo_of_a_metric_keyword(seed_store):
+    # close is one letter from lose, and an ordinary English word: what it says
+    assert seed_store.understand("How close is Spark to GPT-4 Turbo?").metrics == []
+    assert seed_store.understand("Spark revenu").metrics == ["revenue"]  # a typo is still read
 
 
 def test_a_huge_question_is_cut_and_an_empty_one_names_nothing(vocab):
