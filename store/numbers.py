@@ -97,6 +97,7 @@ _UNITS = {
     "tokens": ("count", "tokens"),
     "天": ("duration", "days"),
     "小时": ("duration", "hours"),
+    "分钟": ("duration", "minutes"),
     "个月": ("duration", "months"),
     "周": ("duration", "weeks"),
 }

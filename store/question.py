@@ -187,11 +187,13 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     u = Understanding(today=(today or datetime.date.today()).isoformat())
     u.value_kinds = _value_kinds(q, vocab.value_hints)
     u.forecast = bool(_FORECAST_WORDS.search(q))
+    # the words of a hint are no words to find: 占比, 数量, "how long" (a Latin hint of one word,
+    # "share", may be a keyword's too)
     hint_spans = [
         (m.start(), m.end())
         for word in vocab.value_hints
-        if not is_latin(word)
-        for m in re.finditer(re.escape(word), q)
+        if not is_latin(word) or " " in word
+        for m in re.finditer(re.escape(word) if not is_latin(word) else rf"(?<!\w){re.escape(word)}(?!\w)", q)
     ]
     # capitalised words as the asker typed them: a name, whether or not we know it
     capitalised = {

@@ -700,8 +700,8 @@ def unknown_subject(u: Understanding) -> bool:
     """Tell whether a question is about a word the store does not know: "bitcoin price" (only a
     metric's keyword beside it), "best pizza recipe" (only a modifier beside it, and no company,
     metric or year to hold on to)."""
-    if not u.ignored or u.entities or u.names:
-        return False
+    if not u.ignored or u.entities or u.names or any(re.search(r"\d", w) for w in u.unknown):
+        return False  # a model code the articles hold (K1, M6) is a subject to hold on to
     content = [t for t in u.terms if t not in u.keywords]
     return not content or not (u.metrics or any(p.isdigit() for p in u.periods))
 

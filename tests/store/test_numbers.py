@@ -76,6 +76,7 @@ def parse(text):
         ("毛利率 52-54%", [("52-54%", 52, 52, 54, "percent", "%", None)]),
         ("今年資本支出約落在 300-320 億美元", [("300-320 億美元", 3e10, 3e10, 3.2e10, "money", "USD", None)]),
         ("增长 1-2 个百分点", [("1-2 个百分点", 1, 1, 2, "points", "pp", None)]),
+        ("在發布後20分鐘被一掃而空", [("20分鐘", 20, None, None, "duration", "minutes", None)]),
     ],
 )
 def test_parse_quantities(text, expected):

@@ -255,3 +255,20 @@ def test_a_whole_year_figure_answers_no_quarter_and_a_quarter_no_whole_year(tmp_
         assert not s.search("宜特 2025年第4季 營收").answers
         assert first_figure(s, "醫渡科技 收入") == "3.581億元"
         assert not s.search("医渡科技 全年收入").answers
+
+
+def test_a_model_code_the_articles_hold_anchors_a_question_whose_company_is_unplaced(tmp_path):
+    # Boostr (a typo, and the article writes the maker only in Chinese) is unplaced; K1 is written
+    article = (
+        "人形機器人成為今年「雙11」電商平台新主角！松延動力單價人民幣9,998元的500台「小布米」兩天售罄，"
+        "加速進化2.99萬元起的Booster K1亦在發布後20分鐘被一掃而空。\n"
+        "樂聚機器人整體交付目標為1,000至2,000台。\n"
+    )
+    # other articles: a token in a fifth of all facts narrows nothing, as in a real archive
+    others = {
+        "a.txt": "寒武纪2024年营收11.74亿元,同比增长65.56%。\n寒武纪2024年净亏损4.52亿元。\n寒武纪研发投入10.7亿元。\n",
+        "b.txt": "台積電第三季營收新台幣9,899億元,年增30%。\n台積電毛利率59.5%。\n台積電資本支出400億美元。\n",
+    }
+    with store_of(tmp_path, {"robots.txt": article, **others}) as s:
+        assert first_figure(s, "Boostr Robotics K1 sold out in how many minutes") == "20分鐘"
+        assert not s.search("Boostr Robotics sold out in how many minutes").answers  # nothing to hold on to

@@ -62,6 +62,9 @@ def test_entities_metrics_and_periods_are_read(vocab, question, entities, metric
         ("How much did MetaX raise", "metrics", ["investment"]),
         ("How much did Microsoft spend on infrastructure", "metrics", ["capex"]),
         ("中国市场 占 数据中心收入 多少", "value_kinds", ["percent"]),  # the share one is of the other
+        ("How long did it take to train Hunyuan", "value_kinds", ["duration"]),
+        ("K1 sold out in how many minutes", "value_kinds", ["duration"]),
+        ("How long did it take to train", "ignored", ["train"]),  # a hint's words are no words to find
     ],
 )
 def test_words_are_sorted_by_what_the_store_can_do_with_them(vocab, question, field, expected):
