@@ -83,7 +83,8 @@ def headline_for(c: Candidate, u: Understanding, ctx: RankingContext) -> Headlin
     # ("ByteDance H200 test order": 试购2万台, not the 单价约2万美元 the sentence's price metric wants)
     expects = info.get("expects", "any") if asked or u.value_kinds or not (u.terms and anchors) else "any"
     lead = headline(c, u, expects, info.get("keywords", []), anchors, others, asked)
-    if not lead[0] and metric != "growth" and "growth" in u.metrics:
+    if not lead[0] and metric != "growth" and ("growth" in u.metrics or asks_for_a_change(u)):
+        # a growth asked, or by how much the metric asked changed: the growth rate stated
         growth = ctx.metrics.get("growth", {})
         lead = headline(
             c, u, growth.get("expects", "any"), growth.get("keywords", []), anchors, others, "growth"
@@ -239,7 +240,7 @@ def is_forecast(key: str, offset: int, v: Value) -> bool:
 _ASKS_EARLIER = re.compile(r"原本|原来|原先|此前|先前|之前|previous|original|prior|earlier", re.I)
 _ASKS_CHANGE = re.compile(
     r"增长|增速|增幅|成长|上升|下降|下滑|减少|增加|涨|跌|同比|环比|年增|年减|变化|提高|降低|少了|多了"
-    r"|growth|grow|rise|fall|drop|change|increase|decrease|jump|yoy|qoq|cut|reduce",
+    r"|growth|grow|rise|fall|drop|change|increase|decrease|jump|yoy|qoq|cut|reduce|raise|raising|by how much",
     re.I,
 )
 

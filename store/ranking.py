@@ -375,7 +375,9 @@ def figure(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
     kinds = m.figure_kinds
     fit, why = 0.0, "no figure"
     if q.metrics:
-        near = min((c.distance.get(x, 999) for x in q.metrics if x in c.metrics), default=999)
+        # a change asked ("by how much are they raising capex"): the growth's figure is the one
+        stating = [*q.metrics, "growth"] if asks_for_a_change(q) else q.metrics
+        near = min((c.distance.get(x, 999) for x in stating if x in c.metrics), default=999)
         fit = 1.0 if near <= STATED_NEAR else 0.7 if near <= STATED_FAR else 0.3 if kinds else 0.0
         if near < 999:
             why = f"figure {near} characters from the keyword"
@@ -718,6 +720,8 @@ def states_asked_kind(c: Candidate, u: Understanding, ctx: RankingContext) -> bo
         return True
     if "money" in expects:
         expects.add("number")  # "市值暴涨近3000亿": an amount with its currency left unsaid
+    if asks_for_a_change(u):
+        expects.add("percent")  # by how much capex is raised: 增长了45% says it
     if "percent" in expects and _FRACTION_WORDS.search(c.key):
         return True  # "佔…比重約三分之二": a share said in words
     return any(v.kind in expects and _NUMERAL.search(v.text) for v in c.values)

@@ -790,3 +790,12 @@ def test_a_funding_round_asked_is_not_contradicted(question, text, verdict):
 
     u, r = scored(question, candidate(text, ["Galaxea"]))
     assert (round_gate(r, u, CTX, False) and "round") == verdict
+
+
+def test_by_how_much_asks_for_the_change_not_the_amount(seed_store):
+    # "by how much are they raising capex": 增长了45%, not the 2150亿美元 they plan to spend
+    q = "By how much are Google, Microsoft and Meta raising capex in 2025 vs last year?"
+    assert "45%" in seed_store.search(q).answers[0].headline[0].text
+    # how much alone asks for the amount
+    q = "How much will Google, Microsoft and Meta spend on capex in 2025?"
+    assert "2150億美元" in seed_store.search(q).answers[0].headline[0].text
