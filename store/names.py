@@ -73,6 +73,7 @@ CORPORATE_WORDS_ZH = (
     "股份有限公司", "控股有限公司", "集团有限公司", "科技有限公司", "有限责任公司", "有限公司", "控股集团",
     "科技股份", "科技集团", "集团股份", "股份公司", "微电子", "半导体", "科技", "集团", "股份", "控股", "通信",
     "智能", "电子", "资本", "国际", "技术", "网络", "软件", "信息", "实业", "光电", "医药", "生物", "证券",
+    "机器人", "机械人", "动力",
 )  # fmt: skip
 _CORPORATE_ZH_LONGEST_FIRST = tuple(sorted(CORPORATE_WORDS_ZH, key=len, reverse=True))
 _CORPORATE_TAIL = re.compile("(?:%s)+$" % "|".join(_CORPORATE_ZH_LONGEST_FIRST))
@@ -132,6 +133,8 @@ _APPOSITIVE = re.compile(
     r"(?:提供商|供应商|服务商|制造商|开发商|运营商|厂商|创企|独角兽|龙头|巨头|大厂|(?<![工建设出分总本该药])厂)"
     r"(?=[\u3400-\u9fff])"
 )
+# what a maker makes, after its name: 乐聚机器人, 众擎机械人, 松延动力
+_INDUSTRY_AFTER = re.compile(r"(?:机器人|机械人|动力)(?![\u3400-\u9fff]{0,1}(?:产业|行业|赛道|领域|市场|企业|公司))")
 _OWNER_AFTER = re.compile(r"(?:旗下(?:的)?|子公司|母公司)")
 # what an outlet calls itself: a name before it is the outlet's (Hehson财经, 36氪网)
 _MEDIA_AFTER = re.compile(r"\s?(?:财经|新闻|日报|早报|晚报|周刊|网(?![络路])|研究院|资讯|传媒|电视|通讯社)")
@@ -496,6 +499,15 @@ def discover_names(
             continue  # 资产管理 of 奇点资产管理有限公司: the trade two names share, not a name
         if name and _is_name_like(name, key):
             add(name, "company word", also=(key[m.start() - len(name) : m.end()],))
+    # a maker named by its trade (乐聚机器人, 松延动力): a head no dictionary knows before the word
+    # of what it makes; an everyday head (人形机器人, 工业机器人) is the kind of product, no name
+    for m in _INDUSTRY_AFTER.finditer(key):
+        head = _run_before(key, m.start(), 4)[-3:]
+        head = head if len(head) == 3 and key.count(head) > key.count(head[1:]) / 2 else head[-2:]
+        if (
+            len(head) == 2 or len(head) == 3
+        ) and not _everyday_phrase(head, everyday) and not any(w in everyday for w in _segment(head) if len(w) >= 2) and not _is_generic(head, generic, metric_words):
+            add(head + m.group(0), "industry word", also=(head,))
     # officers: 快手 CFO 金秉, 摩尔线程创始人
     for m in _ROLES_RE.finditer(key):
         end = m.start()

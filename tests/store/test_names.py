@@ -66,6 +66,9 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
         ("北京智谱华章科技股份有限公司(以下简称“智谱华章”)正式开启港股招股。", "智谱华章", "defined"),
         # named once, ending on a corporate word that recurs everywhere else (智能)
         ("日前,消費級具身智能機器人企業蘇州樂享智能科技有限公司正式宣布完成2億元融資。具身智能賽道融資頻頻。", "乐享智能", "company word"),
+        # a maker named by what it makes, its head no dictionary word
+        ("眾擎機械人計劃3年內落地2,000台；樂聚機器人整體交付目標為1,000至2,000台。", "乐聚机器人", "industry word"),
+        ("松延動力單價人民幣9,998元的500台「小布米」兩天售罄。", "松延动力", "industry word"),
     ],
 )
 def test_a_name_nobody_listed_is_found_and_says_how(bare, text, name, how):
@@ -108,6 +111,9 @@ CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(C
         *[(SMIC_LIKE, w) for w in ("资料中心", "经调整", "环比增")],
         # an everyday word's Latin gloss in brackets is a term's
         ("公司计划拓展碳化硅(SiC)产能。碳化硅需求旺盛,碳化硅订单增加。", "碳化硅"),
+        # the kind of robot, an everyday word before 机器人, and the trade as a whole
+        ("工業機器人需求旺盛,服务机器人订单增加。", "工业机器人"),
+        ("工業機器人需求旺盛,服务机器人订单增加。", "服务机器人"),
         # a defined short name that is the company's own word for itself
         ("騰訊控股有限公司(「本公司」)公佈業績。本公司收入增長。", "本公司"),
     ],

@@ -272,3 +272,5 @@ def test_a_model_code_the_articles_hold_anchors_a_question_whose_company_is_unpl
     with store_of(tmp_path, {"robots.txt": article, **others}) as s:
         assert first_figure(s, "Boostr Robotics K1 sold out in how many minutes") == "20分鐘"
         assert not s.search("Boostr Robotics sold out in how many minutes").answers  # nothing to hold on to
+        # a maker named by its trade (樂聚機器人) is asked by its head's pinyin (Leju Robotics)
+        assert first_figure(s, "Leju Robotics delivery target") == "1,000至2,000台"
