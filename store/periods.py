@@ -206,13 +206,15 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
         scanned_from("fs", r"(?<![a-z])(first|second)[\s-]half"),
         lambda m: {"part": "H1" if m[1] == "first" else "H2"},
     ),
-    # nine months: 前三季度, 前三个季度, 前3季 (Taiwan), 前9个月, first nine months, 9m
+    # nine months: 前三季度, 前三个季度, 前3季 (Taiwan), 前9个月, first nine months, first three
+    # quarters, 9m
     (
-        "前月nm",
+        "前月nmq",
         scanned_from(
             "前1一fn9",
             r"前[三3]\s?个?季度?|前[9九]个月|(?<!\d)1\s?(?:-|—|~|至|到)\s?9月(?!\d*日)|一至九月"
-            r"|(?<![a-z])(?:first\s)?nine[\s-]months?|(?<![a-z0-9.])9m(?![a-z0-9])"
+            r"|(?<![a-z])(?:first\s)?nine[\s-]months?|(?<![a-z])first\s(?:three|3)\squarters"
+            r"|(?<![a-z0-9.])9m(?![a-z0-9])"
         ),
         lambda m: {"part": "9M"},
     ),

@@ -47,6 +47,7 @@ SAME_PHRASES = [
     ("前3季", ["9M"], "2024 9M"),  # Taiwan writes the nine months so
     ("2024年中期业绩", ["2024", "H1"], "2024 H1"),  # Hong Kong's interim results
     ("nine months", ["9M"], "2024 9M"),
+    ("first three quarters", ["9M"], "2024 9M"),
     ("2024年1-9月", ["2024", "9M"], "2024 9M"),  # months one to nine, not a date
     ("1至6月", ["H1"], "2024 H1"),
     ("2024Q1-Q3", ["2024", "9M"], "2024 9M"),  # a run of quarters
