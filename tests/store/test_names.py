@@ -112,7 +112,7 @@ CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(C
         # an everyday word's Latin gloss in brackets is a term's
         ("公司计划拓展碳化硅(SiC)产能。碳化硅需求旺盛,碳化硅订单增加。", "碳化硅"),
         # a kind of AI before a product word is no product's name
-        ("端侧 AI 芯片需求旺盛,端侧 AI 应用增加。", "端侧"),
+        ("瑞芯微展示两款端侧AI新品。公司向端侧AI平台生态转型。端侧大模型开启新增长周期。", "端侧"),
         # the kind of robot, an everyday word before 机器人, and the trade as a whole
         ("工業機器人需求旺盛,服务机器人订单增加。", "工业机器人"),
         ("工業機器人需求旺盛,服务机器人订单增加。", "服务机器人"),
