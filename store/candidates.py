@@ -23,6 +23,7 @@ class Weights:
     figure: float = 12.0  # a figure of the right kind by the keyword is what the asker wants
     period: float = 10.0  # the year asked about, but a silent sentence may still answer
     keyword: float = 3.0  # "EBITDA" typed and written beats a synonym of it
+    round_named: float = 6.0  # the funding round asked (天使++轮, series B), named, beats a round unsaid
     lead: float = 2.0  # a sentence opening on the entity is more about it
     recency: float = 3.0  # a decade newer is worth this much when the period is stated
     segment: float = 6.0  # 智能汽车收入 is not the revenue asked about unless the question says so

@@ -322,15 +322,21 @@ _CORPORATE_AFTER = re.compile(
 
 # a funding round: A轮, B+轮, Pre-A轮, 天使轮, series B (folded: lower case, 輪 as 轮)
 _ROUND = re.compile(
-    r"(?<![a-z])(pre-?[a-f]\+*|[a-f]\+*|天使|种子|战略)\s?轮|(天使|种子)(?=融资|投资)"
+    r"(?<![a-z])[“\"「]?(pre-?[a-f]\+*|[a-f]\+*|天使\+*|种子\+*|战略)[”\"」]?\s?轮|(天使|种子)(?=融资|投资)"
     r"|(?<![a-z])series\s(pre-?[a-f]\+*|[a-f]\+*)(?![a-z])"
+    r"|(?<![a-z])(angel\+*|seed\+*)\s?(?:round|funding|financing)"
 )
+_ROUND_IN_ENGLISH = {"angel": "天使", "seed": "种子"}
 
 
 def funding_rounds(key: str) -> list[str]:
-    """Return the funding rounds a folded text names (B + 轮 as "b+"), in order, once each."""
-    found = (m[1] or m[2] or m[3] for m in _ROUND.finditer(re.sub(r"(?<=[a-z+])\s+(?=[+轮])", "", key)))
-    return list(dict.fromkeys(r.replace("-", "") for r in found))
+    """Return the funding rounds a folded text names (B + 轮 as "b+", “天使++”轮 and angel++
+    round as 天使++), in order, once each."""
+    found = (
+        m[1] or m[2] or m[3] or m[4] for m in _ROUND.finditer(re.sub(r"(?<=[a-z+])\s+(?=[+轮])", "", key))
+    )
+    rounds = (r.replace("-", "") for r in found)
+    return list(dict.fromkeys(_ROUND_IN_ENGLISH.get(r.rstrip("+"), r.rstrip("+")) + "+" * (len(r) - len(r.rstrip("+"))) for r in rounds))
 
 
 def _shift_metrics(q: str, vocab: QuestionVocabulary, u: Understanding) -> None:

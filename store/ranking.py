@@ -427,6 +427,15 @@ def keyword(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Po
     return Points("keyword", ctx.weights.keyword * (2 if qualified else 1), f"writes {hit!r}")
 
 
+def round_named(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
+    """It names the funding round asked (天使++轮 for "angel++ round"); the ``round`` gate
+    refuses one naming only other rounds, and this puts the one naming it before one naming none."""
+    if not q.rounds:
+        return None
+    named = set(funding_rounds(c.key)) & set(q.rounds)
+    return Points("round_named", ctx.weights.round_named, f"names the {'/'.join(sorted(named))} round") if named else None
+
+
 def lead(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
     """The sentence opens on the entity asked about (or a company it belongs to)."""
     if not (q.entities or q.names) or not c.entities:
@@ -494,6 +503,7 @@ RULES: tuple[Rule, ...] = (
     figure,
     period,
     keyword,
+    round_named,
     lead,
     recency,
     segment,

@@ -783,6 +783,10 @@ def test_a_count_written_in_chinese_numerals_states_the_count_asked():
         ("摩爾線程 B+輪 融資 金額", "摩爾線程在所謂的「B + 輪」融資中籌集了大約人民幣10億元。", None),
         ("百川智能 天使輪 融資", "因在早期的天使融資中獲5,000萬美元。", None),  # 天使融资 is the angel round
         ("星海图 A轮 融资金额", "星海图累计融资额近30亿元。", None),  # no round named: not contradicted
+        # a round in quotes, with its pluses, and in English
+        ("Galaxea angel++ round amount", "公司正式宣布完成2億元“天使++”輪融資。", None),
+        ("星海图 天使轮 融资", "公司正式宣布完成2億元“天使++”輪融資。", "round"),  # 天使++ is a later round
+        ("Galaxea seed round", "公司完成数千万元种子轮融资。", None),
     ],
 )
 def test_a_funding_round_asked_is_not_contradicted(question, text, verdict):
@@ -790,6 +794,13 @@ def test_a_funding_round_asked_is_not_contradicted(question, text, verdict):
 
     u, r = scored(question, candidate(text, ["Galaxea"]))
     assert (round_gate(r, u, CTX, False) and "round") == verdict
+
+
+def test_the_sentence_naming_the_round_asked_comes_before_one_naming_none():
+    u = read_question("Galaxea angel++ round amount", VOCAB)
+    named = rank(candidate("公司正式宣布完成2億元“天使++”輪融資。", ["Galaxea"]), u, CTX)
+    unsaid = rank(candidate("其已在9個月內完成3輪融資,該公司估值已超12億元。", ["Galaxea"]), u, CTX)
+    assert "round_named" in [p.rule for p in named.points] and named.score > unsaid.score
 
 
 def test_by_how_much_asks_for_the_change_not_the_amount(seed_store):
