@@ -241,7 +241,7 @@ def test_quotes_have_their_position_in_the_file_as_stored(lexicon):
         ("公司研发费用分别为1.2亿元、3.4亿元、5.6亿元。", "r_and_d", ["1.2亿元", "3.4亿元", "5.6亿元"]),
         ("公司募资净额为1,234亿元。", "ipo_proceeds", ["1,234亿元"]),
         # units sold: 500台 sold out in two days
-        ("松延動力單價人民幣9,998元的500台「小布米」兩天售罄。", "shipments", ["500台"]),
+        ("松延動力的500台小布米兩天售罄。", "shipments", ["500台"]),
         # Hong Kong's compound annual growth rate (年複式增長率)
         ("集團過去2年的收入以超過65%的年複式增長率上升。", "growth", ["超過65%"]),
         # the non-GAAP qualifier in brackets after the profit makes it the adjusted one
