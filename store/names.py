@@ -557,8 +557,8 @@ def discover_names(
             and short not in generic
             and not any(len(kw) >= 2 for kw, _, _ in metric_words.spans(short))
         ):
-            legal = _legal_name_before(key, m.start("open")) or ""
-            full = legal[legal.find(short) :] if short in legal else None  # 算丰信息有限公司
+            defining = _legal_name_before(key, m.start("open")) or ""
+            full = defining[defining.find(short) :] if short in defining else None  # 算丰信息有限公司
             add(strip_corporate(short), "defined", also=(short, *((full,) if full else ())))
     # brackets: 摩尔线程（Moore Threads）
     for m in _BRACKETED_LATIN.finditer(text):
