@@ -74,6 +74,12 @@ _UNITS = {
     "pflops": ("compute", "PFLOPS"),
     "tflops": ("compute", "TFLOPS"),
     "flops": ("compute", "FLOPS"),
+    # a data centre's power (440MW, 近2千兆瓦 = 2 GW): Taiwan's 兆 before 瓦 is mega, not 10^12
+    "兆瓦": ("power", "MW"),
+    "吉瓦": ("power", "GW"),
+    "千瓦": ("power", "kW"),
+    "mw": ("power", "MW"),
+    "gw": ("power", "GW"),
     "gb/s": ("bandwidth", "GB/s"),
     "tb/s": ("bandwidth", "TB/s"),
     "t": ("bandwidth", "T"),
@@ -196,7 +202,7 @@ _NUMBER = scanned_from(
     rf"(?P<prefix>{_PREFIX_RE})?\s?"
     rf"(?P<num>{_ARABIC}|{_CHINESE})"
     rf"(?P<more>多|余)?\s?"
-    rf"(?P<scale>{_SCALE_RE})?"
+    rf"(?:(?P<scale>{_SCALE_RE})(?!瓦))?"
     rf"(?P<more2>多|余)?\s?"
     rf"(?P<unit>{_UNIT_RE})?",
 )

@@ -493,6 +493,11 @@ def without_bases(key: str) -> str:
     return _COMPARED_WITH.sub(lambda m: " " * len(m.group(0)), key)
 
 
+# where a figure was heard, with its date: "根据公司2025年4月年报电话会议,全年有望交付440MW",
+# "据证券日报11月1日的文章" — the day it was said, not the period the figure is for
+_SOURCE_DATED = re.compile(r"(?:根据|据)[^,，;；。]{0,24}?(?:电话会议?|会议|文章|报道|采访|调研)")
+
+
 def _names_a_report(key: str, n: PeriodName) -> bool:
     # 三季报, 2025年一季报: the name of a quarter's report, not a period a figure is stated for
     return key.startswith("季报", n.end - 2)
@@ -523,7 +528,7 @@ def parse_period(
     >>> parse_period("去年营收增长", dated_year=2025).label
     '2024'
     """
-    key = without_bases(key)
+    key = _SOURCE_DATED.sub(lambda m: " " * len(m.group(0)), without_bases(key))
     if until is not None:
         key = key[:until]
     ranged = _YEAR_RANGE_IN_TEXT.search(key)

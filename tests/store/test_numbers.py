@@ -77,6 +77,10 @@ def parse(text):
         ("今年資本支出約落在 300-320 億美元", [("300-320 億美元", 3e10, 3e10, 3.2e10, "money", "USD", None)]),
         ("增长 1-2 个百分点", [("1-2 个百分点", 1, 1, 2, "points", "pp", None)]),
         ("在發布後20分鐘被一掃而空", [("20分鐘", 20, None, None, "duration", "minutes", None)]),
+        # a data centre's power; 兆 before 瓦 is mega, not Taiwan's 10^12
+        ("全年有望交付440MW算力", [("440MW", 440, None, None, "power", "MW", None)]),
+        ("訓練算力將達近2千兆瓦", [("近2千兆瓦", 2000, None, None, "power", "MW", "近")]),
+        ("一座300兆瓦的數據中心", [("300兆瓦", 300, None, None, "power", "MW", None)]),
     ],
 )
 def test_parse_quantities(text, expected):
