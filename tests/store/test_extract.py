@@ -240,6 +240,8 @@ def test_quotes_have_their_position_in_the_file_as_stored(lexicon):
         # one keyword may name a list ("分别为"); a thousands separator ends no clause
         ("公司研发费用分别为1.2亿元、3.4亿元、5.6亿元。", "r_and_d", ["1.2亿元", "3.4亿元", "5.6亿元"]),
         ("公司募资净额为1,234亿元。", "ipo_proceeds", ["1,234亿元"]),
+        # computing power in the Hong Kong and Taiwan word, with a data centre's power as its figure
+        ("此舉將使該公司的AI運算能力提升至近2千兆瓦。", "compute", ["近2千兆瓦"]),
         # units sold: 500台 sold out in two days
         ("松延動力的500台小布米兩天售罄。", "shipments", ["500台"]),
         # Hong Kong's compound annual growth rate (年複式增長率)
