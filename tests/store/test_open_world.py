@@ -270,7 +270,7 @@ def test_a_model_code_the_articles_hold_anchors_a_question_whose_company_is_unpl
         "b.txt": "台積電第三季營收新台幣9,899億元,年增30%。\n台積電毛利率59.5%。\n台積電資本支出400億美元。\n",
     }
     with store_of(tmp_path, {"robots.txt": article, **others}) as s:
-        assert first_figure(s, "Boostr Robotics K1 sold out in how many minutes") == "20分鐘"
-        assert not s.search("Boostr Robotics sold out in how many minutes").answers  # nothing to hold on to
+        assert first_figure(s, "Boostr Robotics K1 gone in how many minutes") == "20分鐘"
+        assert not s.search("Boostr Robotics in how many minutes").answers  # nothing to hold on to
         # a maker named by its trade (樂聚機器人) is asked by its head's pinyin (Leju Robotics)
         assert first_figure(s, "Leju Robotics delivery target") == "1,000至2,000台"
