@@ -243,6 +243,15 @@ def _outside_bylines(key: str, mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
 
 
+# the channel a company speaks through, not a company the sentence is about: 其微信公众号上周发布的公告
+_CHANNEL_AFTER = re.compile(r"\s?(?:公众号|视频号|小程序|官方账号|官方帐号)")
+
+
+def _not_channels(key: str, mentions: list[Mention]) -> list[Mention]:
+    """Return ``mentions`` without a platform named as the channel a statement came through."""
+    return [m for m in mentions if not _CHANNEL_AFTER.match(key, m.end)]
+
+
 def _opening_on(mentions: list[Mention]) -> str | None:
     """Return the entity a sentence opens on (named at its first character or after a quote)."""
     first = min(mentions, key=lambda m: m.start, default=None)
@@ -282,7 +291,10 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     people_found = {e.name for e in found.values() if introduced_as_person(key, e.keys)}
     article_names = AliasMatcher(doc_aliases.items())
     all_mentions = [
-        _outside_bylines(key[s.start : s.end], lexicon.find_mentions(key[s.start : s.end], article_names))
+        _not_channels(
+            key[s.start : s.end],
+            _outside_bylines(key[s.start : s.end], lexicon.find_mentions(key[s.start : s.end], article_names)),
+        )
         for s in sentences
     ]
 

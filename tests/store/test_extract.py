@@ -262,3 +262,10 @@ def test_a_metric_keyword_names_the_nearest_figure_of_its_kind_in_its_clause(
 def test_a_continuing_sentence_figure_is_the_metric_of_the_sentence_before(lexicon):
     *_, fact = facts_of("2022年,腾讯营收约5545亿元。这比2021年的约600亿美元增长了30%以上。", lexicon)
     assert [(v.text, v.metric) for v in fact.values] == [("约600亿美元", "revenue"), ("30%以上", "growth")]
+
+
+def test_a_platform_a_statement_came_through_is_no_company_of_the_sentence(lexicon):
+    # 其微信公众号: the channel Baichuan spoke through; the sentence is not about Tencent's WeChat
+    facts = facts_of("百川智能成立僅六個月。其微信公眾號上周發布的公告披露,公司完成3億美元(22億元)融資。", lexicon)
+    assert not {"WeChat", "Tencent"} & set(facts[-1].entities)
+    assert "Baichuan" in facts[-1].context
