@@ -290,13 +290,11 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     # 董事长陈立白: a person the article introduces, never the company it is about
     people_found = {e.name for e in found.values() if introduced_as_person(key, e.keys)}
     article_names = AliasMatcher(doc_aliases.items())
-    all_mentions = [
-        _not_channels(
-            key[s.start : s.end],
-            _outside_bylines(key[s.start : s.end], lexicon.find_mentions(key[s.start : s.end], article_names)),
-        )
-        for s in sentences
-    ]
+    def mentions_in(s_key: str) -> list[Mention]:
+        # who a sentence names, but not a byline's reporter or the channel a statement came through
+        return _not_channels(s_key, _outside_bylines(s_key, lexicon.find_mentions(s_key, article_names)))
+
+    all_mentions = [mentions_in(key[s.start : s.end]) for s in sentences]
 
     def is_company(name: str) -> bool:
         top = lexicon.lineage(name)[-1]

@@ -313,7 +313,7 @@ def _tail_written_alone(name: str, key: str) -> str | None:
 # themselves be bracketed: 億都(國際控股)有限公司
 _DEFINED_SHORT = re.compile(
     r"(?:%s)(?P<open>\()(?:以下简称|以下称|下称|简称)?[「“\"](?P<short>[^」”\"(),]{2,8})[」”\"]"
-    % "|".join(sorted(_STRONG_CORPORATE, key=len, reverse=True))
+    % _STRONG_CORPORATE_RE.pattern
 )
 
 
@@ -403,6 +403,12 @@ def _everyday_phrase(name: str, everyday: frozenset[str]) -> bool:
     if name.endswith(CORPORATE_WORDS_ZH) and len(strip_corporate(name)) < len(name):
         return False  # 乐享智能 of 苏州乐享智能科技有限公司: a corporate word makes it a company's name
     return any(name[:i] in everyday and name[i:] in everyday for i in range(2, len(name) - 1))
+
+
+def _holds_everyday_word(run: str, everyday: frozenset[str]) -> bool:
+    """Tell whether a short run is, or holds as the segmenter cuts it, an everyday word (人形 of
+    人形机器人, 自变量)."""
+    return run in everyday or any(w in everyday for w in _segment(run) if len(w) >= 2)
 
 
 def _ends_a_word(key: str, start: int, size: int) -> bool:
@@ -506,9 +512,7 @@ def discover_names(
     for m in _INDUSTRY_AFTER.finditer(key):
         head = _run_before(key, m.start(), 4)[-3:]
         head = head if len(head) == 3 and key.count(head) > key.count(head[1:]) / 2 else head[-2:]
-        if (
-            len(head) == 2 or len(head) == 3
-        ) and not _everyday_phrase(head, everyday) and not any(w in everyday for w in _segment(head) if len(w) >= 2) and not _is_generic(head, generic, metric_words):
+        if len(head) >= 2 and not _holds_everyday_word(head, everyday) and not _is_generic(head, generic, metric_words):
             add(head + m.group(0), "industry word", also=(head,))
     # officers: 快手 CFO 金秉, 摩尔线程创始人
     for m in _ROLES_RE.finditer(key):

@@ -528,7 +528,9 @@ def parse_period(
     >>> parse_period("去年营收增长", dated_year=2025).label
     '2024'
     """
-    key = _SOURCE_DATED.sub(lambda m: " " * len(m.group(0)), without_bases(key))
+    key = without_bases(key)
+    if "据" in key:  # 根据/据 open every source clause: most sentences skip the pattern
+        key = _SOURCE_DATED.sub(lambda m: " " * len(m.group(0)), key)
     if until is not None:
         key = key[:until]
     ranged = _YEAR_RANGE_IN_TEXT.search(key)
@@ -537,10 +539,9 @@ def parse_period(
     if ranged and len(years | {int(ranged[2])}) > 1 and int(ranged[1]) < int(ranged[2]):
         return Period(f"{ranged[1]}–{ranged[2]}", float(ranged[2]))
     year = dated_year or article_year
-    if any(not _names_a_report(key, n) for n in names):
-        # "据公司25年三季报,25Q1-Q3实现营收…": a report's name, when the sentence also writes the
-        # period of its figures, is not theirs (a third-quarter report states the nine months)
-        names = [n for n in names if not _names_a_report(key, n)]
+    # "据公司25年三季报,25Q1-Q3实现营收…": a report's name, when the sentence also writes the
+    # period of its figures, is not theirs (a third-quarter report states the nine months)
+    names = [n for n in names if not _names_a_report(key, n)] or names
     for n in names:
         if (n.offset is not None or n.quarter_offset is not None) and not dated_year:
             continue  # 去年 in an undated article: its most stated year is not the year it was written

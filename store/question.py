@@ -335,8 +335,13 @@ def funding_rounds(key: str) -> list[str]:
     found = (
         m[1] or m[2] or m[3] or m[4] for m in _ROUND.finditer(re.sub(r"(?<=[a-z+])\s+(?=[+轮])", "", key))
     )
-    rounds = (r.replace("-", "") for r in found)
-    return list(dict.fromkeys(_ROUND_IN_ENGLISH.get(r.rstrip("+"), r.rstrip("+")) + "+" * (len(r) - len(r.rstrip("+"))) for r in rounds))
+    return list(dict.fromkeys(_round_name(r.replace("-", "")) for r in found))
+
+
+def _round_name(written: str) -> str:
+    # angel++ -> 天使++: the round's name in Chinese, its pluses kept
+    base = written.rstrip("+")
+    return _ROUND_IN_ENGLISH.get(base, base) + written[len(base) :]
 
 
 def _shift_metrics(q: str, vocab: QuestionVocabulary, u: Understanding) -> None:
