@@ -46,6 +46,7 @@ class Fact:
     implied_year: int | None = None  # the year the article implies when the sentence states none
     timeless: bool = False  # the article has no date and names no year: its 今年 is any year's
     topic: bool = False  # the subject is the article's main one, not named in the sentence
+    restated_by: str | None = None  # a headline's fact: the body's fact stating its figures again
 
     @property
     def metric(self) -> str:
@@ -420,6 +421,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
                 ),
                 None,
             )
+    _mark_restated_headlines(text, facts)
     return Document(
         file=file,
         text=text,
@@ -435,6 +437,60 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
             for e in found.values()
         },
     )
+
+
+HEADLINE_MAX = 48  # characters: a longer line is a paragraph, not a headline or caption
+
+
+def headline_end(text: str) -> int:
+    """Return where the article's leading headline lines end: the title, subtitle, byline and
+    photo caption before the first line that is a paragraph (longer than ``HEADLINE_MAX`` or
+    holding a full stop). Headlines end on ! and ? as often as not."""
+    at = 0
+    for line in text.splitlines(keepends=True):
+        body = line.strip()
+        if body and (len(body) > HEADLINE_MAX or "。" in body):
+            break
+        at += len(line)
+    return at
+
+
+def _same_figure(a: Value, b: Value) -> bool:
+    return (
+        a.kind == b.kind
+        and a.amount is not None
+        and b.amount is not None
+        and abs(a.amount - b.amount) <= 1e-9 * max(abs(a.amount), 1.0)
+        and (a.currency == b.currency or None in (a.currency, b.currency))
+    )
+
+
+def _same_name(a: str, b: str) -> bool:
+    # the headline's short name and the body's full one (智谱 / 智谱华章) are merged only later
+    return a in b or b in a
+
+
+def _mark_restated_headlines(text: str, facts: list[Fact]) -> None:
+    """Link each fact of the headline lines to the first fact of the body stating every one of
+    its figures again about the same company: a headline rounds and abbreviates ("发行价116.2港元",
+    "获约人民币10亿元融资"), and the body's sentence says it in full ("每股发行价为116.20港元",
+    "在「B + 轮」融资中筹集了大约人民币 10 亿元"), so ranking quotes the body's
+    (``store.ranking.body_over_headline``)."""
+    end = headline_end(text)
+    body = [f for f in facts if f.start >= end]
+    for f in facts:
+        if f.start >= end or not f.values:
+            continue
+        names = f.entities + f.context
+        f.restated_by = next(
+            (
+                b.id
+                for b in body
+                if (not names or any(_same_name(n, m) for n in names for m in b.entities + b.context))
+                and all(any(_same_figure(v, w) for w in b.values) for v in f.values)
+            ),
+            None,
+        )
 
 
 def _fact_from_run(

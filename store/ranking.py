@@ -803,6 +803,24 @@ def _figure_is_theirs(r: Ranked, u: Understanding, ctx: RankingContext) -> bool:
 _ITS = re.compile(r"\s?其(?!中|他|它|余|次|实)")  # its; not 其中 (of which), 其他 (other), 其实 (in fact)
 
 
+def body_over_headline(answers: list[Ranked]) -> list[Ranked]:
+    """Return ``answers`` with the body's sentence first where a headline states the same
+    figures (``Candidate.restated_by``): the headline rounds and abbreviates, and matches the
+    question's words for being short ("智谱开启招股:发行价116.2港元"), but the quote a reader wants
+    is the body's, saying it in full ("智谱华章每股发行价为116.20港元…"). Only an answer takes the
+    headline's place: the body's sentence passed every gate on its own."""
+    by_id = {r.candidate.id: r for r in answers}
+    ordered: list[Ranked] = []
+    placed: set[int] = set()
+    for r in answers:
+        body = by_id.get(r.candidate.restated_by or "")
+        for one in (body, r):
+            if one is not None and one.rank_id not in placed:
+                ordered.append(one)
+                placed.add(one.rank_id)
+    return ordered
+
+
 def explain(r: Ranked) -> str:
     """Return one line: the candidate's score and each rule's points, in the rules' order."""
     order = [f.name for f in fields(Weights)]

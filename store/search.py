@@ -49,6 +49,7 @@ from .question import (
 )
 from .ranking import (
     about_what_is_asked,
+    body_over_headline,
     explain,
     explain_why,
     lead_of,
@@ -547,7 +548,7 @@ class FactStore:
         ]
         # the ``stated`` order: answers stating a figure of the kind asked first, by score within
         answers.sort(key=lambda r: not states_asked_kind(r.candidate, q, self.ranking))
-        return ranked, answers, gathered
+        return ranked, body_over_headline(answers), gathered
 
     @_using
     def explain(self, query: str, *, top: int = 8, metrics: set[str] | None = None) -> str:
@@ -851,6 +852,7 @@ def _candidate(r: sqlite3.Row | tuple, canonical: dict[str, str] | None = None) 
         implied_year=more.get("implied_year"),
         published=more.get("published"),
         timeless=bool(more.get("timeless")),
+        restated_by=more.get("restated_by"),
         recency=rec or 0.0,
         rank_id=rid,
     )

@@ -1,6 +1,7 @@
 import pytest
 
 from store import Lexicon, clean_text, extract_facts, parse_period
+from store.extract import headline_end
 
 
 @pytest.fixture(scope="module")
@@ -269,3 +270,40 @@ def test_a_platform_a_statement_came_through_is_no_company_of_the_sentence(lexic
     facts = facts_of("百川智能成立僅六個月。其微信公眾號上周發布的公告披露,公司完成3億美元(22億元)融資。", lexicon)
     assert not {"WeChat", "Tencent"} & set(facts[-1].entities)
     assert "Baichuan" in facts[-1].context
+
+
+@pytest.mark.parametrize(
+    ("text", "headline"),
+    [
+        # title with a mid-line exclamation, then the body's first sentence
+        ("估值超500亿港元!智谱开启招股:发行价116.2港元\n智谱正式开启港股招股,其市值预计超500亿港元。\n", "估值超500亿港元!智谱开启招股:发行价116.2港元\n"),
+        # title, byline and photo caption all come before the body
+        (
+            "傳摩爾線程獲約人民幣10億元融資\n\n鉅亨網編譯 2023-11-16\n傳摩爾線程獲約人民幣10億元融資(圖:REUTERS)\n\n路透周四報導,摩爾線程同意進行融資。\n",
+            "傳摩爾線程獲約人民幣10億元融資\n\n鉅亨網編譯 2023-11-16\n傳摩爾線程獲約人民幣10億元融資(圖:REUTERS)\n\n",
+        ),
+        # an article opening on a paragraph has no headline
+        ("微软公司在2024财年第三财季的资本支出为140亿美元,同比增长79%,高于市场预期的水平,也创下新高。\n", ""),
+    ],
+)
+def test_headline_lines_end_where_the_first_paragraph_begins(text, headline):
+    assert text[: headline_end(text)] == headline
+
+
+def test_a_headline_links_the_body_sentence_stating_its_figure_again(lexicon):
+    doc = extract_facts(
+        "智谱开启招股:发行价116.2港元\n智谱华章每股发行价为116.20港元,募资规模预计将达43亿港元。\n"
+        "公司去年发行价为80港元。\n",
+        "a.txt",
+        lexicon,
+    )
+    title, body, other = doc.facts
+    assert title.restated_by == body.id
+    assert body.restated_by is None and other.restated_by is None
+
+
+def test_a_headline_figure_the_body_never_states_again_links_nothing(lexicon):
+    doc = extract_facts(
+        "智谱开启招股:发行价116.2港元\n智谱华章每股发行价为116.5港元,募资规模预计将达43亿港元。\n", "a.txt", lexicon
+    )
+    assert [f.restated_by for f in doc.facts] == [None, None]

@@ -299,6 +299,24 @@ def test_a_newer_figure_outranks_an_older_one(tmp_path):
     assert google[1].published == "2021-03-01"
 
 
+def test_the_body_sentence_restating_a_headline_figure_is_quoted_before_the_headline(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(
+        "智谱开启招股:发行价116.2港元,计划1月8日上市\n"
+        "12月30日,智谱华章正式开启港股招股。\n"
+        "智谱华章每股发行价为116.20港元,扣除相关费用后,本次募资规模预计将达43亿港元。\n",
+        encoding="utf-8",
+    )
+    from store import build_store
+
+    build_store(src, tmp_path / "f.db")
+    store = open_store(tmp_path / "f.db")
+    # the headline matches 招股 as written and would lead on words alone
+    quotes = [a.quote for a in store.search("智譜 招股 發行價").answers]
+    assert quotes[0].startswith("智谱华章每股发行价为116.20港元") and quotes[1].startswith("智谱开启招股")
+
+
 @pytest.mark.parametrize(
     ("query", "period"),
     [
