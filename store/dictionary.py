@@ -148,7 +148,8 @@ def _compute_everyday_words() -> frozenset[str]:
 
 def _compute_english_words() -> frozenset[str]:
     """Return every one-word English gloss of CC-CEDICT's ordinary words (not of its proper
-    nouns, whose glosses are names: Huawei): such a word is rarely a name."""
+    nouns, whose glosses are names: Huawei): such a word is rarely a name. A company's name
+    in an ordinary word's gloss (米粉: "Xiaomi fan") stays a name: CC-CEDICT glosses it as one."""
     words: set[str] = set()
     for entry in _entries():
         if entry.get("pinyin", "")[:1].isupper():
@@ -157,7 +158,22 @@ def _compute_english_words() -> frozenset[str]:
             for phrase, _ in _glosses(definition):
                 if " " not in phrase and phrase.isalpha():
                     words.add(phrase)
-    return frozenset(words)
+    return frozenset(words - _companies_by_gloss())
+
+
+def _companies_by_gloss() -> set[str]:
+    # the folded Latin names of CC-CEDICT's entries glossed as companies ("Xiaomi, Chinese
+    # electronics company"), not bare names that may be things ("the Internet")
+    names: set[str] = set()
+    for entry in _entries():
+        if not entry.get("pinyin", "")[:1].isupper():
+            continue
+        for definition in entry["definitions"]:
+            m = _LATIN_NAME_GLOSS.match(definition)
+            if m and _COMPANY_GLOSS.search(definition) and not _NOT_A_COMPANY.search(definition):
+                if " " not in m.group(1):
+                    names.add(fold(m.group(1)))
+    return names
 
 
 def _compute_head_words() -> dict[str, str]:
@@ -277,7 +293,7 @@ def lookup_english(con: sqlite3.Connection, word: str) -> list[str]:
 # Building them from CC-CEDICT costs about four seconds per process; a reload after one article
 # pays it too. They are kept in the user's cache folder, keyed by the dictionary's version and
 # this module's, and read back in a tenth of that (or built again when the folder is unusable).
-TABLES_VERSION = 1
+TABLES_VERSION = 2
 
 
 def _cache_file() -> Path:

@@ -280,7 +280,12 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     damaged = find_mojibake(text)
     doc_aliases = _bracket_names(text, key, lexicon)
     names_zh: dict[str, str] = {}
-    sentences = [s for s in split_sentences(text) if not lexicon.is_boilerplate(key[s.start : s.end])]
+    # "![]()": a scraped image's markup is no sentence, and never the lead naming the company
+    sentences = [
+        s
+        for s in split_sentences(text)
+        if any(c.isalnum() for c in s.text) and not lexicon.is_boilerplate(key[s.start : s.end])
+    ]
     lead_end = sentences[min(1, len(sentences) - 1)].end if sentences else 0
     found = discover_names(text, key, title_end=lead_end, **lexicon.name_sources())
     for entry in found.values():

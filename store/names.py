@@ -155,6 +155,10 @@ _ENGLISH_PASSAGE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:[\s,.:;@#]+[A-Za-z][A-Za
 # a Latin name in brackets, right after Chinese text (found from the bracket, then looking back:
 # a pattern starting on the Chinese run backtracks over every run of the article)
 _BRACKETED_LATIN = scanned_from(r"\s（(", r"(?<=[\u3400-\u9fff·•])\s?[（(]\s?([A-Za-z][A-Za-z0-9 .,&'\-]{1,40}?)\s?[)）]")
+# a Latin name with its Chinese one in brackets after it: NVIDIA(輝達)
+_LATIN_THEN_BRACKETED_CHINESE = scanned_from(
+    "A-Z", r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9.&\-]*(?: [A-Z][A-Za-z0-9.&\-]*){0,3})\s?[（(]\s?([\u3400-\u9fff]{2,6})\s?[)）]"
+)
 _OPENING = re.compile(r"[。！？!?\n,，;；]\s*")
 _MIN_TITLE_OPENINGS = 2  # sentences or clauses an unlinked name must open to be the subject
 
@@ -317,6 +321,15 @@ _DEFINED_SHORT = re.compile(
 )
 
 
+# 北京银河通用机器人(简称“银河通用”): after a weaker corporate word, only 简称 defines a name,
+# and only one the words before the bracket hold (not 投资基金(简称“大基金三期”))
+_DEFINED_BY_JIANCHENG = re.compile(
+    r"(?:%s)(?P<open>\()(?:以下简称|简称|下称)[「“\"](?P<short>[^」”\"(),]{2,8})[」”\"]"
+    % "|".join(_CORPORATE_ZH_LONGEST_FIRST)
+)
+_DESCRIBED_AS = re.compile(r"公司|企业|厂商|大厂|巨头|龙头|独角兽")
+
+
 def _run_before(key: str, end: int, longest: int) -> str:
     """Return the Chinese run before ``end`` (at most ``longest`` characters), cut after the last
     particle that introduces a name (据, 对, 由 …); its last character is the name's own (华为's 为),
@@ -326,7 +339,9 @@ def _run_before(key: str, end: int, longest: int) -> str:
         start -= 1
     run = key[start:end]
     cut = max((i for i, c in enumerate(run[:-1]) if c in _EDGE), default=-1)
-    return run[cut + 1 :]
+    # 中国生成式人工智能公司稀宇科技: the words up to a kind of company describe the name after it
+    described = max((m.end() - 1 for m in _DESCRIBED_AS.finditer(run, 0, len(run) - 2)), default=-1)
+    return run[max(cut, described) + 1 :]
 
 
 def _legal_name_before(key: str, end: int) -> str | None:
@@ -552,7 +567,12 @@ def discover_names(
             add(name, "product word")
     # a short name a legal name defines: 香港算丰信息有限公司(「算丰」), 亿都(国际控股)有限公司(「亿都」259),
     # 北京智谱华章科技股份有限公司(以下简称“智谱华章”)
-    for m in _DEFINED_SHORT.finditer(key):
+    defined = [*_DEFINED_SHORT.finditer(key)] + [
+        m
+        for m in _DEFINED_BY_JIANCHENG.finditer(key)
+        if m["short"] in key[max(0, m.start("open") - 12) : m.start("open")]
+    ]
+    for m in defined:
         short = m["short"]
         if (
             CJK_RUN.fullmatch(short)
@@ -584,6 +604,19 @@ def discover_names(
         entry = add(zh, "bracket", shown=latin, also=spellings)
         if entry is not None:
             entry.zh = zh
+    # NVIDIA(輝達): the Chinese name a Latin one glosses, when it is no word or term of its own
+    for m in _LATIN_THEN_BRACKETED_CHINESE.finditer(text):
+        latin, zh = m.group(1).strip(" .-"), key[m.start(2) : m.end(2)]
+        latin_key = fold(latin)
+        if (
+            not _latin_is_name(latin, latin_key, generic, metric_words, english_words)
+            or _is_generic(zh, generic, metric_words)
+            or _everyday_phrase(zh, everyday)
+        ):
+            continue
+        entry = add(zh, "bracket", shown=latin, also=(latin_key, strip_corporate(latin_key)))
+        if entry is not None:
+            entry.zh = zh
     # capitalised Latin names in Chinese text (an English passage is a quote, not names)
     english = [(m.start(), m.end()) for m in _ENGLISH_PASSAGE.finditer(text)]
     for m in _LATIN_NAME.finditer(text):
@@ -596,6 +629,9 @@ def discover_names(
             continue
         if any(a <= m.start() < b for a, b in tickers):
             continue  # the symbol of "(Nasdaq:CRDO)" is the ticker's, read with its name
+        # "date 2026-03-04 ASMPT": a name begins on its first word holding a capital, not on a
+        # lowercase word or a date before it
+        word = re.sub(r"^(?:(?:[a-z]+|[\d.\-/:]+)\s)+(?=\S*[A-Z])", "", word)
         word = re.sub(r"(?:\s[\d.]+)+$", "", word)  # "EPS 17.44": a figure is no part of a name
         word = _without_trailing_periods(word)  # "Credo FY2026Q2": the period is no part of it
         word = re.sub(r"\s(?:CEO|CFO|CTO|COO|VP)$", "", word)  # "OpenAI CEO": the company
@@ -620,6 +656,8 @@ def discover_names(
             continue
         if fold(latin) in english_words:
             continue  # 互联网 -> "Internet": a thing, not a company
+        if _always_runs_on(key, spans):
+            continue  # 银河 (the Milky Way) of 银河通用, written eleven times: a piece of a name
         if len(spans) >= 2 or not also_a_word:
             shown = " ".join(w for w in latin.split() if fold(w) not in CORPORATE_WORDS_LATIN) or latin
             entry = add(zh, "dictionary", shown=shown, also=(fold(latin), fold(shown)))
@@ -679,6 +717,19 @@ def _merge_corporate_forms(found: dict[str, FoundName]) -> dict[str, FoundName]:
 
 
 _SURE_SOURCES = {"ticker", "bracket", "dictionary", "latin"}
+
+
+def _always_runs_on(key: str, spans: list[tuple[int, int]]) -> bool:
+    """Tell whether a word written at ``spans`` is, every time, the start of the same longer
+    run (银河 of 银河通用): then the article's name is the run, not the word. A corporate word
+    after it (小米集团, 百度智能云) keeps the word the name."""
+    after = {key[b : b + 2] for _, b in spans}
+    if len(spans) < 2 or len(after) != 1:
+        return False
+    end = spans[0][1]
+    return bool(CJK_RUN.fullmatch(next(iter(after)))) and not any(
+        key.startswith(w, end) for w in _CORPORATE_ZH_LONGEST_FIRST
+    )
 
 
 def _only_structural_everyday(k: str, entry: FoundName, everyday: frozenset[str]) -> bool:

@@ -69,6 +69,16 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
         # a maker named by what it makes, its head no dictionary word
         ("眾擎機械人計劃3年內落地2,000台；樂聚機器人整體交付目標為1,000至2,000台。", "乐聚机器人", "industry word"),
         ("松延動力單價人民幣9,998元的500台「小布米」兩天售罄。", "松延动力", "industry word"),
+        # CC-CEDICT's company, though an ordinary word's gloss names it too (米粉: "Xiaomi fan")
+        ("2025年第三季度,小米集团总收入为人民币1131亿元。本季度,小米集团经调整净利润为113亿元。", "Xiaomi", "dictionary"),
+        # a scraped image's markup before the lead is no sentence: the lead still names the subject
+        ("![]()\n中新经纬11月18日电 18日晚间,小米集团披露业绩公告。\n小米集团总收入为1131亿元。小米集团表示。", "Xiaomi", "title"),
+        # a Latin name glossed by its Chinese one in brackets after it
+        ("NVIDIA(輝達)(NVDA)公布會計年度2026年第二季財報。輝達資料中心營收低於預期。", "NVIDIA", "bracket"),
+        # 简称 defines the short name after a weaker corporate word (机器人) too
+        ("近日,具身智能机器人企业北京银河通用机器人(简称“银河通用”)宣布完成25亿元融资。银河通用表示。", "银河通用", "defined"),
+        # a name starts on its first capitalised word, not on a date line's words before it
+        (" date 2026-03-04 \nASMPT公布2025年业绩。ASMPT收入增长。", "ASMPT", "latin"),
     ],
 )
 def test_a_name_nobody_listed_is_found_and_says_how(bare, text, name, how):
@@ -118,6 +128,15 @@ CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(C
         ("工業機器人需求旺盛,服务机器人订单增加。", "服务机器人"),
         # a defined short name that is the company's own word for itself
         ("騰訊控股有限公司(「本公司」)公佈業績。本公司收入增長。", "本公司"),
+        # the kind of company before a bracketed name describes it, it is no part of the name
+        ("中国生成式人工智能公司稀宇科技(MiniMax)明日将登陆港交所。MiniMax定价为每股165港元。", "生成式人工智能公司稀宇科技"),
+        # a term glossed in brackets after its Latin abbreviation is no name either way
+        ("公司推出PCB(印制电路板)新品。HDI(高密度互连)产能扩大。", "印制电路板"),
+        # a fund's nickname 简称 defines is no short form of the words before it
+        ("除了国家人工智能产业投资基金(简称“大基金三期”)外,中国石化等参与投资。", "大基金三期"),
+        # a dictionary word written every time as the start of one longer name is a piece of it
+        ("银河通用宣布完成融资。银河通用由王鹤创立。其表演让银河通用知名度大增。", "Milky Way"),
+        ("date 2026-03-04 ASMPT公布2025年业绩。", "date 2026-03-04 ASMPT"),
     ],
 )
 def test_figures_terms_and_everyday_words_are_no_names(bare, text, not_a_name):
