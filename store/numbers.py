@@ -81,6 +81,9 @@ _UNITS = {
     "mw": ("power", "MW"),
     "gw": ("power", "GW"),
     "gb/s": ("bandwidth", "GB/s"),
+    # a GPU's memory (配备 12GB GDDR6 显存, 192GB HBM3e)
+    "gb": ("memory", "GB"),
+    "tb": ("memory", "TB"),
     "tb/s": ("bandwidth", "TB/s"),
     "t": ("bandwidth", "T"),
     "参数": ("count", "parameters"),
@@ -104,6 +107,7 @@ _UNITS = {
     "天": ("duration", "days"),
     "小时": ("duration", "hours"),
     "分钟": ("duration", "minutes"),
+    "分": ("score", "points"),  # 得分达到了111290分, 总分75.09分: a benchmark's score
     "个月": ("duration", "months"),
     "周": ("duration", "weeks"),
 }
@@ -207,6 +211,8 @@ _NUMBER = scanned_from(
     rf"(?P<unit>{_UNIT_RE})?",
 )
 _FRACTION = scanned_from("0-9" + _CHINESE[1:-2], rf"(?P<den>{_CHINESE}|\d+)分之(?P<num>{_CHINESE}|\d+)")
+# 分 starting a word of its own after a number: 分别 (respectively), 分析, 分红, 分拆 …
+_NOT_A_SCORE_AFTER = re.compile(r"[别析红布为成拆享支行期段批子母类级之散摊配]")
 _RANGE_SEP = re.compile(r"\s?(?:至|到|-|~|～|—|–)\s?")
 _RANGE_LOW = re.compile(r"\s?(?:至|到|-|~|～|—|–)\s?\d")
 _NOT_A_QUANTITY_AFTER = re.compile(
@@ -426,6 +432,16 @@ def _raw_quantities(key: str) -> list[_Raw]:
         after_num = m.end()
         if not (scale_text or unit_text) and _NOT_A_QUANTITY_AFTER.match(key, num_end):
             continue  # a year, a date, a time, a level: periods are parsed elsewhere
+        if unit_text == "分" and (
+            not num_text[0].isdigit()
+            or _NOT_A_SCORE_AFTER.match(key, m.end("unit"))
+            or key[max(0, m.start("num") - 1) : m.start("num")] in ("点", "时", ":", "：")
+        ):
+            continue  # 十分 (very), 3分别, 3点15分: only an Arabic number right before 分 is a score
+        if unit_text in ("gb", "tb") and (
+            not num_text[0].isdigit() or (m.end("unit") < len(key) and key[m.end("unit")].isascii() and key[m.end("unit")].isalnum())
+        ):
+            continue  # 12gb, 1.5 tb: not gb200 nor tbps
         if unit_text == "t":
             unit_end = m.end("unit")
             if (

@@ -384,7 +384,8 @@ def figure(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
         elif kinds:
             why = "figures, none by the keyword"
     elif kinds:
-        fit, why = 0.3 + 0.7 * min(len(c.values), 3) / 3, f"{len(c.values)} figures"
+        n = _own_figures(c, q, ctx)
+        fit, why = 0.3 + 0.7 * min(n, 3) / 3, f"{n} figures"
     if fit and not q.value_kinds and changes_by_only(c) and not asks_for_a_change(q):
         # "净利润减少31亿美元" says by how much it changed; "净利…升至277亿美元" what it came to
         fit, why = fit / 2, why + "; only by how much it changed"
@@ -402,6 +403,23 @@ def figure(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
     if fit and asked_in and money and not any(w.currency in asked_in for v in money for w in (v, *v.restatements())):
         fit, why = fit / 2, why + f"; not in {'/'.join(asked_in)}"
     return Points("figure", ctx.weights.figure * fit, why)
+
+
+def _own_figures(c: Candidate, q: Understanding, ctx: RankingContext) -> int:
+    """Count the figures stated for what the question names: those whose clause names one of
+    its entities, or nobody. In "文心一言4.0总分79.02分,距离gpt4-turbo有11.61分", asked about GPT-4
+    Turbo, 79.02分 is ERNIE's."""
+    if not q.entities:
+        return len(c.values)
+    family = _family(q, ctx)
+    mentions = ctx.mentions(c.key)
+    count = 0
+    for v in c.values:
+        at = v.start - c.start
+        start, end = clause_start(c.key, at), clause_end(c.key, at)
+        named = [m for m in mentions if start <= m.start < end]
+        count += not named or any(set(ctx.lineage(m.entity)) & family for m in named)
+    return count
 
 
 def period(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:

@@ -81,6 +81,11 @@ def parse(text):
         ("全年有望交付440MW算力", [("440MW", 440, None, None, "power", "MW", None)]),
         ("訓練算力將達近2千兆瓦", [("近2千兆瓦", 2000, None, None, "power", "MW", "近")]),
         ("一座300兆瓦的數據中心", [("300兆瓦", 300, None, None, "power", "MW", None)]),
+        # a benchmark's score in points
+        ("OpenCL性能得分达到了111290分", [("111290分", 111290, None, None, "score", "points", None)]),
+        ("C-Eval 总分 66.1 分", [("66.1 分", 66.1, None, None, "score", "points", None)]),
+        # a GPU's memory
+        ("专业版提供 24GB GDDR6 ECC 显存", [("24GB", 24, None, None, "memory", "GB", None)]),
     ],
 )
 def test_parse_quantities(text, expected):
@@ -109,6 +114,12 @@ def test_parse_quantities(text, expected):
         "1-3月",  # a bare number before a separator is a range's low end only when one follows
         "2024-25财年",
         "第1-3季",
+        # 分 after a time, a Chinese numeral, or starting a word of its own is no score
+        "下午3点15分",
+        "10時30分發布",
+        "十分重要",
+        "两款芯片的售价5分别",
+        "英伟达GB200芯片",  # a chip's name, not 200 GB
     ],
 )
 def test_years_dates_versions_and_names_are_not_quantities(text):

@@ -299,6 +299,23 @@ def test_a_newer_figure_outranks_an_older_one(tmp_path):
     assert google[1].published == "2021-03-01"
 
 
+def test_a_score_stated_for_another_model_does_not_count_for_the_one_asked(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(
+        "SuperCLUE发布中文大模型基准测评报告。\n"
+        "GPT-4 Turbo总分90.63分遥遥领先,高于其他国内大模型。\n"
+        "其中国内最好模型文心一言4.0总分79.02分,距离GPT-4 Turbo有11.61分,距离GPT-4有4.9分的差距。\n",
+        encoding="utf-8",
+    )
+    from store import build_store
+
+    build_store(src, tmp_path / "f.db")
+    store = open_store(tmp_path / "f.db")
+    # three scores in the second sentence, but 79.02分 is ERNIE's: the asked model's own 90.63分 leads
+    assert "90.63分" in store.search("GPT-4 Turbo 总分").answers[0].quote
+
+
 def test_the_body_sentence_restating_a_headline_figure_is_quoted_before_the_headline(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
