@@ -64,6 +64,10 @@ def test_entities_metrics_and_periods_are_read(vocab, question, entities, metric
         ("中国市场 占 数据中心收入 多少", "value_kinds", ["percent"]),  # the share one is of the other
         ("How long did it take to train Hunyuan", "value_kinds", ["duration"]),
         ("K1 sold out in how many minutes", "value_kinds", ["duration"]),
+        # a share price is a price or how it moved, not the percentage "share" asks for
+        ("Innoscience record high share price", "value_kinds", []),
+        ("Nvidia data center revenue share", "value_kinds", ["percent"]),
+        ("C-Eval 多少分", "value_kinds", ["score"]),
         ("How long did it take to train", "ignored", ["train"]),  # a hint's words are no words to find
     ],
 )

@@ -316,6 +316,23 @@ def test_a_score_stated_for_another_model_does_not_count_for_the_one_asked(tmp_p
     assert "90.63分" in store.search("GPT-4 Turbo 总分").answers[0].quote
 
 
+def test_a_share_price_reached_answers_as_well_as_a_move(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(
+        "英诺赛科(02577.HK)于2024年12月上市。英诺赛科表示,订单增加。\n"
+        "2025年8月初,公司股价一度冲高至历史新高73.55港元,较发行价翻倍。\n",
+        encoding="utf-8",
+    )
+    from store import build_store
+
+    build_store(src, tmp_path / "f.db")
+    store = open_store(tmp_path / "f.db")
+    # the sentence names nobody (its subject is the article's): it must state a figure of the
+    # kind the metric expects, and a stock's price is one as much as its move
+    assert "73.55港元" in store.search("英诺赛科 share price record high").answers[0].quote
+
+
 def test_the_body_sentence_restating_a_headline_figure_is_quoted_before_the_headline(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
