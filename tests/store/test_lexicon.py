@@ -136,6 +136,7 @@ def test_an_article_phrase_in_any_script_signals_its_metric(metric, phrase):
         ("每股稅後純益", "eps", ["net_profit"]),  # 稅後純益
         ("经调整净利润率", "net_margin", ["adjusted_profit", "net_profit"]),
         ("研发投入", "r_and_d", ["investment"]),  # 投入
+        ("研发投资", "r_and_d", ["investment"]),  # 投资: R&D spending, not an investment made
         ("市场份额", "market_share", ["market_size"]),  # 市场
         ("市场预期", "consensus", ["market_size"]),
         ("年化收入", "arr", ["revenue"]),  # 收入
