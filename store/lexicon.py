@@ -8,8 +8,6 @@ Every word is folded (``store.text.fold``) once, here, so lookups compare match 
 from __future__ import annotations
 
 import hashlib
-import itertools
-import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,7 +16,7 @@ from pathlib import Path
 
 from .errors import LexiconError
 from .text import fold
-from .vocabulary import AliasMatcher, KeywordIndex, Mention, is_latin
+from .vocabulary import AliasMatcher, KeywordIndex, Mention, is_latin, separator_variants
 
 __all__ = ["EntityDef", "Lexicon", "Mention", "MetricDef", "default_lexicon", "lineage"]
 
@@ -367,45 +365,6 @@ def _check_schema(file: str, data: dict) -> None:
                 f"{file}: unknown expects {raw['expects']!r} in {where} (expected one of {', '.join(sorted(EXPECTS))})"
             )
     unknown("[names]", data.get("names", {}), NAMES_KEYS)
-
-
-_LATIN_PART = re.compile(r"[a-z]+|[0-9]+(?:\.[0-9]+)*")
-MAX_SEPARATOR_GAPS = 3  # 3**3 spellings at most per name
-
-
-def separator_variants(alias: str) -> list[str]:
-    """Return the other spellings of a Latin name that differ only in how its parts are joined: a
-    space or a hyphen between words, and nothing, a space or a hyphen where a word of two letters
-    or more meets a number ("gpt-4 turbo" -> "gpt4-turbo", "gpt-4-turbo", "gpt4 turbo" …;
-    "llama3" -> "llama 3", "llama-3"). "4o" and "r1" stay whole; names of one part have none."""
-    if not is_latin(alias) or not re.fullmatch(r"[a-z0-9.\- ]+", alias):
-        return []
-    parts = list(_LATIN_PART.finditer(alias))
-    if "".join(m.group(0) for m in parts) != re.sub(r"[\- ]", "", alias):
-        return []  # something besides spaces and hyphens joins the parts
-    pieces: list[str] = [parts[0].group(0)]
-    options: list[tuple[str, ...]] = []
-    for before, m in zip(parts, parts[1:], strict=False):
-        join = alias[before.end() : m.start()]
-        word_meets_number = (
-            before.group(0).isalpha() and len(before.group(0)) >= 2 and m.group(0)[0].isdigit()
-        )
-        if word_meets_number:
-            options.append(("", " ", "-"))
-            pieces.append(m.group(0))
-        elif join:  # two words stay two words ("scale ai" never reads as "scaleai", a typo of "scale")
-            options.append((" ", "-"))
-            pieces.append(m.group(0))
-        else:
-            pieces[-1] += m.group(0)  # "4o": one piece
-    if not 1 <= len(options) <= MAX_SEPARATOR_GAPS:
-        return []
-    out = []
-    for joins in itertools.product(*options):
-        spelled = pieces[0] + "".join(j + p for j, p in zip(joins, pieces[1:], strict=True))
-        if spelled != alias and spelled not in out:
-            out.append(spelled)
-    return out
 
 
 def _without(

@@ -8,6 +8,7 @@ in a question as in the sentence that answers it.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -87,26 +88,43 @@ class KeywordIndex:
         return found
 
 
-_SEPARATOR = re.compile(r"(?<=[a-z0-9])[ \-](?=[a-z0-9])")
-MAX_SEPARATORS = 3  # 3³ spellings at most for one alias
+_LATIN_PART = re.compile(r"[a-z]+|[0-9]+(?:\.[0-9]+)*")
+MAX_SEPARATOR_GAPS = 3  # 3**3 spellings at most per name
 
 
 def separator_variants(alias: str) -> list[str]:
-    """Return ``alias`` and its other spellings with a hyphen for a space or the reverse, and
-    none at all beside a digit: "gpt-4 turbo" is also "gpt4-turbo", "gpt-4-turbo", "gpt4 turbo".
-    A Chinese alias, or a Latin one with no separator, is its own only spelling."""
-    seps = list(_SEPARATOR.finditer(alias))
-    if not seps or len(seps) > MAX_SEPARATORS or not is_latin(alias):
-        return [alias]
-    spellings = [""]
-    at = 0
-    for m in seps:
-        digit_beside = alias[m.start() - 1].isdigit() or alias[m.end()].isdigit()
-        choices = [" ", "-", ""] if digit_beside else [" ", "-"]
-        spellings = [s + alias[at : m.start()] + c for s in spellings for c in choices]
-        at = m.end()
-    spellings = [s + alias[at:] for s in spellings]
-    return [alias, *(s for s in spellings if s != alias)]
+    """Return the other spellings of a Latin name that differ only in how its parts are joined: a
+    space or a hyphen between words, and nothing, a space or a hyphen where a word of two letters
+    or more meets a number ("gpt-4 turbo" -> "gpt4-turbo", "gpt-4-turbo", "gpt4 turbo" …;
+    "llama3" -> "llama 3", "llama-3"). "4o" and "r1" stay whole; names of one part have none."""
+    if not is_latin(alias) or not re.fullmatch(r"[a-z0-9.\- ]+", alias):
+        return []
+    parts = list(_LATIN_PART.finditer(alias))
+    if "".join(m.group(0) for m in parts) != re.sub(r"[\- ]", "", alias):
+        return []  # something besides spaces and hyphens joins the parts
+    pieces: list[str] = [parts[0].group(0)]
+    options: list[tuple[str, ...]] = []
+    for before, m in zip(parts, parts[1:], strict=False):
+        join = alias[before.end() : m.start()]
+        word_meets_number = (
+            before.group(0).isalpha() and len(before.group(0)) >= 2 and m.group(0)[0].isdigit()
+        )
+        if word_meets_number:
+            options.append(("", " ", "-"))
+            pieces.append(m.group(0))
+        elif join:  # two words stay two words ("scale ai" never reads as "scaleai", a typo of "scale")
+            options.append((" ", "-"))
+            pieces.append(m.group(0))
+        else:
+            pieces[-1] += m.group(0)  # "4o": one piece
+    if not 1 <= len(options) <= MAX_SEPARATOR_GAPS:
+        return []
+    out = []
+    for joins in itertools.product(*options):
+        spelled = pieces[0] + "".join(j + p for j, p in zip(joins, pieces[1:], strict=True))
+        if spelled != alias and spelled not in out:
+            out.append(spelled)
+    return out
 
 
 class AliasMatcher:
@@ -121,7 +139,7 @@ class AliasMatcher:
     def add(self, alias: str, name: str) -> None:
         """Add one folded alias of ``name`` (an alias already taken keeps its first owner), and
         the ways a Latin name's separators are written too (GPT4-Turbo is GPT-4 Turbo)."""
-        for spelling in separator_variants(alias):
+        for spelling in (alias, *separator_variants(alias)):
             if spelling and spelling not in self._names:
                 self._names[spelling] = name
                 self._index = None

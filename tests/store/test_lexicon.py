@@ -24,6 +24,14 @@ def test_a_latin_name_is_found_however_its_parts_are_joined(alias, variants):
     assert separator_variants(alias) == variants
 
 
+def test_a_name_an_article_writes_joined_is_found_as_a_question_writes_it_apart():
+    # the store's matcher (an article's GPT4-Turbo) and the lexicon's spell names the same way
+    from store.vocabulary import AliasMatcher
+
+    found = AliasMatcher([("gpt4-turbo", "GPT4-Turbo")]).find("gpt-4 turbo superclue score")
+    assert [(m.entity, m.start, m.end) for m in found] == [("GPT4-Turbo", 0, 11)]
+
+
 def test_a_model_written_without_its_hyphen_is_still_that_model():
     lex = Lexicon.load()
     mentions = lex.find_mentions(fold("GPT4-Turbo总分90.63分遥遥领先，Llama-3.1紧随其后"))
@@ -112,6 +120,7 @@ RESULTS_WORDS = [
     ("ipo_price", "每股發售價"), ("gross_profit", "毛利"), ("gross_profit", "營業毛利"), ("gross_profit", "gross profit"),
     ("utilization", "产能利用率"), ("utilization", "產能利用率"), ("utilization", "稼動率"), ("utilization", "utilisation"),
     ("shipments", "出货量"), ("shipments", "出貨量"), ("shipments", "交付量"), ("shipments", "shipments"),
+    ("benchmark", "总分"), ("benchmark", "總分"), ("benchmark", "分數"), ("r_and_d", "研發投資"),
     ("target_price", "目标价"), ("target_price", "目標價"), ("target_price", "target price"),
     ("operating_margin", "營業獲利率"),
     ("dividend", "中期息"), ("dividend", "末期股息"), ("dividend", "現金股利"), ("dividend", "interim dividend"),
