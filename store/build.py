@@ -74,7 +74,7 @@ __all__ = [
     "text_tokens",
 ]
 
-BUILDER_VERSION = "2.15.0"  # 2.15: article names match however their version numbers are joined (GPT4-Turbo, GPT-4 Turbo); 2.14: NVIDIA(輝達), 简称 after weaker corporate words, Xiaomi, scores (分) and memory (GB); 2.13: headlines link the body sentence restating their figures; 2.9: names by appositive, periods and terms never names, FY2026Q2, 2018年到截至2021年; 2.10: restated figures kept, stock codes no figures, 其X owned, datelines, timeless articles; 2.11: Taiwan and Hong Kong names (厂 appositives, legal names, reporters), bylines, months, 前3季, 中期, counts; 2.12: defined short names (「億都」), names ending on a corporate word, makers by trade (乐聚机器人), short pinyin, reports (三季报) no period
+BUILDER_VERSION = "2.16.0"  # 2.16: a lead in round figures links the body's precise one; 2.15: article names match however their version numbers are joined (GPT4-Turbo, GPT-4 Turbo); 2.14: NVIDIA(輝達), 简称 after weaker corporate words, Xiaomi, scores (分) and memory (GB); 2.13: headlines link the body sentence restating their figures; 2.9: names by appositive, periods and terms never names, FY2026Q2, 2018年到截至2021年; 2.10: restated figures kept, stock codes no figures, 其X owned, datelines, timeless articles; 2.11: Taiwan and Hong Kong names (厂 appositives, legal names, reporters), bylines, months, 前3季, 中期, counts; 2.12: defined short names (「億都」), names ending on a corporate word, makers by trade (乐聚机器人), short pinyin, reports (三季报) no period
 SCHEMA_VERSION = 9
 NO_FACTS = "no facts found (is it an article of this genre?)"
 # Files per task: big enough that pickling a task costs nothing next to extracting it,

@@ -460,13 +460,22 @@ def headline_end(text: str) -> int:
     return at
 
 
-def _same_figure(a: Value, b: Value) -> bool:
+_ROUNDED = frozenset({"近", "约", "超过", "多", "以上", "不到"})  # a figure said roughly: 近160亿美元
+
+
+def _restates(first: Value, then: Value) -> bool:
+    """Tell whether ``then`` states ``first``'s figure again: the same, or precisely where
+    ``first`` rounded it (近160亿美元, then 159.3亿美元)."""
+    if first.kind != then.kind or first.amount is None or then.amount is None:
+        return False
+    if first.currency != then.currency and None not in (first.currency, then.currency):
+        return False
+    if abs(first.amount - then.amount) <= 1e-9 * max(abs(first.amount), 1.0):
+        return True
     return (
-        a.kind == b.kind
-        and a.amount is not None
-        and b.amount is not None
-        and abs(a.amount - b.amount) <= 1e-9 * max(abs(a.amount), 1.0)
-        and (a.currency == b.currency or None in (a.currency, b.currency))
+        first.qualifier in _ROUNDED
+        and then.qualifier not in _ROUNDED
+        and abs(first.amount - then.amount) <= 0.05 * abs(first.amount)
     )
 
 
@@ -480,19 +489,26 @@ def _mark_restated_headlines(text: str, facts: list[Fact]) -> None:
     its figures again about the same company: a headline rounds and abbreviates ("发行价116.2港元",
     "获约人民币10亿元融资"), and the body's sentence says it in full ("每股发行价为116.20港元",
     "在「B + 轮」融资中筹集了大约人民币 10 亿元"), so ranking quotes the body's
-    (``store.ranking.body_over_headline``)."""
+    (``store.ranking.body_over_headline``). The lead paragraph summing up in round figures
+    ("一笔过近160亿美元的巨额税务开支") gives way the same way to the body's precise one
+    ("高达159.3亿美元"); a lead stating its figures exactly stays the quote."""
     end = headline_end(text)
-    body = [f for f in facts if f.start >= end]
+    lead_start = len(text) - len(text[end:].lstrip())
+    lead_end = text.find("\n", lead_start)
+    lead_end = len(text) if lead_end < 0 else lead_end
+    body = [f for f in facts if f.start >= lead_end]
     for f in facts:
-        if f.start >= end or not f.values:
+        in_headline = f.start < end
+        in_lead = lead_start <= f.start < lead_end and any(v.qualifier in _ROUNDED for v in f.values)
+        if not f.values or not (in_headline or in_lead):
             continue
         names = f.entities + f.context
         f.restated_by = next(
             (
                 b.id
-                for b in body
+                for b in (body if in_lead else [b for b in facts if b.start >= end])
                 if (not names or any(_same_name(n, m) for n in names for m in b.entities + b.context))
-                and all(any(_same_figure(v, w) for w in b.values) for v in f.values)
+                and all(any(_restates(v, w) for w in b.values) for v in f.values)
             ),
             None,
         )

@@ -302,8 +302,30 @@ def test_a_headline_links_the_body_sentence_stating_its_figure_again(lexicon):
     assert body.restated_by is None and other.restated_by is None
 
 
+def test_a_lead_summing_up_in_round_figures_links_the_body_s_precise_one(lexicon):
+    doc = extract_facts(
+        "Meta第三季收入創新高\n\n"
+        "Meta公布第三季業績，但一筆過近160億美元的巨額稅務開支，導致純利按年銳減83%。\n\n"
+        "第三季總收入按年增長26%至512億美元。不過，受一筆高達159.3億美元的一次性稅務支出影響，淨利潤按年大減83%。\n",
+        "a.txt",
+        lexicon,
+    )
+    lead = next(f for f in doc.facts if "近160億美元" in f.quote)
+    body = next(f for f in doc.facts if "159.3億美元" in f.quote)
+    assert lead.restated_by == body.id
+
+
+def test_a_lead_stating_its_figures_exactly_stays_the_quote(lexicon):
+    doc = extract_facts(
+        "Meta第三季收入創新高\n\nMeta第三季總收入按年增長26%至512億美元。\n\nMeta第三季總收入為512億美元,按年增長26%。\n",
+        "a.txt",
+        lexicon,
+    )
+    assert doc.facts and all(f.restated_by is None for f in doc.facts)
+
+
 def test_a_headline_figure_the_body_never_states_again_links_nothing(lexicon):
     doc = extract_facts(
         "智谱开启招股:发行价116.2港元\n智谱华章每股发行价为116.5港元,募资规模预计将达43亿港元。\n", "a.txt", lexicon
     )
-    assert [f.restated_by for f in doc.facts] == [None, None]
+    assert doc.facts and all(f.restated_by is None for f in doc.facts)
