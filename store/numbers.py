@@ -69,6 +69,8 @@ _UNITS = {
     "%": ("percent", "%"),
     "个百分点": ("points", "pp"),
     "百分点": ("points", "pp"),
+    "个基点": ("points", "bp"),  # 60个基点的毛利稀释: hundredths of a percentage point
+    "基点": ("points", "bp"),
     "倍": ("multiple", "x"),
     "eflops": ("compute", "EFLOPS"),
     "pflops": ("compute", "PFLOPS"),
@@ -718,7 +720,7 @@ def format_value(v: Value) -> str:
         if v.kind == "fraction":
             return f"{x:.3g}"
         if v.kind == "points":
-            return f"{x:g} pp"
+            return f"{x:g} {v.unit or 'pp'}"
         text = _readable_amount(x)
         return f"{text} {v.unit}" if v.unit else text
 

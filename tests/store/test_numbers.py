@@ -84,6 +84,8 @@ def parse(text):
         # a benchmark's score in points
         ("OpenCL性能得分达到了111290分", [("111290分", 111290, None, None, "score", "points", None)]),
         ("C-Eval 总分 66.1 分", [("66.1 分", 66.1, None, None, "score", "points", None)]),
+        # basis points: how a margin moved
+        ("导致60个基点的毛利稀释", [("60个基点", 60, None, None, "points", "bp", None)]),
         # a GPU's memory
         ("专业版提供 24GB GDDR6 ECC 显存", [("24GB", 24, None, None, "memory", "GB", None)]),
     ],
