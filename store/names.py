@@ -132,7 +132,7 @@ _PRODUCT_AFTER = scanned_from(r"\sa大", r"(?<=[\u3400-\u9fff])\s?(?:ai(?![a-z])
 # the kind of company a name is introduced as, right before it
 # (Taiwan and Hong Kong outlets: 测试介面厂中华精测, 晶圆代工厂台积电; not 工厂 or 建厂)
 _APPOSITIVE = re.compile(
-    r"(?:提供商|供应商|服务商|制造商|开发商|运营商|厂商|创企|独角兽|龙头|巨头|大厂|(?<![工建设出分总本该药])厂)"
+    r"(?:提供商|供应商|服务商|制造商|开发商|运营商|厂商|创企(?!业)|独角兽|龙头|巨头|大厂|(?<![工建设出分总本该药])厂)"
     r"(?=[\u3400-\u9fff])"
 )
 # what a maker makes, after its name: 乐聚机器人, 众擎机械人, 松延动力
@@ -227,6 +227,21 @@ def _name_ending_at(
         if longer < 2 or 2 * longer < count:
             break
         size, count = size + 1, longer
+    whole = _run_before(key, end, 12, at_particles=False) if count < 2 and tail else ""
+    if len(whole) >= len(tail) + 2:
+        # 波若威科技 written once, 波若威 four times: the head's own repetitions give its edge,
+        # even across a character that is a particle elsewhere (若: if)
+        head = whole[: -len(tail)]
+        at, times = 2, key.count(head[-2:])
+        while at < len(head) and at < 6:
+            longer = key.count(head[-at - 1 :])
+            if longer < 2 or 2 * longer < times:
+                break
+            at, times = at + 1, longer
+        while at > 2 and head[-at] in _EDGE:
+            at -= 1  # 和小米 written twice: the name still starts after the particle
+        if times >= 2:
+            run, size, count = whole, at + len(tail), times
     if count < 2:
         # named once: no repetitions to read its edge from, so the segmenter's last word
         # (业内传说商汤 -> 商汤)
@@ -330,7 +345,7 @@ _DEFINED_BY_JIANCHENG = re.compile(
 _DESCRIBED_AS = re.compile(r"公司|企业|厂商|大厂|巨头|龙头|独角兽")
 
 
-def _run_before(key: str, end: int, longest: int) -> str:
+def _run_before(key: str, end: int, longest: int, *, at_particles: bool = True) -> str:
     """Return the Chinese run before ``end`` (at most ``longest`` characters), cut after the last
     particle that introduces a name (据, 对, 由 …); its last character is the name's own (华为's 为),
     whatever it is."""
@@ -338,6 +353,8 @@ def _run_before(key: str, end: int, longest: int) -> str:
     while start > 0 and CJK_RUN.match(key[start - 1]) and end - start < longest:
         start -= 1
     run = key[start:end]
+    if not at_particles:
+        return run
     cut = max((i for i, c in enumerate(run[:-1]) if c in _EDGE), default=-1)
     # 中国生成式人工智能公司稀宇科技: the words up to a kind of company describe the name after it
     described = max((m.end() - 1 for m in _DESCRIBED_AS.finditer(run, 0, len(run) - 2)), default=-1)

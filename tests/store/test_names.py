@@ -77,6 +77,14 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
         ("NVIDIA(輝達)(NVDA)公布會計年度2026年第二季財報。輝達資料中心營收低於預期。", "NVIDIA", "bracket"),
         # 简称 defines the short name after a weaker corporate word (机器人) too
         ("近日,具身智能机器人企业北京银河通用机器人(简称“银河通用”)宣布完成25亿元融资。银河通用表示。", "银河通用", "defined"),
+        # written once with its corporate word and code, then four times without: the head's
+        # repetitions give its edge, though 若 is a particle elsewhere
+        (
+            "光通訊產業經歷典範轉移。\n波若威科技(3163)的近期財報數據反映變化。檢視波若威的營收軌跡。"
+            "根據最新數據,波若威 2025 年營收成長。需求傳導至波若威。",
+            "波若威",
+            "ticker",
+        ),
         # a name starts on its first capitalised word, not on a date line's words before it
         (" date 2026-03-04 \nASMPT公布2025年业绩。ASMPT收入增长。", "ASMPT", "latin"),
     ],
@@ -132,6 +140,8 @@ CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(C
         ("中国生成式人工智能公司稀宇科技(MiniMax)明日将登陆港交所。MiniMax定价为每股165港元。", "生成式人工智能公司稀宇科技"),
         # a term glossed in brackets after its Latin abbreviation is no name either way
         ("公司推出PCB(印制电路板)新品。HDI(高密度互连)产能扩大。", "印制电路板"),
+        # 初创企业 is the kind of company: its 创企 does not start the name at 业
+        ("聊天機器人初創企業百川智能成立僅六個月。百川智能獲得融資。百川智能表示。", "业百川"),
         # a fund's nickname 简称 defines is no short form of the words before it
         ("除了国家人工智能产业投资基金(简称“大基金三期”)外,中国石化等参与投资。", "大基金三期"),
         # a dictionary word written every time as the start of one longer name is a piece of it
