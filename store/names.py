@@ -14,6 +14,7 @@ reader does, from how the text introduces them. Each way is a *source*, recorded
 - ``latin``        — a capitalised Latin name in Chinese text: xAI, Colossus;
 - ``dictionary``   — CC-CEDICT's companies and brands (百度 = Baidu, 台积电 = TSMC);
 - ``title``        — the subject the title and several sentences open on: 寒武纪发布…, 寒武纪 Q1…
+- ``opener``       — a word no dictionary knows that opens several sentences or clauses anywhere: 聯鈞前三季…, 。聯鈞帶來…
 
 A found name never runs on into a verb or particle (its edge is where the article's repetitions
 of it end), a figure or a term is never a name (``EPS 17.44``, ``Capex(资本支出)``), and a generic
@@ -48,6 +49,7 @@ SOURCES = (
     "latin",
     "dictionary",
     "title",
+    "opener",
 )
 
 # Corporate words after a name (longest first): what is left before them is the name itself.
@@ -117,6 +119,7 @@ _OPENERS = {
     "因此", "另外", "对此", "今日", "近日", "日前", "今天", "昨天", "首先", "其次", "最后", "而且", "如果", "虽然",
     "但是", "所以", "未来", "当前", "此前", "之前", "之后", "预计", "报道", "消息", "数据显示", "财报显示", "分析",
 }  # fmt: skip
+_OPENING_WORDS = (*_OPENERS, "本次", "本轮", "本季", "业内", "业界", "市场")
 # Words that stand for a company without naming one.
 _GENERIC_ZH = {
     "公司", "该公司", "本公司", "母公司", "子公司", "分公司", "上市公司", "科技公司", "这家公司", "此公司", "集团",
@@ -683,6 +686,12 @@ def discover_names(
     # the subject the title, the lead and several sentences open on (寒武纪发布半年报…)
     for name in _subjects(key, title_end, generic, metric_words):
         add(name, "title")
+    # the weakest reading, for names nothing else found: one sharing two characters with a name
+    # found otherwise (科大讯飞 beside 讯飞星火) is that name, or its company or product
+    held = {k for e in found.values() for k in e.keys if not is_latin(k)}
+    for name in _openers(key, generic, metric_words, everyday):
+        if not any(name[i : i + 2] in k for k in held for i in range(len(name) - 1)):
+            add(name, "opener")
     found = _merge_corporate_forms(found)
     # the short form an article also uses: 阿里 for 阿里巴巴 ("以阿里为例"), its first two
     # characters written on their own too, when they are no everyday word (火山 of 火山引擎 is)
@@ -813,6 +822,44 @@ def _latin_is_name(
     if " " not in k and k in english_words and not re.search(r"[A-Z]", word[1:]):
         return False  # Will, Colossus: an English word, capitalised at a sentence's start
     return True
+
+
+# the commonest surnames, which a three-character name speaking (陈庆文表示) opens on
+_SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金贾夏付方邹熊白孟秦邱侯江尹薛段雷黎史陶贺毛郝顾龚邵万钱戴严莫孔向常汤康易乔赖文")
+_SAYS = "(?:表示|指出|说|认为|强调|透露|坦言|称|介绍|提到)"
+_MIN_OPENINGS = 3  # sentences or clauses a name the title does not give must open
+_MIN_MENTIONS = 4  # and times the article writes it
+
+
+def _openers(key: str, generic: set[str], metric_words: KeywordIndex, everyday: frozenset[str]) -> list[str]:
+    """Return the words no dictionary knows that open several sentences or clauses and recur:
+    an article without a headline (a broker's note) still opens on its company again and again
+    (聯鈞前三季累計EPS…, 。聯鈞帶來…, ，聯鈞有望…). The longest such start, two to four characters,
+    cut where the segmenter ends a word."""
+    openings: Counter[str] = Counter()
+    for m in _OPENING.finditer(key):
+        run = CJK_RUN.match(key, m.end())
+        if run is None:
+            continue
+        piece = run.group(0)[:4]
+        for size in range(2, len(piece) + 1):
+            openings[piece[:size]] += 1
+    # a longer start opening as often is the name: 聯鈞 (4), not 聯鈞前 (1)
+    extended = {p[:-1] for p, n in openings.items() if len(p) > 2 and openings[p[:-1]] == n}
+    out = []
+    for prefix, n in openings.items():
+        if n < _MIN_OPENINGS or prefix in extended:
+            continue
+        if key.count(prefix) < _MIN_MENTIONS or prefix.startswith(_OPENING_WORDS) or _is_generic(prefix, generic, metric_words):
+            continue
+        if prefix in everyday or _holds_everyday_word(prefix, everyday):
+            continue  # 目前, 公司表示: words, no name
+        if not _ends_a_word(key, key.index(prefix), len(prefix)):
+            continue
+        if len(prefix) == 3 and prefix[0] in _SURNAMES and re.search(re.escape(prefix) + _SAYS, key):
+            continue  # 陈庆文表示: a person speaking, not the company
+        out.append(prefix)
+    return out
 
 
 def _subjects(key: str, title_end: int, generic: set[str], metric_words: KeywordIndex) -> list[str]:

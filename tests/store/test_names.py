@@ -85,6 +85,13 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
             "波若威",
             "ticker",
         ),
+        # no headline, no corporate word: the name opens sentence after sentence
+        (
+            "投資人關心毛利。公司坦言,出货受阻。\n聯鈞前三季累計EPS達3.48元。產能調度順利。聯鈞帶來了振奮人心的進度。"
+            "目前聯鈞的400G產品放量,聯鈞有望在2026年成長。",
+            "联钧",
+            "opener",
+        ),
         # a name starts on its first capitalised word, not on a date line's words before it
         (" date 2026-03-04 \nASMPT公布2025年业绩。ASMPT收入增长。", "ASMPT", "latin"),
     ],
@@ -142,6 +149,12 @@ CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(C
         ("公司推出PCB(印制电路板)新品。HDI(高密度互连)产能扩大。", "印制电路板"),
         # 初创企业 is the kind of company: its 创企 does not start the name at 业
         ("聊天機器人初創企業百川智能成立僅六個月。百川智能獲得融資。百川智能表示。", "业百川"),
+        # a person speaking opens sentences too; 本次 opens clauses and is no name
+        ("記憶體價格上漲。公司受惠。\n陳慶文表示,記憶體缺貨。陳慶文指出,價格上漲。陳慶文認為,明年仍缺。陳慶文說,公司受惠。", "陈庆文"),
+        ("本次融资由红杉领投。本次融资后估值上升。本次融资资金用于研发。本次融资完成。", "本次"),
+        # a name opening sentences that shares two characters with a product found otherwise is
+        # left to that reading (科大讯飞 beside 讯飞星火大模型)
+        ("近日讯飞星火大模型升级。讯飞星火大模型发布。\n科大讯飞表示。科大讯飞指出。科大讯飞称。科大讯飞认为。", "科大讯飞"),
         # a fund's nickname 简称 defines is no short form of the words before it
         ("除了国家人工智能产业投资基金(简称“大基金三期”)外,中国石化等参与投资。", "大基金三期"),
         # a dictionary word written every time as the start of one longer name is a piece of it
