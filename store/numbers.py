@@ -215,6 +215,12 @@ _NUMBER = scanned_from(
 _FRACTION = scanned_from("0-9" + _CHINESE[1:-2], rf"(?P<den>{_CHINESE}|\d+)分之(?P<num>{_CHINESE}|\d+)")
 # 分 starting a word of its own after a number: 分别 (respectively), 分析, 分红, 分拆 …
 _NOT_A_SCORE_AFTER = re.compile(r"[别析红布为成拆享支行期段批子母类级之散摊配]")
+# how many years something took or lasted (创立不到3年, 历时5年, 成立两年): not a year, which has
+# four digits, nor 近3年 (the last three years, a period)
+_YEARS_SPAN = re.compile(
+    r"(?:不到|不足|未满|超过|逾|长达|历时|短短|仅仅|成立|创立|创办)\s?"
+    r"(?P<num>\d{1,2}(?:\.\d)?|[一二两三四五六七八九十]{1,2}|半)\s?(?:个)?多?年(?![度代级初中底末前后内以0-9])"
+)
 _RANGE_SEP = re.compile(r"\s?(?:至|到|-|~|～|—|–)\s?")
 _RANGE_LOW = re.compile(r"\s?(?:至|到|-|~|～|—|–)\s?\d")
 _NOT_A_QUANTITY_AFTER = re.compile(
@@ -396,6 +402,12 @@ def _raw_quantities(key: str) -> list[_Raw]:
         if den and num is not None:
             raws.append(_Raw(m.start(), m.end(), num / den, 1, "fraction", None, None, False))
             for i in range(m.start(), m.end()):
+                taken[i] = True
+    for m in _YEARS_SPAN.finditer(key):
+        years = 0.5 if m.group("num") == "半" else _to_number(m.group("num"))
+        if years:
+            raws.append(_Raw(m.start("num"), m.end(), years, 1, "duration", "years", None, False))
+            for i in range(m.start("num"), m.end()):
                 taken[i] = True
     for m in _NUMBER.finditer(key):
         if taken[m.start("num")]:

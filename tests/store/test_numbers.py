@@ -84,6 +84,9 @@ def parse(text):
         # a benchmark's score in points
         ("OpenCL性能得分达到了111290分", [("111290分", 111290, None, None, "score", "points", None)]),
         ("C-Eval 总分 66.1 分", [("66.1 分", 66.1, None, None, "score", "points", None)]),
+        # how many years something took: not a year, nor 近3年 (the last three years)
+        ("银河通用创立不到3年", [("不到3年", 3, None, None, "duration", "years", "不到")]),
+        ("历时5年研发", [("5年", 5, None, None, "duration", "years", None)]),
         # basis points: how a margin moved
         ("导致60个基点的毛利稀释", [("60个基点", 60, None, None, "points", "bp", None)]),
         # a GPU's memory
@@ -122,6 +125,8 @@ def test_parse_quantities(text, expected):
         "十分重要",
         "两款芯片的售价5分别",
         "英伟达GB200芯片",  # a chip's name, not 200 GB
+        "近3年营收",  # the last three years: a period
+        "成立于2015年",
     ],
 )
 def test_years_dates_versions_and_names_are_not_quantities(text):
