@@ -1127,6 +1127,7 @@ def _write_meta(con: sqlite3.Connection, lexicon: Lexicon, generation: int) -> N
                     "keywords": m.keywords,
                     "exclude": m.exclude,
                     "becomes_with": m.becomes_with,
+                    "things": m.things,
                 }
                 for m in lexicon.metrics.values()
             },

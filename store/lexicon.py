@@ -27,7 +27,7 @@ DEFAULT_DIR = Path(__file__).with_name("lexicon")
 TOP_LEVEL_KEYS = {"entity", "metric", "terms", "stopwords", "names", "value_hints", "markers", "lines"}
 ENTITY_KEYS = {"name", "zh", "kind", "parent", "aliases", "fiscal_year_end"}
 ENTITY_KINDS = {"company", "product", "model", "chip", "person", "org"}
-METRIC_KEYS = {"label", "expects", "spend", "keywords", "exclude", "becomes_with"}
+METRIC_KEYS = {"label", "expects", "spend", "keywords", "exclude", "becomes_with", "things"}
 EXPECTS = {"money", "percent", "count", "any"}
 NAMES_KEYS = {"generic"}
 
@@ -59,6 +59,9 @@ class MetricDef:
     # another metric a question asks for when it also says one of these words: a funding word
     # with "IPO" or 上市 asks what the listing raised ({"ipo_proceeds": ["ipo", "上市"]})
     becomes_with: dict[str, list[str]] = field(default_factory=dict)
+    # keywords naming the thing counted (显卡, GPU): beside another metric asked ("显卡 售价"), the
+    # question is about the thing, not how many there are
+    things: list[str] = field(default_factory=list)
 
 
 class Lexicon:
@@ -139,6 +142,7 @@ class Lexicon:
                 self.metrics[name].exclude.extend(fold(str(k)) for k in raw.get("exclude", []))
                 for other, words in raw.get("becomes_with", {}).items():
                     self.metrics[name].becomes_with.setdefault(other, []).extend(fold(str(w)) for w in words)
+                self.metrics[name].things.extend(fold(str(w)) for w in raw.get("things", []))
             else:
                 self.metrics[name] = MetricDef(
                     name=name,
@@ -150,6 +154,7 @@ class Lexicon:
                     becomes_with={
                         other: [fold(str(w)) for w in words] for other, words in raw.get("becomes_with", {}).items()
                     },
+                    things=[fold(str(w)) for w in raw.get("things", [])],
                 )
         for word, zh in data.get("terms", {}).items():
             self.glossary.setdefault(fold(word), []).extend(fold(z) for z in zh)
@@ -360,6 +365,9 @@ def _check_schema(file: str, data: dict) -> None:
         shifts = raw.get("becomes_with", {})
         if not isinstance(shifts, dict) or not all(isinstance(w, list) for w in shifts.values()):
             raise LexiconError(f"{file}: 'becomes_with' of {where} must be a table of metric = [words]")
+        things = raw.get("things", [])
+        if not isinstance(things, list) or not set(map(str, things)) <= set(map(str, raw.get("keywords", []))):
+            raise LexiconError(f"{file}: 'things' of {where} must be a list of its own keywords")
         if "expects" in raw and raw["expects"] not in EXPECTS:
             raise LexiconError(
                 f"{file}: unknown expects {raw['expects']!r} in {where} (expected one of {', '.join(sorted(EXPECTS))})"

@@ -129,6 +129,8 @@ class QuestionVocabulary:
     metric_excludes: set[str] = field(default_factory=set)  # longer words holding a keyword (撇除税项)
     # metric -> (the metric it becomes, with any of these words in the question) (MetricDef)
     metric_shifts: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # metric -> its keywords that name the thing counted (MetricDef.things)
+    metric_things: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon, **lookups: Any) -> QuestionVocabulary:
@@ -145,6 +147,7 @@ class QuestionVocabulary:
             metric_keywords={kw: m.name for m in lexicon.metrics.values() for kw in m.keywords},
             metric_excludes={w for m in lexicon.metrics.values() for w in m.exclude},
             metric_shifts={m.name: m.becomes_with for m in lexicon.metrics.values() if m.becomes_with},
+            metric_things={m.name: set(m.things) for m in lexicon.metrics.values() if m.things},
             glossary=lexicon.glossary,
             stopwords=lexicon.stopwords,
             value_hints=lexicon.value_hints,
@@ -312,6 +315,7 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     for m in CJK_RUN.finditer(rest):
         _read_chinese(m.group(0), vocab, u)
     _shift_metrics(q, vocab, u)
+    _things_not_counts(vocab, u)
     return u
 
 
@@ -353,6 +357,17 @@ def _shift_metrics(q: str, vocab: QuestionVocabulary, u: Understanding) -> None:
                 u.metrics[i] = other
                 break
     u.metrics[:] = list(dict.fromkeys(u.metrics))
+
+
+def _things_not_counts(vocab: QuestionVocabulary, u: Understanding) -> None:
+    # "砺算 7G100 显卡 售价": the card's price, not how many cards; its word stays a word to find
+    if len(u.metrics) < 2 or "count" in u.value_kinds:
+        return
+    for metric, things in vocab.metric_things.items():
+        said = [k for k in u.keywords if vocab.metric_keywords.get(k) == metric]
+        if metric in u.metrics and said and all(k in things for k in said):
+            u.metrics.remove(metric)
+            u.terms.extend(k for k in said if k not in u.terms)
 
 
 def _says(q: str, word: str) -> bool:

@@ -358,6 +358,7 @@ class FactStore:
             metric_keywords={kw: m for m, info in self.metrics.items() for kw in info["keywords"]},
             metric_excludes={w for info in self.metrics.values() for w in info.get("exclude", [])},
             metric_shifts={m: info["becomes_with"] for m, info in self.metrics.items() if info.get("becomes_with")},
+            metric_things={m: set(info["things"]) for m, info in self.metrics.items() if info.get("things")},
             glossary=self.glossary,
             stopwords=self.stopwords,
             value_hints=self.value_hints,

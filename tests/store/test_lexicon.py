@@ -54,6 +54,7 @@ from store import LexiconError  # noqa: E402
         ('entity = [{ zh = "某某" }]', "entity 1 has no name"),
         ('[names]\ngeneral = ["ai"]', "unknown key 'general' in [names]"),
         ('[metric.investment]\nbecomes_with = ["ipo"]', "'becomes_with' of metric 'investment' must be a table"),
+        ('[metric.gpu_count]\nkeywords = ["gpu"]\nthings = ["显卡"]', "'things' of metric 'gpu_count' must be a list of its own keywords"),
     ],
 )
 def test_an_operator_typo_is_one_error_naming_the_file_and_key(tmp_path, toml, complaint):

@@ -51,6 +51,10 @@ def test_entities_metrics_and_periods_are_read(vocab, question, entities, metric
         ("Qwen3 LMArena ranking", "unknown", ["lmarena"]),  # a word the store holds
         ("星澜微 营收", "names", ["星澜微"]),  # open world: a name only the articles know
         ("DeepSeek H800 数量", "value_kinds", ["count"]),  # asks for a count, not the word 数量
+        # a word naming the thing counted, beside another metric, asks about the thing
+        ("砺算 7G100 显卡 售价", "metrics", ["price"]),
+        ("H100 GPU price", "metrics", ["price"]),
+        ("DeepSeek 显卡 数量 价格", "metrics", ["price", "gpu_count"]),  # a count asked: still a count
         ("騰訊 資本開支 環比", "value_kinds", ["percent"]),
         ("腾讯 2025 资本支出 指引", "forecast", True),
         # a keyword's run is a word to find, a question word glued to it is not
