@@ -15,6 +15,7 @@ reader does, from how the text introduces them. Each way is a *source*, recorded
 - ``dictionary``   — CC-CEDICT's companies and brands (百度 = Baidu, 台积电 = TSMC);
 - ``title``        — the subject the title and several sentences open on: 寒武纪发布…, 寒武纪 Q1…
 - ``opener``       — a word no dictionary knows that opens several sentences or clauses anywhere: 聯鈞前三季…, 。聯鈞帶來…
+- ``pinyin``       — a Chinese name whose pinyin is a Latin name the article writes: 百川智能 and Baichuan
 
 A found name never runs on into a verb or particle (its edge is where the article's repetitions
 of it end), a figure or a term is never a name (``EPS 17.44``, ``Capex(资本支出)``), and a generic
@@ -50,6 +51,7 @@ SOURCES = (
     "dictionary",
     "title",
     "opener",
+    "pinyin",
 )
 
 # Corporate words after a name (longest first): what is left before them is the name itself.
@@ -683,6 +685,13 @@ def discover_names(
             entry = add(zh, "dictionary", shown=shown, also=(fold(latin), fold(shown)))
             if entry is not None:
                 entry.zh = zh
+    # 百川 and Baichuan: a Chinese word whose pinyin is a Latin name found above
+    for zh, latin_key in _pinyin_names(key, [k for k in found if is_latin(k)]).items():
+        if _is_generic(zh, generic, metric_words):
+            continue
+        entry = add(zh, "pinyin", shown=found[latin_key].name, also=(latin_key,))
+        if entry is not None:
+            entry.zh = zh
     # the subject the title, the lead and several sentences open on (寒武纪发布半年报…)
     for name in _subjects(key, title_end, generic, metric_words):
         add(name, "title")
@@ -716,6 +725,37 @@ def discover_names(
     return {k: e for k, e in found.items() if e.count >= 1 and not _only_structural_everyday(k, e, everyday)}
 
 
+@lru_cache(maxsize=32768)
+def _syllable(char: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(char, style=Style.NORMAL, errors="ignore"))
+
+
+def _pinyin_names(key: str, latin_keys: Iterable[str]) -> dict[str, str]:
+    """Return the Chinese words of the article whose pinyin is a Latin name it writes (百川 of
+    百川智能 and "Baichuan raises $300 million"), each with that Latin name's key: the English
+    name of a Chinese company is often its pinyin (Zhipu, Baichuan, Xiaomi)."""
+    sounds = {k.replace(" ", ""): k for k in latin_keys if len(k.replace(" ", "")) >= 5 and k.replace(" ", "").isalpha()}
+    out: dict[str, str] = {}
+    if not sounds:
+        return out
+    starts = {sound[:n] for sound in sounds for n in range(1, len(sound) + 1)}
+    for run in CJK_RUN.finditer(key):
+        text = run.group(0)
+        for i in range(len(text) - 1):
+            sound = _syllable(text[i])
+            if not sound or sound not in starts:
+                continue
+            for j in range(i + 1, min(i + 4, len(text))):
+                sound += _syllable(text[j])
+                if sound not in starts:
+                    break
+                if sound in sounds:
+                    out.setdefault(text[i : j + 1], sounds[sound])
+    return out
+
+
 def _merge_corporate_forms(found: dict[str, FoundName]) -> dict[str, FoundName]:
     """Make one name of the forms an article writes with and without corporate words (商汤科技,
     商汤; xAI Corp, xAI), keeping the Latin name one of them has."""
@@ -742,7 +782,7 @@ def _merge_corporate_forms(found: dict[str, FoundName]) -> dict[str, FoundName]:
     return out
 
 
-_SURE_SOURCES = {"ticker", "bracket", "dictionary", "latin"}
+_SURE_SOURCES = {"ticker", "bracket", "dictionary", "latin", "pinyin"}
 
 
 def _always_runs_on(key: str, spans: list[tuple[int, int]]) -> bool:
