@@ -197,12 +197,18 @@ def strip_corporate(key: str) -> str:
     return key[: tail.start()] if tail else key
 
 
+# an ordinal (第三季, 第一梯队, 第二): no name, though a name may open on one (第四范式)
+_ORDINAL = re.compile(
+    r"第[一二三四五六七八九十百两0-9]*(?:$|季|期|届|名|次|轮|个|大|家|代|批|款|位|年|月|天|阶段|梯队|波|部|条|项|笔|层|种|财季|[，,。])"
+)
+
+
 def _is_generic(word: str, generic: set[str], metric_words: KeywordIndex) -> bool:
     if word in _GENERIC_ZH or word in _OPENERS or word in generic or len(word) < 2:
         return True
     if word.endswith(_BAD_ENDINGS) or word[0] in _EDGE or word[0] in _NEVER_FIRST or word[-1] in _NEVER_LAST:
         return True
-    if re.search(r"\d|第|季度|上半|下半|年度", word) or _COUNTED.match(word):
+    if re.search(r"\d|季度|上半|下半|年度", word) or _ORDINAL.search(word) or _COUNTED.match(word):
         return True
     if metric_words.qualifies_a_keyword(word):
         return True  # 经调整 (净利润): the opening words of a metric's keyword

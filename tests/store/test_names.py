@@ -95,6 +95,8 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
         # the Latin name the article writes is the pinyin of its Chinese one, whose head is an
         # everyday word (百川, a hundred rivers) and whose corporate word is a weak one (智能)
         ("Baichuan raises $300 million\n\n聊天機器人初創企業百川智能,成立僅六個月。這次是百川智能。", "Baichuan", "pinyin"),
+        # a name may open on an ordinal (第四范式), though an ordinal is no name
+        ("港股 AI 企业第四范式(06682.HK)发布业绩。第四范式实现营收 18.67 亿元。", "第四范式", "ticker"),
         # a name starts on its first capitalised word, not on a date line's words before it
         (" date 2026-03-04 \nASMPT公布2025年业绩。ASMPT收入增长。", "ASMPT", "latin"),
     ],
