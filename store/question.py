@@ -33,7 +33,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .lexicon import Lexicon
-from .names import CORPORATE_WORDS_EN, CORPORATE_WORDS_LATIN
+from .names import CORPORATE_WORDS_EN, CORPORATE_WORDS_LATIN, CORPORATE_WORDS_ZH
 from .periods import WHOLE_YEAR, asked_periods
 from .text import clean_text, fold
 from .vocabulary import CJK_RUN, LATIN_WORD, AliasMatcher, boundary_ok, is_latin
@@ -299,10 +299,12 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
         if (lo, hi) != (a, b):
             cover(lo, hi)
             u.terms.append(q[lo:hi])
-    # "Baichuan Intelligence", "Hygon Information Technology": corporate words after a name
-    # the store holds are the rest of that name, not words a fact must hold
+    # "Baichuan Intelligence", "Hygon Information Technology", 百川智能: corporate words after a
+    # name the store holds are the rest of that name, not words a fact must hold
     for end in name_ends:
-        while (after := _CORPORATE_AFTER.match(q, end)) and not any(covered[after.start(1) : after.end(1)]):
+        while (
+            after := _CORPORATE_AFTER.match(q, end) or _CORPORATE_AFTER_ZH.match(q, end)
+        ) and not any(covered[after.start(1) : after.end(1)]):
             cover(after.start(1), after.end(1), entity=True)
             end = after.end(1)
     rest = unread()
@@ -319,6 +321,8 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     return u
 
 
+# 百川智能 when the store knows 百川: the corporate word glued to the name is the rest of it
+_CORPORATE_AFTER_ZH = re.compile("(%s)" % "|".join(sorted(CORPORATE_WORDS_ZH, key=len, reverse=True)))
 _CORPORATE_AFTER = re.compile(
     r"[ -]?(%s)\b" % "|".join(re.escape(w) for w in sorted({*CORPORATE_WORDS_LATIN, *CORPORATE_WORDS_EN}, key=len, reverse=True))
 )
