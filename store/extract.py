@@ -496,7 +496,8 @@ def _mark_restated_headlines(text: str, facts: list[Fact]) -> None:
     lead_start = len(text) - len(text[end:].lstrip())
     lead_end = text.find("\n", lead_start)
     lead_end = len(text) if lead_end < 0 else lead_end
-    body = [f for f in facts if f.start >= lead_end]
+    after_headline = [f for f in facts if f.start >= end]
+    body = [f for f in after_headline if f.start >= lead_end]
     for f in facts:
         in_headline = f.start < end
         in_lead = lead_start <= f.start < lead_end and any(v.qualifier in _ROUNDED for v in f.values)
@@ -506,7 +507,7 @@ def _mark_restated_headlines(text: str, facts: list[Fact]) -> None:
         f.restated_by = next(
             (
                 b.id
-                for b in (body if in_lead else [b for b in facts if b.start >= end])
+                for b in (body if in_lead else after_headline)
                 if (not names or any(_same_name(n, m) for n in names for m in b.entities + b.context))
                 and all(any(_restates(v, w) for w in b.values) for v in f.values)
             ),

@@ -299,53 +299,46 @@ def test_a_newer_figure_outranks_an_older_one(tmp_path):
     assert google[1].published == "2021-03-01"
 
 
-def test_a_score_stated_for_another_model_does_not_count_for_the_one_asked(tmp_path):
+def _store_of(tmp_path, article: str):
+    """A store built from one article, as ``factbot build`` builds it."""
+    from store import build_store
+
     src = tmp_path / "src"
     src.mkdir()
-    (src / "a.txt").write_text(
+    (src / "a.txt").write_text(article, encoding="utf-8")
+    build_store(src, tmp_path / "f.db")
+    return open_store(tmp_path / "f.db")
+
+
+def test_a_score_stated_for_another_model_does_not_count_for_the_one_asked(tmp_path):
+    store = _store_of(
+        tmp_path,
         "SuperCLUE发布中文大模型基准测评报告。\n"
         "GPT-4 Turbo总分90.63分遥遥领先,高于其他国内大模型。\n"
         "其中国内最好模型文心一言4.0总分79.02分,距离GPT-4 Turbo有11.61分,距离GPT-4有4.9分的差距。\n",
-        encoding="utf-8",
     )
-    from store import build_store
-
-    build_store(src, tmp_path / "f.db")
-    store = open_store(tmp_path / "f.db")
     # three scores in the second sentence, but 79.02分 is ERNIE's: the asked model's own 90.63分 leads
     assert "90.63分" in store.search("GPT-4 Turbo 总分").answers[0].quote
 
 
 def test_a_share_price_reached_answers_as_well_as_a_move(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "a.txt").write_text(
+    store = _store_of(
+        tmp_path,
         "英诺赛科(02577.HK)于2024年12月上市。英诺赛科表示,订单增加。\n"
         "2025年8月初,公司股价一度冲高至历史新高73.55港元,较发行价翻倍。\n",
-        encoding="utf-8",
     )
-    from store import build_store
-
-    build_store(src, tmp_path / "f.db")
-    store = open_store(tmp_path / "f.db")
     # the sentence names nobody (its subject is the article's): it must state a figure of the
     # kind the metric expects, and a stock's price is one as much as its move
     assert "73.55港元" in store.search("英诺赛科 share price record high").answers[0].quote
 
 
 def test_the_body_sentence_restating_a_headline_figure_is_quoted_before_the_headline(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "a.txt").write_text(
+    store = _store_of(
+        tmp_path,
         "智谱开启招股:发行价116.2港元,计划1月8日上市\n"
         "12月30日,智谱华章正式开启港股招股。\n"
         "智谱华章每股发行价为116.20港元,扣除相关费用后,本次募资规模预计将达43亿港元。\n",
-        encoding="utf-8",
     )
-    from store import build_store
-
-    build_store(src, tmp_path / "f.db")
-    store = open_store(tmp_path / "f.db")
     # the headline matches 招股 as written and would lead on words alone
     quotes = [a.quote for a in store.search("智譜 招股 發行價").answers]
     assert quotes[0].startswith("智谱华章每股发行价为116.20港元") and quotes[1].startswith("智谱开启招股")
