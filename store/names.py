@@ -731,34 +731,55 @@ def discover_names(
     return {k: e for k, e in found.items() if e.count >= 1 and not _only_structural_everyday(k, e, everyday)}
 
 
-@lru_cache(maxsize=32768)
-def _syllable(char: str) -> str:
+# a run of pinyin syllables (baichuan, zhipu): only such a Latin name can be a Chinese one's sound
+_PINYIN = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|o|e|i|u|v))+"
+)
+_SYLLABLES: dict[str, str] = {}  # a Chinese character's toneless pinyin, read once per process
+_BY_SYLLABLE: dict[str, set[str]] = {}  # and the characters of each syllable
+
+
+def _learn_syllables(text: str) -> None:
+    new = set(text) - _SYLLABLES.keys()
+    if not new:
+        return
     from pypinyin import Style, lazy_pinyin
 
-    return "".join(lazy_pinyin(char, style=Style.NORMAL, errors="ignore"))
+    for c in new:
+        syllable = "".join(lazy_pinyin(c, style=Style.NORMAL, errors="ignore")) if CJK_RUN.match(c) else ""
+        _SYLLABLES[c] = syllable
+        if syllable:
+            _BY_SYLLABLE.setdefault(syllable, set()).add(c)
 
 
 def _pinyin_names(key: str, latin_keys: Iterable[str]) -> dict[str, str]:
     """Return the Chinese words of the article whose pinyin is a Latin name it writes (百川 of
     百川智能 and "Baichuan raises $300 million"), each with that Latin name's key: the English
     name of a Chinese company is often its pinyin (Zhipu, Baichuan, Xiaomi)."""
-    sounds = {k.replace(" ", ""): k for k in latin_keys if len(k.replace(" ", "")) >= 5 and k.replace(" ", "").isalpha()}
+    sounds = {k.replace(" ", ""): k for k in latin_keys if len(k.replace(" ", "")) >= 5}
+    sounds = {sound: k for sound, k in sounds.items() if _PINYIN.fullmatch(sound)}  # not nvidia
     out: dict[str, str] = {}
     if not sounds:
         return out
+    _learn_syllables(key)
     starts = {sound[:n] for sound in sounds for n in range(1, len(sound) + 1)}
-    for run in CJK_RUN.finditer(key):
-        text = run.group(0)
-        for i in range(len(text) - 1):
-            sound = _syllable(text[i])
-            if not sound or sound not in starts:
-                continue
-            for j in range(i + 1, min(i + 4, len(text))):
-                sound += _syllable(text[j])
-                if sound not in starts:
-                    break
-                if sound in sounds:
-                    out.setdefault(text[i : j + 1], sounds[sound])
+    # only characters whose syllable can open one of the sounds are followed (a regex finds them)
+    first = "".join(sorted(c for syllable in starts & _BY_SYLLABLE.keys() for c in _BY_SYLLABLE[syllable]))
+    if not first:
+        return out
+    for m in re.finditer("[%s]" % re.escape(first), key):
+        i = m.start()
+        sound = _SYLLABLES[key[i]]
+        for j in range(i + 1, min(i + 4, len(key))):
+            syllable = _SYLLABLES[key[j]]
+            if not syllable:
+                break  # a name's sound never crosses what is not Chinese
+            sound += syllable
+            if sound not in starts:
+                break
+            if sound in sounds:
+                out.setdefault(key[i : j + 1], sounds[sound])
     return out
 
 
@@ -882,19 +903,14 @@ def _openers(key: str, generic: set[str], metric_words: KeywordIndex, everyday: 
     an article without a headline (a broker's note) still opens on its company again and again
     (聯鈞前三季累計EPS…, 。聯鈞帶來…, ，聯鈞有望…). The longest such start, two to four characters,
     cut where the segmenter ends a word."""
-    openings: Counter[str] = Counter()
-    for m in _OPENING.finditer(key):
-        run = CJK_RUN.match(key, m.end())
-        if run is None:
-            continue
-        piece = run.group(0)[:4]
-        for size in range(2, len(piece) + 1):
-            openings[piece[:size]] += 1
+    pieces = [run.group(0)[:4] for m in _OPENING.finditer(key) if (run := CJK_RUN.match(key, m.end()))]
+    openings = Counter(piece[:size] for piece in pieces for size in range(2, len(piece) + 1))
+    frequent = {p: n for p, n in openings.items() if n >= _MIN_OPENINGS}
     # a longer start opening as often is the name: 聯鈞 (4), not 聯鈞前 (1)
-    extended = {p[:-1] for p, n in openings.items() if len(p) > 2 and openings[p[:-1]] == n}
+    extended = {p[:-1] for p, n in frequent.items() if len(p) > 2 and frequent.get(p[:-1]) == n}
     out = []
-    for prefix, n in openings.items():
-        if n < _MIN_OPENINGS or prefix in extended:
+    for prefix in frequent:
+        if prefix in extended:
             continue
         if key.count(prefix) < _MIN_MENTIONS or prefix.startswith(_OPENING_WORDS) or _is_generic(prefix, generic, metric_words):
             continue
