@@ -310,6 +310,11 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     rest = unread()
     # a name of several Latin words, misspelt or with its plural (Moore Threds, Moore Threads)
     rest = _latin_phrases(rest, vocab, u)
+    # "Hai Robotics", "Hygon Information": corporate words after a capitalised name the store
+    # does not hold are that name's too, not words to find in any company's sentences (机器人)
+    rest = _CAPITALISED_THEN_CORPORATE.sub(
+        lambda m: m.group(1) + " " * len(m.group(2)) if m.group(1) in capitalised else m.group(0), rest
+    )
     # 4. Latin words left
     for m in LATIN_WORD.finditer(rest):
         _read_latin(m.group(0), vocab, u, capitalised)
@@ -321,6 +326,10 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     return u
 
 
+_CAPITALISED_THEN_CORPORATE = re.compile(
+    r"\b([a-z][a-z0-9]*)((?: (?:%s))+)\b"
+    % "|".join(re.escape(w) for w in sorted({*CORPORATE_WORDS_LATIN, *CORPORATE_WORDS_EN}, key=len, reverse=True))
+)
 # 百川智能 when the store knows 百川: the corporate word glued to the name is the rest of it
 _CORPORATE_AFTER_ZH = re.compile("(%s)" % "|".join(sorted(CORPORATE_WORDS_ZH, key=len, reverse=True)))
 _CORPORATE_AFTER = re.compile(

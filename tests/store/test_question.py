@@ -51,6 +51,10 @@ def test_entities_metrics_and_periods_are_read(vocab, question, entities, metric
         ("Qwen3 LMArena ranking", "unknown", ["lmarena"]),  # a word the store holds
         ("星澜微 营收", "names", ["星澜微"]),  # open world: a name only the articles know
         ("DeepSeek H800 数量", "value_kinds", ["count"]),  # asks for a count, not the word 数量
+        # corporate words after a capitalised name the store lacks are that name's, no words to
+        # find in any company's sentences; typed lowercase they stay words
+        ("Hai Robotics revenue 2024", "terms", []),
+        ("industrial robotics revenue", "terms", ["robotics"]),
         # a corporate word glued to a name the store holds is the rest of that name, no word
         ("英伟达科技 营收", "terms", []),
         ("寒武纪集团 营收", "terms", []),
