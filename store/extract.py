@@ -15,6 +15,7 @@ from .lexicon import Lexicon
 from .names import discover_names, introduced_as_person
 from .numbers import Value, in_declared_unit, parse_quantities
 from .periods import PeriodName, article_period_names, parse_period, published_date
+from .sources import MAX_TITLE
 from .subjects import SubjectTracker, choose_topic
 from .tables import TableReader
 from .text import Span, clean_runs, clean_text_mapped, find_mojibake, fold, split_sentences
@@ -444,17 +445,14 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     )
 
 
-HEADLINE_MAX = 48  # characters: a longer line is a paragraph, not a headline or caption
-
-
 def headline_end(text: str) -> int:
     """Return where the article's leading headline lines end: the title, subtitle, byline and
-    photo caption before the first line that is a paragraph (longer than ``HEADLINE_MAX`` or
+    photo caption before the first line that is a paragraph (longer than ``MAX_TITLE`` or
     holding a full stop). Headlines end on ! and ? as often as not."""
     at = 0
     for line in text.splitlines(keepends=True):
         body = line.strip()
-        if body and (len(body) > HEADLINE_MAX or "。" in body):
+        if body and (len(body) > MAX_TITLE or "。" in body):
             break
         at += len(line)
     return at

@@ -215,6 +215,18 @@ def _is_generic(word: str, generic: set[str], metric_words: KeywordIndex) -> boo
     return any(len(kw) >= 2 for kw, _, _ in metric_words.spans(word))  # 营收, 净利润: terms, not names
 
 
+def _repeated_end(key: str, run: str, size: int, longest: int) -> tuple[int, int]:
+    """Return how many of ``run``'s last characters (``size`` at least, ``longest`` at most) the
+    article writes about as often as its last ``size``, and how often: 寒武纪 (13) of 持有寒武纪 (3)."""
+    count = key.count(run[-size:])
+    while size < len(run) and size < longest:
+        longer = key.count(run[-size - 1 :])
+        if longer < 2 or 2 * longer < count:
+            break
+        size, count = size + 1, longer
+    return size, count
+
+
 def _name_ending_at(
     key: str, end: int, generic: set[str], metric_words: KeywordIndex, *, named_by_bracket: bool = False
 ) -> str | None:
@@ -232,23 +244,13 @@ def _name_ending_at(
     # 乐享智能) recurs in every other sentence
     tail = next((w for w in _CORPORATE_ZH_LONGEST_FIRST if run.endswith(w)), "")
     size = len(tail) + 1 if tail and len(run) > len(tail) + 1 else 2
-    count = key.count(run[-size:])
-    while size < len(run) and size < 8:
-        longer = key.count(run[-size - 1 :])
-        if longer < 2 or 2 * longer < count:
-            break
-        size, count = size + 1, longer
+    size, count = _repeated_end(key, run, size, 8)
     whole = _run_before(key, end, 12, at_particles=False) if count < 2 and tail else ""
     if len(whole) >= len(tail) + 2:
         # 波若威科技 written once, 波若威 four times: the head's own repetitions give its edge,
         # even across a character that is a particle elsewhere (若: if)
         head = whole[: -len(tail)]
-        at, times = 2, key.count(head[-2:])
-        while at < len(head) and at < 6:
-            longer = key.count(head[-at - 1 :])
-            if longer < 2 or 2 * longer < times:
-                break
-            at, times = at + 1, longer
+        at, times = _repeated_end(key, head, 2, 6)
         while at > 2 and head[-at] in _EDGE:
             at -= 1  # 和小米 written twice: the name still starts after the particle
         if times >= 2:
@@ -341,17 +343,16 @@ def _tail_written_alone(name: str, key: str) -> str | None:
 # a legal name's bracket defining the short name the article goes on with (Hong Kong filings'
 # (「億都」259) and (「本公司」), the mainland's (以下简称“智谱华章”)); the corporate words may
 # themselves be bracketed: 億都(國際控股)有限公司
+_SHORT_IN_QUOTES = r"[「“\"](?P<short>[^」”\"(),]{2,8})[」”\"]"
 _DEFINED_SHORT = re.compile(
-    r"(?:%s)(?P<open>\()(?:以下简称|以下称|下称|简称)?[「“\"](?P<short>[^」”\"(),]{2,8})[」”\"]"
-    % _STRONG_CORPORATE_RE.pattern
+    r"(?:%s)(?P<open>\()(?:以下简称|以下称|下称|简称)?%s" % (_STRONG_CORPORATE_RE.pattern, _SHORT_IN_QUOTES)
 )
 
 
 # 北京银河通用机器人(简称“银河通用”): after a weaker corporate word, only 简称 defines a name,
 # and only one the words before the bracket hold (not 投资基金(简称“大基金三期”))
 _DEFINED_BY_JIANCHENG = re.compile(
-    r"(?:%s)(?P<open>\()(?:以下简称|简称|下称)[「“\"](?P<short>[^」”\"(),]{2,8})[」”\"]"
-    % "|".join(_CORPORATE_ZH_LONGEST_FIRST)
+    r"(?:%s)(?P<open>\()(?:以下简称|简称|下称)%s" % ("|".join(_CORPORATE_ZH_LONGEST_FIRST), _SHORT_IN_QUOTES)
 )
 _DESCRIBED_AS = re.compile(r"公司|企业|厂商|大厂|巨头|龙头|独角兽")
 
@@ -891,6 +892,17 @@ def _latin_is_name(
     return True
 
 
+def _frequent_openings(key: str, starts: list[int], longest: int, fewest: int) -> list[str]:
+    """Return the starts (two to ``longest`` characters) of the Chinese runs at ``starts`` that
+    open ``fewest`` of them or more, each the longest opening that often: 寒武纪 (3), not 寒武 (3)
+    nor 寒武纪发 (1)."""
+    pieces = [run.group(0)[:longest] for s in starts if (run := CJK_RUN.match(key, s)) is not None]
+    openings = Counter(piece[:size] for piece in pieces for size in range(2, len(piece) + 1))
+    frequent = {p: n for p, n in openings.items() if n >= fewest}
+    extended = {p[:-1] for p, n in frequent.items() if len(p) > 2 and frequent.get(p[:-1]) == n}
+    return [p for p in frequent if p not in extended]
+
+
 # the commonest surnames, which a three-character name speaking (陈庆文表示) opens on
 _SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金贾夏付方邹熊白孟秦邱侯江尹薛段雷黎史陶贺毛郝顾龚邵万钱戴严莫孔向常汤康易乔赖文")
 _SAYS = "(?:表示|指出|说|认为|强调|透露|坦言|称|介绍|提到)"
@@ -903,15 +915,8 @@ def _openers(key: str, generic: set[str], metric_words: KeywordIndex, everyday: 
     an article without a headline (a broker's note) still opens on its company again and again
     (聯鈞前三季累計EPS…, 。聯鈞帶來…, ，聯鈞有望…). The longest such start, two to four characters,
     cut where the segmenter ends a word."""
-    pieces = [run.group(0)[:4] for m in _OPENING.finditer(key) if (run := CJK_RUN.match(key, m.end()))]
-    openings = Counter(piece[:size] for piece in pieces for size in range(2, len(piece) + 1))
-    frequent = {p: n for p, n in openings.items() if n >= _MIN_OPENINGS}
-    # a longer start opening as often is the name: 聯鈞 (4), not 聯鈞前 (1)
-    extended = {p[:-1] for p, n in frequent.items() if len(p) > 2 and frequent.get(p[:-1]) == n}
     out = []
-    for prefix in frequent:
-        if prefix in extended:
-            continue
+    for prefix in _frequent_openings(key, [m.end() for m in _OPENING.finditer(key)], 4, _MIN_OPENINGS):
         if key.count(prefix) < _MIN_MENTIONS or prefix.startswith(_OPENING_WORDS) or _is_generic(prefix, generic, metric_words):
             continue
         if prefix in everyday or _holds_everyday_word(prefix, everyday):
@@ -932,21 +937,10 @@ def _subjects(key: str, title_end: int, generic: set[str], metric_words: Keyword
     if not heads:
         return []
     firsts = {h[:2] for h in heads}
-    openings: Counter[str] = Counter()
-    for s in starts:
-        if key[s : s + 2] not in firsts or (run := CJK_RUN.match(key, s)) is None:
-            continue
-        piece = run.group(0)[:6]
-        for size in range(2, len(piece) + 1):
-            openings[piece[:size]] += 1
     head = key[: max(title_end, 0)]
-    # the longest prefix with this many openings: 寒武纪 (3), not 寒武 (3) nor 寒武纪发 (1)
-    extended = {p[:-1] for p, n in openings.items() if len(p) > 2 and openings[p[:-1]] == n}
     out = []
-    for prefix, n in openings.items():
-        if n < _MIN_TITLE_OPENINGS or prefix in extended or prefix not in head:
-            continue
-        if _is_generic(prefix, generic, metric_words) or key.count(prefix) < 3:
+    for prefix in _frequent_openings(key, [s for s in starts if key[s : s + 2] in firsts], 6, _MIN_TITLE_OPENINGS):
+        if prefix not in head or _is_generic(prefix, generic, metric_words) or key.count(prefix) < 3:
             continue
         if not _ends_a_word(key, key.index(prefix), len(prefix)):
             continue  # 环比增(长), 同比增(幅): a clause's opening words, cut inside a word

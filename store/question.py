@@ -326,15 +326,11 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     return u
 
 
-_CAPITALISED_THEN_CORPORATE = re.compile(
-    r"\b([a-z][a-z0-9]*)((?: (?:%s))+)\b"
-    % "|".join(re.escape(w) for w in sorted({*CORPORATE_WORDS_LATIN, *CORPORATE_WORDS_EN}, key=len, reverse=True))
-)
+_LATIN_CORPORATE = "|".join(re.escape(w) for w in sorted({*CORPORATE_WORDS_LATIN, *CORPORATE_WORDS_EN}, key=len, reverse=True))
+_CAPITALISED_THEN_CORPORATE = re.compile(r"\b([a-z][a-z0-9]*)((?: (?:%s))+)\b" % _LATIN_CORPORATE)
 # 百川智能 when the store knows 百川: the corporate word glued to the name is the rest of it
 _CORPORATE_AFTER_ZH = re.compile("(%s)" % "|".join(sorted(CORPORATE_WORDS_ZH, key=len, reverse=True)))
-_CORPORATE_AFTER = re.compile(
-    r"[ -]?(%s)\b" % "|".join(re.escape(w) for w in sorted({*CORPORATE_WORDS_LATIN, *CORPORATE_WORDS_EN}, key=len, reverse=True))
-)
+_CORPORATE_AFTER = re.compile(r"[ -]?(%s)\b" % _LATIN_CORPORATE)
 
 
 # a funding round: A轮, B+轮, Pre-A轮, 天使轮, series B (folded: lower case, 輪 as 轮)

@@ -405,6 +405,12 @@ def figure(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
     return Points("figure", ctx.weights.figure * fit, why)
 
 
+def _named_in_clause(key: str, at: int, mentions: list[Mention]) -> list[Mention]:
+    """Return who the clause holding ``key[at]`` names."""
+    start, end = clause_start(key, at), clause_end(key, at)
+    return [m for m in mentions if start <= m.start < end]
+
+
 def _own_figures(c: Candidate, q: Understanding, ctx: RankingContext) -> int:
     """Count the figures stated for what the question names: those whose clause names one of
     its entities, or nobody. In "文心一言4.0总分79.02分,距离gpt4-turbo有11.61分", asked about GPT-4
@@ -416,8 +422,7 @@ def _own_figures(c: Candidate, q: Understanding, ctx: RankingContext) -> int:
     count = 0
     for v in c.values:
         at = v.start - c.start
-        start, end = clause_start(c.key, at), clause_end(c.key, at)
-        named = [m for m in mentions if start <= m.start < end]
+        named = _named_in_clause(c.key, at, mentions)
         count += not named or any(set(ctx.lineage(m.entity)) & family for m in named)
     return count
 
@@ -788,11 +793,11 @@ def _figure_is_theirs(r: Ranked, u: Understanding, ctx: RankingContext) -> bool:
         )
 
     s = lead[0].start - c.start
-    start, end = clause_start(c.key, s), clause_end(c.key, s)
+    start = clause_start(c.key, s)
     mentions = ctx.mentions(c.key)
     # who the figure's own clause names: "…,商汤科技财报显示2022年亏损约61亿元" is SenseTime's;
     # "而A100在4月16日京东上公开售价约为11万元" names the chip asked about, so it is the chip's
-    named = [m for m in mentions if start <= m.start < end]
+    named = _named_in_clause(c.key, s, mentions)
     its = start
     for _ in range(3):
         # a clause naming nobody goes on from the one before: "其公开发售超额认购超1159倍,尽管
