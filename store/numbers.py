@@ -87,6 +87,7 @@ _UNITS = {
     "gb": ("memory", "GB"),
     "tb": ("memory", "TB"),
     "tb/s": ("bandwidth", "TB/s"),
+    "fps": ("frame_rate", "fps"),  # a game's frame rate (1080p下平均帧率超过70fps)
     "t": ("bandwidth", "T"),
     "参数": ("count", "parameters"),
     "张": ("count", "张"),
@@ -388,6 +389,10 @@ _ORDINAL_UNITS = frozenset({"次", "轮"})
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 
+# a Latin word and one space right before a bare number: "rtx 4060", "geforce rtx 5090"
+_MODEL_WORD_BEFORE = re.compile(r"[a-z]{2,} $")
+
+
 def _raw_quantities(key: str) -> list[_Raw]:
     raws: list[_Raw] = []
     said: tuple[int, str] | None = None  # where a currency word last named a 元 amount's currency
@@ -470,6 +475,12 @@ def _raw_quantities(key: str) -> list[_Raw]:
             and num_text[0].isdigit()
             and bool(_RANGE_LOW.match(key, num_end))
         )
+        if (
+            not (scale_text or unit_text or prefix)
+            and not low_only
+            and _MODEL_WORD_BEFORE.search(key, max(0, m.start("num") - 12), m.start("num"))
+        ):
+            continue  # "跑分堪比RTX 4060": a bare number after a Latin word is the model's number
         if (
             not (scale_text or unit_text or prefix)
             and not low_only

@@ -89,6 +89,10 @@ def parse(text):
         ("历时5年研发", [("5年", 5, None, None, "duration", "years", None)]),
         # basis points: how a margin moved
         ("导致60个基点的毛利稀释", [("60个基点", 60, None, None, "points", "bp", None)]),
+        # a Latin word before a range's low end leaves the range whole (a model's number is bare)
+        ("预估EPS 1.5-2元", [("1.5-2元", 1.5, 1.5, 2, "money", "CNY", None)]),
+        # a game's frame rate
+        ("1080p下平均帧率超过70fps", [("超过70fps", 70, None, None, "frame_rate", "fps", "超过")]),
         # a GPU's memory
         ("专业版提供 24GB GDDR6 ECC 显存", [("24GB", 24, None, None, "memory", "GB", None)]),
     ],
@@ -127,6 +131,8 @@ def test_parse_quantities(text, expected):
         "英伟达GB200芯片",  # a chip's name, not 200 GB
         "近3年营收",  # the last three years: a period
         "成立于2015年",
+        "跑分性能堪比RTX 4060",  # a model's number, not a count
+        "领先 GeForce RTX 5090显卡",
     ],
 )
 def test_years_dates_versions_and_names_are_not_quantities(text):
