@@ -77,6 +77,7 @@ class Understanding:
     hint_words: list[str] = field(default_factory=list)  # the words that asked for it (环比, 占比)
     forecast: bool = False  # the question asks for guidance or a forecast
     whole_year: bool = False  # 全年, full-year: a part of the year (H1, Q3, 9M) does not answer
+    total: bool = False  # 总收入, total revenue: a business unit's figure does not answer
     rounds: list[str] = field(default_factory=list)  # funding rounds asked: "a", "b+", "pre-a", "天使"
     translations: dict[str, list[str]] = field(default_factory=dict)  # English term -> Chinese words
     today: str = field(default_factory=lambda: datetime.date.today().isoformat())  # what "last year" counts from
@@ -233,6 +234,7 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     # "2024年全年", "full-year 2024": the whole year (the words stay words: the sentence that
     # answers often writes 全年 too)
     u.whole_year = bool(WHOLE_YEAR.search(q))
+    u.total = bool(_ASKS_TOTAL.search(q))
     u.rounds = funding_rounds(q)
     # 3. metric keywords and glossary phrases, longest first ("bar exam" before "exam"); a word
     # a metric excludes (撇除税项 holds 税项, 投资人 投资) is a word of the question, not the metric
@@ -325,6 +327,12 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     _things_not_counts(vocab, u)
     return u
 
+
+# the whole company's figure, asked in so many words: 总收入, 整体营收, total revenue
+_ASKS_TOTAL = re.compile(
+    r"(?:总|整体|合计|合并)(?:营业收入|营收|收入|销售额|净利润|净利|利润)"
+    r"|(?<![a-z])(?:total|overall|consolidated|group-wide)\s(?:revenue|sales|net profit|profit|income)"
+)
 
 _LATIN_CORPORATE = "|".join(re.escape(w) for w in sorted({*CORPORATE_WORDS_LATIN, *CORPORATE_WORDS_EN}, key=len, reverse=True))
 _CAPITALISED_THEN_CORPORATE = re.compile(r"\b([a-z][a-z0-9]*)((?: (?:%s))+)\b" % _LATIN_CORPORATE)

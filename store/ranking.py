@@ -197,8 +197,8 @@ def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
             start = min(a for a, b in spans if a <= before[-1] < b)
             break
     seg = segment_before(c.key, start) or _segment_lead_in(c.key, start) or _unit_in_clause(c.key, start)
-    if not seg:
-        return None
+    if not seg or any(m.end == len(seg) for m in ctx.mentions(seg)):
+        return None  # "微软销售额": the company's own name before the keyword is no business unit
     asked = [a for t in u.terms for a in alternatives(t, u, ctx)] + u.names
     window = c.key[max(0, start - 10) : start]
     if any(a in window or fuzz.partial_ratio(seg, a) >= 75 for a in asked if a):
@@ -565,6 +565,12 @@ def subject(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> s
     return "about a word no article knows" if unknown_subject(q) else None
 
 
+def total_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
+    """The whole company's figure, asked in so many words (总收入, total revenue), is not a
+    business unit's ("先进封装业务去年收入5.3亿美元")."""
+    return f"a business unit's figure ({r.match.segment}), the total asked" if q.total and r.match.segment else None
+
+
 def entity_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) -> str | None:
     """Every lexicon entity asked is in the fact ("Microsoft investment in OpenAI" is about both);
     when the question names only names the lexicon lacks, the fact holds one of them."""
@@ -694,6 +700,7 @@ GATES: tuple[tuple[str, Gate], ...] = (
     ("entity", entity_gate),
     ("metric", metric_gate),
     ("period", period_gate),
+    ("total", total_gate),
     ("round", round_gate),
     ("figure", figure_gate),
     ("words", words_gate),

@@ -122,6 +122,31 @@ def test_a_segment_the_question_does_not_name_costs_points():
 
 
 @pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("商汤 2024 总收入", ("total", "a business unit's figure (智能汽车), the total asked")),
+        ("SenseTime total revenue 2024", ("total", "a business unit's figure (智能汽车), the total asked")),
+        ("商汤 2024 收入", None),  # no total asked: the unit's figure answers, below the total's
+        ("商汤 2024 智能汽车 总收入", None),  # the unit asked by name
+    ],
+)
+def test_a_total_asked_is_no_business_unit_s_figure(question, verdict):
+    from store.ranking import rejection
+
+    c = candidate("商汤2024年智能汽车收入为2.56亿元。", ["SenseTime"], period="2024")
+    u, r = scored(question, c)
+    assert rejection(r, u, CTX, strict_metrics=False) == verdict
+
+
+def test_the_company_s_own_name_before_the_keyword_is_no_segment():
+    from store.ranking import rejection
+
+    c = candidate("第三季度,微软销售额仅增长17%。", ["Microsoft"], period="2024 Q3")
+    u, r = scored("微软整体销售额 第三季度 增长多少", c)
+    assert r.match.segment is None and rejection(r, u, CTX, strict_metrics=False) is None
+
+
+@pytest.mark.parametrize(
     ("question", "period", "implied", "verdict"),
     [
         ("Microsoft capex 2024", "2024", None, None),
