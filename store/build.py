@@ -74,7 +74,7 @@ __all__ = [
     "text_tokens",
 ]
 
-BUILDER_VERSION = "2.21.0"  # 2.21: a name may open on an ordinal (第四范式); 2.20: a Chinese name whose pinyin the article writes as its Latin name (百川 and Baichuan); 2.19: how many years (创立不到3年); 2.18: names that open sentence after sentence (聯鈞); 2.17: a name written once with its corporate word takes its edge from its head's repetitions (波若威科技); 2.16: a lead in round figures links the body's precise one; 2.15: article names match however their version numbers are joined (GPT4-Turbo, GPT-4 Turbo); 2.14: NVIDIA(輝達), 简称 after weaker corporate words, Xiaomi, scores (分) and memory (GB); 2.13: headlines link the body sentence restating their figures; 2.9: names by appositive, periods and terms never names, FY2026Q2, 2018年到截至2021年; 2.10: restated figures kept, stock codes no figures, 其X owned, datelines, timeless articles; 2.11: Taiwan and Hong Kong names (厂 appositives, legal names, reporters), bylines, months, 前3季, 中期, counts; 2.12: defined short names (「億都」), names ending on a corporate word, makers by trade (乐聚机器人), short pinyin, reports (三季报) no period
+BUILDER_VERSION = "2.22.0"  # 2.22: a name may open on a particle the article never writes it without (如祺出行), short forms by pinyin (Ruqi), a model's number (RTX 4060) no figure, frame rates (70fps), production capacity; 2.21: a name may open on an ordinal (第四范式); 2.20: a Chinese name whose pinyin the article writes as its Latin name (百川 and Baichuan); 2.19: how many years (创立不到3年); 2.18: names that open sentence after sentence (聯鈞); 2.17: a name written once with its corporate word takes its edge from its head's repetitions (波若威科技); 2.16: a lead in round figures links the body's precise one; 2.15: article names match however their version numbers are joined (GPT4-Turbo, GPT-4 Turbo); 2.14: NVIDIA(輝達), 简称 after weaker corporate words, Xiaomi, scores (分) and memory (GB); 2.13: headlines link the body sentence restating their figures; 2.9: names by appositive, periods and terms never names, FY2026Q2, 2018年到截至2021年; 2.10: restated figures kept, stock codes no figures, 其X owned, datelines, timeless articles; 2.11: Taiwan and Hong Kong names (厂 appositives, legal names, reporters), bylines, months, 前3季, 中期, counts; 2.12: defined short names (「億都」), names ending on a corporate word, makers by trade (乐聚机器人), short pinyin, reports (三季报) no period
 SCHEMA_VERSION = 9
 NO_FACTS = "no facts found (is it an article of this genre?)"
 # Files per task: big enough that pickling a task costs nothing next to extracting it,
@@ -987,11 +987,14 @@ def _vocabulary(summaries: list[tuple[str, str, str]], lexicon: Lexicon) -> _Voc
             # a name the articles also write with a corporate word (医渡科技) is a company's: its
             # head's pinyin is its English name even when short (Yidu Tech)
             corporate = any(strip_corporate(k) == head and k != head for k in g.keys if CJK_RUN.fullmatch(k))
-            for english in english_renderings(head, shortest=4 if corporate else 5):
-                # a one-word rendering that is an English word (engine) is no name, unless the
-                # Chinese name is long enough to be one (寒武纪 -> cambrian)
-                if english not in aliases and (len(head) >= 3 or english not in english_words()):
-                    aliases[english] = g.name
+            # and its short form the articles write alone (如祺 of 如祺出行: Ruqi)
+            shorts = [k for k in sorted(g.keys) if len(k) >= 2 and k != head and head.startswith(k)]
+            for zh in (head, *shorts):
+                for english in english_renderings(zh, shortest=4 if corporate else 5):
+                    # a one-word rendering that is an English word (engine) is no name, unless the
+                    # Chinese name is long enough to be one (寒武纪 -> cambrian)
+                    if english not in aliases and (len(zh) >= 3 or english not in english_words()):
+                        aliases[english] = g.name
     known = set(lexicon.entities) | {g.name for g in groups}
     for alias, n in article_aliases.items():
         if n in known:

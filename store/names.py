@@ -92,7 +92,7 @@ CORPORATE_WORDS_EN = (
     "intelligence", "intelligent", "semiconductor", "semiconductors", "electronics", "microelectronics",
     "communication", "communications", "capital", "international", "information", "network", "networks",
     "software", "robotics", "optoelectronics", "pharmaceutical", "pharmaceuticals", "biotech",
-    "securities", "industries", "industrial", "systems", "technologies", "technology",
+    "securities", "industries", "industrial", "systems", "technologies", "technology", "mobility",
 )  # fmt: skip
 _ROLES = (
     "首席执行官", "首席财务官", "首席技术官", "首席运营官", "创始人", "联合创始人", "董事长", "总裁", "总经理",
@@ -203,10 +203,23 @@ _ORDINAL = re.compile(
 )
 
 
-def _is_generic(word: str, generic: set[str], metric_words: KeywordIndex) -> bool:
+# particles a name may open on (和硕, 同花顺, 如祺出行, 至纯): the name's own first character when
+# the article never writes what follows without it
+_OWNABLE_EDGE = set("和同如若至以自")
+
+
+def _owns_edge(name: str, key: str) -> bool:
+    """Tell whether ``name`` opens on a particle that is its own: 如祺出行, whose 祺 the article
+    writes eight times, each after 如 (not 和小米: 小米 is written without 和 too)."""
+    head = name[:3]
+    return len(name) >= 2 and name[0] in _OWNABLE_EDGE and key.count(head) >= 2 and key.count(head[1:]) == key.count(head)
+
+
+def _is_generic(word: str, generic: set[str], metric_words: KeywordIndex, key: str | None = None) -> bool:
     if word in _GENERIC_ZH or word in _OPENERS or word in generic or len(word) < 2:
         return True
-    if word.endswith(_BAD_ENDINGS) or word[0] in _EDGE or word[0] in _NEVER_FIRST or word[-1] in _NEVER_LAST:
+    edge = word[0] in _EDGE and not (key is not None and _owns_edge(word, key))
+    if word.endswith(_BAD_ENDINGS) or edge or word[0] in _NEVER_FIRST or word[-1] in _NEVER_LAST:
         return True
     if re.search(r"\d|季度|上半|下半|年度", word) or _ORDINAL.search(word) or _COUNTED.match(word):
         return True
@@ -251,7 +264,7 @@ def _name_ending_at(
         # even across a character that is a particle elsewhere (若: if)
         head = whole[: -len(tail)]
         at, times = _repeated_end(key, head, 2, 6)
-        while at > 2 and head[-at] in _EDGE:
+        while at > 2 and head[-at] in _EDGE and not _owns_edge(head[-at:], key):
             at -= 1  # 和小米 written twice: the name still starts after the particle
         if times >= 2:
             run, size, count = whole, at + len(tail), times
@@ -269,13 +282,16 @@ def _name_ending_at(
             return None
     else:
         name = run[-size:]
+        before = end - len(name) - 1
+        if before >= 0 and _owns_edge(key[before] + name, key):
+            name = key[before] + name  # 如祺出行: the run was cut at 如, which is the name's own
     for place in _PLACES:
         if name.startswith(place) and len(name) - len(place) >= 2:
             name = name[len(place) :]
             break
     if named_by_bracket:  # its Latin name says it is one: 曜石算力 may hold a term (算力)
         return None if name in _GENERIC_ZH or name in generic or name[0] in _EDGE else name
-    return None if _is_generic(name, generic, metric_words) else name
+    return None if _is_generic(name, generic, metric_words, key) else name
 
 
 _SEGMENTERS: dict[int, object] = {}
@@ -508,7 +524,7 @@ def discover_names(
     ) -> FoundName | None:
         name_key = name_key.strip(" .-")
         # a name a bracket gives or defines is one whatever its edges (亿都 ends as 也都 does)
-        if how not in ("bracket", "defined") and not is_latin(name_key) and _is_generic(name_key, generic, metric_words):
+        if how not in ("bracket", "defined") and not is_latin(name_key) and _is_generic(name_key, generic, metric_words, key):
             return None
         if _holds_known(name_key, known):
             return None  # 传说商汤 holds the lexicon's 商汤, "A100 GPU" its A100: the lexicon reads them
@@ -718,7 +734,7 @@ def discover_names(
             and len(entry.zh) >= 4
             and short not in everyday
             and short not in known
-            and not _is_generic(short, generic, metric_words)
+            and not _is_generic(short, generic, metric_words, key)
             and key.count(short) > sum(key.count(s) for s in entry.keys if s.startswith(short))
         ):
             entry.keys.add(short)

@@ -99,6 +99,13 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
         ("港股 AI 企业第四范式(06682.HK)发布业绩。第四范式实现营收 18.67 亿元。", "第四范式", "ticker"),
         # a name starts on its first capitalised word, not on a date line's words before it
         (" date 2026-03-04 \nASMPT公布2025年业绩。ASMPT收入增长。", "ASMPT", "latin"),
+        # a name may open on a particle (如: such as) that the article never writes its rest without
+        (
+            "到港上市的如祺出行科技有限公司(9680.HK),股價下插。如祺出行2019年成立。"
+            "如祺分別虧損6.85億元。如祺上市時曾高舉Robotaxi。",
+            "如祺出行",
+            "ticker",
+        ),
     ],
 )
 def test_a_name_nobody_listed_is_found_and_says_how(bare, text, name, how):
@@ -185,6 +192,18 @@ def test_a_name_the_lexicon_knows_is_left_to_it():
     doc = extract_facts("中芯国际最新发布的财务报告显示,当季营收171.62亿元。", "a.txt", Lexicon.load())
     assert list(doc.found) == ["SMIC"] and "中芯" in doc.found["SMIC"]["keys"]
     assert doc.facts[0].entities[:1] == ["SMIC"]
+
+
+def test_a_particle_a_name_opens_on_is_its_own_only_when_never_written_without(bare):
+    text = (
+        "到港上市的如祺出行科技有限公司(9680.HK),股價下插。如祺出行2019年成立。"
+        "如祺分別虧損6.85億元。如祺上市時曾高舉Robotaxi。"
+    )
+    names = found(text, bare)
+    assert "如祺" in names["如祺出行"]["keys"]  # the short form the article goes on with
+    # 小米 is written without 和 too: the name starts after the particle
+    names = found("小米集团(1810.HK)公布业绩。我们和小米集团合作。和小米集团一样。小米集团营收增长。", bare)
+    assert not any(k.startswith("和") for n in names.values() for k in n["keys"]), names
 
 
 def test_a_legal_name_s_short_forms_are_its_spellings(bare):

@@ -274,3 +274,18 @@ def test_a_model_code_the_articles_hold_anchors_a_question_whose_company_is_unpl
         assert not s.search("Boostr Robotics in how many minutes").answers  # nothing to hold on to
         # a maker named by its trade (樂聚機器人) is asked by its head's pinyin (Leju Robotics)
         assert first_figure(s, "Leju Robotics delivery target") == "1,000至2,000台"
+
+
+def test_a_company_is_asked_by_the_pinyin_of_the_short_form_its_article_goes_on_with(tmp_path):
+    # 如祺出行 is written once in full, then 如祺 throughout (如 is "such as" elsewhere): Ruqi
+    # Mobility is its pinyin short form and a corporate word, not "mobility" in any sentence
+    ruqi = (
+        "到港上市的如祺出行科技有限公司(9680.HK),股價直線下插。\n"
+        "如祺出行2019年成立,至今仍未盈利。\n"
+        "從2021至2023年,如祺分別虧損6.85億元、6.27億元及6.93億元。\n"
+        "如祺上市時曾高舉Robotaxi概念。\n"
+    )
+    with store_of(tmp_path, {"2025-04-01_ruqi.txt": ruqi}) as s:
+        u = s.understand("Ruqi Mobility net loss 2023")
+        assert u.entities == ["如祺出行"] and u.terms == []
+        assert "6.93億元" in s.search("Ruqi Mobility net loss 2023").answers[0].quote
