@@ -875,6 +875,10 @@ def _part_agreement(
         return 0.8
     if stated is None and parts is not None and len(parts.years) > 1:
         return 0.0  # a span of years ("2011年-2024年…营收从1.1亿元增长到32.52亿元") is no quarter or half
+    if stated is None and parts is not None and parts.years and year_asked:
+        # "东元2025年营收590.94亿元…税后纯益52.42亿元": a year stated, no part of it named, is the
+        # year's figure, not its fourth quarter's
+        return 0.0
     if stated is None:
         # a year's figure may hold the part's, unless the sentence says it is the whole year's
         return 0.0 if WHOLE_YEAR.search(key) else 0.6

@@ -131,6 +131,9 @@ def test_relative_periods_in_a_question_are_read(question, periods):
         (["Q3"], "2025 9M", "据公司25年三季报,25q1-q3实现归母净利润7.8亿元", None, 0.0),
         (["Q4"], "2025", "2025年全年合并营收来到48.43亿元", None, 0.0),
         (["Q4"], "2025", "2025年合并营收来到48.43亿元", None, 0.6),
+        # a year and its quarter asked: the year's figure, stated as the year's, is not the quarter's
+        (["2025", "Q4"], "2025", "东元2025年营收590.94亿元,税后纯益52.42亿元", None, 0.0),
+        (["2025", "Q4"], "2025", "东元2025年第四季税后纯益12亿元", None, 0.9),  # the sentence names it
     ],
 )
 def test_period_agreement(asked, period, key, published, score):
