@@ -299,6 +299,7 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "tax": ("tax expense", "税项", "稅項"),
     "consensus": ("consensus estimate", "市场预期", "市場預期"),
     "utilization": ("capacity utilization", "产能利用率", "產能利用率"),
+    "capacity": ("production capacity", "产能", "產能"),
     "shipments": ("shipments", "出货量", "出貨量"),
     "target_price": ("target price", "目标价", "目標價"),
     "dividend": ("dividend", "股息", "股息"),
