@@ -455,6 +455,15 @@ def introduced_as_person(key: str, spellings: Iterable[str]) -> bool:
     return False
 
 
+def _company_before(key: str, end: int, everyday: frozenset[str]) -> bool:
+    """Tell whether the words before ``end`` are a company's name by their structure: a head no
+    dictionary knows and a corporate word (丰疆智能 before "(FJD)"; not 通用人工智能 before "(AGI)")."""
+    run = _run_before(key, end, 8)
+    tail = next((w for w in _CORPORATE_ZH_LONGEST_FIRST if run.endswith(w)), "")
+    head = run[: len(run) - len(tail)][-4:]
+    return bool(tail) and len(head) >= 2 and not _everyday_phrase(head, everyday) and not _holds_everyday_word(head, everyday)
+
+
 def _everyday_phrase(name: str, everyday: frozenset[str]) -> bool:
     """Tell whether ``name`` is an everyday word or two (签订合约 after 设计大厂 is what the
     maker did, not its name)."""
@@ -633,7 +642,8 @@ def discover_names(
     for m in _BRACKETED_LATIN.finditer(text):
         latin = re.sub(r"\s+", " ", m.group(1)).strip(" .-")
         latin_key = fold(latin)
-        if not _latin_is_name(latin, latin_key, generic, metric_words, english_words):
+        initials = latin.isupper() and len(latin) <= 3 and _company_before(key, m.start(), everyday)
+        if not _latin_is_name(latin, latin_key, generic, metric_words, english_words, initials_of_a_company=initials):
             continue
         legal = _legal_name_before(key, m.start())
         zh = legal or _name_ending_at(key, m.start(), generic, metric_words, named_by_bracket=True)
@@ -889,13 +899,19 @@ def _without_trailing_periods(word: str) -> str:
 
 
 def _latin_is_name(
-    word: str, k: str, generic: set[str], metric_words: KeywordIndex, english_words: set[str]
+    word: str,
+    k: str,
+    generic: set[str],
+    metric_words: KeywordIndex,
+    english_words: set[str],
+    *,
+    initials_of_a_company: bool = False,
 ) -> bool:
     if len(word) < 2 or k in generic or re.fullmatch(r"[\d.\s]+|[a-z]\d*", k) or _is_period_word(k):
         return False
     if re.fullmatch(r"[a-z]{1,5}[\-.](?:us|hk|tw|n|o)|v\d+(?:\.\d+)*", k):
         return False  # TSM-US: a ticker, which names what stands before it
-    if word.isupper() and len(word) <= 3:
+    if word.isupper() and len(word) <= 3 and not initials_of_a_company:
         return False  # AI, ARR, EPS: abbreviations of terms far more often than names
     if k in _LATIN_PLACE_NAMES:
         return False  # "(Hong Kong)" after an investor's name: where it is, not who

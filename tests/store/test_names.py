@@ -99,6 +99,8 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
         ("港股 AI 企业第四范式(06682.HK)发布业绩。第四范式实现营收 18.67 亿元。", "第四范式", "ticker"),
         # a name starts on its first capitalised word, not on a date line's words before it
         (" date 2026-03-04 \nASMPT公布2025年业绩。ASMPT收入增长。", "ASMPT", "latin"),
+        # three capitals after a company's name by its structure are its initials (not AI, ARR)
+        ("而丰疆智能(FJD)则通过农业无人机等业务扭亏为盈。丰疆智能上半年经调整净利润达2193.4万元。", "FJD", "bracket"),
         # a name may open on a particle (如: such as) that the article never writes its rest without
         (
             "到港上市的如祺出行科技有限公司(9680.HK),股價下插。如祺出行2019年成立。"
@@ -132,6 +134,9 @@ CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(C
         # 归属母公司业主: attributable to the parent's owners, no owner named before 母公司
         ("國巨今天公布第3季歸屬母公司業主稅後淨利達63.56億元。國巨第3季歸屬母公司業主稅後淨利創高。", "季归属"),
         ("预计可灵 AI 相关的 2025 年 Capex(资本支出)上的投入较年初预算也实现了翻倍。", "Capex"),  # a term
+        # three capitals after no company's name are a term's initials
+        ("通用人工智能(AGI)是目标。通用人工智能(AGI)仍远。", "AGI"),
+        ("神经网络处理器(NPU)出货大增。", "NPU"),
         ("寒武纪人工智能芯片出货量大增,人工智能行业需求旺盛。人工智能芯片供不应求。", "人工"),  # 人工|智能
         ("該公司表示，设备集团的订单增加。半导体设备集团今年营收增长。", "设备"),  # an everyday word
         ("xAI has bought a third building called MACROHARDRR. Will take @xAI training compute to almost 2GW", "Will"),
