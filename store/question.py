@@ -255,6 +255,7 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
             u.terms.append(word)
             cover(m.start(), m.end())
     keyword_spans: list[tuple[int, int]] = []
+    asked_at: dict[str, bool] = {}  # metric -> whether one of its keywords asks for it
     for phrase, metric in vocab._phrases:
         start = 0
         while (pos := q.find(phrase, start)) >= 0:
@@ -266,6 +267,8 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
             if metric and not _BUSINESS_LINE.match(q, end):
                 if metric not in u.metrics:
                     u.metrics.append(metric)
+                # "D轮融资后 估值": a keyword before 后 (after) says when, the other metric is asked
+                asked_at[metric] = asked_at.get(metric, False) or not _WHEN_AFTER.match(q, end)
                 u.keywords.append(phrase)
                 keyword_spans.append((pos, end))
                 if phrase in vocab.glossary:
@@ -273,6 +276,10 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
             else:
                 u.terms.append(phrase)
             cover(pos, end)
+    if any(asked_at.values()):
+        for metric, asked in asked_at.items():
+            if not asked:
+                u.metrics.remove(metric)
     # value hints left (数量, 占比, 环比): the kind of figure asked for, not words to find; inside
     # a keyword (参数量) they are part of it
     for a, b in hint_spans:
@@ -512,6 +519,8 @@ def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None
 
 
 # after a metric's keyword, the words that make it the name of a business line (AI算力业务 收入)
+# after or before a metric's keyword, it says when: 融资后 估值 (the valuation after the round)
+_WHEN_AFTER = re.compile(r"\s?(?:之后|以后|后|之前|以前|前)(?![三两一二四五六七八九十\d])")
 _BUSINESS_LINE = re.compile(r"(?:及?相关)?(?:业务|板块|分部|事业部|事业群)")
 
 

@@ -32,6 +32,9 @@ def vocab():
         ("英为达 上半年 净利润", ["Nvidia"], ["net_profit"], ["H1"]),
         ("Sensetme gross margin", ["SenseTime"], ["gross_margin"], []),
         ("OpenAI loss 2022", ["OpenAI"], ["loss"], ["2022"]),
+        # a keyword before 后 (after) says when: the valuation after the round is asked
+        ("OpenAI 融资后 估值", ["OpenAI"], ["valuation"], []),
+        ("OpenAI 融资 估值", ["OpenAI"], ["valuation", "investment"], []),
     ],
 )
 def test_entities_metrics_and_periods_are_read(vocab, question, entities, metrics, periods):
