@@ -653,6 +653,17 @@ def claim_figures(
 _GENERIC = ("growth", "market_size", "benchmark")  # the catch-alls; a specific metric outranks them
 
 
+def _named_by_another(key: str, v: Value, name: str, positions: dict[str, list[tuple[int, int]]]) -> bool:
+    """Tell whether another metric's keyword stands before ``v`` in its own clause: "AI伺服器營收將破
+    5成,為何毛利率卻是…" — 5成 is a share of revenue, not the gross margin the next clause asks about."""
+    return any(
+        end <= v.start and not _CLAUSE_BREAK.search(key, end, v.start)
+        for other, spans in positions.items()
+        if other != name
+        for _, end in spans
+    )
+
+
 def _rank_metrics(
     key: str,
     hits: dict[str, tuple[int, int]],
@@ -666,7 +677,11 @@ def _rank_metrics(
         expects = lexicon.metrics[name].expects
         # its keyword's own figures; else the nearest a clause away that no other keyword names
         fitting = [v for v in values if v.metric == name] or [
-            v for v in values if v.metric is None and (expects == "any" or v.kind == expects)
+            v
+            for v in values
+            if v.metric is None
+            and (expects == "any" or v.kind == expects)
+            and not _named_by_another(key, v, name, positions)
         ]
         distances[name] = min(
             (_distance(key, pos, end, v) for v in fitting for pos, end in positions.get(name, [])),

@@ -47,7 +47,7 @@ _SCALES = {
     "mn": 1e6,
 }
 # a unit that is a hundredth of its currency: Hong Kong states dividends in cents (8.5港仙)
-_CENTS = {"港仙": 0.01, "美仙": 0.01}
+_CENTS = {"港仙": 0.01, "美仙": 0.01, "成": 10.0}  # 五成: five tenths, 50%
 # unit text -> (kind, currency or canonical unit)
 _UNITS = {
     "美元": ("money", "USD"),
@@ -72,6 +72,7 @@ _UNITS = {
     "个基点": ("points", "bp"),  # 60个基点的毛利稀释: hundredths of a percentage point
     "基点": ("points", "bp"),
     "倍": ("multiple", "x"),
+    "成": ("percent", "%"),  # 占整體營收的五成, 三成以上: tenths
     "eflops": ("compute", "EFLOPS"),
     "pflops": ("compute", "PFLOPS"),
     "tflops": ("compute", "TFLOPS"),
@@ -389,6 +390,9 @@ _ORDINAL_UNITS = frozenset({"次", "轮"})
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 
+# words 成 opens that are no tenths: 成长, 成本, 成交, 成为, 成立, 不变 (一成不变) …
+_NOT_TENTHS_AFTER = re.compile(r"[长为立功本交员果绩熟品型就都效份分年真型团群批套]|不变")
+
 # a Latin word and one space right before a bare number: "rtx 4060", "geforce rtx 5090"
 _MODEL_WORD_BEFORE = re.compile(r"[a-z]{2,} $")
 
@@ -457,6 +461,12 @@ def _raw_quantities(key: str) -> list[_Raw]:
             or key[max(0, m.start("num") - 1) : m.start("num")] in ("点", "时", ":", "：")
         ):
             continue  # 十分 (very), 3分别, 3点15分: only an Arabic number right before 分 is a score
+        if unit_text == "成" and (
+            scale_text
+            or not re.fullmatch(r"[一二两三四五六七八九]|[1-9]", num_text)
+            or _NOT_TENTHS_AFTER.match(key, m.end("unit"))
+        ):
+            continue  # 成长, 成本, 一成不变, 1亿成交: only a single numeral right before 成 is tenths
         if unit_text in ("gb", "tb") and (
             not num_text[0].isdigit() or (m.end("unit") < len(key) and key[m.end("unit")].isascii() and key[m.end("unit")].isalnum())
         ):

@@ -385,7 +385,7 @@ def figure(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
             why = "figures, none by the keyword"
     elif kinds:
         n = _own_figures(c, q, ctx)
-        fit, why = 0.3 + 0.7 * min(n, 3) / 3, f"{n} figures"
+        fit, why = 0.3 + 0.7 * min(n, 2) / 2, f"{n} figures"
     if fit and not q.value_kinds and changes_by_only(c) and not asks_for_a_change(q):
         # "净利润减少31亿美元" says by how much it changed; "净利…升至277亿美元" what it came to
         fit, why = fit / 2, why + "; only by how much it changed"
@@ -643,10 +643,34 @@ def figure_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
         return f"states no {'/'.join(sorted(expects))} figure"
     if not q.forecast and not _states_a_figure(c):
         return "states no figure"
+    if not q.value_kinds and _figures_named_by_others(c, q, expects, ctx):
+        # "AI伺服器營收將破5成,為何毛利率卻是…" asked for the gross margin: 5成 is revenue's share
+        return "its figures are other metrics'"
     if expects == {"money"} and not q.value_kinds and not _states_an_amount_or_change(c):
         # "按2024年的收入计…市场份额为6.6%": revenue ranks them, the figure is a share
         return "states no amount, nor how one changed"
     return None
+
+
+def _figures_named_by_others(c: Candidate, q: Understanding, expects: set[str], ctx: RankingContext) -> bool:
+    """Tell whether every figure of the kind asked follows, in its own clause, another metric's
+    keyword, and that clause holds none of the asked metrics' ("投入至少2150亿美元用于资本支出"
+    is capex's: its keyword comes after)."""
+    fitting = [v for v in c.values if v.kind in expects]
+    if not fitting:
+        return False
+    asked = [p for m in q.metrics if (p := ctx.keyword_pattern(m)) is not None]
+    others = [p for m in c.metrics if m not in q.metrics and (p := ctx.keyword_pattern(m)) is not None]
+    change = asks_for_a_change(q)
+    for v in c.values:
+        # a figure of the kind by the asked keyword, or how it changed when that is asked
+        # ("净利润甚至下滑15.09%"), may be the answer; a share beside it ("占收入比重61.1%") is not
+        if v.kind not in expects and not (change and v.change):
+            continue
+        at = v.start - c.start
+        if any(p.search(c.key[clause_start(c.key, at) : clause_end(c.key, at)]) for p in asked):
+            return False
+    return all(any(p.search(c.key[clause_start(c.key, at) : at]) for p in others) for at in (v.start - c.start for v in fitting))
 
 
 def _states_an_amount_or_change(c: Candidate) -> bool:
@@ -756,7 +780,10 @@ def states_asked_kind(c: Candidate, u: Understanding, ctx: RankingContext) -> bo
     if u.forecast:
         return True  # guidance is often said in words ("低两位数", "低于之前的指引")
     expects = {ctx.metrics.get(m, {}).get("expects", "any") for m in u.metrics if m in c.metrics}
-    expects |= set(u.value_kinds)
+    # the question's own words say the kind when they do: "營收佔比" asks for a share of revenue,
+    # not revenue's money ("Q2營收46.6億元" is no share)
+    share = bool(u.value_kinds) and not asks_for_a_change(u)
+    expects = set(u.value_kinds) if share else expects | set(u.value_kinds)
     if not expects or "any" in expects:
         return True
     if "money" in expects:
@@ -765,7 +792,8 @@ def states_asked_kind(c: Candidate, u: Understanding, ctx: RankingContext) -> bo
         expects.add("percent")  # by how much capex is raised: 增长了45% says it
     if "percent" in expects and _FRACTION_WORDS.search(c.key):
         return True  # "佔…比重約三分之二": a share said in words
-    return any(v.kind in expects and _NUMERAL.search(v.text) for v in c.values)
+    # a share asked is a level: "年增27%" says how revenue grew, not what share it is
+    return any(v.kind in expects and _NUMERAL.search(v.text) and not (share and v.change) for v in c.values)
 
 
 def _states_a_figure(c: Candidate) -> bool:

@@ -329,3 +329,12 @@ def test_a_headline_figure_the_body_never_states_again_links_nothing(lexicon):
         "智谱开启招股:发行价116.2港元\n智谱华章每股发行价为116.5港元,募资规模预计将达43亿港元。\n", "a.txt", lexicon
     )
     assert doc.facts and all(f.restated_by is None for f in doc.facts)
+
+
+def test_a_figure_another_keyword_names_in_its_clause_is_no_figure_of_the_next_clause(lexicon):
+    # 5成 follows 營收 in its own clause (a share of revenue); the gross margin the next clause
+    # asks about states no figure
+    (fact,) = facts_of("AI伺服器營收將破5成,為何毛利率卻是投資人最大隱憂?", lexicon)
+    assert fact.metric_distance["gross_margin"] > 100
+    (fact,) = facts_of("營收年增15%,毛利率53.1%。", lexicon)
+    assert fact.metric_distance["gross_margin"] <= 12

@@ -91,6 +91,9 @@ def parse(text):
         ("导致60个基点的毛利稀释", [("60个基点", 60, None, None, "points", "bp", None)]),
         # a Latin word before a range's low end leaves the range whole (a model's number is bare)
         ("预估EPS 1.5-2元", [("1.5-2元", 1.5, 1.5, 2, "money", "CNY", None)]),
+        # tenths: 五成 is half, 三成以上 over 30%
+        ("液冷散熱產品已占整體營收的五成", [("五成", 50, None, None, "percent", "%", None)]),
+        ("營收比重將提升至三成以上", [("三成以上", 30, None, None, "percent", "%", "以上")]),
         # a game's frame rate
         ("1080p下平均帧率超过70fps", [("超过70fps", 70, None, None, "frame_rate", "fps", "超过")]),
         # a GPU's memory
@@ -132,6 +135,9 @@ def test_parse_quantities(text, expected):
         "近3年营收",  # the last three years: a period
         "成立于2015年",
         "跑分性能堪比RTX 4060",  # a model's number, not a count
+        "公司一成不变",  # 成 opening a word is no tenths
+        "营收成长",
+        "1亿成交",
         "领先 GeForce RTX 5090显卡",
     ],
 )
@@ -203,7 +209,7 @@ def test_vague_amounts_are_prose_with_a_range_never_a_point(text, low, high, sho
     ("text", "figures"),
     [
         # a stock code after a company is no figure
-        ("台股:华擎(3515)AI伺服器营收将破5成", []),
+        ("台股:华擎(3515)AI伺服器营收将破5成", ["5成"]),  # tenths (50%), not the code
         ("阿里巴巴（9988）上季收入2478億元", ["2478億元"]),
         ("寒武纪(688256.SH)营收28.81亿元", ["28.81亿元"]),
         ("台積電(2330-TW)第三季EPS 17.44元", ["17.44元"]),

@@ -314,6 +314,12 @@ def test_a_year_inside_a_stated_range_of_years_agrees_with_it():
         ("Alibaba market cap", "阿里巴巴市值一日暴涨近3000亿", ["Alibaba"], True),
         ("GB300 佔 Blackwell 銷售 比重", "GB300 佔 Blackwell 銷售約三分之二。", ["GB300"], True),
         ("腾讯 资本支出 指引", "资本开支占收入的比例将为低两位数。", ["Tencent"], True),
+        # a share of revenue asked: revenue's money, or how it grew, is no share
+        ("建準 伺服器 營收佔比", "Q2營收46.6億元創歷史新高,年增27%,以及AI伺服器的強勁表現。", ["Sunon"], False),
+        ("建準 伺服器 營收佔比", "其中伺服器總營收21.15億元(佔46.4%)。", ["Sunon"], True),
+        ("高力 液冷 营收占比", "液冷散熱產品已占整體營收的五成。", ["Kaori"], True),
+        # a growth rate asked is a change
+        ("建準 營收 年增率", "Q2營收46.6億元創歷史新高,年增27%。", ["Sunon"], True),
     ],
 )
 def test_a_line_stating_no_figure_of_the_kind_asked_comes_after_those_that_do(
@@ -374,12 +380,19 @@ def test_a_clause_introduced_as_a_unit_s_is_a_segment(text, segment):
         ("腾讯 收入 2024", "按2024年的收入计,腾讯位列第一,市场份额为6.6%。", "figure"),
         # how revenue changed answers for revenue
         ("腾讯 收入 2024", "腾讯2024年收入同比增长8%。", None),
+        # a figure another metric's keyword names in its clause is that metric's
+        ("華擎 毛利率", "華擎AI伺服器營收將破5成,為何毛利率卻是投資人最大隱憂?", "figure"),
+        ("華擎 毛利率", "華擎營收將破5成,毛利率約15%。", None),
+        # revenue's money, but how the profit asked changed by its keyword: that answers
+        ("胜宏 2023年 净利润 下滑多少", "胜宏科技营收始终在75亿元左右徘徊,2023年净利润甚至下滑15.09%。", None),
+        # the expenses' money; beside revenue only their share of it
+        ("医渡 收入", "三项期间费用合计1.684亿元,与上年同期基本持平,占收入比重由67.8%降至61.1%。", "figure"),
     ],
 )
 def test_a_fact_stating_no_figure_does_not_answer_for_a_figure(question, text, verdict):
     entity = next(
         e
-        for k, e in [("Volcano", "Volcano Engine"), ("Kuaishou", "Kuaishou"), ("腾讯", "Tencent")]
+        for k, e in [("Volcano", "Volcano Engine"), ("Kuaishou", "Kuaishou"), ("腾讯", "Tencent"), ("華擎", "ASRock"), ("胜宏", "Victory Giant"), ("医渡", "Yidu Tech")]
         if k in question
     )
     u, c = scored(question, candidate(text, [entity]))
