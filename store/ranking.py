@@ -209,6 +209,10 @@ def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
 # --- measuring -----------------------------------------------------------------------------
 
 
+# when something happened, as a sentence says it: 2018年, 2025年11月, 今年10月, 26年1月, 9月份
+_STATES_A_DATE = re.compile(r"(?:19|20)\d\d\s?年|\d{2}\s?年\s?\d{1,2}\s?月|(?:今|去|明|前)年\s?\d{1,2}\s?月|\d{1,2}\s?月")
+
+
 def measure(c: Candidate, q: Understanding, ctx: RankingContext) -> Match:
     """Return how ``c`` meets the question, each part measured once for the rules and gates."""
     entity, all_entities, names_matched = _entity(c, q, ctx)
@@ -233,7 +237,8 @@ def measure(c: Candidate, q: Understanding, ctx: RankingContext) -> Match:
         words=_words(c, q, ctx),
         period=_period(c, q) if q.periods else 0.5,
         segment=_segment(c, q, ctx),
-        figure_kinds=frozenset(v.kind for v in c.values if not inside_slogan(c.key, v, c.start)),
+        figure_kinds=frozenset(v.kind for v in c.values if not inside_slogan(c.key, v, c.start))
+        | ({"date"} if "date" in q.value_kinds and _STATES_A_DATE.search(c.key) else set()),
     )
 
 
@@ -391,7 +396,7 @@ def figure(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
         fit, why = fit / 2, why + "; only by how much it changed"
     if q.value_kinds and not asks_for_a_change(q):
         # a share asked ("占比", "share") is a level: a growth rate is no share
-        kinds = frozenset(v.kind for v in c.values if not v.change) & kinds
+        kinds = (frozenset(v.kind for v in c.values if not v.change) | {"date"}) & kinds
     if q.value_kinds and kinds & set(q.value_kinds):
         fit, why = 1.0, "the kind of figure asked for"
     elif q.value_kinds and not q.metrics:
@@ -637,8 +642,9 @@ def figure_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
     expects = {ctx.metrics.get(x, {}).get("expects", "any") for x in q.metrics if x in c.metrics}
     if not expects or "any" in expects:
         return None
-    if q.value_kinds:
-        expects = set(q.value_kinds)  # "营收比重" asks for revenue's share: a percentage
+    if set(q.value_kinds) - {"date"}:
+        # "营收比重" asks for revenue's share: a percentage (a date asked is no figure's kind)
+        expects = set(q.value_kinds) - {"date"}
     if (c.topic or strict) and not any(v.kind in expects and _NUMERAL.search(v.text) for v in c.values):
         return f"states no {'/'.join(sorted(expects))} figure"
     if not q.forecast and not _states_a_figure(c):
@@ -782,8 +788,9 @@ def states_asked_kind(c: Candidate, u: Understanding, ctx: RankingContext) -> bo
     expects = {ctx.metrics.get(m, {}).get("expects", "any") for m in u.metrics if m in c.metrics}
     # the question's own words say the kind when they do: "營收佔比" asks for a share of revenue,
     # not revenue's money ("Q2營收46.6億元" is no share)
-    share = bool(u.value_kinds) and not asks_for_a_change(u)
-    expects = set(u.value_kinds) if share else expects | set(u.value_kinds)
+    kinds = set(u.value_kinds) - {"date"}  # a date asked is the sentence's, not a figure's kind
+    share = bool(kinds) and not asks_for_a_change(u)
+    expects = kinds if share else expects | kinds
     if not expects or "any" in expects:
         return True
     if "money" in expects:

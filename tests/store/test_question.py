@@ -150,6 +150,10 @@ def test_a_misspelt_name_is_one_edit_away(question, entities):
         ("寒武纪 每股收益", ["money"]),
         ("Cambricon R&D as % of revenue", ["percent"]),  # a hint that is no word of letters
         ("SenseTime gross margin 44%", []),  # a figure's own % is no hint
+        # when something happened: a sentence stating a year or a month answers
+        ("礪算 7G106 甚麼時候上市", ["date"]),
+        ("SK Hynix first net profit since when", ["date"]),
+        ("新石器 哪年进入无人配送行业", ["date"]),
     ],
 )
 def test_the_longest_hint_says_what_kind_of_figure_is_asked(vocab, question, kinds):

@@ -121,6 +121,17 @@ def test_a_segment_the_question_does_not_name_costs_points():
     )
 
 
+def test_a_date_asked_is_stated_by_a_year_or_a_month_not_by_more_figures():
+    dated = scored("砺算 甚么时候上市", candidate("消费级显卡会在26年1月到2月上市。", ["Lisuan"]))[1]
+    figures = scored("砺算 甚么时候上市", candidate("显卡上市后售价1999元,首批出货1万张。", ["Lisuan"]))[1]
+    assert dated.points_of("figure") > figures.points_of("figure")
+    # a metric asked with when: the date is the sentence's, the figure still the metric's
+    u, r = scored(
+        "SK Hynix first net profit since when", candidate("净利1.92兆韩元,是2022年第三季以来首度达成净利。", ["SK Hynix"])
+    )
+    assert answer_verdict(r, u, CTX, strict_metrics=True) is None
+
+
 @pytest.mark.parametrize(
     ("question", "verdict"),
     [
