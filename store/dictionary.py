@@ -195,6 +195,10 @@ def _compute_head_words() -> dict[str, str]:
     return heads
 
 
+_ORDINAL_PREFIX = re.compile(r"第([一二三四五六七八九十])")
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
 @lru_cache(maxsize=65536)
 def english_renderings(zh: str, shortest: int = 5) -> tuple[str, ...]:
     """Return how an English text may write a Chinese name: its pinyin run together (智谱 ->
@@ -204,6 +208,12 @@ def english_renderings(zh: str, shortest: int = 5) -> tuple[str, ...]:
 
     out = ["".join(lazy_pinyin(zh, style=Style.NORMAL, errors="ignore"))]
     heads = _head_words()
+    ordinal = _ORDINAL_PREFIX.match(zh)
+    if ordinal and zh[ordinal.end() :] in heads:
+        # 第四范式 -> 4paradigm, fourth paradigm: an ordinal opening a name is written as its number
+        n = "一二三四五六七八九十".index(ordinal.group(1)) + 1
+        gloss = heads[zh[ordinal.end() :]]
+        out += [f"{n}{gloss}", f"{_ORDINALS[n - 1]} {gloss}"]
     words, i = [], 0
     while i < len(zh):
         size = next((n for n in range(min(4, len(zh) - i), 1, -1) if zh[i : i + n] in heads), 0)

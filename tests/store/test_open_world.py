@@ -289,3 +289,11 @@ def test_a_company_is_asked_by_the_pinyin_of_the_short_form_its_article_goes_on_
         u = s.understand("Ruqi Mobility net loss 2023")
         assert u.entities == ["如祺出行"] and u.terms == []
         assert "6.93億元" in s.search("Ruqi Mobility net loss 2023").answers[0].quote
+
+
+def test_a_name_opening_on_an_ordinal_is_asked_by_its_number(tmp_path):
+    # 第四范式 is 4Paradigm: the ordinal written as its number, the rest by its gloss (范式: paradigm)
+    article = "港股 AI 企业第四范式(06682.HK)发布中期业绩。\n2024年上半年,第四范式实现营收18.67亿元,同比增长27.1%。\n"
+    with store_of(tmp_path, {"2024-08-30_paradigm.txt": article}) as s:
+        assert first_figure(s, "4Paradigm H1 2024 revenue") == "18.67亿元"
+        assert first_figure(s, "Fourth Paradigm revenue") == "18.67亿元"
