@@ -468,6 +468,8 @@ def _restates(first: Value, then: Value) -> bool:
         return False
     if first.currency != then.currency and None not in (first.currency, then.currency):
         return False
+    if first.unit != then.unit and None not in (first.unit, then.unit):
+        return False  # 超过20个 (drug candidates) is not 20家 (drug makers) again
     if abs(first.amount - then.amount) <= 1e-9 * max(abs(first.amount), 1.0):
         return True
     return (

@@ -688,6 +688,8 @@ def discover_names(
         # lowercase word or a date before it
         word = re.sub(r"^(?:(?:[a-z]+|[\d.\-/:]+)\s)+(?=\S*[A-Z])", "", word)
         word = re.sub(r"(?:\s[\d.]+)+$", "", word)  # "EPS 17.44": a figure is no part of a name
+        if re.match(r"\s?[月日号]", text[m.end() :]):
+            word = re.sub(r"-\d{1,2}$", "", word)  # "SuperCLUE-12月测评": the month is no part of it
         word = _without_trailing_periods(word)  # "Credo FY2026Q2": the period is no part of it
         word = re.sub(r"\s(?:CEO|CFO|CTO|COO|VP)$", "", word)  # "OpenAI CEO": the company
         k = fold(word)

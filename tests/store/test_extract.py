@@ -2,6 +2,8 @@ import pytest
 
 from store import Lexicon, clean_text, extract_facts, parse_period
 from store.extract import headline_end
+from store.numbers import parse_quantities
+from store.text import fold
 
 
 @pytest.fixture(scope="module")
@@ -329,6 +331,23 @@ def test_a_headline_figure_the_body_never_states_again_links_nothing(lexicon):
         "智谱开启招股:发行价116.2港元\n智谱华章每股发行价为116.5港元,募资规模预计将达43亿港元。\n", "a.txt", lexicon
     )
     assert doc.facts and all(f.restated_by is None for f in doc.facts)
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "restates"),
+    [
+        ("超過20個", "20個", True),
+        ("超過20個", "20家", False),  # 20 drug candidates, then 20 drug makers: not the same figure
+        ("近160亿美元", "159.3亿美元", True),
+        ("160亿美元", "160亿元", False),
+    ],
+)
+def test_a_figure_stated_again_is_the_same_kind_unit_and_currency(first, then, restates):
+    from store.extract import _restates
+
+    (a,) = parse_quantities(fold(first), first)
+    (b,) = parse_quantities(fold(then), then)
+    assert _restates(a, b) is restates
 
 
 def test_a_figure_another_keyword_names_in_its_clause_is_no_figure_of_the_next_clause(lexicon):

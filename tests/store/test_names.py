@@ -97,6 +97,8 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
         ("Baichuan raises $300 million\n\n聊天機器人初創企業百川智能,成立僅六個月。這次是百川智能。", "Baichuan", "pinyin"),
         # a name may open on an ordinal (第四范式), though an ordinal is no name
         ("港股 AI 企业第四范式(06682.HK)发布业绩。第四范式实现营收 18.67 亿元。", "第四范式", "ticker"),
+        # a month glued to a Latin name is no part of it
+        ("本次测评数据选取了SuperCLUE-12月测评结果。", "SuperCLUE", "latin"),
         # a name starts on its first capitalised word, not on a date line's words before it
         (" date 2026-03-04 \nASMPT公布2025年业绩。ASMPT收入增长。", "ASMPT", "latin"),
         # three capitals after a company's name by its structure are its initials (not AI, ARR)

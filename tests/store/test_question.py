@@ -154,6 +154,7 @@ def test_a_misspelt_name_is_one_edit_away(question, entities):
         ("礪算 7G106 甚麼時候上市", ["date"]),
         ("SK Hynix first net profit since when", ["date"]),
         ("新石器 哪年进入无人配送行业", ["date"]),
+        ("SuperCLUE 测评 多少个大模型", ["count"]),  # not the words 个大
     ],
 )
 def test_the_longest_hint_says_what_kind_of_figure_is_asked(vocab, question, kinds):
