@@ -92,6 +92,10 @@ def _words(c: Candidate, u: Understanding, ctx: RankingContext) -> float:
     return total / weights if weights else 0.0
 
 
+# an item of a list: "- 网通与伺服器…", "1. 营收…", "(2) 毛利率…"
+_LIST_ITEM = re.compile(r"\s*(?:[-•·*▪●]\s*|\d{1,2}\s?[.、)]\s?|[（(]\d{1,2}[)）]\s?)(?!\d)")
+
+
 def _entity(c: Candidate, u: Understanding, ctx: RankingContext) -> tuple[float, bool, int]:
     per = []
     curated = []
@@ -99,6 +103,8 @@ def _entity(c: Candidate, u: Understanding, ctx: RankingContext) -> tuple[float,
     for e in u.entities:
         if e in c.entities:
             per.append(1.0)
+        elif e in c.context and c.topic and _LIST_ITEM.match(c.key):
+            per.append(1.0)  # a list of key figures belongs to the company the article is about
         elif e in c.context:
             per.append(ctx.weights.topic_entity if c.topic else c.context_weight)
         else:
@@ -197,13 +203,33 @@ def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
             start = min(a for a, b in spans if a <= before[-1] < b)
             break
     seg = segment_before(c.key, start) or _segment_lead_in(c.key, start) or _unit_in_clause(c.key, start)
-    if not seg or any(m.end == len(seg) for m in ctx.mentions(seg)):
+    if not seg:
+        return _part_elsewhere(c, u, ctx, metric)
+    if any(m.end == len(seg) for m in ctx.mentions(seg)):
         return None  # "微软销售额": the company's own name before the keyword is no business unit
     asked = [a for t in u.terms for a in alternatives(t, u, ctx)] + u.names
     window = c.key[max(0, start - 10) : start]
     if any(a in window or fuzz.partial_ratio(seg, a) >= 75 for a in asked if a):
         return None  # the question names this segment: it is what is asked
     return seg
+
+
+def _part_elsewhere(c: Candidate, u: Understanding, ctx: RankingContext, metric: str) -> str | None:
+    """Return the part the question names when the sentence names it only in a clause holding
+    none of its figures ("Q2營收46.6億元創歷史新高…以及AI伺服器…的強勁表現" asked for AI servers'
+    revenue: the figure is the whole company's), or None."""
+    parts = [a for t in u.terms if t not in u.keywords for a in alternatives(t, u, ctx) if len(a) >= 2 and not is_latin(a)]
+    expects = ctx.metrics.get(metric, {}).get("expects", "any")
+    figures = [v.start - c.start for v in c.values if not v.change and expects in ("any", v.kind)]
+    if not parts or not figures:
+        return None
+
+    def names_part(text: str) -> str | None:
+        return next((a for a in parts if fuzz.partial_ratio(a, text) >= 80), None) if text else None
+
+    if any(names_part(c.key[clause_start(c.key, at) : clause_end(c.key, at)]) for at in figures):
+        return None
+    return names_part(c.key)
 
 
 # --- measuring -----------------------------------------------------------------------------

@@ -121,6 +121,19 @@ def test_a_segment_the_question_does_not_name_costs_points():
     )
 
 
+def test_a_part_asked_that_the_sentence_names_away_from_its_figure_costs_points():
+    question = "建准 服务器 营收 第二季"
+    whole = scored(question, candidate("特别是Q2营收46.6亿元创历史新高,年增27%,以及服务器市场的强劲表现。", ["Sunon"]))[1]
+    part = scored(question, candidate("其中服务器总营收21.15亿元,占46.4%。", ["Sunon"]))[1]
+    assert whole.points_of("segment") < 0 and part.points_of("segment") is None
+
+
+def test_an_item_of_a_list_of_key_figures_is_the_article_subject_s_own():
+    item = candidate("- 网通与服务器:Q2营收占比58.1%。", context=["SenseTime"], topic=True)
+    prose = candidate("Q2营收占比58.1%。", context=["SenseTime"], topic=True)
+    assert scored("SenseTime 营收 占比", item)[1].points_of("entity") > scored("SenseTime 营收 占比", prose)[1].points_of("entity")
+
+
 def test_a_date_asked_is_stated_by_a_year_or_a_month_not_by_more_figures():
     dated = scored("砺算 甚么时候上市", candidate("消费级显卡会在26年1月到2月上市。", ["Lisuan"]))[1]
     figures = scored("砺算 甚么时候上市", candidate("显卡上市后售价1999元,首批出货1万张。", ["Lisuan"]))[1]
