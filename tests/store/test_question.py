@@ -54,6 +54,7 @@ def test_entities_metrics_and_periods_are_read(vocab, question, entities, metric
         ("Qwen3 LMArena ranking", "unknown", ["lmarena"]),  # a word the store holds
         ("星澜微 营收", "names", ["星澜微"]),  # open world: a name only the articles know
         ("DeepSeek H800 数量", "value_kinds", ["count"]),  # asks for a count, not the word 数量
+        ("Nvidia record high share price", "terms", ["record high"]),  # 历史新高, not 记录 and 高
         # corporate words after a capitalised name the store lacks are that name's, no words to
         # find in any company's sentences; typed lowercase they stay words
         ("Hai Robotics revenue 2024", "ignored", ["hai"]),
