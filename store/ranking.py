@@ -218,7 +218,9 @@ def _part_elsewhere(c: Candidate, u: Understanding, ctx: RankingContext, metric:
     """Return the part the question names when the sentence names it only in a clause holding
     none of its figures ("Q2營收46.6億元創歷史新高…以及AI伺服器…的強勁表現" asked for AI servers'
     revenue: the figure is the whole company's), or None."""
-    parts = [a for t in u.terms if t not in u.keywords for a in alternatives(t, u, ctx) if len(a) >= 2 and not is_latin(a)]
+    parts = [
+        a for t in u.terms if t not in u.keywords for a in alternatives(t, u, ctx) if len(a) >= 2 and not is_latin(a)
+    ]
     expects = ctx.metrics.get(metric, {}).get("expects", "any")
     figures = [v.start - c.start for v in c.values if not v.change and expects in ("any", v.kind)]
     if not parts or not figures:
@@ -702,7 +704,8 @@ def _figures_named_by_others(c: Candidate, q: Understanding, expects: set[str], 
         at = v.start - c.start
         if any(p.search(c.key[clause_start(c.key, at) : clause_end(c.key, at)]) for p in asked):
             return False
-    return all(any(p.search(c.key[clause_start(c.key, at) : at]) for p in others) for at in (v.start - c.start for v in fitting))
+    starts = [v.start - c.start for v in fitting]
+    return all(any(p.search(c.key[clause_start(c.key, at) : at]) for p in others) for at in starts)
 
 
 def _states_an_amount_or_change(c: Candidate) -> bool:
