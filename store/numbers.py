@@ -46,8 +46,9 @@ _SCALES = {
     "bn": 1e9,
     "mn": 1e6,
 }
-# a unit that is a hundredth of its currency: Hong Kong states dividends in cents (8.5港仙)
-_CENTS = {"港仙": 0.01, "美仙": 0.01, "成": 10.0}  # 五成: five tenths, 50%
+# what a unit multiplies its number by: Hong Kong states dividends in cents (8.5港仙, a hundredth
+# of its currency), and a share in tenths (五成, 50%)
+_UNIT_FACTORS = {"港仙": 0.01, "美仙": 0.01, "成": 10.0}
 # unit text -> (kind, currency or canonical unit)
 _UNITS = {
     "美元": ("money", "USD"),
@@ -512,7 +513,7 @@ def _raw_quantities(key: str) -> list[_Raw]:
             scale = 1.0
         else:
             scale = _SCALES.get(scale_text or "", 1.0)
-        scale *= _CENTS.get(unit_text or "", 1.0)
+        scale *= _UNIT_FACTORS.get(unit_text or "", 1.0)
         if unit_text in _ORDINAL_UNITS and key[max(0, m.start() - 1) : m.start()] == "第":
             continue  # 第3轮: which round, not how many
         if unit_text:

@@ -518,9 +518,9 @@ def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None
     u.terms = merged
 
 
-# after a metric's keyword, the words that make it the name of a business line (AI算力业务 收入)
 # after or before a metric's keyword, it says when: 融资后 估值 (the valuation after the round)
 _WHEN_AFTER = re.compile(r"\s?(?:之后|以后|后|之前|以前|前)(?![三两一二四五六七八九十\d])")
+# after a metric's keyword, the words that make it the name of a business line (AI算力业务 收入)
 _BUSINESS_LINE = re.compile(r"(?:及?相关)?(?:业务|板块|分部|事业部|事业群)")
 
 

@@ -237,7 +237,8 @@ def _part_elsewhere(c: Candidate, u: Understanding, ctx: RankingContext, metric:
 # --- measuring -----------------------------------------------------------------------------
 
 
-# when something happened, as a sentence says it: 2018年, 2025年11月, 今年10月, 26年1月, 9月份
+# when something happened, as a sentence says it: 2018年, 2025年11月, 今年10月, 26年1月, 9月份 (not
+# periods.period_names, which reads the period a figure is for: it drops 以来 and bare months)
 _STATES_A_DATE = re.compile(r"(?:19|20)\d\d\s?年|\d{2}\s?年\s?\d{1,2}\s?月|(?:今|去|明|前)年\s?\d{1,2}\s?月|\d{1,2}\s?月")
 
 
@@ -670,9 +671,8 @@ def figure_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
     expects = {ctx.metrics.get(x, {}).get("expects", "any") for x in q.metrics if x in c.metrics}
     if not expects or "any" in expects:
         return None
-    if set(q.value_kinds) - {"date"}:
-        # "营收比重" asks for revenue's share: a percentage (a date asked is no figure's kind)
-        expects = set(q.value_kinds) - {"date"}
+    if asked := figure_kinds_asked(q):
+        expects = asked  # "营收比重" asks for revenue's share: a percentage
     if (c.topic or strict) and not any(v.kind in expects and _NUMERAL.search(v.text) for v in c.values):
         return f"states no {'/'.join(sorted(expects))} figure"
     if not q.forecast and not _states_a_figure(c):
@@ -808,6 +808,12 @@ def unknown_subject(u: Understanding) -> bool:
     return not content or not (u.metrics or any(p.isdigit() for p in u.periods))
 
 
+def figure_kinds_asked(u: Understanding) -> set[str]:
+    """Return the kinds of figure the question's words ask for: a date asked ("when", 哪年) is the
+    sentence's to state, no figure's kind."""
+    return set(u.value_kinds) - {"date"}
+
+
 def states_asked_kind(c: Candidate, u: Understanding, ctx: RankingContext) -> bool:
     """Tell whether a fact states a figure of the kind its asked metric is measured in (money
     for revenue, a percentage for a margin). A line that states none — a title ("收入創新高，純利
@@ -817,7 +823,7 @@ def states_asked_kind(c: Candidate, u: Understanding, ctx: RankingContext) -> bo
     expects = {ctx.metrics.get(m, {}).get("expects", "any") for m in u.metrics if m in c.metrics}
     # the question's own words say the kind when they do: "營收佔比" asks for a share of revenue,
     # not revenue's money ("Q2營收46.6億元" is no share)
-    kinds = set(u.value_kinds) - {"date"}  # a date asked is the sentence's, not a figure's kind
+    kinds = figure_kinds_asked(u)
     share = bool(kinds) and not asks_for_a_change(u)
     expects = kinds if share else expects | kinds
     if not expects or "any" in expects:
