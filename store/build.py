@@ -39,7 +39,13 @@ from pathlib import Path
 import orjson
 
 from . import reprints
-from .dictionary import english_renderings, english_words, load_in_background, write_dictionary
+from .dictionary import (
+    chinese_company_names,
+    english_renderings,
+    english_words,
+    load_in_background,
+    write_dictionary,
+)
 from .errors import BuildError
 from .extract import Document, Fact, extract_facts
 from .lexicon import Lexicon, default_lexicon
@@ -74,7 +80,7 @@ __all__ = [
     "text_tokens",
 ]
 
-BUILDER_VERSION = "2.25.0"  # 2.25: a month glued to a Latin name is no part of it (SuperCLUE-12月), a count of other things restates no figure (20个, 20家); 2.24: a name opening on an ordinal has its number's English spelling (第四范式: 4paradigm, fourth paradigm); 2.23: a company's initials in brackets (丰疆智能(FJD)), tenths (五成), a figure another keyword names in its clause is no other clause's metric's; 2.22: a name may open on a particle the article never writes it without (如祺出行), short forms by pinyin (Ruqi), a model's number (RTX 4060) no figure, frame rates (70fps), production capacity; 2.21: a name may open on an ordinal (第四范式); 2.20: a Chinese name whose pinyin the article writes as its Latin name (百川 and Baichuan); 2.19: how many years (创立不到3年); 2.18: names that open sentence after sentence (聯鈞); 2.17: a name written once with its corporate word takes its edge from its head's repetitions (波若威科技); 2.16: a lead in round figures links the body's precise one; 2.15: article names match however their version numbers are joined (GPT4-Turbo, GPT-4 Turbo); 2.14: NVIDIA(輝達), 简称 after weaker corporate words, Xiaomi, scores (分) and memory (GB); 2.13: headlines link the body sentence restating their figures; 2.9: names by appositive, periods and terms never names, FY2026Q2, 2018年到截至2021年; 2.10: restated figures kept, stock codes no figures, 其X owned, datelines, timeless articles; 2.11: Taiwan and Hong Kong names (厂 appositives, legal names, reporters), bylines, months, 前3季, 中期, counts; 2.12: defined short names (「億都」), names ending on a corporate word, makers by trade (乐聚机器人), short pinyin, reports (三季报) no period
+BUILDER_VERSION = "2.26.0"  # 2.26: a figure written in two scales is one (2兆589.49億元), CC-CEDICT's other English names of a company (鸿海: Foxconn, Hon Hai) and its Chinese names of a company an article writes otherwise (英伟达 for 輝達(NVIDIA)); 2.25: a month glued to a Latin name is no part of it (SuperCLUE-12月), a count of other things restates no figure (20个, 20家); 2.24: a name opening on an ordinal has its number's English spelling (第四范式: 4paradigm, fourth paradigm); 2.23: a company's initials in brackets (丰疆智能(FJD)), tenths (五成), a figure another keyword names in its clause is no other clause's metric's; 2.22: a name may open on a particle the article never writes it without (如祺出行), short forms by pinyin (Ruqi), a model's number (RTX 4060) no figure, frame rates (70fps), production capacity; 2.21: a name may open on an ordinal (第四范式); 2.20: a Chinese name whose pinyin the article writes as its Latin name (百川 and Baichuan); 2.19: how many years (创立不到3年); 2.18: names that open sentence after sentence (聯鈞); 2.17: a name written once with its corporate word takes its edge from its head's repetitions (波若威科技); 2.16: a lead in round figures links the body's precise one; 2.15: article names match however their version numbers are joined (GPT4-Turbo, GPT-4 Turbo); 2.14: NVIDIA(輝達), 简称 after weaker corporate words, Xiaomi, scores (分) and memory (GB); 2.13: headlines link the body sentence restating their figures; 2.9: names by appositive, periods and terms never names, FY2026Q2, 2018年到截至2021年; 2.10: restated figures kept, stock codes no figures, 其X owned, datelines, timeless articles; 2.11: Taiwan and Hong Kong names (厂 appositives, legal names, reporters), bylines, months, 前3季, 中期, counts; 2.12: defined short names (「億都」), names ending on a corporate word, makers by trade (乐聚机器人), short pinyin, reports (三季报) no period
 SCHEMA_VERSION = 9
 NO_FACTS = "no facts found (is it an article of this genre?)"
 # Files per task: big enough that pickling a task costs nothing next to extracting it,
@@ -981,6 +987,10 @@ def _vocabulary(summaries: list[tuple[str, str, str]], lexicon: Lexicon) -> _Voc
         )
         for k in sorted(g.keys):
             aliases.setdefault(k, g.name)
+            # how a Chinese question may write a name the articles give in Latin, or in another
+            # Chinese form (英伟达 for 辉达(NVIDIA)): CC-CEDICT's Chinese name for that company
+            for zh in chinese_company_names().get(k, ()) if is_latin(k) else ():
+                aliases.setdefault(zh, g.name)
         if g.zh and CJK_RUN.fullmatch(g.zh):
             # how an English question may write a Chinese name: zhipu, moore thread
             head = strip_corporate(g.zh)

@@ -139,6 +139,24 @@ def _compute_company_names() -> dict[str, tuple[str, bool]]:
     return {zh: (latin, zh in everyday) for zh, latin in names.items()}
 
 
+_ALSO_KNOWN_AS = re.compile(r"\baka ([A-Z][^,;(]*)")
+
+
+def _compute_also_known_as() -> dict[str, tuple[str, ...]]:
+    """Return the other Latin names CC-CEDICT gives a company (鸿海: "…, aka Foxconn";
+    联通: "aka China Unicom or Unicom"): an English question may use either."""
+    companies = _compute_company_names()
+    aka: dict[str, tuple[str, ...]] = {}
+    for entry in _entries():
+        if entry["zh"] not in companies:
+            continue
+        for definition in entry["definitions"]:
+            if m := _ALSO_KNOWN_AS.search(definition):
+                names = [n.strip() for n in m.group(1).split(" or ") if n.strip()[:1].isupper()]
+                aka[entry["zh"]] = tuple(dict.fromkeys([*aka.get(entry["zh"], ()), *names]))
+    return aka
+
+
 def _compute_everyday_words() -> frozenset[str]:
     """Return CC-CEDICT's ordinary Chinese words (设备, 许多): entries that are no proper noun."""
     return frozenset(
@@ -303,7 +321,7 @@ def lookup_english(con: sqlite3.Connection, word: str) -> list[str]:
 # Building them from CC-CEDICT costs about four seconds per process; a reload after one article
 # pays it too. They are kept in the user's cache folder, keyed by the dictionary's version and
 # this module's, and read back in a tenth of that (or built again when the folder is unusable).
-TABLES_VERSION = 2
+TABLES_VERSION = 4
 
 
 def _cache_file() -> Path:
@@ -339,6 +357,7 @@ def _tables() -> dict[str, Any]:
 _BUILDERS: dict[str, Callable[[], Any]] = {
     "index": _compute_cedict_index,
     "companies": _compute_company_names,
+    "aka": _compute_also_known_as,
     "everyday": _compute_everyday_words,
     "english": _compute_english_words,
     "heads": _compute_head_words,
@@ -353,6 +372,26 @@ def company_names() -> dict[str, tuple[str, bool]]:
     """Return CC-CEDICT's companies and brands: folded Chinese name -> (Latin name, also an
     everyday word). 百度 -> Baidu, 台积电 -> TSMC, 联想 -> (Lenovo, True: also "to associate")."""
     return _tables()["companies"]
+
+
+def also_known_as() -> dict[str, tuple[str, ...]]:
+    """Return the other Latin names CC-CEDICT gives a company: folded Chinese name -> names
+    (鸿海 -> Foxconn, whose first name is Hon Hai Precision Industry Company)."""
+    return _tables()["aka"]
+
+
+@lru_cache(maxsize=1)
+def chinese_company_names() -> dict[str, tuple[str, ...]]:
+    """Return CC-CEDICT's companies by their folded Latin names (nvidia -> 英伟达; foxconn -> 鸿海,
+    富士康), leaving out names that are also everyday words (联想: "to associate")."""
+    by_latin: dict[str, list[str]] = {}
+    aka = also_known_as()
+    for zh, (latin, everyday) in company_names().items():
+        if everyday:
+            continue
+        for name in (latin, *aka.get(zh, ())):
+            by_latin.setdefault(fold(name), []).append(zh)
+    return {k: tuple(v) for k, v in by_latin.items()}
 
 
 def everyday_words() -> frozenset[str]:

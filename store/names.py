@@ -179,6 +179,22 @@ class FoundName:
     count: int = 0  # how often the article names it
 
 
+# what a company's English name may end on after its own words (Hon Hai Precision Industry,
+# Quanta Computer): people drop them
+_DESCRIPTIVE_LATIN = {*CORPORATE_WORDS_LATIN, *CORPORATE_WORDS_EN, "precision", "industry", "computer", "manufacturing"}
+
+
+def _short_latin(latin: str) -> tuple[str, ...]:
+    """Return the short form of a dictionary company's English name, when its own words are two
+    or more before the descriptive ones ("Hon Hai Precision Industry Company" -> hon hai); a one
+    word head may be a place (Taiwan Semiconductor Manufacturing), so it is left to the article."""
+    words = fold(latin).replace(",", " ").split()
+    n = len(words)
+    while n and words[n - 1] in _DESCRIPTIVE_LATIN:
+        n -= 1
+    return (" ".join(words[:n]),) if 2 <= n < len(words) else ()
+
+
 @lru_cache(maxsize=65536)  # every article, and a store's vocabulary, strip the same names
 def strip_corporate(key: str) -> str:
     """Return a folded name without the corporate words after it: 商汤科技 -> 商汤, 'xai corp' -> 'xai'."""
@@ -511,6 +527,7 @@ def discover_names(
     english_words: set[str],
     dictionary: dict[str, tuple[str, bool]],
     dictionary_index: KeywordIndex | None = None,
+    also_known_as: dict[str, tuple[str, ...]] | None = None,
     everyday: frozenset[str] = frozenset(),
     known: dict[str, str],
     title_end: int = 0,
@@ -522,7 +539,8 @@ def discover_names(
     never a name); ``english_words`` are ordinary English words (CC-CEDICT's glosses);
     ``everyday`` are CC-CEDICT's ordinary Chinese words (设备, 许多): a name a structural rule
     alone found must not be one; ``dictionary`` maps a folded Chinese name to its Latin one and whether the word is also an
-    everyday word (联想 is Lenovo and "to associate"); ``known`` maps the lexicon's folded aliases
+    everyday word (联想 is Lenovo and "to associate") and ``also_known_as`` its other Latin names
+    (鸿海: Foxconn); ``known`` maps the lexicon's folded aliases
     to their entities: a name the lexicon knows is left to it. ``title_end`` is where the title
     and lead end (the subject rule reads them).
     """
@@ -717,7 +735,8 @@ def discover_names(
             continue  # 银河 (the Milky Way) of 银河通用, written eleven times: a piece of a name
         if len(spans) >= 2 or not also_a_word:
             shown = " ".join(w for w in latin.split() if fold(w) not in CORPORATE_WORDS_LATIN) or latin
-            entry = add(zh, "dictionary", shown=shown, also=(fold(latin), fold(shown)))
+            others = tuple(fold(n) for n in (also_known_as or {}).get(zh, ()))
+            entry = add(zh, "dictionary", shown=shown, also=(fold(latin), fold(shown), *_short_latin(latin), *others))
             if entry is not None:
                 entry.zh = zh
     # 百川 and Baichuan: a Chinese word whose pinyin is a Latin name found above

@@ -562,7 +562,34 @@ def _raw_quantities(key: str) -> list[_Raw]:
         for i in range(start, end):
             taken[i] = True
     raws.sort(key=lambda r: r.start)
-    return raws
+    return _compound(raws)
+
+
+def _compound(raws: list[_Raw]) -> list[_Raw]:
+    """Join a number written in two scales into one: 2兆589.49亿元 (Taiwan's 兆 is 10^12) is
+    2,058.949 billion, 3亿5000万元 is 350 million; read apart, the second part was the figure."""
+    joined: list[_Raw] = []
+    for r in raws:
+        head = joined[-1] if joined else None
+        if (
+            head is not None
+            and head.end == r.start
+            and head.has_scale
+            and head.kind == "number"
+            and not head.more
+            and r.has_scale
+            and r.amount is not None
+            and head.amount is not None
+            and r.scale < head.scale
+            and 0 < r.amount < head.scale
+            and float(head.amount / head.scale).is_integer()  # 2兆, not 1.5亿 (then 2000万 is its own)
+        ):
+            joined[-1] = _Raw(
+                head.start, r.end, head.amount + r.amount, r.scale, r.kind, r.unit, r.currency, True, r.more
+            )
+            continue
+        joined.append(r)
+    return joined
 
 
 def parse_quantities(key: str, original: str | None = None) -> list[Value]:

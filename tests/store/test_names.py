@@ -219,6 +219,15 @@ def test_a_legal_name_s_short_forms_are_its_spellings(bare):
     assert {"剑桥科技", "上海剑桥科技", "cig shanghai", "cig"} <= keys
 
 
+def test_a_dictionary_company_is_found_by_its_other_english_names_too(bare):
+    # CC-CEDICT: 鴻海 "Hon Hai Precision Industry Company, Taiwan technology company, aka Foxconn"
+    names = found("鴻海第3季合併營收2兆589.49億元。鴻海第3季每股純益4.15元。", bare)
+    assert {"hon hai precision industry company", "hon hai", "foxconn"} <= set(names["Hon Hai Precision Industry"]["keys"])
+    # a head of one word may be a place: "Taiwan" is no spelling of TSMC
+    names = found("台积电第三季营收9899亿元。台积电毛利率59.5%。", bare)
+    assert "taiwan" not in {k for n in names.values() for k in n["keys"]}
+
+
 @pytest.mark.parametrize(
     ("full", "short"),
     [("商汤科技", "商汤"), ("智谱华章科技股份有限公司", "智谱华章"), ("北京智谱华章科技", "智谱华章"), ("xai corp", "xai"), ("moore threads inc.", "moore threads"), ("华为", "华为")],

@@ -67,6 +67,11 @@ def parse(text):
             ],
         ),
         ("市值突破20兆元", [("20兆元", 2e13, None, None, "money", "CNY", None)]),
+        # one figure written in two scales: Taiwan's 2兆589.49億 is 2.06 trillion, not 589.49億
+        ("合併營收2兆589.49億元", [("2兆589.49億元", 2.058949e12, None, None, "money", "CNY", None)]),
+        ("募資3億5000萬元", [("3億5000萬元", 3.5e8, None, None, "money", "CNY", None)]),
+        # two figures side by side stay two (a comma between them, or a head with decimals)
+        ("增加2亿元，5000万元来自", [("2亿元", 2e8, None, None, "money", "CNY", None), ("5000万元", 5e7, None, None, "money", "CNY", None)]),
         ("應試者的前10%左右", [("前10%左右", 10, None, None, "percent", "%", "前")]),
         # a range whose low end leaves its unit to the high end, as guidance is written
         (

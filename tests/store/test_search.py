@@ -461,3 +461,20 @@ def test_gathering_fetches_few_candidates_all_holding_what_the_question_tags(see
     assert len(both) == stored > 0  # every fact about both is gathered
     # a question naming nothing the index knows gathers nothing
     assert seed_store._candidates(seed_store.understand("weather in Paris")) == []
+
+
+def test_a_chinese_name_the_dictionary_gives_a_company_written_otherwise_finds_it(tmp_path):
+    from store import Lexicon, build_store
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(
+        "輝達(NVIDIA)財報優於預期。\n輝達第二季營收達467.4億美元,年增56%,略優於LSEG共識的460.6億美元。\n",
+        encoding="utf-8",
+    )
+    build_store(src, tmp_path / "f.db", lexicon=Lexicon.load(entities=False))
+    store = open_store(tmp_path / "f.db")
+    # the article writes 輝達 (Taiwan's name) and NVIDIA; a mainland asker writes 英伟达, which
+    # CC-CEDICT glosses as NVIDIA: with no lexicon, that is how the question reaches the company
+    answers = store.search("英伟达 第二季 营收").answers
+    assert answers and "467.4億美元" in answers[0].quote
