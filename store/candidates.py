@@ -82,6 +82,7 @@ class Candidate:
     published: str | None = None  # the article's date: what its own 去年 and 上季 counted from
     timeless: bool = False  # its article has no date and names no year (Fact.timeless)
     restated_by: str | None = None  # a headline's fact: the body's fact saying it in full
+    refers: str = ""  # the sentence before, naming the business this one calls 该业务 (Fact.refers)
 
 
 @dataclass(frozen=True)

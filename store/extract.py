@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from .lexicon import Lexicon
 from .names import discover_names, introduced_as_person
 from .numbers import Value, in_declared_unit, parse_quantities
-from .periods import PeriodName, article_period_names, parse_period, published_date
+from .periods import PART_SORT, Period, PeriodName, article_period_names, parse_period, published_date
 from .sources import MAX_TITLE
 from .subjects import SubjectTracker, choose_topic
 from .tables import TableReader
@@ -48,6 +48,8 @@ class Fact:
     timeless: bool = False  # the article has no date and names no year: its 今年 is any year's
     topic: bool = False  # the subject is the article's main one, not named in the sentence
     restated_by: str | None = None  # a headline's fact: the body's fact stating its figures again
+    # the sentence before, when this one opens on 该业务 (that business): the words naming it
+    refers: str | None = None
 
     @property
     def metric(self) -> str:
@@ -212,10 +214,20 @@ def _article_year(key: str, published: str | None, periods: list[PeriodName]) ->
 _EXAMPLES = re.compile(r"(?:包括|包含|例如|比如)[^,，;；。:：]{0,80}?等")
 
 
+# where a figure comes from: "据LSEG分析师调查,本季…每股摊薄收益为2.82美元" is Alphabet's EPS,
+# "根据Omdia数据" a survey of the market
+_SOURCE_BEFORE = re.compile(r"(?:据|根据|援引)\s?$")
+_SOURCE_AFTER = re.compile(r"\s?(?:的)?(?:分析师|研究员)?\s?(?:的)?(?:调查|统计|数据|报告|预测|预估|估计|测算|研究)")
+
+
+def _is_a_source(key: str, m: Mention) -> bool:
+    return bool(_SOURCE_BEFORE.search(key, max(0, m.start - 3), m.start) and _SOURCE_AFTER.match(key, m.end))
+
+
 def _named_as_examples(key: str, mentions: list[Mention], lexicon: Lexicon) -> set[str]:
     """Return the entities (and what they belong to) a sentence names only as examples, inside
-    brackets or a 包括…等 list: "A类机构(公募基金、社保基金…及QFII等)"; "稀宇科技(MiniMax)" names
-    the same company outside them too."""
+    brackets or a 包括…等 list: "A类机构(公募基金、社保基金…及QFII等)", or as the source of its
+    figures ("据LSEG分析师调查"); "稀宇科技(MiniMax)" names the same company outside them too."""
     if not mentions:
         return set()
     examples = [(m.start(), m.end()) for m in _EXAMPLES.finditer(key)] if "等" in key else []
@@ -224,7 +236,7 @@ def _named_as_examples(key: str, mentions: list[Mention], lexicon: Lexicon) -> s
         opened = key.count("(", 0, at) + key.count("（", 0, at)
         return opened > key.count(")", 0, at) + key.count("）", 0, at) or any(a <= at < b for a, b in examples)
 
-    inside = [aside(m.start) for m in mentions]
+    inside = [aside(m.start) or _is_a_source(key, m) for m in mentions]
     outside = {name for m, a in zip(mentions, inside, strict=True) if not a for name in lexicon.lineage(m.entity)}
     return {name for m, a in zip(mentions, inside, strict=True) if a for name in lexicon.lineage(m.entity)} - outside
 
@@ -288,6 +300,11 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
         if any(c.isalnum() for c in s.text) and not lexicon.is_boilerplate(key[s.start : s.end])
     ]
     lead_end = sentences[min(1, len(sentences) - 1)].end if sentences else 0
+    # the quarter the title and lead report: what the article's 本季 (this quarter) is
+    told_quarter = next(
+        ((n.year, int(n.part[1])) for n in periods if n.start < lead_end and n.year and n.part and n.part[0] == "Q"),
+        None,
+    )
     found = discover_names(text, key, title_end=lead_end, **lexicon.name_sources())
     for entry in found.values():
         for spelling in sorted(entry.keys):
@@ -322,8 +339,10 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     people: dict[str, str] = {}
     people_latin: dict[str, str] = {}
     last_period: tuple[str, float] | None = None
+    stated_part: tuple[int, str] | None = None  # the last quarter or half a fact was stated for
     last_metric: str | None = None
     last_line_end = -1
+    previous_key = ""
     for sentence, mentions in zip(sentences, all_mentions, strict=True):
         new_paragraph = "\n" in text[last_line_end : sentence.start] if last_line_end >= 0 else True
         if last_line_end >= 0 and any(
@@ -375,7 +394,18 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
         label = text[sentence.start : sentence.start + sentence.text.find("|") + 1] if cells else ""
         for at, run in enumerate(runs):
             fact = _fact_from_run(
-                run, key, file, lexicon, named, context, published, article_year, dated_year, names
+                run,
+                key,
+                file,
+                lexicon,
+                named,
+                context,
+                published,
+                article_year,
+                dated_year,
+                names,
+                stated_part=stated_part,
+                told_quarter=told_quarter,
             )
             if fact and cells:
                 fact.values = [in_declared_unit(v, label) for v in fact.values if v.start >= cells[at].start]
@@ -385,12 +415,17 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
             if fact:
                 fact.context_weight = context_weight
                 fact.topic = about_topic
+                if previous_key and context and _THAT_BUSINESS.match(s_key):
+                    # whose business it is, the sentence before said as plainly as this one
+                    fact.refers, fact.context_weight = previous_key, 1.0
                 fact.file_start, fact.file_end = origin[run.start], origin[run.end - 1] + 1
                 fact.timeless = not published and not years_stated
-                if fact.period is None and only_year:
-                    # a sentence stating no period, in an article about one year only; in May
-                    # 2023 "亏了30多亿元的OpenAI" may be any year's, so the date alone says nothing
-                    fact.implied_year = only_year
+                if fact.period is None and (only_year or told_quarter):
+                    # a sentence stating no period, in an article about one year only, or in one
+                    # whose lead reports a quarter's results (its figures are that quarter's, most
+                    # likely); in May 2023 "亏了30多亿元的OpenAI" may be any year's, so the date
+                    # alone says nothing
+                    fact.implied_year = only_year or (told_quarter[0] if told_quarter else None)
                 if fact.period is None and context and last_period and not about_topic:
                     # "其中資料中心營收為308億美元": a figure carried over from the sentence
                     # before belongs to that sentence's period too
@@ -411,6 +446,8 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
                 facts.append(fact)
                 if fact.period:
                     last_period = (fact.period, fact.period_sort)
+                    if part := _YEAR_AND_PART.fullmatch(fact.period):
+                        stated_part = (int(part[1]), part[2])
         own = [f for f in facts if f.start >= sentence.start and f.values]
         if own and own[-1].metrics:
             last_metric = own[-1].metrics[0]
@@ -427,6 +464,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
                 ),
                 None,
             )
+        previous_key = s_key
     _mark_restated_headlines(text, facts)
     return Document(
         file=file,
@@ -526,6 +564,9 @@ def _fact_from_run(
     article_year: int | None,
     dated_year: int | None,
     names: list[str],
+    *,
+    stated_part: tuple[int, str] | None = None,
+    told_quarter: tuple[int, int] | None = None,
 ) -> Fact | None:
     if _content_len(run.text) < _MIN_CONTENT:
         return None
@@ -562,7 +603,12 @@ def _fact_from_run(
         dated_day=int(published[8:10]) if published and dated_year else 1,
         fiscal_year_end=lexicon.fiscal_year_end([*named, *context]),
         until=clause_end.start() if clause_end else None,
+        told_quarter=told_quarter,
     )
+    if period and period.same_part_unnamed and stated_part and stated_part[0] - int(period.sort) in (0, 1):
+        # "上半年收入23.58亿元…视觉AI收入由去年同期5.12亿元": last year's first half
+        year = int(period.sort)
+        period = Period(f"{year} {stated_part[1]}", year + PART_SORT[stated_part[1]])
     shifted = [v.shifted(run.start) for v in values]
     return Fact(
         id=fact_id(file, run.start, run.end, run.text),
@@ -586,6 +632,12 @@ def _fact_from_run(
 
 
 _FAR = 999
+# a sentence opening on "that business" (该业务去年收入达24.04亿元): the business is the one the
+# sentence before named, whose words a question about it uses
+_THAT_BUSINESS = re.compile(
+    r"\s?(?:而|其中|同时|另外)?,?\s?(?:该|此|这一?|这项|该项)(?:业务|分部|板块|部门|事业部|事业群|业务线)"
+)
+_YEAR_AND_PART = re.compile(r"(\d{4}) (Q[1-4]|H[12]|9M)")
 _CLAUSE_END = re.compile(r"[,，;；。]")
 
 

@@ -24,14 +24,13 @@ from .periods import (
     YEAR,
     LabelParts,
     PeriodName,
+    figure_periods,
     label_parts,
     month_after,
     parse_period,
     period_agreement,
-    period_names,
     relative_word,
     resolve,
-    without_bases,
 )
 from .question import Understanding
 from .vocabulary import is_latin
@@ -167,7 +166,7 @@ def value_period(
         place = len(re.findall(r"、|和|及", listed.group("figures")))
         if place < len(listed_years):
             return listed_years[place]
-    names = period_names(without_bases(key)[: len(before)])
+    names = figure_periods(key, len(before))
     if not names:
         return fallback
     nearest = names[-1]
@@ -225,7 +224,7 @@ def written_as_asked(key: str, offset: int, v: Value, asked: Sequence[str]) -> b
     """Tell whether the period written right before a figure is a relative word the question
     asks with ("高于今年的1500亿元" for 今年): in an undated article only that word says which
     of its figures the asker's 今年 is, as the article's own 今年 was written."""
-    names = period_names(without_bases(key)[: max(v.start - offset, 0)])
+    names = figure_periods(key, max(v.start - offset, 0))
     if not names:
         return False
     return relative_word(names[-1]) in asked

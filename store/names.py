@@ -635,6 +635,8 @@ def discover_names(
     # products: a name a product word follows, written so more than once (可灵 AI, 豆包大模型)
     for m in _PRODUCT_AFTER.finditer(key):
         name = _name_ending_at(key, m.start(), generic, metric_words)
+        if name and name + key[m.start() : m.end()].replace(" ", "") in generic:
+            continue  # 生成式AI (generative AI): a term the glossary gives, whole, no product
         if name and key.count(name) >= 2 and len(name) <= 4:
             add(name, "product word")
     # a short name a legal name defines: 香港算丰信息有限公司(「算丰」), 亿都(国际控股)有限公司(「亿都」259),

@@ -108,7 +108,7 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
     # calendar years: 2024年, 2024年度, 2024 (not 2024万, 2024元, 2024%)
     (
         "",
-        scanned_from("12", r"(?<!\d)((?:19|20)\d\d)(?:\s?年度?|(?=[^\d%万亿元美倍张台个]|$))"),
+        scanned_from("12", r"(?<!\d)((?:19|20)\d\d)(?:\s?年度?|(?=[^\d%万亿元美倍张台个.]|\.(?!\d)|$))"),
         lambda m: {"year": int(m[1])},
     ),
     # a run of quarters with its year: 2024q1-q3 (nine months)
@@ -206,13 +206,13 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
         scanned_from("fs", r"(?<![a-z])(first|second)[\s-]half"),
         lambda m: {"part": "H1" if m[1] == "first" else "H2"},
     ),
-    # nine months: 前三季度, 前三个季度, 前3季 (Taiwan), 前9个月, first nine months, first three
+    # nine months: 前三季度, 前三个季度, 前3季 (Taiwan), 首三季 (Hong Kong), 前9个月, first nine months, first three
     # quarters, 9m
     (
-        "前月nmq",
+        "前首月nmq",
         scanned_from(
-            "前1一fn9",
-            r"前[三3]\s?个?季度?|前[9九]个月|(?<!\d)1\s?(?:-|—|~|至|到)\s?9月(?!\d*日)|一至九月"
+            "前首1一fn9",
+            r"[前首][三3]\s?个?季度?|[前首][9九]个月|(?<!\d)1\s?(?:-|—|~|至|到)\s?9月(?!\d*日)|一至九月"
             r"|(?<![a-z])(?:first\s)?nine[\s-]months?|(?<![a-z])first\s(?:three|3)\squarters"
             r"|(?<![a-z0-9.])9m(?![a-z0-9])"
         ),
@@ -284,6 +284,15 @@ _YEAR_TO_PART = re.compile(r"[\s的]{0,2}")
 _PART_TO_YEAR = re.compile(r"\s?(?:of\s)?(?:the\s)?")
 
 
+# "截至今年9月底止首三季": the month a part ends in, between its year and it
+_PART_ENDING = re.compile(r"\s?(\d{1,2})\s?月(?:底|末|30日|31日)?(?:止|为止)?\s?的?")
+
+
+def _ends_in(key: str, end: int, part: PeriodName) -> bool:
+    m = _PART_ENDING.fullmatch(key, end, part.start)
+    return bool(m and part.part and _PART_END_MONTH.get(part.part) == int(m[1]))
+
+
 def month_after(key: str, n: PeriodName) -> int | None:
     """Return the month written right after a year (2024年9月; 2024/09, as Taiwan's monthly
     revenue reports write it), or None."""
@@ -335,7 +344,9 @@ def _period_names(key: str) -> tuple[PeriodName, ...]:
     merged: list[PeriodName] = []
     for n in tokens:
         prev = merged[-1] if merged else None
-        if prev is not None and _holds(prev, n) and _YEAR_TO_PART.fullmatch(key, prev.end, n.start):
+        if prev is not None and _holds(prev, n) and (
+            _YEAR_TO_PART.fullmatch(key, prev.end, n.start) or _ends_in(key, prev.end, n)
+        ):
             merged[-1] = replace(
                 n, start=prev.start, year=prev.year, offset=prev.offset, fiscal=prev.fiscal or n.fiscal
             )
@@ -380,6 +391,9 @@ class Period:
     # its year is a guess: a part written without one, in an article with no date, took the year
     # the article states most; a question's other year does not contradict it
     inferred: bool = False
+    # 去年同期 with no part named before it in its sentence: "the same period" is the one the
+    # article was speaking of (its reader, store.extract, supplies that part)
+    same_part_unnamed: bool = False
 
 
 def _quarter_run(first: int, last: int) -> dict:
@@ -390,7 +404,7 @@ def _quarter_run(first: int, last: int) -> dict:
 
 
 _PART_END_MONTH = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12, "9M": 9}
-_PART_SORT = {"Q1": 0.0, "Q2": 0.25, "Q3": 0.5, "Q4": 0.75, "H1": 0.0, "H2": 0.5, "9M": 0.6}
+PART_SORT = {"Q1": 0.0, "Q2": 0.25, "Q3": 0.5, "Q4": 0.75, "H1": 0.0, "H2": 0.5, "9M": 0.6}
 RESULTS_LAG = 9  # months: a period stated without its year ended at most this long before the article…
 GUIDANCE_LEAD = 3  # …or ends at most this long after it (guidance for the next quarter)
 
@@ -470,7 +484,7 @@ def resolve(
             y = fiscal_year_of(name.part, 12, year, month)
     prefix = "FY" if name.fiscal else ""
     if name.part:
-        return Period(f"{prefix}{y} {name.part}", y + _PART_SORT[name.part])
+        return Period(f"{prefix}{y} {name.part}", y + PART_SORT[name.part])
     return Period(f"{prefix}{y}", y + (0.75 if name.fiscal else 0.0))
 
 
@@ -488,14 +502,52 @@ _COMPARED_WITH = re.compile(
 )
 
 
+# the period a change starts from: "视觉AI收入由去年同期5.12亿元减至4.36亿元" states this half's
+# 4.36亿元, from last year's; its first figure is that period's, the sentence's is the one after
+_CHANGED_FROM = re.compile(
+    r"(?:由|从)\s?(?:(?:19|20)\d\d\s?年(?:同期|底|末)?|去年(?:同期|底)?|上年(?:同期)?|上一?季度?|前一季度?|上半年"
+    r"|第?[一二三四1-4]\s?季度?)(?=[^,，;；。至到]{0,16}?\d[^,，;；。]{0,16}?(?:至|到)\s?[\d约近逾超])"
+)
+
+
 def without_bases(key: str) -> str:
     """Return ``key`` with the periods a figure is compared with blanked (same length)."""
     return _COMPARED_WITH.sub(lambda m: " " * len(m.group(0)), key)
 
 
+def _changed_to(m: re.Match[str]) -> str:
+    # changed from last year's (由去年同期…至): to this year's; from any other period, to one
+    # the sentence does not say
+    base = m.group(0)
+    for last, this in (("去年同期", "今年同期"), ("上年同期", "今年同期"), ("去年", "今年")):
+        if base.endswith(last):
+            return " " * (len(base) - len(this)) + this
+    return " " * len(base)
+
+
 # where a figure was heard, with its date: "根据公司2025年4月年报电话会议,全年有望交付440MW",
 # "据证券日报11月1日的文章" — the day it was said, not the period the figure is for
 _SOURCE_DATED = re.compile(r"(?:根据|据)[^,，;；。]{0,24}?(?:电话会议?|会议|文章|报道|采访|调研)")
+
+
+# what a period dates when a verb of an event follows it: the day something began, was launched
+# or announced, not the period a figure is for
+_AN_EVENT_AFTER = re.compile(
+    r"\s?(?:正式|首次|先后|相继|陆续|已|又|再)?(?:开启|启动|推出|发布|成立|上线|提出|宣布|实施|创立|创办|开始)"
+)
+
+
+def figure_periods(key: str, until: int | None = None) -> list[PeriodName]:
+    """Return the periods a folded sentence states for its figures (before ``until``): not the
+    bases they are compared with (``without_bases``), nor the dates of events (``dates_a_figure``)."""
+    based = without_bases(key)[:until]
+    return [n for n in period_names(based) if dates_a_figure(based, n)]
+
+
+def dates_a_figure(key: str, n: PeriodName) -> bool:
+    """Return whether a period the sentence ``key`` names may be a figure's: not when a verb of an
+    event follows it ("商汤去年下半年开启新战略,…包括生成式AI收入18.16亿元": when it began)."""
+    return not _AN_EVENT_AFTER.match(key, n.end)
 
 
 def _names_a_report(key: str, n: PeriodName) -> bool:
@@ -512,6 +564,7 @@ def parse_period(
     fiscal_year_end: int | None = None,
     dated_day: int = 1,
     until: int | None = None,
+    told_quarter: tuple[int, int] | None = None,
 ) -> Period | None:
     """Return the period ``key`` (a folded sentence) states, or None: the first period it writes
     (before ``until``, the end of the clause of its first figure, when given), placed by the
@@ -521,7 +574,9 @@ def parse_period(
     part written without its year (上半年, 第三財季); without them, ``article_year`` (the year
     the article states most) gives a part its year. ``fiscal_year_end`` is the month the
     subject's fiscal year ends in (Microsoft 6): 第三財季 in its article of April 2024 is
-    ``FY2024 Q3``.
+    ``FY2024 Q3``. ``told_quarter`` (year, quarter) is the quarter the article's lead reports:
+    its 本季 (this quarter) is that one, in a results article written after it ended or with
+    no date at all.
 
     >>> parse_period("2024财年第二财季财报会上").label
     'FY2024 Q2'
@@ -529,6 +584,8 @@ def parse_period(
     '2024'
     """
     key = without_bases(key)
+    if "由" in key or "从" in key:
+        key = _CHANGED_FROM.sub(_changed_to, key)
     if "据" in key:  # 根据/据 open every source clause: most sentences skip the pattern
         key = _SOURCE_DATED.sub(lambda m: " " * len(m.group(0)), key)
     if until is not None:
@@ -543,6 +600,11 @@ def parse_period(
     # period of its figures, is not theirs (a third-quarter report states the nine months)
     names = [n for n in names if not _names_a_report(key, n)] or names
     for n in names:
+        if not dates_a_figure(key, n):
+            continue
+        if n.quarter_offset == 0 and told_quarter and n.offset is None:
+            qy, q = told_quarter
+            return Period(f"{qy} Q{q}", qy + (q - 1) / 4)
         if (n.offset is not None or n.quarter_offset is not None) and not dated_year:
             continue  # 去年 in an undated article: its most stated year is not the year it was written
         period = resolve(
@@ -552,6 +614,8 @@ def parse_period(
             continue
         if n.year is None and not dated_year:
             period = replace(period, inferred=True)
+        if n.same_part and n.part is None:
+            period = replace(period, same_part_unnamed=True)
         month = month_after(key, n)
         if month:
             return Period(f"{n.year}-{month:02d}", (n.year or 0) + (month - 1) / 12)
@@ -858,7 +922,7 @@ def _part_agreement(
     if parts is None:
         # a sentence whose period has no year to place it (an undated article) still says which
         # part it is about: "第四季營收" is no answer to Q3
-        stated = next((n.part for n in period_names(without_bases(key)) if n.part), None)
+        stated = next((n.part for n in figure_periods(key) if n.part), None)
         if stated == part:
             return 0.8
     if stated == part and year_asked:

@@ -42,7 +42,15 @@ from .headline import (
     value_period,
 )
 from .numbers import Value
-from .periods import WHOLE_YEAR, YEAR_AGREES, label_parts, period_agreement, period_names, without_bases
+from .periods import (
+    WHOLE_YEAR,
+    YEAR_AGREES,
+    figure_periods,
+    label_parts,
+    period_agreement,
+    period_names,
+    without_bases,
+)
 from .question import Understanding, funding_rounds
 from .vocabulary import Mention, is_latin
 
@@ -80,6 +88,10 @@ def _words(c: Candidate, u: Understanding, ctx: RankingContext) -> float:
             * (1.0 if a == t or is_latin(t) else SYNONYM)
             for a in alts
         )
+        if c.refers and s < 100:
+            # "该业务去年收入达24.04亿元": the business the sentence before named is this one's
+            referred = [fuzz.partial_ratio(a, c.refers) for a in alts if len(a) <= len(c.refers)]
+            s = max(s, max(referred, default=0) * SYNONYM)
         w = max(len(min(alts, key=len)), 1) if not is_latin(t) or len(alts) > 1 or t in ctx.glossary else 2
         weights += w
         total += w * s
@@ -311,7 +323,7 @@ def _reached(c: Candidate, v: Value) -> bool:
 
 
 def _part_before(c: Candidate, v: Value) -> str | None:
-    names = period_names(without_bases(c.key[: _at(c, v)]))
+    names = figure_periods(c.key, _at(c, v))
     return next((n.part for n in reversed(names) if n.part), None)
 
 
@@ -654,7 +666,7 @@ def _states_a_part_only(c: Candidate) -> bool:
     parts = label_parts(c.period)
     if parts is not None:
         return parts.part is not None
-    return any(n.part for n in period_names(without_bases(c.key)))
+    return any(n.part for n in figure_periods(c.key))
 
 
 def _tells_relative(key: str) -> bool:
@@ -694,7 +706,11 @@ def _figures_named_by_others(c: Candidate, q: Understanding, expects: set[str], 
     if not fitting:
         return False
     asked = [p for m in q.metrics if (p := ctx.keyword_pattern(m)) is not None]
-    others = [p for m in c.metrics if m not in q.metrics and (p := ctx.keyword_pattern(m)) is not None]
+    others = [
+        p
+        for m in c.metrics
+        if m not in q.metrics and not _qualified_as_asked(m, q, c, ctx) and (p := ctx.keyword_pattern(m)) is not None
+    ]
     change = asks_for_a_change(q)
     for v in c.values:
         # a figure of the kind by the asked keyword, or how it changed when that is asked
@@ -706,6 +722,13 @@ def _figures_named_by_others(c: Candidate, q: Understanding, expects: set[str], 
             return False
     starts = [v.start - c.start for v in fitting]
     return all(any(p.search(c.key[clause_start(c.key, at) : at]) for p in others) for at in starts)
+
+
+def _qualified_as_asked(metric: str, q: Understanding, c: Candidate, ctx: RankingContext) -> bool:
+    # "若不按美國通用會計準則,歸屬於百度的淨利潤為38億元": the net profit's keyword names the figure,
+    # and the fact's qualifier makes it the adjusted profit asked (the lexicon's becomes_with)
+    shifts = ctx.metrics.get(metric, {}).get("becomes_with") or {}
+    return any(m in q.metrics and m in c.metrics for m in shifts)
 
 
 def _states_an_amount_or_change(c: Candidate) -> bool:

@@ -854,6 +854,7 @@ def _candidate(r: sqlite3.Row | tuple, canonical: dict[str, str] | None = None) 
         published=more.get("published"),
         timeless=bool(more.get("timeless")),
         restated_by=more.get("restated_by"),
+        refers=more.get("refers") or "",
         recency=rec or 0.0,
         rank_id=rid,
     )

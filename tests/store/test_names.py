@@ -179,6 +179,8 @@ CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(C
         # a dictionary word written every time as the start of one longer name is a piece of it
         ("银河通用宣布完成融资。银河通用由王鹤创立。其表演让银河通用知名度大增。", "Milky Way"),
         ("date 2026-03-04 ASMPT公布2025年业绩。", "date 2026-03-04 ASMPT"),
+        # a term the glossary gives whole (generative AI) is no product "生成式" written with AI
+        ("商湯經調整虧損收窄 生成式AI收入增72%\n包括生成式AI收入18.16億元。生成式AI相關應用產品商業化。", "生成式"),
     ],
 )
 def test_figures_terms_and_everyday_words_are_no_names(bare, text, not_a_name):

@@ -504,3 +504,45 @@ def test_a_period_a_high_is_measured_since_is_not_the_figure_s():
     # nor the year an undated article is of
     facts = extract_facts("國巨今天公布第3季稅後淨利63.56億元，創下2022年第4季以來高點。", "a.txt", LEX).facts
     assert facts[0].period != "2022 Q3"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # Hong Kong's nine months (首三季), after the month they end in ("截至今年9月底止")
+        ("公司截至今年9月底止首三季纯利1665.8亿元,按年升17%", "2025 9M"),
+        ("腾讯公布截至今年9月底止第三季业绩,纯利631.3亿元", "2025 Q3"),
+        # a figure whose digits could be a year is no year (1949.3亿元)
+        ("非国际财务报告准则纯利1949.3亿元,按年增长16%", None),
+        # a period an event follows dates the event, not the figure of a later clause
+        ("商汤去年下半年开启新战略,继续有实质进展,包括生成式ai收入18.16亿元,按年增72.7%", None),
+        # a change from last year's figure ends on this year's
+        ("视觉ai收入由去年同期5.12亿元减至4.36亿元", "2025"),
+        ("整体毛利率从2023年的48%提升至53%", None),
+        ("营收从2021年的10亿元增长到2023年的30亿元", "2023"),
+    ],
+)
+def test_the_period_a_sentence_states_for_its_figures(text, label):
+    period = parse_period(fold(text), dated_year=2025, dated_month=11)
+    assert (period.label if period else None) == label
+
+
+def test_last_year_s_same_period_is_the_part_the_article_was_speaking_of():
+    text = (
+        " date 2025-08-29 明報\n商湯今年上半年收入按年增36%至23.58億元。\n"
+        "至於X創新業務收入,由去年同期1.77億元減至1.08億元。\n公司去年同期收入為17.4億元。\n"
+    )
+    periods = [f.period for f in extract_facts(text, "a.txt", LEX).facts]
+    assert periods == ["2025 H1", "2025 H1", "2024 H1"]
+
+
+def test_this_quarter_is_the_quarter_the_lead_reports():
+    # no date anywhere: 本季 is the quarter the lead's results are for, and a sentence stating no
+    # period of its own is that quarter's year, most likely
+    text = (
+        "google母公司alphabet于周三发布2025年第四季度财报,营收与净利润均超出华尔街预期。\n"
+        "整体来看,Alphabet本季营收同比增长近18%,净利润达344.6亿美元。\n"
+        "Google Cloud营收达176.6亿美元,显著优于预期。\n"
+    )
+    facts = extract_facts(text, "a.txt", LEX).facts
+    assert [(f.period, f.implied_year) for f in facts] == [("2025 Q4", None), ("2025 Q4", None), (None, 2025)]

@@ -478,3 +478,23 @@ def test_a_chinese_name_the_dictionary_gives_a_company_written_otherwise_finds_i
     # CC-CEDICT glosses as NVIDIA: with no lexicon, that is how the question reaches the company
     answers = store.search("英伟达 第二季 营收").answers
     assert answers and "467.4億美元" in answers[0].quote
+
+
+def test_that_business_is_the_one_the_sentence_before_named(tmp_path):
+    store = _store_of(
+        tmp_path,
+        "商汤集团表示,2024年收入增长主要受生成式AI持续扩展的推动。该业务去年收入达24.04亿元,同比增长103.1%。\n"
+        "商汤集团2024年智能汽车收入为2.56亿元,同比下降33.2%,主要由于V2X业务收入下降。\n",
+    )
+    # 该业务 is generative AI: the question's word is in the sentence before, not in this one
+    assert "24.04亿元" in store.search("商湯 生成式 業務收入").answers[0].quote
+
+
+def test_a_qualifier_before_the_profit_s_keyword_makes_it_the_adjusted_profit(tmp_path):
+    store = _store_of(
+        tmp_path,
+        "百度18日公布第3季財報營收人民幣311.7億元,年減7%,意外虧損人民幣112億元,"
+        "若不按美國通用會計準則,歸屬於百度的淨利潤為人民幣38億元,年減35%。\n",
+    )
+    answers = store.search("百度 non-GAAP 净利润 第三季").answers
+    assert answers and "38億元" in answers[0].quote

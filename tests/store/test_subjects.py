@@ -222,3 +222,12 @@ def test_the_company_the_lead_opens_on_is_the_article_s():
     facts = extract_facts(text, "a.txt", Lexicon.load()).facts
     last = [f for f in facts if "495.1" in f.quote][0]
     assert "SMIC" in last.entities + last.context
+
+
+def test_the_source_of_a_figure_is_not_whom_it_is_about():
+    text = (
+        "Alphabet发布2025年第四季度财报,营收与净利润均超出华尔街预期。"
+        "据LSEG分析师调查,本季每股摊薄收益(EPS)为2.82美元,高于预期的2.63美元。\n"
+    )
+    fact = extract_facts(text, "a.txt", Lexicon.load()).facts[-1]
+    assert "2.82美元" in fact.quote and "Google" in fact.context
