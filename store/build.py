@@ -80,7 +80,7 @@ __all__ = [
     "text_tokens",
 ]
 
-BUILDER_VERSION = "2.27.0"  # 2.27: periods an event follows date the event (去年下半年开启), a change from last year's figure ends on this year's (由去年同期…减至), 去年同期 takes the part the article speaks of, 首三季, 截至9月底止, 1949.3亿 no year, 本季 is the quarter the lead reports, the source of a figure (据LSEG调查) no subject, 该业务 refers to the sentence before, 生成式AI no product; 2.26: a figure written in two scales is one (2兆589.49億元), CC-CEDICT's other English names of a company (鸿海: Foxconn, Hon Hai) and its Chinese names of a company an article writes otherwise (英伟达 for 輝達(NVIDIA)); 2.25: a month glued to a Latin name is no part of it (SuperCLUE-12月), a count of other things restates no figure (20个, 20家); 2.24: a name opening on an ordinal has its number's English spelling (第四范式: 4paradigm, fourth paradigm); 2.23: a company's initials in brackets (丰疆智能(FJD)), tenths (五成), a figure another keyword names in its clause is no other clause's metric's; 2.22: a name may open on a particle the article never writes it without (如祺出行), short forms by pinyin (Ruqi), a model's number (RTX 4060) no figure, frame rates (70fps), production capacity; 2.21: a name may open on an ordinal (第四范式); 2.20: a Chinese name whose pinyin the article writes as its Latin name (百川 and Baichuan); 2.19: how many years (创立不到3年); 2.18: names that open sentence after sentence (聯鈞); 2.17: a name written once with its corporate word takes its edge from its head's repetitions (波若威科技); 2.16: a lead in round figures links the body's precise one; 2.15: article names match however their version numbers are joined (GPT4-Turbo, GPT-4 Turbo); 2.14: NVIDIA(輝達), 简称 after weaker corporate words, Xiaomi, scores (分) and memory (GB); 2.13: headlines link the body sentence restating their figures; 2.9: names by appositive, periods and terms never names, FY2026Q2, 2018年到截至2021年; 2.10: restated figures kept, stock codes no figures, 其X owned, datelines, timeless articles; 2.11: Taiwan and Hong Kong names (厂 appositives, legal names, reporters), bylines, months, 前3季, 中期, counts; 2.12: defined short names (「億都」), names ending on a corporate word, makers by trade (乐聚机器人), short pinyin, reports (三季报) no period
+BUILDER_VERSION = "2.28.0"  # 2.28: a bare 元 in a Taiwan company's article is NT$, a quarter the lead reports implied for sentences stating none, a half-year report is H1, 天 of 天使 no day, a name opening a line before its stock code (长光华芯), a short form two names open on is neither's (奕斯), pinyin a syllable at a time (zhen ding), investors no subject, a site menu no paragraph, a headline restated in brackets; 2.27: periods an event follows date the event (去年下半年开启), a change from last year's figure ends on this year's (由去年同期…减至), 去年同期 takes the part the article speaks of, 首三季, 截至9月底止, 1949.3亿 no year, 本季 is the quarter the lead reports, the source of a figure (据LSEG调查) no subject, 该业务 refers to the sentence before, 生成式AI no product; 2.26: a figure written in two scales is one (2兆589.49億元), CC-CEDICT's other English names of a company (鸿海: Foxconn, Hon Hai) and its Chinese names of a company an article writes otherwise (英伟达 for 輝達(NVIDIA)); 2.25: a month glued to a Latin name is no part of it (SuperCLUE-12月), a count of other things restates no figure (20个, 20家); 2.24: a name opening on an ordinal has its number's English spelling (第四范式: 4paradigm, fourth paradigm); 2.23: a company's initials in brackets (丰疆智能(FJD)), tenths (五成), a figure another keyword names in its clause is no other clause's metric's; 2.22: a name may open on a particle the article never writes it without (如祺出行), short forms by pinyin (Ruqi), a model's number (RTX 4060) no figure, frame rates (70fps), production capacity; 2.21: a name may open on an ordinal (第四范式); 2.20: a Chinese name whose pinyin the article writes as its Latin name (百川 and Baichuan); 2.19: how many years (创立不到3年); 2.18: names that open sentence after sentence (聯鈞); 2.17: a name written once with its corporate word takes its edge from its head's repetitions (波若威科技); 2.16: a lead in round figures links the body's precise one; 2.15: article names match however their version numbers are joined (GPT4-Turbo, GPT-4 Turbo); 2.14: NVIDIA(輝達), 简称 after weaker corporate words, Xiaomi, scores (分) and memory (GB); 2.13: headlines link the body sentence restating their figures; 2.9: names by appositive, periods and terms never names, FY2026Q2, 2018年到截至2021年; 2.10: restated figures kept, stock codes no figures, 其X owned, datelines, timeless articles; 2.11: Taiwan and Hong Kong names (厂 appositives, legal names, reporters), bylines, months, 前3季, 中期, counts; 2.12: defined short names (「億都」), names ending on a corporate word, makers by trade (乐聚机器人), short pinyin, reports (三季报) no period
 SCHEMA_VERSION = 9
 NO_FACTS = "no facts found (is it an article of this genre?)"
 # Files per task: big enough that pickling a task costs nothing next to extracting it,
@@ -268,6 +268,7 @@ def _fact_row(rowid: int, f: Fact, lexicon: Lexicon) -> dict:
             {
                 "file_span": [f.file_start, f.file_end],
                 "implied_year": f.implied_year,
+                **({"implied_part": f.implied_part} if f.implied_part else {}),
                 "topic": f.topic,
                 "published": f.published,
                 **({"timeless": True} if f.timeless else {}),
@@ -1000,6 +1001,10 @@ def _vocabulary(summaries: list[tuple[str, str, str]], lexicon: Lexicon) -> _Voc
             corporate = any(strip_corporate(k) == head and k != head for k in g.keys if CJK_RUN.fullmatch(k))
             # and its short form the articles write alone (如祺 of 如祺出行: Ruqi)
             shorts = [k for k in sorted(g.keys) if len(k) >= 2 and k != head and head.startswith(k)]
+            # and its own words before the trade it names (申菱 of 申菱环境: Shenling Environmental)
+            trade = next((t for t in _TRADE_WORDS_ZH if head.endswith(t) and len(head) - len(t) >= 2), "")
+            if trade:
+                shorts.append(head[: -len(trade)])
             for zh in (head, *shorts):
                 for english in english_renderings(zh, shortest=4 if corporate else 5):
                     # a one-word rendering that is an English word (engine) is no name, unless the
@@ -1011,6 +1016,12 @@ def _vocabulary(summaries: list[tuple[str, str, str]], lexicon: Lexicon) -> _Voc
         if n in known:
             aliases.setdefault(alias, n)
     return _Vocabulary(entities, list(aliases.items()), [(w,) for w in sorted(latin)])
+
+
+# the trade a company's name ends on, which its English name translates rather than spells
+# (申菱环境: Shenling Environmental): no corporate word (the articles do not write the name
+# without it), but an English question writes the head's pinyin before its translation
+_TRADE_WORDS_ZH = ("环境", "材料", "能源", "精密", "电气", "光学", "激光", "物流", "医疗", "环保", "电力", "化学", "制药", "装备", "重工")
 
 
 def _write_vocabulary(con: sqlite3.Connection, vocabulary: _Vocabulary) -> None:

@@ -29,6 +29,7 @@ class Weights:
     segment: float = 6.0  # 智能汽车收入 is not the revenue asked about unless the question says so
     focus: float = 3.0  # per other company the sentence is about (at most three counted)
     vague: float = 1.0  # per figure that is prose (数十亿, 翻了一倍), at most two counted
+    hypothetical: float = 1.0  # "如果基于新一代集群,训练时间将缩短至4天" is what would be, not what was
     unnamed: float = 0.5  # a sentence naming nobody is a weaker quote
     topic_entity: float = 0.75  # how much an article's subject counts when the sentence names nobody
     name_in_text: float = 0.9  # an open-world name found in the sentence's words, not as an entity
@@ -39,7 +40,7 @@ WEIGHTS = Weights()
 FORECAST = re.compile(
     r"预计|预期|预测|预估|有望|将达|将会|计划|目标|指引|展望|财测|guidance|forecast|outlook|expects?"
 )
-CLAUSE = re.compile(r"[,，;；。:：]")
+CLAUSE = re.compile(r"[,，;；。:：]|——")  # a pair of em dashes sets a clause off too
 
 
 def clause_start(key: str, at: int) -> int:
@@ -82,6 +83,7 @@ class Candidate:
     published: str | None = None  # the article's date: what its own 去年 and 上季 counted from
     timeless: bool = False  # its article has no date and names no year (Fact.timeless)
     restated_by: str | None = None  # a headline's fact: the body's fact saying it in full
+    implied_part: str | None = None  # the quarter the article's lead reports (Fact.implied_part)
     refers: str = ""  # the sentence before, naming the business this one calls 该业务 (Fact.refers)
 
 

@@ -220,11 +220,14 @@ _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", 
 @lru_cache(maxsize=65536)
 def english_renderings(zh: str, shortest: int = 5) -> tuple[str, ...]:
     """Return how an English text may write a Chinese name: its pinyin run together (智谱 ->
-    zhipu, 快手 -> kuaishou) and, when CC-CEDICT glosses each of its words, those glosses
+    zhipu, 快手 -> kuaishou) or a syllable at a time (臻鼎 -> zhen ding) and, when CC-CEDICT glosses each of its words, those glosses
     (摩尔线程 -> moore thread, 火山引擎 -> volcano engine); none shorter than ``shortest`` letters."""
     from pypinyin import Style, lazy_pinyin
 
-    out = ["".join(lazy_pinyin(zh, style=Style.NORMAL, errors="ignore"))]
+    syllables = lazy_pinyin(zh, style=Style.NORMAL, errors="ignore")
+    out = ["".join(syllables)]
+    if 2 <= len(syllables) <= 4:
+        out.append(" ".join(syllables))  # Zhen Ding (臻鼎), typed a syllable at a time
     heads = _head_words()
     ordinal = _ORDINAL_PREFIX.match(zh)
     if ordinal and zh[ordinal.end() :] in heads:

@@ -45,6 +45,7 @@ class Fact:
     file_start: int = -1  # the quote's span in the article file as stored (code points)
     file_end: int = -1
     implied_year: int | None = None  # the year the article implies when the sentence states none
+    implied_part: str | None = None  # …and the quarter, when its lead reports one (Q4)
     timeless: bool = False  # the article has no date and names no year: its 今年 is any year's
     topic: bool = False  # the subject is the article's main one, not named in the sentence
     restated_by: str | None = None  # a headline's fact: the body's fact stating its figures again
@@ -220,7 +221,15 @@ _SOURCE_BEFORE = re.compile(r"(?:据|根据|援引)\s?$")
 _SOURCE_AFTER = re.compile(r"\s?(?:的)?(?:分析师|研究员)?\s?(?:的)?(?:调查|统计|数据|报告|预测|预估|估计|测算|研究)")
 
 
+# who invests in a round is not who raises it: "本轮融资由蓝驰创投和启明创投联合领投,…高瓴创投等跟投"
+_INVESTS_AFTER = re.compile(r"[^,，;；。]{0,60}?(?:领投|跟投|参投|追投|联合投资|共同投资)")
+
+
 def _is_a_source(key: str, m: Mention) -> bool:
+    """Tell whether a name is where the sentence's figures come from (据LSEG分析师调查) or who
+    invests in the round it tells of (…领投, …跟投): not whom the sentence is about."""
+    if _INVESTS_AFTER.match(key, m.end):
+        return True
     return bool(_SOURCE_BEFORE.search(key, max(0, m.start - 3), m.start) and _SOURCE_AFTER.match(key, m.end))
 
 
@@ -300,6 +309,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
         if any(c.isalnum() for c in s.text) and not lexicon.is_boilerplate(key[s.start : s.end])
     ]
     lead_end = sentences[min(1, len(sentences) - 1)].end if sentences else 0
+    home_currency = _home_currency(key)
     # the quarter the title and lead report: what the article's 本季 (this quarter) is
     told_quarter = next(
         ((n.year, int(n.part[1])) for n in periods if n.start < lead_end and n.year and n.part and n.part[0] == "Q"),
@@ -406,6 +416,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
                 names,
                 stated_part=stated_part,
                 told_quarter=told_quarter,
+                home_currency=home_currency,
             )
             if fact and cells:
                 fact.values = [in_declared_unit(v, label) for v in fact.values if v.start >= cells[at].start]
@@ -426,6 +437,8 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
                     # likely); in May 2023 "亏了30多亿元的OpenAI" may be any year's, so the date
                     # alone says nothing
                     fact.implied_year = only_year or (told_quarter[0] if told_quarter else None)
+                    if told_quarter and fact.implied_year == told_quarter[0]:
+                        fact.implied_part = f"Q{told_quarter[1]}"
                 if fact.period is None and context and last_period and not about_topic:
                     # "其中資料中心營收為308億美元": a figure carried over from the sentence
                     # before belongs to that sentence's period too
@@ -490,10 +503,14 @@ def headline_end(text: str) -> int:
     at = 0
     for line in text.splitlines(keepends=True):
         body = line.strip()
-        if body and (len(body) > MAX_TITLE or "。" in body):
+        if body and (len(body) > MAX_TITLE or "。" in body) and not _NAVIGATION.fullmatch(body):
             break
         at += len(line)
     return at
+
+
+# a site's menu scraped above the title ("财经视野 科技数码 探索发现 教育学习 …"): no paragraph
+_NAVIGATION = re.compile(r"(?:[\u3400-\u9fff]{2,6}\s+){3,}[\u3400-\u9fff]{2,6}")
 
 
 _ROUNDED = frozenset({"近", "约", "超过", "多", "以上", "不到"})  # a figure said roughly: 近160亿美元
@@ -502,8 +519,10 @@ _ROUNDED = frozenset({"近", "约", "超过", "多", "以上", "不到"})  # a f
 def _restates(first: Value, then: Value) -> bool:
     """Tell whether ``then`` states ``first``'s figure again: the same, or precisely where
     ``first`` rounded it (近160亿美元, then 159.3亿美元)."""
-    if first.kind != then.kind or first.amount is None or then.amount is None:
+    if first.amount is None or then.amount is None:
         return False
+    if first.kind != then.kind and not (first.kind == "number" and first.unit is None and then.kind == "money"):
+        return False  # a headline's bare 8.7亿 is the body's 8.7亿元
     if first.currency != then.currency and None not in (first.currency, then.currency):
         return False
     if first.unit != then.unit and None not in (first.unit, then.unit):
@@ -547,7 +566,8 @@ def _mark_restated_headlines(text: str, facts: list[Fact]) -> None:
                 b.id
                 for b in (body if in_lead else after_headline)
                 if (not names or any(_same_name(n, m) for n in names for m in b.entities + b.context))
-                and all(any(_restates(v, w) for w in b.values) for v in f.values)
+                # the body's own figures, or one it restates in brackets ("1.2亿美元(约合人民币8.7亿元)")
+                and all(any(_restates(v, r) for w in b.values for r in (w, *w.restatements())) for v in f.values)
             ),
             None,
         )
@@ -567,11 +587,12 @@ def _fact_from_run(
     *,
     stated_part: tuple[int, str] | None = None,
     told_quarter: tuple[int, int] | None = None,
+    home_currency: str = "CNY",
 ) -> Fact | None:
     if _content_len(run.text) < _MIN_CONTENT:
         return None
     r_key = key[run.start : run.end]
-    values = parse_quantities(r_key, run.text)
+    values = parse_quantities(r_key, run.text, home_currency)
     hits, positions = lexicon.metric_reading(r_key)
     if not (named or values or hits):
         return None
@@ -632,6 +653,19 @@ def _fact_from_run(
 
 
 _FAR = 999
+# a Taiwan company's article: its stock code (2330-TW), or the New Taiwan dollar named, or a bare
+# four-digit code (臻鼎（4958）; Hong Kong's 阿里巴巴（9988） too) with Taiwan's words for results
+_TAIWAN = re.compile(r"\d{4}(?:-tw|\.tw|-two)(?![a-z])|新台币|台币")
+_FOUR_DIGIT_CODE = re.compile(r"[（(]\s?[1-9]\d{3}\s?[)）]")
+_TAIWAN_WORDS = re.compile(r"纯益|法说会|(?<!按)(?:年|季|月)增|上柜|台股|营益率|每股盈余")
+_RENMINBI_THROUGHOUT = re.compile(r"人民币\s?[,，、.]?\s?下同")
+
+
+def _home_currency(key: str) -> str:
+    """Return the currency an article's bare 元 are in: New Taiwan dollars in a Taiwan company's
+    article (unless it says 人民币, 下同), else renminbi."""
+    taiwan = _TAIWAN.search(key) or (_FOUR_DIGIT_CODE.search(key) and _TAIWAN_WORDS.search(key))
+    return "TWD" if taiwan and not _RENMINBI_THROUGHOUT.search(key) else "CNY"
 # a sentence opening on "that business" (该业务去年收入达24.04亿元): the business is the one the
 # sentence before named, whose words a question about it uses
 _THAT_BUSINESS = re.compile(

@@ -239,7 +239,8 @@ def is_forecast(key: str, offset: int, v: Value) -> bool:
 _ASKS_EARLIER = re.compile(r"原本|原来|原先|此前|先前|之前|previous|original|prior|earlier", re.I)
 _ASKS_CHANGE = re.compile(
     r"增长|增速|增幅|成长|上升|下降|下滑|减少|增加|涨|跌|同比|环比|年增|年减|变化|提高|降低|少了|多了"
-    r"|growth|grow|rise|fall|drop|change|increase|decrease|jump|yoy|qoq|cut|reduce|raise|raising|by how much",
+    r"|growth|grow|rise|fall|fell|drop|change|increase|decrease|declin|jump|plung|surg|soar|slump|shr[ia]nk|yoy|qoq"
+    r"|quarter[\s-]on[\s-]quarter|year[\s-]on[\s-]year|sequential|cut|reduce|raise|raising|by how much",
     re.I,
 )
 

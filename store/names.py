@@ -284,7 +284,11 @@ def _name_ending_at(
             at -= 1  # 和小米 written twice: the name still starts after the particle
         if times >= 2:
             run, size, count = whole, at + len(tail), times
-    if count < 2:
+    if count < 2 and len(run) <= 6 and _opens_a_line(key, end - len(run)):
+        # named once, the first words of a line (a title, "长光华芯(688048):Q2业绩实现扭亏"):
+        # nothing before it to cut off
+        name = run
+    elif count < 2:
         # named once: no repetitions to read its edge from, so the segmenter's last word
         # (业内传说商汤 -> 商汤)
         words = _segment(run[-6:])
@@ -308,6 +312,16 @@ def _name_ending_at(
     if named_by_bracket:  # its Latin name says it is one: 曜石算力 may hold a term (算力)
         return None if name in _GENERIC_ZH or name in generic or name[0] in _EDGE else name
     return None if _is_generic(name, generic, metric_words, key) else name
+
+
+def _written_alone(key: str, short: str, names: set[str]) -> bool:
+    """Tell whether ``short`` is written somewhere not as the opening of one of ``names``."""
+    inside = {m.start() for n in names if n != short and n.startswith(short) for m in re.finditer(re.escape(n), key)}
+    return any(m.start() not in inside for m in re.finditer(re.escape(short), key))
+
+
+def _opens_a_line(key: str, start: int) -> bool:
+    return start == 0 or key[start - 1] == "\n"
 
 
 _SEGMENTERS: dict[int, object] = {}
@@ -760,6 +774,8 @@ def discover_names(
     found = _merge_corporate_forms(found)
     # the short form an article also uses: 阿里 for 阿里巴巴 ("以阿里为例"), its first two
     # characters written on their own too, when they are no everyday word (火山 of 火山引擎 is)
+    # (not when another name found opens on them too: 奕斯 of 奕斯伟计算 and of 奕斯伟材料)
+    all_keys = {k for e in found.values() for k in e.keys if not is_latin(k)}
     for entry in found.values():
         short = (entry.zh or "")[:2]
         if (
@@ -768,7 +784,8 @@ def discover_names(
             and short not in everyday
             and short not in known
             and not _is_generic(short, generic, metric_words, key)
-            and key.count(short) > sum(key.count(s) for s in entry.keys if s.startswith(short))
+            and not any(e is not entry and (e.zh or "").startswith(short) for e in found.values())
+            and _written_alone(key, short, all_keys)
         ):
             entry.keys.add(short)
     # 持有寒武纪 beside 寒武纪: a longer name ending on another, written less often, is that name

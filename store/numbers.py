@@ -213,7 +213,8 @@ _NUMBER = scanned_from(
     rf"(?P<more>多|余)?\s?"
     rf"(?:(?P<scale>{_SCALE_RE})(?!瓦))?"
     rf"(?P<more2>多|余)?\s?"
-    rf"(?P<unit>{_UNIT_RE})?",
+    # 天 before 使 is no day: "8.7亿天使轮" is an angel round of 870 million
+    rf"(?P<unit>(?!天[使下然])(?:{_UNIT_RE}))?",
 )
 _FRACTION = scanned_from("0-9" + _CHINESE[1:-2], rf"(?P<den>{_CHINESE}|\d+)分之(?P<num>{_CHINESE}|\d+)")
 # 分 starting a word of its own after a number: 分别 (respectively), 分析, 分红, 分拆 …
@@ -375,7 +376,12 @@ class _Raw:
     low_only: bool = False  # a bare number kept only as the low end of a range ("322至334亿美元")
 
 
-_DATES_AND_TIMES = scanned_from("0-9", r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?|\d{4}-\d{4}年")
+_DATES_AND_TIMES = scanned_from(
+    "0-9",
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?|\d{4}-\d{4}年"
+    # a report date written as eight digits (a table's column: 20241231)
+    r"|(?<!\d)(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)",
+)
 
 
 def _is_minus_sign(key: str, start: int) -> bool:
@@ -398,7 +404,7 @@ _NOT_TENTHS_AFTER = re.compile(r"[长为立功本交员果绩熟品型就都效�
 _MODEL_WORD_BEFORE = re.compile(r"[a-z]{2,} $")
 
 
-def _raw_quantities(key: str) -> list[_Raw]:
+def _raw_quantities(key: str, home_currency: str = "CNY") -> list[_Raw]:
     raws: list[_Raw] = []
     said: tuple[int, str] | None = None  # where a currency word last named a 元 amount's currency
     taken = [False] * (len(key) + 1)
@@ -535,7 +541,8 @@ def _raw_quantities(key: str) -> list[_Raw]:
             # "营收新台币2.53亿元…第1季营收6.76亿元": the sentence's currency, said once
             currency = said[1]
         if kind == "money":
-            currency = currency or unit_or_currency
+            # a bare 元 is the article's home currency: a Taiwan company's 元 is the New Taiwan dollar
+            currency = currency or (home_currency if unit_text == "元" else unit_or_currency)
         else:
             unit = unit_or_currency
         # trim trailing whitespace captured before an absent unit
@@ -592,14 +599,15 @@ def _compound(raws: list[_Raw]) -> list[_Raw]:
     return joined
 
 
-def parse_quantities(key: str, original: str | None = None) -> list[Value]:
-    """Return every quantity in ``key`` (a folded sentence), with verbatim text from ``original``.
+def parse_quantities(key: str, original: str | None = None, home_currency: str = "CNY") -> list[Value]:
+    """Return every quantity in ``key`` (a folded sentence), with verbatim text from ``original``;
+    a 元 whose currency the sentence does not name is ``home_currency``'s (the article's).
 
     >>> [v.amount for v in parse_quantities("资本支出同比增长79%至140亿美元")]
     [79.0, 14000000000.0]
     """
     original = key if original is None else original
-    raws = _raw_quantities(key)
+    raws = _raw_quantities(key, home_currency)
     values: list[Value] = []
     i = 0
     while i < len(raws):

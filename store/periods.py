@@ -188,6 +188,8 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
         re.compile(r"([上下])半(财)?年"),
         lambda m: {"part": "H1" if m[1] == "上" else "H2", "fiscal": bool(m[2])},
     ),
+    # a half-year report is the first half's: 2025年半年度报告, 半年报
+    ("半", re.compile(r"(?<![上下前后一两])半年(?:度(?=\s?(?:报告|财报|业绩|报))|报)"), lambda m: {"part": "H1"}),
     ("h", scanned_from("h", r"(?<![a-z0-9])h([12])(?![a-z0-9])"), lambda m: {"part": f"H{m[1]}"}),
     # Hong Kong's interim results are the first half's: 2025年中期业绩, 中报, interim results (an
     # interim dividend is a kind of dividend, whatever fiscal quarter its sentence states)

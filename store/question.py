@@ -487,6 +487,9 @@ def _read_latin(word: str, vocab: QuestionVocabulary, u: Understanding, capitali
 def _read_chinese(run: str, vocab: QuestionVocabulary, u: Understanding) -> None:
     run = _homophones(run, vocab, u)
     for chunk in run.split():
+        if funding_rounds(chunk) and len(chunk) <= 4:
+            u.terms.append(chunk)  # 天使轮, B轮: a round of funding, however rare a word
+            continue
         if 2 <= len(chunk) <= 8 and not vocab.is_word(chunk) and vocab.occurs(chunk):
             lead = _leading_word(chunk, vocab)
             if lead:

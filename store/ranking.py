@@ -21,6 +21,7 @@ from dataclasses import fields
 from rapidfuzz import fuzz
 
 from .candidates import (
+    PART,
     Candidate,
     Headline,
     Match,
@@ -99,9 +100,23 @@ def _words(c: Candidate, u: Understanding, ctx: RankingContext) -> float:
     for t in u.unknown:
         s = fuzz.partial_ratio(t, c.key) if len(t) <= len(c.key) else 0
         s = max(s, fuzz.partial_ratio(t, names) if names and len(t) <= len(names) else 0)
+        if any(ch.isdigit() for ch in t) and _compact(t) not in _compact(c.key) and _sibling_code(t, c.key):
+            # a model's code another digit away is another model (7G106 is not 7G100)
+            s = min(s, 25)
         weights += min(len(t), 6)
         total += min(len(t), 6) * s
     return total / weights if weights else 0.0
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\-_.]", "", text)
+
+
+def _sibling_code(code: str, key: str) -> bool:
+    """Tell whether ``key`` writes another code of the same family as ``code`` (7G100 for 7G106)."""
+    written = {_compact(w) for w in re.findall(r"[a-z0-9][a-z0-9\-.]*[0-9][a-z0-9]*", key)}
+    mine = _compact(code)
+    return any(w != mine and len(w) == len(mine) and fuzz.ratio(w, mine) >= 60 for w in written)
 
 
 # an item of a list: "- 网通与伺服器…", "1. 营收…", "(2) 毛利率…"
@@ -201,7 +216,13 @@ def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
     metric = next((m for m in u.metrics if m in c.metrics and m in _SEGMENTED), None)
     if metric is None:
         return None
-    spans = _keyword_spans(c, metric, ctx)
+    # a keyword inside another metric's longer one is that one's (收益 of 每股摊薄收益, EPS)
+    longer = [(a, b) for m in c.metrics if m != metric for a, b in _keyword_spans(c, m, ctx)]
+    spans = [
+        (a, b)
+        for a, b in _keyword_spans(c, metric, ctx)
+        if not any(x <= a and b <= y and y - x > b - a for x, y in longer)
+    ]
     if not spans:
         return None
     # the keyword that the fact's figure belongs to: the nearest one before its first figure
@@ -214,6 +235,9 @@ def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
         if before:
             start = min(a for a, b in spans if a <= before[-1] < b)
             break
+    part = _part_named_before(c.key, start, u, ctx)
+    if part:
+        return part
     seg = segment_before(c.key, start) or _segment_lead_in(c.key, start) or _unit_in_clause(c.key, start)
     if not seg:
         return _part_elsewhere(c, u, ctx, metric)
@@ -224,6 +248,17 @@ def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
     if any(a in window or fuzz.partial_ratio(seg, a) >= 75 for a in asked if a):
         return None  # the question names this segment: it is what is asked
     return seg
+
+
+def _part_named_before(key: str, keyword_start: int, u: Understanding, ctx: RankingContext) -> str | None:
+    """Return a part of a company asked (its product or unit, by the lexicon's lineage) written
+    right before the keyword ("Google Cloud营收达176.6亿美元" asked about Alphabet), or None."""
+    window = key[max(0, keyword_start - 24) : keyword_start]
+    for m in ctx.mentions(window):
+        if m.end >= len(window.rstrip()) and m.entity not in u.entities:
+            if any(e in u.entities for e in ctx.lineage(m.entity)[1:]):
+                return window[m.start : m.end].strip()
+    return None
 
 
 def _part_elsewhere(c: Candidate, u: Understanding, ctx: RankingContext, metric: str) -> str | None:
@@ -310,6 +345,9 @@ _REACHED = re.compile(r"(?:至|到|达到|达)\s?$")
 _SAME_PERIOD_BASE = re.compile(r"同期(?:的|为|是)?\s?$")
 
 
+IMPLIED_PART = 0.9  # how surely a sentence stating no period is of the quarter its article reports
+
+
 def _same_period_before(c: Candidate, v: Value) -> bool:
     # "与去年同期的3.54亿元相比": the figure of the same period a year before, the metric's too
     at = _at(c, v)
@@ -334,15 +372,23 @@ def _period(c: Candidate, q: Understanding) -> float:
     # "威刚今年前二月营收…" in an article with no date: its 今年 is the year it was written, which
     # the year the article names most (2025, of last year's results) need not be
     implied = None if c.published is None and c.period is None and _tells_relative(c.key) else c.implied_year
-    fact = period_agreement(
-        q.periods,
-        c.period,
-        c.key,
-        implied_year=implied,
-        published=c.published,
-        today=q.today,
-        whole_year=q.whole_year,
-    )
+    if c.period is None and implied and c.implied_part:
+        # a sentence stating no period in an article reporting a quarter: that quarter's, most
+        # likely, a little less surely than a sentence saying so (never the whole year's)
+        told = f"{implied} {c.implied_part}"
+        fact = IMPLIED_PART * period_agreement(
+            q.periods, told, c.key, published=c.published, today=q.today, whole_year=q.whole_year
+        )
+    else:
+        fact = period_agreement(
+            q.periods,
+            c.period,
+            c.key,
+            implied_year=implied,
+            published=c.published,
+            today=q.today,
+            whole_year=q.whole_year,
+        )
     if "分别" in c.key:
         return fact  # "2022年、2023年、2024年…分别为A、B、C": one figure per period, by place
     asked = [v for v in c.values if v.metric is not None and v.metric in q.metrics]
@@ -560,6 +606,17 @@ def vague(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poin
     return Points("vague", -ctx.weights.vague * min(count, 2), f"{count} vague figures") if count else None
 
 
+_IF = re.compile(r"如果|假如|假设|倘若|若是|一旦|(?<![a-z])if(?![a-z])")
+
+
+def hypothetical(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
+    """A sentence saying what would happen if… is a weaker answer than one saying what did,
+    unless the question asks what is expected."""
+    if q.forecast or not _IF.search(c.key):
+        return None
+    return Points("hypothetical", -ctx.weights.hypothetical, "says what would be")
+
+
 def unnamed(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
     """A sentence naming nobody is a weaker quote."""
     return None if c.entities else Points("unnamed", -ctx.weights.unnamed, "names nobody")
@@ -578,6 +635,7 @@ RULES: tuple[Rule, ...] = (
     segment,
     focus,
     vague,
+    hypothetical,
     unnamed,
 )
 
@@ -681,8 +739,13 @@ def figure_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
     one figure ("在综合收入上领先" is about revenue, but states none)."""
     c = r.candidate
     expects = {ctx.metrics.get(x, {}).get("expects", "any") for x in q.metrics if x in c.metrics}
-    if not expects or "any" in expects:
+    if not expects:
         return None
+    if "any" in expects:
+        # a score asked (得分, score) needs a figure, any ("在数学和编程基准测试中…能够匹配" states
+        # none); "对标 GPT-4 Turbo 结果" may be answered in words
+        asks_figure = q.value_kinds or any(k in _SCORE_WORDS for k in q.keywords)
+        return "states no figure" if asks_figure and not q.forecast and not _states_a_figure(c) else None
     if asked := figure_kinds_asked(q):
         expects = asked  # "营收比重" asks for revenue's share: a percentage
     if (c.topic or strict) and not any(v.kind in expects and _NUMERAL.search(v.text) for v in c.values):
@@ -861,6 +924,9 @@ def states_asked_kind(c: Candidate, u: Understanding, ctx: RankingContext) -> bo
     return any(v.kind in expects and _NUMERAL.search(v.text) and not (share and v.change) for v in c.values)
 
 
+_SCORE_WORDS = frozenset({"得分", "总分", "分数", "跑分", "score", "scores"})
+
+
 def _states_a_figure(c: Candidate) -> bool:
     # any figure, said in words too (翻倍, 数十亿, 三分之二)
     return bool(c.values) or bool(_FRACTION_WORDS.search(c.key) or _MULTIPLE_WORDS.search(c.key))
@@ -921,9 +987,36 @@ def _figure_is_theirs(r: Ranked, u: Understanding, ctx: RankingContext) -> bool:
         # a benchmark's figures belong to both sides of the comparison; a count of chips names
         # their maker beside the buyer ("阿里…使用了512张英伟达V100")
         return True
+    if not named:
+        # a clause naming nobody goes on from the one before, in its part of the sentence:
+        # "2025年OpenAI营收已达130亿美元,年底年化营收逼近200亿美元" is OpenAI's 200亿美元
+        named = _named_before(c.key, start, mentions)
     return not others(named)
 
 
+def _named_before(key: str, start: int, mentions: list[Mention]) -> list[Mention]:
+    """Return who the nearest clause before ``start`` in its part of the sentence names (up to
+    two clauses back), or nobody: not when a clause on the way speaks of its subject by a word
+    for it (公司, 其), nor a source ("据IDC数据") or a channel ("其微信公众号")."""
+    for _ in range(3):
+        if _SUBJECT_WORD.search(key, start, clause_end(key, start)):
+            return []  # "公司成立仅六个月,就完成…3亿美元融资": the company's own
+        if start == 0 or PART.match(key, start - 1):
+            return []
+        start = clause_start(key, start - 1)
+        named = [m for m in _named_in_clause(key, start, mentions) if not _CHANNEL.match(key, m.end)]
+        if named:
+            # the clause is about whom it opens on ("2025年OpenAI营收已达130亿美元", "其中字节跳动
+            # 计划先试购2万台H200"), not about those it names later (investors listed, a consensus
+            # beaten, a place): then whose the figure is, it does not say
+            opens = any(_OPENING.fullmatch(key, start, m.start) for m in named)
+            return named if opens else []
+    return []
+
+
+_SUBJECT_WORD = re.compile(r"公司|集团|其(?!中|他|它|余|次|实)|该|本")
+_OPENING = re.compile(r"\s?(?:其中|而|但|并|同时|此外|另外)?[\s\d年月日号度季第上下半前后今去明本q\-]*")
+_CHANNEL = re.compile(r"\s?(?:的)?(?:公众号|视频号|小程序|官方账号|官方帐号|官网)")
 _ITS = re.compile(r"\s?其(?!中|他|它|余|次|实)")  # its; not 其中 (of which), 其他 (other), 其实 (in fact)
 
 

@@ -851,6 +851,7 @@ def _candidate(r: sqlite3.Row | tuple, canonical: dict[str, str] | None = None) 
         values=[Value(**v) for v in orjson.loads(values)],
         period=period,
         implied_year=more.get("implied_year"),
+        implied_part=more.get("implied_part"),
         published=more.get("published"),
         timeless=bool(more.get("timeless")),
         restated_by=more.get("restated_by"),

@@ -31,6 +31,9 @@ PRONOUN_START = re.compile(
 # ("此次IPO的基石投资者…", "这次发行" is the article's own event, not the sentence before's subject)
 CONNECTOR_START = re.compile(r"^[“\"「]?(?:对此|同时|此外|而|但|不过|例如|比如|这(?!次)|此(?!次)|该)")
 PRONOUN_ANYWHERE = re.compile(r"他们|她们|它们|该公司|其|他|她")
+# "在SWE Verified基准测试中,该模型也取得了73.1%的成绩": "this model", wherever it stands, is the
+# subject before, even in a sentence naming a benchmark and a rival
+REFERENCE_ANYWHERE = re.compile(r"该(?:公司|集团|模型|芯片|产品|平台|企业)|这(?:款|家)(?:模型|芯片|产品|公司|企业)")
 # "公司整体净利润同比增长76%", "集团表示": the article's company, whoever the sentence before named
 # "2025年上半年,公司营收为24.56亿元": a short opening clause (a period, 对此) may come first
 COMPANY_REFERENCE = re.compile(
@@ -141,7 +144,11 @@ class SubjectTracker:
         continues = not named and (not new_paragraph or CONNECTOR_START.match(key))
         if refers_to_company and self.topic and self.topic not in named:
             out.carried, out.weight = [self.topic], REFERRED_WEIGHT
-        elif self._previous and self._previous[1] < MAX_DEPTH and (starts_with_pronoun or continues):
+        elif (
+            self._previous
+            and self._previous[1] < MAX_DEPTH
+            and (starts_with_pronoun or continues or REFERENCE_ANYWHERE.search(key))
+        ):
             # "例如,它通过了…" / "他補充道…": the subject is the one of the sentence before
             out.carried = [e for e in self._previous[0] if e not in named]
             out.weight = (

@@ -357,3 +357,38 @@ def test_a_figure_another_keyword_names_in_its_clause_is_no_figure_of_the_next_c
     assert fact.metric_distance["gross_margin"] > 100
     (fact,) = facts_of("營收年增15%,毛利率53.1%。", lexicon)
     assert fact.metric_distance["gross_margin"] <= 12
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        # a Taiwan company's 元 are New Taiwan dollars
+        ("全球PCB龍頭臻鼎（4958）12日召開法說會,資本支出500億元以上。", "TWD"),
+        ("台積電 (2330-TW) 第三季營收9899億元。", "TWD"),
+        # a Hong Kong code (leading zero) or a mainland article: renminbi
+        ("商湯（0020）今年上半年收入按年增36%至23.58億元。", "CNY"),
+        ("寒武纪第三季度营收为17.27亿元。", "CNY"),
+        # a Taiwan outlet on a company reporting in renminbi, said once for the article
+        ("阿里巴巴(9988)上季收入2478億元(人民幣,下同),按年升5%。台積電(2330)股價上漲。", "CNY"),
+        # a four-digit code alone is Hong Kong's too (美團（3690）)
+        ("美團（3690）第三季收入按年增長2%至955億元。", "CNY"),
+    ],
+)
+def test_a_bare_yuan_is_the_article_s_home_currency(text, currency):
+    facts = extract_facts(text, "a.txt", Lexicon.load()).facts
+    money = [v for f in facts for v in f.values if v.kind == "money"]
+    assert money and money[0].currency == currency
+
+
+def test_a_site_menu_above_the_title_is_no_paragraph_and_the_body_restates_the_title():
+    text = (
+        "天脉资讯\n财经视野 科技数码 探索发现 教育学习 娱乐红人 时尚秘籍 文化艺术 游戏天地 星座解读 宠物小乖 营养美食 大燕公益 商业快讯\n\n"
+        "自动驾驶高管转型,它石智航凭何50天获8.7亿天使轮融资?\n\n"
+        "其中,它石智航(TARS)以其独特的团队背景吸引了广泛关注。这家成立仅50天的具身智能技术公司,"
+        "便成功完成了高达1.2亿美元(约合人民币8.7亿元)的天使轮融资。\n"
+    )
+    facts = extract_facts(text, "a.txt", Lexicon.load()).facts
+    title = next(f for f in facts if "凭何" in f.quote)
+    body = next(f for f in facts if "1.2亿美元" in f.quote)
+    # the title's bare 8.7亿 is the body's bracketed 8.7亿元: the body says it in full
+    assert title.restated_by == body.id

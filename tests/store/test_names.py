@@ -181,6 +181,8 @@ CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(C
         ("date 2026-03-04 ASMPT公布2025年业绩。", "date 2026-03-04 ASMPT"),
         # a term the glossary gives whole (generative AI) is no product "生成式" written with AI
         ("商湯經調整虧損收窄 生成式AI收入增72%\n包括生成式AI收入18.16億元。生成式AI相關應用產品商業化。", "生成式"),
+        # a field the glossary names (embodied AI) is no company, whatever word follows it
+        ("这家成立仅50天的具身智能技术公司完成融资。具身智能技术公司越来越多。", "具身智能"),
     ],
 )
 def test_figures_terms_and_everyday_words_are_no_names(bare, text, not_a_name):
@@ -318,3 +320,23 @@ def test_a_name_introduced_by_a_role_is_a_person_not_the_article_s_company(bare)
     assert doc.topic == "威刚"
     fact = next(f for f in doc.facts if "72.93" in f.quote)
     assert "威刚" in fact.entities + fact.context and "陈立白" not in fact.context
+
+
+def test_a_short_form_two_names_open_on_is_neither_s(bare):
+    # 奕斯 opens ESWIN Computing and its sister ESWIN Materials: a spelling of either would make
+    # the two companies one entity
+    names = found(
+        "北京奕斯伟计算技术股份有限公司(下称“奕斯伟计算”)递交了上市申请。此前西安奕斯伟材料科技股份有限公司已上市。"
+        "奕斯伟计算与奕斯伟材料的行业并不相同。奕斯伟计算尚未盈利。",
+        bare,
+    )
+    assert not any("奕斯" in n["keys"] for n in names.values()), names
+    # 它石, written alone beside 它石智航 and no other name opening on it, is its short form
+    names = found("它石智航(TARS)完成融资。它石智航成立仅50天。以它石为例,它石智航获投。", bare)
+    assert any("它石" in n["keys"] for n in names.values()), names
+
+
+def test_a_name_opening_a_line_before_its_stock_code_is_the_whole_run(bare):
+    # written once, as a title: the segmenter would cut 长光华芯 into pieces
+    names = found("长光华芯(688048):Q2业绩实现扭亏 光通信持续突破\n根据公司2025年半年度报告,公司营收为2.14亿元。", bare)
+    assert "长光华芯" in names, names

@@ -67,6 +67,10 @@ def parse(text):
             ],
         ),
         ("市值突破20兆元", [("20兆元", 2e13, None, None, "money", "CNY", None)]),
+        # a report date in eight digits is no figure
+        ("项目 | 20221231 | 20231231 |", []),
+        # 天 of 天使 (angel) is no day
+        ("它石智航凭何50天获8.7亿天使轮融资", [("50天", 50, None, None, "duration", "days", None), ("8.7亿", 8.7e8, None, None, "number", None, None)]),
         # one figure written in two scales: Taiwan's 2兆589.49億 is 2.06 trillion, not 589.49億
         ("合併營收2兆589.49億元", [("2兆589.49億元", 2.058949e12, None, None, "money", "CNY", None)]),
         ("募資3億5000萬元", [("3億5000萬元", 3.5e8, None, None, "money", "CNY", None)]),

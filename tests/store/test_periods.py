@@ -520,6 +520,9 @@ def test_a_period_a_high_is_measured_since_is_not_the_figure_s():
         ("视觉ai收入由去年同期5.12亿元减至4.36亿元", "2025"),
         ("整体毛利率从2023年的48%提升至53%", None),
         ("营收从2021年的10亿元增长到2023年的30亿元", "2023"),
+        # a half-year report is the first half's
+        ("根据公司2025 年半年度报告,1h25 公司营收为2.14 亿元", "2025 H1"),
+        ("过去半年营收增长3亿元", None),
     ],
 )
 def test_the_period_a_sentence_states_for_its_figures(text, label):

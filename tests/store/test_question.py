@@ -9,7 +9,7 @@ from store.question import MAX_QUESTION_CHARS, QuestionVocabulary, clean_questio
 @pytest.fixture(scope="module")
 def vocab():
     # the shipped lexicon, a store that "holds" a few words, and a tiny English dictionary
-    held = {"lmarena", "x1", "星澜微", "910b"}
+    held = {"lmarena", "x1", "星澜微", "910b", "天使轮"}
     english = {"networking": ["网路"], "employees": ["员工"], "gaming": ["游戏"]}
     return QuestionVocabulary.from_lexicon(
         Lexicon.load(),
@@ -84,6 +84,11 @@ def test_entities_metrics_and_periods_are_read(vocab, question, entities, metric
         ("Nvidia data center revenue share", "value_kinds", ["percent"]),
         ("C-Eval 多少分", "value_kinds", ["score"]),
         ("How long did it take to train", "ignored", ["train"]),  # a hint's words are no words to find
+        # a round of funding the articles write is a word, however rare, never a name
+        ("星澜微 天使轮 领投", "names", ["星澜微"]),
+        # a qualifier typed apart from the profit asks for the adjusted profit
+        ("騰訊 第三季 非國際財務報告準則 純利", "metrics", ["adjusted_profit"]),
+        ("百度 non-GAAP 净利润", "metrics", ["adjusted_profit"]),
     ],
 )
 def test_words_are_sorted_by_what_the_store_can_do_with_them(vocab, question, field, expected):
@@ -274,3 +279,18 @@ def test_a_month_asked_with_no_name_is_also_a_word(vocab):
     named = read_question("腾讯 7月 营收", vocab)
     assert bare.periods == ["M3"] and any("3" in t for t in bare.terms)
     assert "M7" in named.periods and not any("7" in t for t in named.terms + named.names)
+
+
+@pytest.mark.parametrize(
+    ("question", "change"),
+    [
+        ("Cambricon Q3 revenue decline quarter on quarter", True),
+        ("Tencent revenue fell", True),
+        ("寒武纪 第三季度 收入 环比", True),
+        ("Cambricon Q3 revenue", False),
+    ],
+)
+def test_a_question_asking_how_a_figure_changed(vocab, question, change):
+    from store.headline import asks_for_a_change
+
+    assert asks_for_a_change(read_question(question, vocab)) is change

@@ -498,3 +498,58 @@ def test_a_qualifier_before_the_profit_s_keyword_makes_it_the_adjusted_profit(tm
     )
     answers = store.search("百度 non-GAAP 净利润 第三季").answers
     assert answers and "38億元" in answers[0].quote
+
+
+_ALPHABET = (
+    "google母公司alphabet于周三发布2025年第四季度财报,营收与净利润均超出华尔街预期。\n"
+    "据LSEG分析师调查,本季关键财务指标表现强劲:每股摊薄收益(EPS)为2.82美元,高于预期的2.63美元;总营收达1138.3亿美元,亦高于预估的1114.3亿美元。\n"
+    "各业务板块表现分化明显:Google Cloud营收达176.6亿美元,显著优于预期的161.8亿美元,成为最大亮点。\n"
+    "高速增长伴随惊人消耗:2025年OpenAI营收已达130亿美元,年底年化营收逼近200亿美元——谷歌与Facebook分别耗时5年达成的里程碑。\n"
+)
+
+
+def test_a_part_of_the_company_asked_is_no_total(tmp_path):
+    store = _store_of(tmp_path, _ALPHABET)
+    # Google Cloud's revenue is a unit's; 收益 of 每股摊薄收益 (diluted EPS) is no revenue's unit
+    assert "1138.3亿美元" in store.search("Alphabet 第四季度 总营收").answers[0].quote
+
+
+def test_a_figure_in_a_clause_going_on_from_another_company_s_is_that_company_s(tmp_path):
+    store = _store_of(tmp_path, _ALPHABET)
+    # 200亿美元 goes on from OpenAI's clause; 谷歌 is named after a pair of dashes, as a comparison;
+    # and a sentence stating no period in a quarter's results article is no full year's
+    answers = store.search("谷歌 2025年 全年营收").answers
+    assert not answers, [a.quote for a in answers]
+
+
+def test_a_chinese_name_is_found_by_its_pinyin_typed_a_syllable_at_a_time(tmp_path):
+    store = _store_of(tmp_path, "全球PCB龍頭臻鼎（4958）12日召開法說會,宣布2026年資本支出500億元以上。\n臻鼎表示,AI需求強勁。\n")
+    answers = store.search("Zhen Ding Tech capex 2026").answers
+    assert answers and "500億元以上" in answers[0].quote
+    assert answers[0].values[0].currency == "TWD"  # a Taiwan company's 元
+
+
+def test_what_would_happen_ranks_below_what_did(tmp_path):
+    store = _store_of(
+        tmp_path,
+        "腾讯完成混元大模型训练。在同等数据集下,将训练时间由50天缩短到11天。如果基于新一代集群,训练时间将进一步缩短至4天。\n",
+    )
+    assert "11天" in store.search("How long did it take Tencent to train Hunyuan?").answers[0].quote
+
+
+def test_a_model_code_a_digit_away_is_another_model(tmp_path):
+    store = _store_of(
+        tmp_path,
+        "砺算科技之前表态是9月份上市,日前砺算科技表示7G100系列显卡已经开始首批订单交付,交付了2000张。\n"
+        "不过产品上市还要再等几天,消息称消费级的7G106显卡会在26年1月到2月上市,首批10万张。\n",
+    )
+    assert "7G106" in store.search("礪算 7G106 甚麼時候上市").answers[0].quote
+
+
+def test_a_company_named_by_its_trade_is_asked_by_its_head_s_pinyin(tmp_path):
+    store = _store_of(
+        tmp_path,
+        "申菱环境(301018)\n2025年10月29日,公司发布2025三季报。2025年前三季度实现收入25.08亿元,同比+26.84%。\n",
+    )
+    answers = store.search("Shenling Environmental revenue first three quarters 2025").answers
+    assert answers and "25.08亿元" in answers[0].quote
