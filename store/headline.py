@@ -116,6 +116,7 @@ _RANGE_IN_TEXT = re.compile(
 # a figure after a period's own figure and a "to": "从2023年的48%提升至53%"
 _FROM_THEN_TO = re.compile(r"[^,，;；。]*?\d[^,，;；。]*?(?:至|到)\s?$")
 _LISTED = re.compile(r"、|分别|依次")
+_LIST_SEPARATOR = re.compile(r"、|以及|及|和|与")
 # a figure a growth over a range of years ends on: "从1.1亿元一路增长到32.52亿元"
 _TO_THE_END = re.compile(r"从[^,，;；。]{1,24}(?:至|到)\s?$")
 _LIST_BREAK = re.compile(r"[,，;；:：。]|分别为|分别是|依次为|分别")
@@ -147,7 +148,8 @@ def value_period(
         lo, hi = int(ranges[-1].group(1)), int(ranges[-1].group(2))
         since = before[ranges[-1].end() :]
         breaks = list(_LIST_BREAK.finditer(since))
-        place = since[breaks[-1].end() :].count("、") if breaks else since.count("、")
+        # the place in the list: 、 between its figures, 及/和 before the last (…17.52亿元及20.25亿元)
+        place = len(_LIST_SEPARATOR.findall(since[breaks[-1].end() :] if breaks else since))
         if lo < hi and _TO_THE_END.search(since):
             return str(hi)  # "2022-2024年营业收入从42.64万元跃升至7.43亿元": the range's end
         if lo < hi and not _LISTED.search(since) and fallback == f"{lo}–{hi}":
@@ -427,6 +429,14 @@ def headline(
         and (0 <= lead.start - v.end <= 12 or 0 <= v.start - lead.end <= 18)
         and (same_clause(v, lead, ",，;；。") if v.start < lead.start else same_clause(lead, v, ";；。"))
     ]
+    # of several changes by it ("季增11.5%,年增43.6%"), the one the question's word names first
+    written = [kw for kw in u.keywords if not is_latin(kw)]
+
+    def named_by_question(v: Value) -> bool:
+        s = v.start - c.start
+        return any(kw in c.key[max(0, s - len(kw) - 2) : s] for kw in written)
+
+    near.sort(key=lambda v: not named_by_question(v))
     period = value_period(c.key, c.start, lead, c.period, published=c.published)
     return [lead, *near[:1]], period, is_forecast(c.key, c.start, lead)
 

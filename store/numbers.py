@@ -69,6 +69,7 @@ _UNITS = {
     "韩元": ("money", "KRW"),
     "%": ("percent", "%"),
     "个百分点": ("points", "pp"),
+    "个百分比": ("points", "pp"),  # Taiwan: 下滑0.2個百分比 (percentage points, not a percentage)
     "百分点": ("points", "pp"),
     "个基点": ("points", "bp"),  # 60个基点的毛利稀释: hundredths of a percentage point
     "基点": ("points", "bp"),
@@ -105,6 +106,7 @@ _UNITS = {
     "位": ("count", "位"),
     "人": ("count", "人"),
     "项": ("count", "项"),
+    "种": ("count", "种"),  # 逾1500种算法: kinds of a thing, counted
     "次": ("count", "次"),  # 完成11次融资: how many rounds, times
     "轮": ("count", "轮"),
     "token": ("count", "tokens"),
@@ -178,6 +180,7 @@ _DOWN_WORDS = (
     "暴跌",
     "跌",
     "降幅",
+    "小减",
     "缩减",
     "削减",
     "节省",
@@ -649,8 +652,10 @@ def parse_quantities(key: str, original: str | None = None, home_currency: str =
             low, high, amount = 2 * amount, 9 * amount, None
         direction, yoy = _direction(key, start)
         change = kind in ("percent", "multiple", "points") and direction != 0
-        # 增长79%至140亿: only the percentage is a change; the level after 至 is not
-        if kind == "money" and direction != 0 and re.search(r"(?:至|到)\s?$", key[max(0, start - 2) : start]):
+        # 增长79%至140亿, 下滑0.2个百分点、至6.85%, 升至53%: the level a change reached is no
+        # change; but a growth that reached 31% (收入增长达到31%) is the growth
+        reached = r"(?:至|到)\s?$" if kind == "money" else r"(?:至|(?<!达)到)\s?$"
+        if direction != 0 and re.search(reached, key[max(0, start - 2) : start]):
             direction, change = 0, False
         if kind not in ("percent", "multiple", "points"):
             direction, change = 0, False

@@ -161,6 +161,7 @@ def test_years_dates_versions_and_names_are_not_quantities(text):
         ("同比下降22%", -1, True),
         ("股价暴跌近20%", -1, False),
         ("大涨超过12%", 1, False),
+        ("營收比上一季小減1.8%", -1, False),
     ],
 )
 def test_changes_have_a_direction(text, direction, yoy):
@@ -171,6 +172,13 @@ def test_changes_have_a_direction(text, direction, yoy):
 def test_a_level_after_zhi_is_not_a_change():
     pct, level = parse("資本支出同比增長79%至140億美元")
     assert pct.change and not level.change
+    # a margin's level, after the points it fell by (Taiwan's 個百分比 are points)
+    points, margin = parse("毛利率下滑0.2個百分比、至6.85%")
+    assert (points.kind, points.change) == ("points", True) and not margin.change
+    (margin,) = parse("整体毛利率提升至53%")
+    assert not margin.change
+    (growth,) = parse("微軟云Azure的收入增長達到31%")  # the growth it reached is the growth
+    assert growth.change
 
 
 def test_offsets_cut_the_verbatim_text():

@@ -363,6 +363,8 @@ def test_seeds_jd_net_profit_is_not_labelled_with_the_other_figure_s_year(seed_s
             ["2022", "2023", "2024", "2025 H1"],
         ),
         ("2021年和2022年营收分别为10亿元和20亿元", ["2021", "2022"]),
+        # after a range of years, the last figure joined by 及
+        ("2022年到2024年,奕斯伟计算分别实现营业收入20.00亿元、17.52亿元及20.25亿元", ["2022", "2023", "2024"]),
     ],
 )
 def test_figures_listed_after_their_years_take_them_in_order(text, periods):

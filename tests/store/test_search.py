@@ -553,3 +553,15 @@ def test_a_company_named_by_its_trade_is_asked_by_its_head_s_pinyin(tmp_path):
     )
     answers = store.search("Shenling Environmental revenue first three quarters 2025").answers
     assert answers and "25.08亿元" in answers[0].quote
+
+
+def test_the_change_the_question_names_is_shown_with_the_level(tmp_path):
+    store = _store_of(
+        tmp_path,
+        "富世達（6805）公布財報。大和指出，富世達第4季EPS為10.96元；第4季營收為39.76億元，季增11.5%，年增43.6%，符合預期。\n",
+    )
+    # the level leads; of the two changes by it, the year-on-year one the question asks for
+    top = store.search("富世达 第四季 营收 年增").answers[0]
+    assert [v.text for v in top.headline] == ["39.76億元", "43.6%"]
+    top = store.search("富世达 第四季 营收 季增").answers[0]
+    assert [v.text for v in top.headline] == ["39.76億元", "11.5%"]
