@@ -225,7 +225,7 @@ _SOURCE_AFTER = re.compile(r"\s?(?:的)?(?:分析师|研究员)?\s?(?:的)?(?:�
 _INVESTS_AFTER = re.compile(r"[^,，;；。]{0,60}?(?:领投|跟投|参投|追投|联合投资|共同投资)")
 
 
-def _is_a_source(key: str, m: Mention) -> bool:
+def _source_or_investor(key: str, m: Mention) -> bool:
     """Tell whether a name is where the sentence's figures come from (据LSEG分析师调查) or who
     invests in the round it tells of (…领投, …跟投): not whom the sentence is about."""
     if _INVESTS_AFTER.match(key, m.end):
@@ -236,7 +236,8 @@ def _is_a_source(key: str, m: Mention) -> bool:
 def _named_as_examples(key: str, mentions: list[Mention], lexicon: Lexicon) -> set[str]:
     """Return the entities (and what they belong to) a sentence names only as examples, inside
     brackets or a 包括…等 list: "A类机构(公募基金、社保基金…及QFII等)", or as the source of its
-    figures ("据LSEG分析师调查"); "稀宇科技(MiniMax)" names the same company outside them too."""
+    figures ("据LSEG分析师调查") or an investor in the round it tells of ("…联合领投"); "稀宇科技
+    (MiniMax)" names the same company outside them too."""
     if not mentions:
         return set()
     examples = [(m.start(), m.end()) for m in _EXAMPLES.finditer(key)] if "等" in key else []
@@ -245,7 +246,7 @@ def _named_as_examples(key: str, mentions: list[Mention], lexicon: Lexicon) -> s
         opened = key.count("(", 0, at) + key.count("（", 0, at)
         return opened > key.count(")", 0, at) + key.count("）", 0, at) or any(a <= at < b for a, b in examples)
 
-    inside = [aside(m.start) or _is_a_source(key, m) for m in mentions]
+    inside = [aside(m.start) or _source_or_investor(key, m) for m in mentions]
     outside = {name for m, a in zip(mentions, inside, strict=True) if not a for name in lexicon.lineage(m.entity)}
     return {name for m, a in zip(mentions, inside, strict=True) if a for name in lexicon.lineage(m.entity)} - outside
 

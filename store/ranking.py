@@ -996,8 +996,9 @@ def _figure_is_theirs(r: Ranked, u: Understanding, ctx: RankingContext) -> bool:
 
 def _named_before(key: str, start: int, mentions: list[Mention]) -> list[Mention]:
     """Return who the nearest clause before ``start`` in its part of the sentence names (up to
-    two clauses back), or nobody: not when a clause on the way speaks of its subject by a word
-    for it (公司, 其), nor a source ("据IDC数据") or a channel ("其微信公众号")."""
+    three clauses back), or nobody: not when a clause on the way speaks of its subject by a word
+    for it (公司, 其), nor when the clause naming someone does not open on them (a source, an
+    investor listed, a consensus beaten); never a channel ("其微信公众号")."""
     for _ in range(3):
         if _SUBJECT_WORD.search(key, start, clause_end(key, start)):
             return []  # "公司成立仅六个月,就完成…3亿美元融资": the company's own
@@ -1014,7 +1015,7 @@ def _named_before(key: str, start: int, mentions: list[Mention]) -> list[Mention
     return []
 
 
-_SUBJECT_WORD = re.compile(r"公司|集团|其(?!中|他|它|余|次|实)|该|本")
+_SUBJECT_WORD = re.compile(r"公司|集团|其(?!中|他|它|余|次|实)|该(?:公司|集团|企业|模型|产品|芯片|平台|业务)|本(?:公司|集团)")
 _OPENING = re.compile(r"\s?(?:其中|而|但|并|同时|此外|另外)?[\s\d年月日号度季第上下半前后今去明本q\-]*")
 _CHANNEL = re.compile(r"\s?(?:的)?(?:公众号|视频号|小程序|官方账号|官方帐号|官网)")
 _ITS = re.compile(r"\s?其(?!中|他|它|余|次|实)")  # its; not 其中 (of which), 其他 (other), 其实 (in fact)

@@ -94,7 +94,7 @@ def test_entities_lists_what_the_store_believes_and_how_it_was_found(tmp_path):
     assert "Baidu (百度) · name · 1 facts · found by dictionary" in listed
     assert "lexicon" not in listed  # built as if the lexicon listed nobody
     assert entities("Moore", "Thread").startswith("摩尔线程")  # the dictionary's English spelling
-    assert "spellings: baidu, 百度" in entities("百度")
+    assert "spellings: bai du, baidu, 百度" in entities("百度")  # its pinyin, whole and a syllable at a time
     rows = [json.loads(line) for line in entities("--json").splitlines()]
     assert {r["name"] for r in rows} >= {"摩尔线程", "Baidu"} and all(r["how"] for r in rows)
 
