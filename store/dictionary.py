@@ -100,6 +100,7 @@ _LATIN_NAME_GLOSS = re.compile(
 )
 
 
+@lru_cache(maxsize=1)  # read by the companies table and the also-known-as one: one pass
 def _compute_company_names() -> dict[str, tuple[str, bool]]:
     """Return CC-CEDICT's companies and brands: folded Chinese name -> (Latin name, also an
     everyday word). 百度 -> Baidu, 台积电 -> Taiwan Semiconductor Manufacturing Company, 联想 ->

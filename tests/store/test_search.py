@@ -299,14 +299,15 @@ def test_a_newer_figure_outranks_an_older_one(tmp_path):
     assert google[1].published == "2021-03-01"
 
 
-def _store_of(tmp_path, article: str):
-    """A store built from one article, as ``factbot build`` builds it."""
+def _store_of(tmp_path, article: str, lexicon=None):
+    """A store built from one article, as ``factbot build`` builds it (``lexicon``: another one,
+    such as the one ``--no-entity-lexicon`` builds with)."""
     from store import build_store
 
     src = tmp_path / "src"
     src.mkdir()
     (src / "a.txt").write_text(article, encoding="utf-8")
-    build_store(src, tmp_path / "f.db")
+    build_store(src, tmp_path / "f.db", lexicon=lexicon)
     return open_store(tmp_path / "f.db")
 
 
@@ -464,16 +465,13 @@ def test_gathering_fetches_few_candidates_all_holding_what_the_question_tags(see
 
 
 def test_a_chinese_name_the_dictionary_gives_a_company_written_otherwise_finds_it(tmp_path):
-    from store import Lexicon, build_store
+    from store import Lexicon
 
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "a.txt").write_text(
+    store = _store_of(
+        tmp_path,
         "輝達(NVIDIA)財報優於預期。\n輝達第二季營收達467.4億美元,年增56%,略優於LSEG共識的460.6億美元。\n",
-        encoding="utf-8",
+        lexicon=Lexicon.load(entities=False),
     )
-    build_store(src, tmp_path / "f.db", lexicon=Lexicon.load(entities=False))
-    store = open_store(tmp_path / "f.db")
     # the article writes 輝達 (Taiwan's name) and NVIDIA; a mainland asker writes 英伟达, which
     # CC-CEDICT glosses as NVIDIA: with no lexicon, that is how the question reaches the company
     answers = store.search("英伟达 第二季 营收").answers
