@@ -273,7 +273,8 @@ def metadata(live: Path, quotes: Path, live_name: str = ARCHIVE_NAME, quotes_nam
                         "oldest first; facts with no period or date last.",
                         "sql": "select period, published, metric, quote, file from facts "
                         "where (entity = :entity or entities like '%\"' || :entity || '\"%') "
-                        "and reprint_of is null order by recency < 1900, recency, rowid",
+                        "and reprint_of is null "
+                        "order by coalesce(period, '') = '' and coalesce(published, '') = '', recency, rowid",
                     },
                 },
             },

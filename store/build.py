@@ -80,7 +80,7 @@ __all__ = [
     "text_tokens",
 ]
 
-BUILDER_VERSION = "2.29.0"  # 2.29: Taiwan's 個百分比 are points, 小减 a fall, a level reached (至6.85%) no change, 种 counts; 2.28: a bare 元 in a Taiwan company's article is NT$, a quarter the lead reports implied for sentences stating none, a half-year report is H1, 天 of 天使 no day, a name opening a line before its stock code (长光华芯), a short form two names open on is neither's (奕斯), pinyin a syllable at a time (zhen ding), investors no subject, a site menu no paragraph, a headline restated in brackets; 2.27: periods an event follows date the event (去年下半年开启), a change from last year's figure ends on this year's (由去年同期…减至), 去年同期 takes the part the article speaks of, 首三季, 截至9月底止, 1949.3亿 no year, 本季 is the quarter the lead reports, the source of a figure (据LSEG调查) no subject, 该业务 refers to the sentence before, 生成式AI no product; 2.26: a figure written in two scales is one (2兆589.49億元), CC-CEDICT's other English names of a company (鸿海: Foxconn, Hon Hai) and its Chinese names of a company an article writes otherwise (英伟达 for 輝達(NVIDIA)); 2.25: a month glued to a Latin name is no part of it (SuperCLUE-12月), a count of other things restates no figure (20个, 20家); 2.24: a name opening on an ordinal has its number's English spelling (第四范式: 4paradigm, fourth paradigm); 2.23: a company's initials in brackets (丰疆智能(FJD)), tenths (五成), a figure another keyword names in its clause is no other clause's metric's; 2.22: a name may open on a particle the article never writes it without (如祺出行), short forms by pinyin (Ruqi), a model's number (RTX 4060) no figure, frame rates (70fps), production capacity; 2.21: a name may open on an ordinal (第四范式); 2.20: a Chinese name whose pinyin the article writes as its Latin name (百川 and Baichuan); 2.19: how many years (创立不到3年); 2.18: names that open sentence after sentence (聯鈞); 2.17: a name written once with its corporate word takes its edge from its head's repetitions (波若威科技); 2.16: a lead in round figures links the body's precise one; 2.15: article names match however their version numbers are joined (GPT4-Turbo, GPT-4 Turbo); 2.14: NVIDIA(輝達), 简称 after weaker corporate words, Xiaomi, scores (分) and memory (GB); 2.13: headlines link the body sentence restating their figures; 2.9: names by appositive, periods and terms never names, FY2026Q2, 2018年到截至2021年; 2.10: restated figures kept, stock codes no figures, 其X owned, datelines, timeless articles; 2.11: Taiwan and Hong Kong names (厂 appositives, legal names, reporters), bylines, months, 前3季, 中期, counts; 2.12: defined short names (「億都」), names ending on a corporate word, makers by trade (乐聚机器人), short pinyin, reports (三季报) no period
+BUILDER_VERSION = "2.30.0"  # 2.30: amounts whose currency a note leaves unsaid (167.5 亿), small-form decimal points (102﹒75亿元), a qualifier before a keyword (經調整股東應佔溢利) shifts its metric, a lexicon company found by the head of its name (聯想（0992）) is that company, a saved page's date stamp no period, an analyst (…将目标价, …发布研究报告) no subject, a base year (2024年同期) no year the article reports, a period's end (截至2025年12月31日) no dateline, the lead's quarter past a portal's debris, 首季/末季, FQ1, FY2025/26, the June quarter; 2.29: Taiwan's 個百分比 are points, 小减 a fall, a level reached (至6.85%) no change, 种 counts; 2.28: a bare 元 in a Taiwan company's article is NT$, a quarter the lead reports implied for sentences stating none, a half-year report is H1, 天 of 天使 no day, a name opening a line before its stock code (长光华芯), a short form two names open on is neither's (奕斯), pinyin a syllable at a time (zhen ding), investors no subject, a site menu no paragraph, a headline restated in brackets; 2.27: periods an event follows date the event (去年下半年开启), a change from last year's figure ends on this year's (由去年同期…减至), 去年同期 takes the part the article speaks of, 首三季, 截至9月底止, 1949.3亿 no year, 本季 is the quarter the lead reports, the source of a figure (据LSEG调查) no subject, 该业务 refers to the sentence before, 生成式AI no product; 2.26: a figure written in two scales is one (2兆589.49億元), CC-CEDICT's other English names of a company (鸿海: Foxconn, Hon Hai) and its Chinese names of a company an article writes otherwise (英伟达 for 輝達(NVIDIA)); 2.25: a month glued to a Latin name is no part of it (SuperCLUE-12月), a count of other things restates no figure (20个, 20家); 2.24: a name opening on an ordinal has its number's English spelling (第四范式: 4paradigm, fourth paradigm); 2.23: a company's initials in brackets (丰疆智能(FJD)), tenths (五成), a figure another keyword names in its clause is no other clause's metric's; 2.22: a name may open on a particle the article never writes it without (如祺出行), short forms by pinyin (Ruqi), a model's number (RTX 4060) no figure, frame rates (70fps), production capacity; 2.21: a name may open on an ordinal (第四范式); 2.20: a Chinese name whose pinyin the article writes as its Latin name (百川 and Baichuan); 2.19: how many years (创立不到3年); 2.18: names that open sentence after sentence (聯鈞); 2.17: a name written once with its corporate word takes its edge from its head's repetitions (波若威科技); 2.16: a lead in round figures links the body's precise one; 2.15: article names match however their version numbers are joined (GPT4-Turbo, GPT-4 Turbo); 2.14: NVIDIA(輝達), 简称 after weaker corporate words, Xiaomi, scores (分) and memory (GB); 2.13: headlines link the body sentence restating their figures; 2.9: names by appositive, periods and terms never names, FY2026Q2, 2018年到截至2021年; 2.10: restated figures kept, stock codes no figures, 其X owned, datelines, timeless articles; 2.11: Taiwan and Hong Kong names (厂 appositives, legal names, reporters), bylines, months, 前3季, 中期, counts; 2.12: defined short names (「億都」), names ending on a corporate word, makers by trade (乐聚机器人), short pinyin, reports (三季报) no period
 SCHEMA_VERSION = 9
 NO_FACTS = "no facts found (is it an article of this genre?)"
 # Files per task: big enough that pickling a task costs nothing next to extracting it,
@@ -152,7 +152,10 @@ def text_tokens(key: str) -> list[str]:
 
 
 def recency(f: Fact) -> float:
-    """Return how recent a fact's figure is: its stated period, else its article's date."""
+    """Return how recent a fact's figure is: its stated period, else its article's date, else the
+    year its undated article implies (the one year it reports)."""
+    if f.period_sort < 1900 and not f.published and f.implied_year:
+        return float(f.implied_year)
     if f.period_sort >= 1900 or not f.published:
         return f.period_sort
     year, month = int(f.published[:4]), int(f.published[5:7])
@@ -975,13 +978,34 @@ def _vocabulary(summaries: list[tuple[str, str, str]], lexicon: Lexicon) -> _Voc
         latin.update(orjson.loads(words))
         counts.update(orjson.loads(per_entity))
     groups = merge_names(found)
-    entities = [
-        (e.name, e.zh, e.kind, e.parent, counts.get(e.name, 0), '["lexicon"]', "[]")
-        for e in lexicon.entities.values()
-    ]
     aliases = dict(lexicon.aliases())
+    heads = _lexicon_heads(lexicon, aliases)
+    linked: dict[str, set[str]] = {}  # lexicon entity -> the names articles found it by
     for g in groups:
         if g.name in lexicon.entities:
+            continue
+        owners = {heads[k] for k in g.keys if k in heads}
+        if len(owners) == 1:
+            # 聯想（0992）: the articles' name is a lexicon company's without its corporate word
+            # (联想集团); its facts are that company's
+            owner = owners.pop()
+            linked.setdefault(owner, set()).update(g.variants)
+            for k in g.keys:
+                aliases.setdefault(k, owner)
+    entities = [
+        (
+            e.name,
+            e.zh,
+            e.kind,
+            e.parent,
+            counts.get(e.name, 0) + sum(counts.get(v, 0) for v in linked.get(e.name, ())),
+            '["lexicon"]',
+            _json(sorted(linked[e.name])) if e.name in linked else "[]",
+        )
+        for e in lexicon.entities.values()
+    ]
+    for g in groups:
+        if g.name in lexicon.entities or g.variants & set().union(*linked.values()):
             continue
         facts = sum(counts.get(v, 0) for v in g.variants)
         entities.append(
@@ -1016,6 +1040,21 @@ def _vocabulary(summaries: list[tuple[str, str, str]], lexicon: Lexicon) -> _Voc
         if n in known:
             aliases.setdefault(alias, n)
     return _Vocabulary(entities, list(aliases.items()), [(w,) for w in sorted(latin)])
+
+
+def _lexicon_heads(lexicon: Lexicon, aliases: dict[str, str]) -> dict[str, str]:
+    """Return each lexicon company's Chinese names without their corporate words (联想集团:
+    联想) that name no other entity and are no alias already: the name an article may find it
+    by."""
+    heads: dict[str, set[str]] = {}
+    for alias, name in aliases.items():
+        entity = lexicon.entities.get(name)
+        if entity is None or entity.kind != "company" or not CJK_RUN.fullmatch(alias):
+            continue
+        head = strip_corporate(alias)
+        if head != alias and len(head) >= 2 and head not in aliases:
+            heads.setdefault(head, set()).add(name)
+    return {head: names.pop() for head, names in heads.items() if len(names) == 1}
 
 
 # the trade a company's name ends on, which its English name translates rather than spells

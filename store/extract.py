@@ -15,8 +15,8 @@ from .lexicon import Lexicon
 from .names import discover_names, introduced_as_person
 from .numbers import Value, in_declared_unit, parse_quantities
 from .periods import PART_SORT, Period, PeriodName, article_period_names, parse_period, published_date
-from .sources import MAX_TITLE
-from .subjects import SubjectTracker, choose_topic
+from .sources import DATE_STAMP, MAX_TITLE
+from .subjects import SubjectTracker, choose_topic, source_or_investor
 from .tables import TableReader
 from .text import Span, clean_runs, clean_text_mapped, find_mojibake, fold, split_sentences
 from .vocabulary import AliasMatcher, Mention
@@ -217,22 +217,6 @@ _EXAMPLES = re.compile(r"(?:包括|包含|例如|比如)[^,，;；。:：]{0,80}
 
 # where a figure comes from: "据LSEG分析师调查,本季…每股摊薄收益为2.82美元" is Alphabet's EPS,
 # "根据Omdia数据" a survey of the market
-_SOURCE_BEFORE = re.compile(r"(?:据|根据|援引)\s?$")
-_SOURCE_AFTER = re.compile(r"\s?(?:的)?(?:分析师|研究员)?\s?(?:的)?(?:调查|统计|数据|报告|预测|预估|估计|测算|研究)")
-
-
-# who invests in a round is not who raises it: "本轮融资由蓝驰创投和启明创投联合领投,…高瓴创投等跟投"
-_INVESTS_AFTER = re.compile(r"[^,，;；。]{0,60}?(?:领投|跟投|参投|追投|联合投资|共同投资)")
-
-
-def _source_or_investor(key: str, m: Mention) -> bool:
-    """Tell whether a name is where the sentence's figures come from (据LSEG分析师调查) or who
-    invests in the round it tells of (…领投, …跟投): not whom the sentence is about."""
-    if _INVESTS_AFTER.match(key, m.end):
-        return True
-    return bool(_SOURCE_BEFORE.search(key, max(0, m.start - 3), m.start) and _SOURCE_AFTER.match(key, m.end))
-
-
 def _named_as_examples(key: str, mentions: list[Mention], lexicon: Lexicon) -> set[str]:
     """Return the entities (and what they belong to) a sentence names only as examples, inside
     brackets or a 包括…等 list: "A类机构(公募基金、社保基金…及QFII等)", or as the source of its
@@ -246,7 +230,7 @@ def _named_as_examples(key: str, mentions: list[Mention], lexicon: Lexicon) -> s
         opened = key.count("(", 0, at) + key.count("（", 0, at)
         return opened > key.count(")", 0, at) + key.count("）", 0, at) or any(a <= at < b for a, b in examples)
 
-    inside = [aside(m.start) or _source_or_investor(key, m) for m in mentions]
+    inside = [aside(m.start) or source_or_investor(key, m) for m in mentions]
     outside = {name for m, a in zip(mentions, inside, strict=True) if not a for name in lexicon.lineage(m.entity)}
     return {name for m, a in zip(mentions, inside, strict=True) if a for name in lexicon.lineage(m.entity)} - outside
 
@@ -295,10 +279,14 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     key = fold(text)
     sha = hashlib.sha256(raw_text.encode("utf-8", "surrogatepass")).hexdigest()
     published = published or published_date(key[:400], file)
+    stamp = DATE_STAMP.match(key)
+    if stamp:
+        key = " " * stamp.end() + key[stamp.end() :]
     dated_year = int(published[:4]) if published else None
     periods = article_period_names(key)
     article_year = _article_year(key, published, periods)
-    years_stated = {n.year for n in periods if n.year is not None}
+    # "2024年同期则录淨流入173.72億元": the year a figure is compared with is no year the article reports
+    years_stated = {n.year for n in periods if n.year is not None and not n.same_part}
     only_year = next(iter(years_stated)) if len(years_stated) == 1 else None
     damaged = find_mojibake(text)
     doc_aliases = _bracket_names(text, key, lexicon)
@@ -309,11 +297,19 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
         for s in split_sentences(text)
         if any(c.isalnum() for c in s.text) and not lexicon.is_boilerplate(key[s.start : s.end])
     ]
+    if stamp and sentences and sentences[0].start < stamp.end():
+        # the first sentence's quote opens after the page's date stamp
+        first = sentences[0]
+        begin = stamp.end() + len(text[stamp.end() : first.end]) - len(text[stamp.end() : first.end].lstrip())
+        sentences[0] = Span(begin, first.end, text[begin : first.end])
     lead_end = sentences[min(1, len(sentences) - 1)].end if sentences else 0
+    # the quarter the lead reports: the first two sentences saying something ("文丨苏扬" says nothing)
+    saying = [s for s in sentences if sum(c.isalnum() for c in s.text) >= 10] or sentences
+    told_end = saying[min(1, len(saying) - 1)].end if saying else 0
     home_currency = _home_currency(key)
     # the quarter the title and lead report: what the article's 本季 (this quarter) is
     told_quarter = next(
-        ((n.year, int(n.part[1])) for n in periods if n.start < lead_end and n.year and n.part and n.part[0] == "Q"),
+        ((n.year, int(n.part[1])) for n in periods if n.start < told_end and n.year and n.part and n.part[0] == "Q"),
         None,
     )
     found = discover_names(text, key, title_end=lead_end, **lexicon.name_sources())
@@ -337,7 +333,11 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
         return (ent is not None and ent.kind == "company") or (top in names_zh and top not in people_found)
 
     topic = choose_topic(
-        [[lexicon.lineage(m.entity)[-1] for m in found_in] for found_in in all_mentions],
+        # a source, an investor or an analyst named sentence after sentence is still not the subject
+        [
+            [lexicon.lineage(m.entity)[-1] for m in found_in if not source_or_investor(key[s.start : s.end], m)]
+            for s, found_in in zip(sentences, all_mentions, strict=True)
+        ],
         is_company,
         boosted=[e.name for e in found.values() if e.how & {"ticker", "title", "reporter"}]
         # the company the title or lead opens on ("中芯国际最新发布的财务报告显示…")

@@ -88,6 +88,11 @@ def headline_for(c: Candidate, u: Understanding, ctx: RankingContext) -> Headlin
         lead = headline(
             c, u, growth.get("expects", "any"), growth.get("keywords", []), anchors, others, "growth"
         )
+    figures, period, forecast = lead
+    level_then_change = len(figures) == 2 and figures[1].change and not figures[0].change
+    if "growth" in u.metrics and metric != "growth" and level_then_change:
+        # "net profit growth": the rate the profit grew by leads, the profit it came to beside it
+        lead = [figures[1], figures[0]], period, forecast
     return lead
 
 
@@ -128,6 +133,49 @@ _LISTED_YEARS = re.compile(
 )
 
 
+_RESPECTIVELY = re.compile(r"分别|分別|依次")
+_PERIOD_JOINER = re.compile(r"\s?(?:、|以及|及|和|与|至|到)\s?")
+_MONTH_RUN = re.compile(r"((?:19|20)\d\d)\s?年\s?(\d{1,2})\s?月\s?(?:至|到|-|—|~)\s?(\d{1,2})\s?月")
+
+
+def _respective_period(key: str, before: str) -> str | None:
+    """Return the period listed at a figure's place when periods are listed and then their
+    figures, "respectively" ("2023年、2024年至2025年前9个月,…营收分别达到8.07亿元、13.6亿元、
+    12.63亿元"; "2025 年 10 月至 12 月的營收分別為 1.86 億元、2.13 億元及 2.23 億元": a month each),
+    else None. Two bare years joined by 至 are a range, whose years the range rule counts."""
+    marks = list(_RESPECTIVELY.finditer(before))
+    if not marks or re.search(r"[,，;；。]", before[marks[-1].end() :]):
+        return None
+    mark = marks[-1].start()
+    place = len(re.findall(r"、|以及|及|和|与", before[marks[-1].end() :]))
+    months = [m for m in _MONTH_RUN.finditer(key, 0, mark) if mark - m.end() <= 20]
+    if months:
+        m = months[-1]
+        first, last = int(m.group(2)), int(m.group(3))
+        if 1 <= first < last <= 12 and first + place <= last:
+            return f"{m.group(1)}-{first + place:02d}"
+        return None
+    run: list[PeriodName] = []
+    for n in reversed(figure_periods(key, mark)):
+        if run and not _PERIOD_JOINER.fullmatch(key[n.end : run[0].start]):
+            break
+        if not run and (mark - n.end > 30 or re.search(r"[;；。]", key[n.end : mark])):
+            break
+        run.insert(0, n)
+    if any(n.year is None or not _absolute(n) for n in run):
+        return None
+    joiners = [key[a.end : b.start].strip() for a, b in zip(run, run[1:], strict=False)]
+    # 至 between two years, or in a run listing nothing else ("2021年至2024年一季度"), spans a range
+    ranges = [
+        j in ("至", "到") and (a.part is None and b.part is None or all(k in ("至", "到") for k in joiners))
+        for (a, b), j in zip(zip(run, run[1:], strict=False), joiners, strict=True)
+    ]
+    if len(run) < 2 or any(ranges) or place >= len(run):
+        return None
+    period = resolve(run[place], year=None)
+    return period.label if period else None
+
+
 def _absolute(n: PeriodName) -> bool:
     return n.offset is None and n.quarter_offset is None and not n.same_part
 
@@ -142,6 +190,9 @@ def value_period(
     fact's (``fallback``): a year written after it is a later figure's ("104亿元,2021年为134亿元").
     """
     before = key[: max(v.start - offset, 0)]
+    respective = _respective_period(key, before)
+    if respective:
+        return respective
     ranges = list(_RANGE_IN_TEXT.finditer(before))
     years = list(YEAR.finditer(before))
     if ranges and years and ranges[-1].end() >= years[-1].end():
@@ -152,7 +203,8 @@ def value_period(
         place = len(_LIST_SEPARATOR.findall(since[breaks[-1].end() :] if breaks else since))
         if lo < hi and _TO_THE_END.search(since):
             return str(hi)  # "2022-2024年营业收入从42.64万元跃升至7.43亿元": the range's end
-        if lo < hi and not _LISTED.search(since) and fallback == f"{lo}–{hi}":
+        opens_list = re.match(r"\s?(?:、|以及|及|和|与)", key[v.end - offset :])
+        if lo < hi and not _LISTED.search(since) and not opens_list and fallback == f"{lo}–{hi}":
             return fallback  # "2021年至2023年的营收复合年增长率高达82.3%": the whole span's figure
         if lo < hi and lo + place < hi:
             return str(lo + place)

@@ -306,7 +306,24 @@ class Lexicon:
                 spans = _without(spans, found, m.exclude)
             if spans:
                 positions[m.name] = spans
+        self._shift_qualified(key, hits, positions)
         return hits, positions
+
+    def _shift_qualified(
+        self, key: str, hits: dict[str, tuple[int, int]], positions: dict[str, list[tuple[int, int]]]
+    ) -> None:
+        # "經調整股東應佔溢利為689.9百萬港元": a keyword its qualifier stands right before names the
+        # metric the qualifier makes of it (MetricDef.becomes_with), as a question's does
+        for name, spans in list(positions.items()):
+            for other, words in self.metrics[name].becomes_with.items():
+                if other not in self.metrics:
+                    continue
+                shifted = [(a, b) for a, b in spans if any(key[:a].rstrip().endswith(w) for w in words)]
+                if shifted:
+                    positions[other] = sorted({*positions.get(other, []), *shifted})
+                    strength = max(b - a for a, b in shifted) + 2
+                    if other not in hits or hits[other][0] < strength:
+                        hits[other] = (strength, shifted[0][0])
 
     def is_boilerplate(self, key: str) -> bool:
         """Tell whether a folded sentence is site boilerplate rather than article text."""

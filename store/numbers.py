@@ -811,8 +811,9 @@ def format_value(v: Value) -> str:
     return prefix + body
 
 
-def format_values(values: list[Value], limit: int = 3) -> str:
-    """Return the first few values joined for a headline: ``US$14 billion, +79% YoY``."""
+def format_values(values: list[Value], limit: int = 3, *, in_order: bool = False) -> str:
+    """Return the first few values joined for a headline: ``US$14 billion, +79% YoY``, levels
+    before changes unless ``in_order`` (a headline already says which figure leads)."""
     exact = [v for v in values if re.search(r"\d", v.text)] or values  # 翻了一倍, 上万: prose, not figures
-    ordered = sorted(exact[:limit], key=lambda v: (v.change, v.start))
+    ordered = exact[:limit] if in_order else sorted(exact[:limit], key=lambda v: (v.change, v.start))
     return ", ".join(format_value(v) for v in ordered)

@@ -73,6 +73,9 @@ def _year2(s: str) -> int:
 
 
 _PART_Q = r"(?:财季|财政季度|财务季度|财年季度|季度|季)"
+# a quarter by the month it ends in (the June quarter): calendar quarters
+_QUARTER_ENDING = {"march": 1, "3": 1, "june": 2, "6": 2, "september": 3, "9": 3, "december": 4, "12": 4}
+
 # Each token: the characters one of which every match contains, a pattern, and what its match
 # names. Longest match wins where two start together. The characters let a sentence skip the
 # patterns it cannot match (most of them: a sentence without 季 or q names no quarter), which is
@@ -83,6 +86,16 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
         "f",
         scanned_from("f", r"(?<![a-z])fy\s?'?((?:19|20)\d\d|\d\d)\s?q([1-4])(?![a-z0-9])"),
         lambda m: {"year": _year2(m[1]), "part": f"Q{m[2]}", "fiscal": True},
+    ),
+    # a fiscal year across two calendar years is the one it ends in: FY2025/26, 2025/26财年
+    (
+        "f财",
+        scanned_from(
+            "f12",
+            r"(?<![a-z])fy\s?((?:19|20)\d\d)\s?/\s?(\d\d)(?!\d)"
+            r"|(?<!\d)((?:19|20)\d\d)\s?/\s?(\d\d)\s?(?:财年|财政年度|年度)",
+        ),
+        lambda m: {"year": 2000 + int(m[2] or m[4]), "fiscal": True},
     ),
     # fiscal years: FY2024, FY24, fy'24, fiscal 2025, fiscal year 2025, 2024财年, 财年2024
     (
@@ -177,6 +190,31 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
             r"(?<![a-z])(fiscal\s)?(first|second|third|fourth|1st|2nd|3rd|4th)[\s-](?:fiscal\s)?quarter"
         ),
         lambda m: {"part": f"Q{_EN_ORDINAL[m[2]]}", "fiscal": "fiscal" in m[0]},
+    ),
+    # Hong Kong and Taiwan's first and last quarters: 首季 (not 首三季, nine months), 末季
+    ("首末", scanned_from("首末", r"[首末](?=季)(?!季报)"), lambda m: {"part": "Q1" if m[0] == "首" else "Q4"}),
+    # fiscal quarters as analysts type them: FQ1, 1QFY26, Q1 FY2026
+    (
+        "f",
+        scanned_from("f", r"(?<![a-z0-9])fq([1-4])(?![a-z0-9])"),
+        lambda m: {"part": f"Q{m[1]}", "fiscal": True},
+    ),
+    (
+        "f",
+        scanned_from(
+            "q1-4", r"(?<![a-z0-9])(?:q([1-4])|([1-4])q)\s?fy\s?'?((?:19|20)\d\d|\d\d)(?:\s?/\s?(\d\d))?(?![a-z0-9])"
+        ),
+        lambda m: {"year": 2000 + int(m[4]) if m[4] else _year2(m[3]), "part": f"Q{m[1] or m[2]}", "fiscal": True},
+    ),
+    # a quarter by the month it ends in: the June quarter, 截至6月底的季度, 截至9月30日止三个月
+    (
+        "q截",
+        scanned_from(
+            "mjsd截",
+            r"(?<![a-z])(march|june|september|december)\squarter"
+            r"|截至\s?(?:((?:19|20)\d\d)\s?年\s?)?(3|6|9|12)\s?月(?:底|末|30日|31日)?止?的?\s?(?:季度?|三个月)",
+        ),
+        lambda m: {"part": f"Q{_QUARTER_ENDING[m[1] or m[3]]}", **({"year": int(m[2])} if m[2] else {})},
     ),
     # a quarter's report: 2025年一季报, 三季报
     ("季", scanned_from("一二三四1-4", r"(?<![第前])([一二三四1-4])季报"), lambda m: {"part": f"Q{_CN_ORDINAL[m[1]]}"}),
@@ -655,13 +693,30 @@ def article_period_names(key: str) -> list[PeriodName]:
 _AHEAD = re.compile(r"(?:(?<!截)(?:至|到)|(?:计划|将|拟|预计|预期|有望)于?)\s?$")
 
 
+_UNTIL = re.compile(r"(?:截至|截止)\s?$")
+
+
 def published_date(head: str, file_name: str = "") -> str | None:
     """Return the article's ISO date from a dateline near its top or from its file name.
 
     A day the month does not have (2024年2月30日) is no date; the first full date is the
     dateline unless the article looks ahead to it, after a dateline that leaves out its year.
     """
-    full = _ISO_DATE.search(head)
+    full: re.Match[str] | None = None
+    for m in _ISO_DATE.finditer(head):
+        if not _UNTIL.search(head, max(0, m.start() - 3), m.start()):
+            full = m
+            break
+        # "1月28日,微软发布了截至2025年12月31日2026财年第二财季财报": a period's end is no dateline;
+        # a month and day before it is, the first such day after that end
+        day = next((d for d in _MONTH_DAY.finditer(head, 0, m.start()) if d[2]), None)
+        if day:
+            y, mo, d = _ymd(m)
+            month_day = (int(day[1]), int(day[2]))
+            try:
+                return datetime.date(y if month_day > (mo, d) else y + 1, *month_day).isoformat()
+            except ValueError:
+                pass
     if full and _AHEAD.search(head[: full.start()]):
         # "12月30日,…开启招股,至2026年1月5日结束": the day the article opened on, in the year
         # that puts it before the date it looks ahead to
@@ -675,9 +730,9 @@ def published_date(head: str, file_name: str = "") -> str | None:
                 return datetime.date(y if month_day <= (mo, d) else y - 1, *month_day).isoformat()
             except ValueError:
                 pass
-    for m, ymd in ((full, _ymd), (_FILE_DATE.search(file_name), None)):
-        if m:
-            y, mo, d = ymd(m) if ymd else (int(g) for g in m.groups())
+    for found, ymd in ((full, _ymd), (_FILE_DATE.search(file_name), None)):
+        if found:
+            y, mo, d = ymd(found) if ymd else (int(g) for g in found.groups())
             try:
                 return datetime.date(y, mo, d).isoformat()
             except ValueError:
@@ -866,10 +921,10 @@ def period_agreement(
         whole_year
         and parts is not None
         and parts.part
-        and any(str(y) in asked for y in parts.years)
+        and (any(str(y) in asked for y in parts.years) or any(_RELATIVE.get(p, ("",))[0] == "year" for p in asked))
         and not any(_asks_part(p) for p in asked)
     ):
-        return 0.0  # "2024年全年 净亏损": 2024's first half is no answer
+        return 0.0  # "2024年全年 净亏损", "去年 全年 淨利潤": a first half or a fourth quarter is no answer
     if year_parts is not None and year_parts.part and not any(_asks_part(p) for p in asked):
         # a year asked, a part of it stated: the year's nine months or third quarter is not the
         # year's figure (it still answers when nothing states the whole year)
@@ -941,9 +996,11 @@ def _part_agreement(
         return 0.8
     if stated is None and parts is not None and len(parts.years) > 1:
         return 0.0  # a span of years ("2011年-2024年…营收从1.1亿元增长到32.52亿元") is no quarter or half
-    if stated is None and parts is not None and parts.years and year_asked:
+    if stated is None and parts is not None and parts.years and (year_asked or _states_one_year(key)):
         # "东元2025年营收590.94亿元…税后纯益52.42亿元": a year stated, no part of it named, is the
-        # year's figure, not its fourth quarter's
+        # year's figure, not its fourth quarter's, whether the question names the year or not
+        # when it is the one period the sentence writes ("中芯国际 四季度 归母净利润": "2025年,…归母
+        # 净利润50.41亿元" is no answer; "预计2026年将显著高于2025年" may still be about the quarter)
         return 0.0
     if stated is None:
         # a year's figure may hold the part's, unless the sentence says it is the whole year's
@@ -951,6 +1008,19 @@ def _part_agreement(
     # a date's month is in the quarter asked; a half's or nine months' figure is not the quarter's
     # (a sentence that gives the quarter inside them names it, above)
     return 0.7 if stated.startswith("M") and _part_within(part, stated) else 0.0
+
+
+def _just_reported(parts: LabelParts, article: tuple[int, int]) -> bool:
+    # the quarter the article was written in (or ends a month or two after it): a fiscal quarter
+    # reported just after it ended, labelled with the calendar quarter it mostly fell in
+    end = _months(parts.years[-1], 3 * int(parts.part[1])) if parts.part else 0
+    return -1 <= end - _months(*article) <= 2
+
+
+def _states_one_year(key: str) -> bool:
+    # every period written, a base it is compared with too ("高于2025年")
+    names = period_names(key) if key else []
+    return len(names) == 1 and names[0].year is not None and names[0].part is None
 
 
 def _relative_agreement(
@@ -997,5 +1067,10 @@ def _relative_agreement(
     if now and now.label == stated_q:
         return 1.0
     if (then and then.label == stated_q) or written:
+        return 0.8
+    if offset == -1 and article and _just_reported(parts, article):
+        # "last quarter" asked of an archive: the quarter an article reported just after it ended
+        # (its label a fiscal calendar may shift by a month or two) is the last one it knew of,
+        # as much as the one its date makes last quarter (the newer article then ranks first)
         return 0.8
     return 0.0 if then else YEAR_AGREES

@@ -53,7 +53,8 @@ from .periods import (
     without_bases,
 )
 from .question import Understanding, funding_rounds
-from .vocabulary import Mention, is_latin
+from .subjects import source_or_investor
+from .vocabulary import CJK_RUN, Mention, is_latin
 
 # Cut-offs an answer must pass, with why.
 WORDS_ALONE = 70  # no entity and no metric: the words must match well to be an answer
@@ -334,7 +335,7 @@ def _clause_period(c: Candidate, v: Value) -> bool:
     # a stated year or part: 当季 and 同期 point back at a period named before, not at their own;
     # in a dated article a relative year ("今年上半年…;去年同期营收为4490万元") is its own too
     return any(
-        (n.year or n.part or (n.same_part and c.published))
+        (n.year or n.part or ((n.same_part or n.offset is not None) and c.published))
         and (n.offset is None or c.published)
         and n.quarter_offset is None
         for n in [*period_names(clause), *opening]
@@ -409,9 +410,10 @@ def _period(c: Candidate, q: Understanding) -> float:
         return fact
     periods = {value_period(c.key, c.start, v, c.period, published=c.published) for v in own + bases}
     reached = [v for v in c.values if v.metric is None and _reached(c, v)]
-    if len(own) < len(asked) or reached:
-        # a figure of the metric asked without a period of its own, or the one a change reached
-        # ("营业收入从2024年一季度的2567万元,同比大增42倍至11.11亿元"): the fact's period
+    if len(own) < len(asked) or reached or not asked:
+        # a figure of the metric asked without a period of its own, the one a change reached
+        # ("营业收入从2024年一季度的2567万元,同比大增42倍至11.11亿元"), or none its keyword names
+        # beside a base ("每股盈利1.95美元,…去年同期的43亿美元"): the fact's period too
         periods.add(c.period)
     if periods == {c.period}:
         return fact
@@ -748,7 +750,7 @@ def figure_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
         return "states no figure" if asks_figure and not q.forecast and not _states_a_figure(c) else None
     if asked := figure_kinds_asked(q):
         expects = asked  # "营收比重" asks for revenue's share: a percentage
-    if (c.topic or strict) and not any(v.kind in expects and _NUMERAL.search(v.text) for v in c.values):
+    if (c.topic or strict) and not any(_of_kind(v, expects) and _NUMERAL.search(v.text) for v in c.values):
         return f"states no {'/'.join(sorted(expects))} figure"
     if not q.forecast and not _states_a_figure(c):
         return "states no figure"
@@ -761,11 +763,19 @@ def figure_gate(r: Ranked, q: Understanding, ctx: RankingContext, strict: bool) 
     return None
 
 
+def _of_kind(v: Value, expects: set[str]) -> bool:
+    # "前三季度收入167.5 亿": a broker's note leaves the currency of its amounts unsaid
+    return v.kind in expects or ("money" in expects and v.kind == "number" and bool(_SCALE.search(v.text)))
+
+
+_SCALE = re.compile(r"[万亿萬億]")
+
+
 def _figures_named_by_others(c: Candidate, q: Understanding, expects: set[str], ctx: RankingContext) -> bool:
     """Tell whether every figure of the kind asked follows, in its own clause, another metric's
     keyword, and that clause holds none of the asked metrics' ("投入至少2150亿美元用于资本支出"
     is capex's: its keyword comes after)."""
-    fitting = [v for v in c.values if v.kind in expects]
+    fitting = [v for v in c.values if _of_kind(v, expects)]
     if not fitting:
         return False
     asked = [p for m in q.metrics if (p := ctx.keyword_pattern(m)) is not None]
@@ -778,12 +788,17 @@ def _figures_named_by_others(c: Candidate, q: Understanding, expects: set[str], 
     for v in c.values:
         # a figure of the kind by the asked keyword, or how it changed when that is asked
         # ("净利润甚至下滑15.09%"), may be the answer; a share beside it ("占收入比重61.1%") is not
-        if v.kind not in expects and not (change and v.change):
+        if not _of_kind(v, expects) and not (change and v.change):
             continue
         at = v.start - c.start
         if any(p.search(c.key[clause_start(c.key, at) : clause_end(c.key, at)]) for p in asked):
             return False
     starts = [v.start - c.start for v in fitting]
+    # "亞馬遜 AI基礎設施 資本開支": the question's own words just before a figure in its clause
+    # ("向人工智能基础设施投入约2000亿美元") say it is the figure asked, whatever keyword stands by it
+    own_words = [a for t in q.terms if CJK_RUN.fullmatch(t) and len(t) >= 2 for a in alternatives(t, q, ctx)]
+    if any(w in c.key[max(clause_start(c.key, at), at - len(w) - 8) : at] for w in own_words for at in starts):
+        return False
     return all(any(p.search(c.key[clause_start(c.key, at) : at]) for p in others) for at in starts)
 
 
@@ -960,7 +975,8 @@ def _figure_is_theirs(r: Ranked, u: Understanding, ctx: RankingContext) -> bool:
 
     s = lead[0].start - c.start
     start = clause_start(c.key, s)
-    mentions = ctx.mentions(c.key)
+    # an analyst rating the company, an investor, a source of figures owns none of them
+    mentions = [m for m in ctx.mentions(c.key) if not source_or_investor(c.key, m)]
     # who the figure's own clause names: "…,商汤科技财报显示2022年亏损约61亿元" is SenseTime's;
     # "而A100在4月16日京东上公开售价约为11万元" names the chip asked about, so it is the chip's
     named = _named_in_clause(c.key, s, mentions)

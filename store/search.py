@@ -127,8 +127,11 @@ class Answer:
 
     @property
     def readable_values(self) -> str:
-        """The answer's figure in readable units: ``US$14 billion, +79% YoY``."""
-        return format_values(self.headline or self.values)
+        """The answer's figure in readable units: ``US$14 billion, +79% YoY``; the headline's own
+        order, which leads with the change when a growth is asked (``+79% YoY, US$14 billion``)."""
+        if self.headline:
+            return format_values(self.headline, in_order=True)
+        return format_values(self.values)
 
     @property
     def source_meta(self) -> dict:

@@ -293,12 +293,18 @@ def parse_article(file: str, raw: str, listed: ArticleMeta | None = None) -> Art
     return Article(file, text, _meta(base))
 
 
+# a saved page's date stamp before its first line ("date 2025-08-14 聯想（0992）公佈…"): it dates
+# the article, and is neither its title nor a period its figures are stated for
+DATE_STAMP = re.compile(r"\s*date\s\d{4}-\d\d-\d\d(?!\d)")
+
+
 def headline_title(text: str, is_boilerplate) -> str | None:
     """Return the article's first line that reads like a headline and is not boilerplate; without
     one, the opening of its first sentence (clipped to ``MAX_TITLE`` characters)."""
     first: str | None = None
     for line in text.splitlines():
-        line = line.strip()
+        stamp = DATE_STAMP.match(line)
+        line = line[stamp.end() if stamp else 0 :].strip()
         if not line or sum(c.isalnum() for c in line) < 4 or is_boilerplate(fold(line)):
             continue
         if _BYLINE.search(line) or _CAPTION.fullmatch(line):  # 作者 | 某某, (相關資料圖)

@@ -19,7 +19,9 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Subject", "SubjectTracker", "choose_topic"]
+from .vocabulary import Mention
+
+__all__ = ["Subject", "SubjectTracker", "choose_topic", "source_or_investor"]
 
 # A sentence that opens on a pronoun ("例如,它…", "他補充道…") is about the subject before it,
 # even when it names others; one that opens on a connector ("对此", "这么说") is only when it
@@ -170,3 +172,31 @@ class SubjectTracker:
                 # a photo credit or a sentence paragraphs back named ("（Reuters）")
                 self._previous = None
         return out
+
+
+# --- who a sentence is not about: its sources, investors and analysts ------------------------
+
+_SOURCE_BEFORE = re.compile(r"(?:据|根据|援引)\s?$")
+_SOURCE_AFTER = re.compile(r"\s?(?:的)?(?:分析师|研究员)?\s?(?:的)?(?:调查|统计|数据|报告|预测|预估|估计|测算|研究)")
+
+
+# who invests in a round is not who raises it: "本轮融资由蓝驰创投和启明创投联合领投,…高瓴创投等跟投"
+_INVESTS_AFTER = re.compile(r"[^,，;；。]{0,60}?(?:领投|跟投|参投|追投|联合投资|共同投资)")
+
+
+# an analyst's call on a company is not about the analyst: "摩根士丹利(大摩)将目标价从830元调升至
+# 1,081元", "山西证券发布研究报告,聚焦德科立", "山西证券维持其'增持'评级"
+_ANALYST_AFTER = re.compile(
+    r"\s?(?:[(（][^)）]{0,12}[)）]|[)）])?\s?(?:将|把)?(?:其|该股)?(?:目标价|目标股价)"
+    r"|[^,，;；。]{0,12}?(?:发布|发表)了?(?:研究|深度)?(?:报告|研报)"
+    r"|[^,，;；。]{0,30}?(?:维持|给予|重申|首次覆盖)[^,，;；。]{0,16}?评级"
+)
+
+
+def source_or_investor(key: str, m: Mention) -> bool:
+    """Tell whether a name is where the sentence's figures come from (据LSEG分析师调查), who
+    invests in the round it tells of (…领投, …跟投) or an analyst rating the company (…将目标价,
+    …发布研究报告): not whom the sentence is about."""
+    if _INVESTS_AFTER.match(key, m.end) or _ANALYST_AFTER.match(key, m.end):
+        return True
+    return bool(_SOURCE_BEFORE.search(key, max(0, m.start - 3), m.start) and _SOURCE_AFTER.match(key, m.end))

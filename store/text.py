@@ -109,7 +109,13 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# full-width forms, the ideographic space, and the small forms a Hong Kong page may write its
+# punctuation and decimal points with ("102﹒75亿元")
+_WIDTH = (
+    {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+    | {0x3000: 0x20}
+    | {ord(small): ord(plain) for small, plain in zip("﹐﹑﹒﹔﹕﹖﹗﹙﹚", ",、.;:?!()", strict=True)}
+)
 
 
 def _fold_char_width(text: str) -> str:

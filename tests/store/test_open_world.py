@@ -297,3 +297,139 @@ def test_a_name_opening_on_an_ordinal_is_asked_by_its_number(tmp_path):
     with store_of(tmp_path, {"2024-08-30_paradigm.txt": article}) as s:
         assert first_figure(s, "4Paradigm H1 2024 revenue") == "18.67亿元"
         assert first_figure(s, "Fourth Paradigm revenue") == "18.67亿元"
+
+
+def test_a_listed_company_an_article_finds_by_the_head_of_its_name_files_its_facts_under_it(tmp_path):
+    # the lexicon lists 联想集团 (Lenovo) but not the bare 联想; an article naming it 聯想 with its
+    # stock code finds 联想 as a name, which is the listed company without its corporate word
+    with store_of(
+        tmp_path,
+        {"lx.txt": "聯想（0992）公佈截至6月底的季度業績，公司權益持有人應佔溢利錄得5.1億美元。\n總收入升22%至188.3億美元。\n"},
+    ) as s:
+        a = s.search("Lenovo net profit").answers[0]
+        assert a.entity == "Lenovo" and a.headline[0].text == "5.1億美元"
+        assert s.search("Lenovo revenue").answers[0].headline[0].text == "188.3億美元"
+
+
+def test_a_saved_page_s_date_stamp_dates_the_article_and_is_no_period_of_its_figures(tmp_path):
+    with store_of(
+        tmp_path,
+        {
+            "p.txt": " date 2026-03-12 曜石算力（6688）召開法說會，今年資本支出預計達 500 億元以上，2027年也可望不低於今年。\n",
+            "q.txt": " date 2025-08-14 曜石算力（6688）公佈季度業績，總收入升22%至188.3億美元。\n",
+        },
+    ) as s:
+        a = s.search("曜石算力 资本支出 2026").answers[0]
+        assert a.published == "2026-03-12" and a.period == "2026"
+        assert a.headline[0].text == "500 億元以上"
+        a = s.search("曜石算力 總收入").answers[0]
+        assert a.headline[0].text == "188.3億美元" and a.period != "2025-08-14"
+
+
+def test_a_broker_note_s_amounts_without_a_currency_answer_for_money(tmp_path):
+    # "167.5 亿": a research note leaves the currency of its amounts unsaid
+    with store_of(
+        tmp_path,
+        {
+            "n.txt": "曜石电路(002916):Q3业绩同比高增\n"
+            "事件:公司公告25 年三季报,前三季度收入167.5 亿同比+28.4%,归母净利23.3 亿同比+56.3%。\n"
+        },
+    ) as s:
+        assert first_figure(s, "曜石电路 前三季度 归母净利") == "23.3 亿"
+
+
+def test_a_qualifier_before_a_profit_keyword_makes_it_the_adjusted_profit(tmp_path):
+    # 經調整股東應佔溢利: adjusted profit attributable to shareholders; 應佔 (attributable) asks
+    # for no share
+    with store_of(
+        tmp_path,
+        {
+            "r.txt": "曜石精密工業有限公司（「曜石精密」）今天公佈全年業績。\n"
+            "2025年，本公司股東應佔溢利726.2百萬港元，經調整股東應佔溢利為689.9百萬港元，同比上升12.1%。\n"
+        },
+    ) as s:
+        assert s.understand("曜石精密 經調整股東應佔溢利").value_kinds == []
+        assert first_figure(s, "曜石精密 經調整股東應佔溢利") == "689.9百萬港元"
+        assert first_figure(s, "曜石精密 股東應佔溢利") == "726.2百萬港元"
+
+
+def test_a_decimal_point_in_its_small_form_is_a_decimal_point(tmp_path):
+    with store_of(
+        tmp_path,
+        {"y.txt": "曜石光纤公布业绩,2025年上半年度,集团营业额上升19﹒4%至63﹒85亿元(人民币;下同)。\n"},
+    ) as s:
+        a = s.search("曜石光纤 2025年上半年 营业额").answers[0]
+        assert a.headline[0].text == "63﹒85亿元" and a.headline[0].amount == 6_385_000_000
+
+
+def test_a_date_asked_finds_the_sentence_stating_one(tmp_path):
+    with store_of(
+        tmp_path,
+        {
+            "v.txt": "山东曜石视觉科技股份有限公司(下称曜石视觉)于1月20日首次向港交所呈交了IPO申请文件。\n"
+            "招股书称,按2024年的收入计,曜石视觉于中国计算机视觉市场中排名第八。\n"
+        },
+    ) as s:
+        assert s.understand("曜石视觉 Hong Kong IPO filing date").value_kinds == ["date"]
+        assert "1月20日" in s.search("曜石视觉 Hong Kong IPO filing date").answers[0].quote
+
+
+def test_the_question_s_own_words_by_a_figure_make_it_the_figure_asked(tmp_path):
+    # 投入 (an investment's keyword) stands before the 2000亿美元, but the question's words
+    # (人工智能基础设施) say it is the capex asked, not the four companies' combined figure
+    with store_of(
+        tmp_path,
+        {
+            "amzn.txt": "据路透社2月5日报道，亚马逊预计今年资本开支将同比增长超过50%，并计划在2026年向人工智能基础设施投入约2000亿美元。\n"
+            "市场同时预期，亚马逊、微软、谷歌与Meta四大云厂商今年合计资本开支将超过6300亿美元。\n"
+        },
+    ) as s:
+        assert first_figure(s, "亞馬遜 2026 人工智能基礎設施 資本開支") == "约2000亿美元"
+
+
+def test_an_analyst_rating_a_company_is_neither_the_article_s_subject_nor_a_figure_s_owner(tmp_path):
+    # the broker that published the note is named more often than the company, and sets the
+    # target price: the company (with its stock code) is the subject, the price is its own
+    with store_of(
+        tmp_path,
+        {
+            "note.txt": "9 月 19 日,山西证券发布研究报告,聚焦曜石光电(688205.SH)近期经营动态。报告显示,山西证券维持其“增持”评级。\n"
+            "财报数据显示,2025 年上半年,曜石光电实现营收 4.3 亿元,同比增长 5.9%。单看二季度,公司营收 2.3 亿元,环比增长 18.0%。\n"
+            "山西证券分析指出,国内电信传输市场资本开支延缓导致需求下滑。\n",
+            "tp.txt": "曜石磊晶（3081）股價勁揚。多家外資法人發布報告，其中摩根士丹利（大摩）將目標價從830元大幅調升至1,081元，調幅達30.2%。\n",
+        },
+    ) as s:
+        a = s.search("曜石光电 第二季 营收").answers[0]
+        assert a.entity == "曜石光电" and a.headline[0].text == "2.3 亿元"
+        a = s.search("曜石磊晶 目標價").answers[0]
+        assert a.entity == "曜石磊晶" and a.headline[0].text == "1,081元"
+
+
+def test_last_quarter_asked_of_an_archive_is_the_quarter_an_article_just_reported(tmp_path):
+    # reported on 2025-12-12: its fiscal fourth quarter, labelled 2025 Q4, was "last quarter" then;
+    # a base of last year's quarter in the same sentence does not make it last year's
+    with store_of(
+        tmp_path,
+        {
+            "b.txt": " date 2025-12-12 曜石芯片公布最新业绩，第四季收入为180.15亿美元；盈利为85.18亿美元，较去年同期的43亿美元大增；"
+            "每股盈利1.95美元，高于市场预期的1.87美元。\n",
+            "old.txt": " date 2025-04-20 曜石芯片公布第一季业绩，每股盈利1.20美元。\n",
+        },
+    ) as s:
+        a = s.search("曜石芯片 EPS last quarter").answers[0]
+        assert "1.95美元" in a.quote and a.period == "2025 Q4"
+
+
+def test_a_results_article_behind_a_portal_s_debris_still_reports_its_quarter(tmp_path):
+    # an image placeholder and a byline before the lead; the period's end (截至…) is no dateline
+    with store_of(
+        tmp_path,
+        {
+            "ms.txt": "打开网易新闻 查看精彩图片\n\n文丨苏扬\n\n编辑丨徐青阳\n\n"
+            "当地时间1月28日,微软发布了截至2025年12月31日2026财年第二财季财报(对应自然年2025年第四季度)。\n\n"
+            "在第二财季,微软总营收813亿美元,同比增长17%。\n\n"
+            "其中的绝对核心——Azure及其他云服务,实现了39%的收入同比增长(按固定汇率计算为38%)。\n"
+        },
+    ) as s:
+        a = s.search("Microsoft Azure growth Q2 2026").answers[0]
+        assert "39%" in a.quote and a.published == "2026-01-28"

@@ -65,6 +65,16 @@ SAME_PHRASES = [
     ("上季", ["last quarter"], "2024 Q3"),
     ("last quarter", ["last quarter"], "2024 Q3"),
     ("本季度", ["this quarter"], "2024 Q4"),
+    # as Hong Kong and Taiwan write the first and last quarters, and as analysts type fiscal ones
+    ("2024年首季", ["2024", "Q1"], "2024 Q1"),
+    ("末季", ["Q4"], "2024 Q4"),
+    ("FQ3 2024", ["2024", "Q3"], "FY2024 Q3"),
+    ("3QFY24", ["2024", "Q3"], "FY2024 Q3"),
+    ("Q3 FY2023/24", ["2024", "Q3"], "FY2024 Q3"),  # the fiscal year ends in 2024
+    ("2023/24财年", ["2024"], "FY2024"),
+    # a quarter by the month it ends in
+    ("June quarter 2024", ["2024", "Q2"], "2024 Q2"),
+    ("截至2024年9月30日止三个月", ["2024", "Q3"], "2024 Q3"),
 ]
 
 
@@ -130,10 +140,18 @@ def test_relative_periods_in_a_question_are_read(question, periods):
         # a report's name is no quarter's figure (三季报: the nine months'), a whole year's no part's
         (["Q3"], "2025 9M", "据公司25年三季报,25q1-q3实现归母净利润7.8亿元", None, 0.0),
         (["Q4"], "2025", "2025年全年合并营收来到48.43亿元", None, 0.0),
-        (["Q4"], "2025", "2025年合并营收来到48.43亿元", None, 0.6),
+        (["Q4"], "2025", "2025年合并营收来到48.43亿元", None, 0.0),
         # a year and its quarter asked: the year's figure, stated as the year's, is not the quarter's
         (["2025", "Q4"], "2025", "东元2025年营收590.94亿元,税后纯益52.42亿元", None, 0.0),
         (["2025", "Q4"], "2025", "东元2025年第四季税后纯益12亿元", None, 0.9),  # the sentence names it
+        # a quarter asked without its year: a sentence stating only a year is that year's figure,
+        # one writing other years too may still be about the quarter
+        (["Q4"], "2025", "根据业绩快报,2025年,中芯国际实现营业收入673.23亿元", None, 0.0),
+        (["Q3"], "2026", "预计2026年将显著高于2025年,拖累其股价急挫逾9%", None, 0.6),
+        # "last quarter" of an archive: the quarter an article reported just after it ended (Broadcom's
+        # fiscal fourth quarter, reported on 2025-12-12), not one reported long before
+        (["last quarter"], "2025 Q4", "", "2025-12-12", 0.8),
+        (["last quarter"], "2025 Q1", "", "2025-12-12", 0.0),
     ],
 )
 def test_period_agreement(asked, period, key, published, score):
@@ -272,6 +290,24 @@ def _candidate(text, period=None, published=None):
         ("地平线在2021年至2023年的营收复合年增长率高达82.3%。", "2021–2023", ["2021–2023"]),
         # a month written after its year: the month's figure, not the year's
         ("晶心科 2024/09 营收达 2.33 亿元,2024Q3 营收 6 亿元。", "2024-09", ["2024-09", "2024 Q3"]),
+        # periods listed, then their figures "respectively": each figure the period at its place
+        (
+            "2023年、2024年至2025年前9个月,海柔创新的营收分别达到8.07亿元、13.6亿元、12.63亿元。",
+            "2023",
+            ["2023", "2024", "2025 9M"],
+        ),
+        (
+            "2023年、2024年以及2025年前九个月,净亏损分别高达10.09亿元、12.56亿元和5.89亿元。",
+            "2023",
+            ["2023", "2024", "2025 9M"],
+        ),
+        ("波若威 2025 年 10 月至 12 月的營收分別為 1.86 億元、2.13 億元及 2.23 億元。", "2025", ["2025-10", "2025-11", "2025-12"]),
+        # a list after a range of years: the first figure opens the list, it is no whole span's
+        (
+            "2021年至2023年,黑芝麻智能营收0.61亿元、1.65亿元、3.12亿元,亏损净额分别为23.57亿元、27.53亿元、48.55亿元。",
+            "2021–2023",
+            ["2021", "2022", "2023", "2021", "2022", "2023"],
+        ),
     ],
 )
 def test_each_figure_has_the_period_written_before_it(text, fact_period, periods):
@@ -446,7 +482,9 @@ def test_a_range_of_years_may_end_on_a_date():
     ("head", "published"),
     [
         ("2025年12月9日,沐曦股份完成科创板申购缴款", "2025-12-09"),
-        ("中新经纬11月18日电 小米集团披露《截至2025年9月30日止三个月之业绩公告》", "2025-09-30"),
+        # a period's end (截至…) is no dateline: the month and day before it are, after that end
+        ("中新经纬11月18日电 小米集团披露《截至2025年9月30日止三个月之业绩公告》", "2025-11-18"),
+        ("当地时间1月28日,微软发布了截至2025年12月31日2026财年第二财季财报", "2026-01-28"),
         # the first full date is one the article looks ahead to: the dateline is the day before it
         ("智谱开启招股:发行价116.2港元,计划1月8日上市\n12月30日,智谱正式开启港股招股,至2026年1月5日结束", "2025-12-30"),
         ("3月5日,公司宣布将于2025年4月1日上市", "2025-03-05"),
@@ -491,6 +529,9 @@ def test_a_part_of_the_year_does_not_answer_for_the_whole_year(stated, whole_yea
     from store.periods import period_agreement
 
     assert (period_agreement(["2024"], stated, "", whole_year=whole_year) > 0) is agrees
+    # the year asked as 去年 (on TODAY, 2024 is two years back: 2025's quarter against 2025)
+    last = stated.replace("2024", "2025")
+    assert (period_agreement(["last year"], last, "", whole_year=whole_year, today=TODAY) > 0) is agrees
 
 
 def test_a_report_s_name_is_not_the_period_of_figures_stated_with_their_own():

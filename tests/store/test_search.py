@@ -424,6 +424,8 @@ def test_closing_a_store_waits_for_the_lookups_running_on_it(seed_store_path):
         # revenue names no figure in '谷歌云業務收入同比增長28%': growth, also asked, names the 28%
         ("Google cloud revenue growth", "+28% YoY"),
         ("Azure revenue growth", "+31%, +7 pp"),
+        # a growth asked of a sentence stating the level and its change: the change leads
+        ("Tencent revenue growth 2022", "−1% YoY, ¥554.55 billion"),
     ],
 )
 def test_the_headline_is_the_figure_asked_about(seed_store, query, headline):
@@ -558,8 +560,12 @@ def test_the_change_the_question_names_is_shown_with_the_level(tmp_path):
         tmp_path,
         "富世達（6805）公布財報。大和指出，富世達第4季EPS為10.96元；第4季營收為39.76億元，季增11.5%，年增43.6%，符合預期。\n",
     )
-    # the level leads; of the two changes by it, the year-on-year one the question asks for
+    # of the two changes by it, the year-on-year one the question asks for; a growth asked leads
+    # with the change, the level beside it
     top = store.search("富世达 第四季 营收 年增").answers[0]
-    assert [v.text for v in top.headline] == ["39.76億元", "43.6%"]
+    assert [v.text for v in top.headline] == ["43.6%", "39.76億元"]
     top = store.search("富世达 第四季 营收 季增").answers[0]
-    assert [v.text for v in top.headline] == ["39.76億元", "11.5%"]
+    assert [v.text for v in top.headline] == ["11.5%", "39.76億元"]
+    # asked for the level, the level leads and the change stands beside it
+    top = store.search("富世达 第四季 营收").answers[0]
+    assert [v.text for v in top.headline][0] == "39.76億元"

@@ -36,7 +36,7 @@ def mixed_store(tmp_path_factory, seeds):
         ("TSMC capex 2024", "300億至320億美元", "capex", "2024"),
         ("台积电 资本支出", "300億至320億美元", "capex", "2024"),
         ("AMD MI300 revenue", "50億美元", "revenue", "2024"),
-        ("Alibaba revenue 2024", "2,218.74億元", "revenue", "2024-03-31"),
+        ("Alibaba revenue 2024", "2,218.74億元", "revenue", "2024 Q1"),  # the quarter ended 31 March
         ("騰訊 純利", "532.3億元", "net_profit", None),
         ("SenseTime loss 2023", "64.4億元", "loss", "2023"),
         ("小米 研发投入", "1050億元", "r_and_d", None),  # R&D spending is R&D, not an investment
