@@ -1060,7 +1060,10 @@ def _lexicon_heads(lexicon: Lexicon, aliases: dict[str, str]) -> dict[str, str]:
 # the trade a company's name ends on, which its English name translates rather than spells
 # (申菱环境: Shenling Environmental): no corporate word (the articles do not write the name
 # without it), but an English question writes the head's pinyin before its translation
-_TRADE_WORDS_ZH = ("环境", "材料", "能源", "精密", "电气", "光学", "激光", "物流", "医疗", "环保", "电力", "化学", "制药", "装备", "重工")
+_TRADE_WORDS_ZH = (
+    "环境", "材料", "能源", "精密", "电气", "光学", "激光", "物流", "医疗", "环保", "电力", "化学", "制药", "装备", "重工",
+    "电路", "光电", "光纤", "电机",
+)
 
 
 def _write_vocabulary(con: sqlite3.Connection, vocabulary: _Vocabulary) -> None:

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field, replace
 from .lexicon import Lexicon
 from .names import discover_names, introduced_as_person
 from .numbers import Value, in_declared_unit, parse_quantities
-from .periods import PART_SORT, Period, PeriodName, article_period_names, parse_period, published_date
+from .periods import (
+    PART_SORT,
+    WHOLE_YEAR,
+    Period,
+    PeriodName,
+    article_period_names,
+    parse_period,
+    published_date,
+)
 from .sources import DATE_STAMP, MAX_TITLE
 from .subjects import SubjectTracker, choose_topic, source_or_investor
 from .tables import TableReader
@@ -438,11 +446,12 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
                     # likely); in May 2023 "亏了30多亿元的OpenAI" may be any year's, so the date
                     # alone says nothing
                     fact.implied_year = only_year or (told_quarter[0] if told_quarter else None)
-                    if told_quarter and fact.implied_year == told_quarter[0]:
-                        fact.implied_part = f"Q{told_quarter[1]}"
-                if fact.period is None and context and last_period and not about_topic:
+                    if told_quarter and fact.implied_year == told_quarter[0] and not WHOLE_YEAR.search(fact.key):
+                        fact.implied_part = f"Q{told_quarter[1]}"  # (全年…93.5% is the year's)
+                whole_year_after_part = bool(last_period and " " in last_period[0] and WHOLE_YEAR.search(fact.key))
+                if fact.period is None and context and last_period and not about_topic and not whole_year_after_part:
                     # "其中資料中心營收為308億美元": a figure carried over from the sentence
-                    # before belongs to that sentence's period too
+                    # before belongs to that sentence's period too (a 全年 figure is no quarter's)
                     fact.period, fact.period_sort = last_period
                 if context and last_metric and last_metric not in fact.metrics and not about_topic:
                     # "这比2021年的约600亿美元增长了30%以上": a money figure continuing the

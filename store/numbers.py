@@ -331,6 +331,9 @@ def _to_number(s: str) -> float | None:
     return _chinese_to_number(s)
 
 
+_COUNTED = set("股倍人次户件个台总家款张项")
+
+
 def _qualifier_before(key: str, start: int) -> tuple[str | None, int]:
     # "约达5.4亿": a kept qualifier may stand before a boundary word such as 达 or 为
     pos = start
@@ -339,6 +342,8 @@ def _qualifier_before(key: str, start: int) -> tuple[str | None, int]:
         hit = next((q for q in _PRE_QUALIFIERS if window.endswith(q)), None)
         if hit is None:
             break
+        if hit in ("数", "几") and (pos != start or key[pos - 2 : pos - 1] in _COUNTED):
+            break  # 股数达462.17亿, 倍数为4126.49倍: the 数 of a noun, not "several" (数十亿)
         pos -= len(hit)
         if hit in _KEPT_QUALIFIERS:
             return _KEPT_QUALIFIERS[hit], pos

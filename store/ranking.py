@@ -226,6 +226,11 @@ def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
     ]
     if not spans:
         return None
+    asked = [a for t in u.terms for a in alternatives(t, u, ctx)] + u.names
+    if any(a and a in re.split(r"[;；。]", c.key[max(0, x - 24) : x])[-1] for a in asked for x, _ in spans):
+        # "…系统产品板块受益消费需求反弹,收入同比增长3%至3.82亿美元" asked of 系统产品: of the
+        # sentence's segments, the question names one
+        return None
     # the keyword that the fact's figure belongs to: the nearest one before its first figure
     # that has one ("推升3月营收攀高…;第1季探针卡营收比重约45.3%" is the probe cards' share), read
     # whole (亏损 of 净亏损 is the longer keyword's)
@@ -244,7 +249,6 @@ def _segment(c: Candidate, u: Understanding, ctx: RankingContext) -> str | None:
         return _part_elsewhere(c, u, ctx, metric)
     if any(m.end == len(seg) for m in ctx.mentions(seg)):
         return None  # "微软销售额": the company's own name before the keyword is no business unit
-    asked = [a for t in u.terms for a in alternatives(t, u, ctx)] + u.names
     window = c.key[max(0, start - 10) : start]
     if any(a in window or fuzz.partial_ratio(seg, a) >= 75 for a in asked if a):
         return None  # the question names this segment: it is what is asked
@@ -1027,8 +1031,13 @@ def _named_before(key: str, start: int, mentions: list[Mention]) -> list[Mention
             # 计划先试购2万台H200"), not about those it names later (investors listed, a consensus
             # beaten, a place): then whose the figure is, it does not say
             opens = any(_OPENING.fullmatch(key, start, m.start) for m in named)
+            if opens and all(_SPEAKS.match(key, m.end) for m in named):
+                return []  # "利明献指出,…营收比重将…提升至三成以上": who speaks owns no figure
             return named if opens else []
     return []
+
+
+_SPEAKS = re.compile(r"\s?(?:指出|表示|称|说|强调|透露|坦言|认为|提到)")
 
 
 _SUBJECT_WORD = re.compile(r"公司|集团|其(?!中|他|它|余|次|实)|该(?:公司|集团|企业|模型|产品|芯片|平台|业务)|本(?:公司|集团)")

@@ -225,6 +225,18 @@ def test_vague_amounts_are_prose_with_a_range_never_a_point(text, low, high, sho
 @pytest.mark.parametrize(
     ("text", "figures"),
     [
+        # the 数 of a noun (股数, 倍数) is no "several": the figure after it is exact
+        ("有效申购股数达462.17亿股", [("462.17亿", 46217000000.0)]),
+        ("有效申购倍数为4126.49倍", [("4126.49倍", 4126.49)]),
+    ],
+)
+def test_a_noun_ending_on_shu_is_no_vague_amount(text, figures):
+    assert [(v.text, v.amount) for v in parse_quantities(text)] == figures
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
         # a stock code after a company is no figure
         ("台股:华擎(3515)AI伺服器营收将破5成", ["5成"]),  # tenths (50%), not the code
         ("阿里巴巴（9988）上季收入2478億元", ["2478億元"]),

@@ -433,3 +433,49 @@ def test_a_results_article_behind_a_portal_s_debris_still_reports_its_quarter(tm
     ) as s:
         a = s.search("Microsoft Azure growth Q2 2026").answers[0]
         assert "39%" in a.quote and a.published == "2026-01-28"
+
+
+def test_a_segment_the_question_names_is_found_among_a_sentence_s_segments(tmp_path):
+    with store_of(
+        tmp_path,
+        {
+            "seg.txt": "曜石精密科技(6088.HK)发布第三季度业绩。\n"
+            "分板块看,云端网络设施业务收入增长33.5%至2.15亿美元;汽车移动板块推进整合战略,收入同比增116%至2.4亿美元;"
+            "系统产品板块受益消费需求反弹,收入同比增长3%至3.82亿美元,超过此前指引。\n"
+        },
+    ) as s:
+        assert first_figure(s, "曜石精密 系統產品 收入") == "3.82亿美元"
+
+
+def test_a_quarter_s_sentences_and_the_year_s(tmp_path):
+    # "销售达" states revenue; a 全年 sentence after a quarter's is the year's, not the quarter's
+    with store_of(
+        tmp_path,
+        {
+            "q.txt": "曜石存储（4967）公布2025年第四季度业绩,营收增长11.9%至178.13亿元。\n"
+            "其中，雲端記憶體業務銷售達52.84億美元，較去年同期翻倍成長。\n"
+            "公司晶圆出货量与产能利用率同步提升,全年平均产能利用率93.5%,同比提升8个百分点。\n"
+            "第四季度产能利用率达到95.7%,8英寸产线满载。\n",
+        },
+    ) as s:
+        assert first_figure(s, "曜石存储 雲端記憶體業務 銷售額") == "52.84億美元"
+        assert first_figure(s, "曜石存储 四季度 产能利用率") == "95.7%"
+
+
+def test_the_head_of_a_name_before_its_trade_is_asked_by_its_pinyin(tmp_path):
+    # 深南电路: "Shennan Circuits", the head's pinyin before the trade its English name translates
+    with store_of(
+        tmp_path, {"c.txt": "曜南电路(002916):Q3业绩同比高增 AI占比提升\n事件:公司公告25 年三季报,前三季度收入167.5 亿同比+28.4%。\n"}
+    ) as s:
+        assert first_figure(s, "Yaonan Circuits revenue first three quarters") == "167.5 亿"
+
+
+def test_who_speaks_in_the_clause_before_owns_no_figure(tmp_path):
+    with store_of(
+        tmp_path,
+        {
+            "s.txt": "電機大廠曜元（1504）今召開法說會。曜元2025年營收590.94億元，年增7%。王明献解釋，去年有庫藏股轉讓費用。王明献強調，今年訂單能見度高。\n"
+            "針對今年營運，王明献指出，今年AI資料中心產品銷售規模將倍數成長，電力能源事業群營收比重將從去年的高個位數百分比，大幅提升至三成以上，工程營收比重降至七成。\n"
+        },
+    ) as s:
+        assert "三成以上" in s.search("曜元 電力能源事業群 營收比重").answers[0].quote
