@@ -35,7 +35,8 @@ from .periods import (
 from .question import Understanding
 from .vocabulary import is_latin
 
-_TOGETHER = re.compile(r"共同|合计|总计|一共|共计|共|合共|together|combined")
+# "谷歌、微软和Meta计划…总共投入", "四大云厂商今年合计资本开支": not the 共 of 共识 (consensus)
+_TOGETHER = re.compile(r"共同|合计|总计|总共|一共|共计|合共|共(?=投|花|募|融|斥)|together|combined")
 
 
 def anchors_for(c: Candidate, u: Understanding, ctx: RankingContext) -> list[str]:

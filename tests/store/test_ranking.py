@@ -286,9 +286,15 @@ def test_companies_stated_together_are_the_answer_s_subject():
     c = candidate(
         "谷歌、微软和Meta计划在2025年总共投入至少2150亿美元用于资本支出。", ["Google", "Microsoft", "Meta"]
     )
-    u, c = scored("Microsoft capex 2025", c)
+    u, c = scored("Google Microsoft Meta capex 2025", c)
     assert joint_entities(c.candidate) == ["Google", "Microsoft", "Meta"]
     assert answer_verdict(c, u, CTX, strict_metrics=True) is None  # the list owns the figure
+    # asked of Microsoft alone, it answers too, named as the three combined (test_every_shown_answer)
+    u, c = scored("Microsoft capex 2025", c.candidate)
+    assert answer_verdict(c, u, CTX, strict_metrics=True) is None
+    # and a consensus (共识) is no figure stated together
+    lone = candidate("輝達第二季營收優於市場共識。", ["Nvidia", "TSMC"])
+    assert joint_entities(lone) == []
 
 
 @pytest.mark.parametrize(
