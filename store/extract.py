@@ -317,7 +317,11 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     home_currency = _home_currency(key)
     # the quarter the title and lead report: what the article's 本季 (this quarter) is
     told_quarter = next(
-        ((n.year, int(n.part[1])) for n in periods if n.start < told_end and n.year and n.part and n.part[0] == "Q"),
+        (
+            (n.year, int(n.part[1]), n.fiscal)
+            for n in periods
+            if n.start < told_end and n.year and n.part and n.part[0] == "Q"
+        ),
         None,
     )
     found = discover_names(text, key, title_end=lead_end, **lexicon.name_sources())
@@ -596,7 +600,7 @@ def _fact_from_run(
     names: list[str],
     *,
     stated_part: tuple[int, str] | None = None,
-    told_quarter: tuple[int, int] | None = None,
+    told_quarter: tuple[int, int, bool] | None = None,
     home_currency: str = "CNY",
 ) -> Fact | None:
     if _content_len(run.text) < _MIN_CONTENT:

@@ -252,8 +252,10 @@ def value_period(
         )
         return earlier.label if earlier else fallback
     if nearest.year is None and nearest.offset is None and nearest.quarter_offset is None:
-        if stated is not None and stated.part == nearest.part and stated.fiscal == nearest.fiscal:
-            return fallback  # the fact's own period, placed with the company's fiscal calendar
+        if stated is not None and stated.part == nearest.part and (stated.fiscal or not nearest.fiscal):
+            # the fact's own period, placed with the company's fiscal calendar (a bare 第二季 the
+            # article's fiscal lead made FY2026 Q2 too)
+            return fallback
         year = next((n.year for n in reversed(names) if n.year is not None), None)
         if year is not None:
             nearest = replace(

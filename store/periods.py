@@ -604,7 +604,7 @@ def parse_period(
     fiscal_year_end: int | None = None,
     dated_day: int = 1,
     until: int | None = None,
-    told_quarter: tuple[int, int] | None = None,
+    told_quarter: tuple[int, int, bool] | None = None,
 ) -> Period | None:
     """Return the period ``key`` (a folded sentence) states, or None: the first period it writes
     (before ``until``, the end of the clause of its first figure, when given), placed by the
@@ -614,7 +614,7 @@ def parse_period(
     part written without its year (上半年, 第三財季); without them, ``article_year`` (the year
     the article states most) gives a part its year. ``fiscal_year_end`` is the month the
     subject's fiscal year ends in (Microsoft 6): 第三財季 in its article of April 2024 is
-    ``FY2024 Q3``. ``told_quarter`` (year, quarter) is the quarter the article's lead reports:
+    ``FY2024 Q3``. ``told_quarter`` (year, quarter, fiscal) is the quarter the article's lead reports:
     its 本季 (this quarter) is that one, in a results article written after it ended or with
     no date at all.
 
@@ -643,8 +643,15 @@ def parse_period(
         if not dates_a_figure(key, n):
             continue
         if n.quarter_offset == 0 and told_quarter and n.offset is None:
-            qy, q = told_quarter
-            return Period(f"{qy} Q{q}", qy + (q - 1) / 4)
+            qy, q, fiscal = told_quarter
+            return Period(f"{'FY' if fiscal else ''}{qy} Q{q}", qy + (q - 1) / 4)
+        if told_quarter and told_quarter[2] and _bare_quarter(n):
+            # "展望第二季" in an article whose lead reports 2026会计年度第一财季: the company's
+            # fiscal quarters, that year's (a quarter before the one told, the next year's)
+            fy, fq, _ = told_quarter
+            q = int(n.part[1]) if n.part else 0
+            year = fy if q >= fq else fy + 1
+            return Period(f"FY{year} Q{q}", year + (q - 1) / 4)
         if (n.offset is not None or n.quarter_offset is not None) and not dated_year:
             continue  # 去年 in an undated article: its most stated year is not the year it was written
         period = resolve(
@@ -672,6 +679,18 @@ def parse_period(
         y = _day_year(month, day, dated_year, dated_month, dated_day)
         return Period(f"{y}-{month:02d}-{day:02d}", y + (month - 1) / 12 + day / 400)
     return None
+
+
+def _bare_quarter(n: PeriodName) -> bool:
+    return (
+        n.year is None
+        and n.offset is None
+        and n.quarter_offset is None
+        and not n.same_part
+        and bool(n.part)
+        and n.part is not None
+        and n.part[0] == "Q"
+    )
 
 
 def article_period_names(key: str) -> list[PeriodName]:

@@ -479,3 +479,16 @@ def test_who_speaks_in_the_clause_before_owns_no_figure(tmp_path):
         },
     ) as s:
         assert "三成以上" in s.search("曜元 電力能源事業群 營收比重").answers[0].quote
+
+
+def test_a_bare_quarter_in_an_article_reporting_a_fiscal_one_is_the_company_s_fiscal_quarter(tmp_path):
+    with store_of(
+        tmp_path,
+        {
+            "mu.txt": " date 2025-12-18 曜光於17日美股盤後公布2026會計年度第一財季業績，營收與獲利皆超過市場預期。\n"
+            "曜光第一季營收年增57％，來到136.4億美元。\n"
+            "展望第二季，曜光預估營收為187億美元，毛利率預計為68％。\n"
+        },
+    ) as s:
+        a = s.search("曜光 第二季 毛利率 预估").answers[0]
+        assert "68％" in a.quote and a.period == "FY2026 Q2"
