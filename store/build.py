@@ -1004,8 +1004,9 @@ def _vocabulary(summaries: list[tuple[str, str, str]], lexicon: Lexicon) -> _Voc
         )
         for e in lexicon.entities.values()
     ]
+    linked_names = set().union(*linked.values())
     for g in groups:
-        if g.name in lexicon.entities or g.variants & set().union(*linked.values()):
+        if g.name in lexicon.entities or g.variants & linked_names:
             continue
         facts = sum(counts.get(v, 0) for v in g.variants)
         entities.append(

@@ -223,8 +223,6 @@ def _article_year(key: str, published: str | None, periods: list[PeriodName]) ->
 _EXAMPLES = re.compile(r"(?:包括|包含|例如|比如)[^,，;；。:：]{0,80}?等")
 
 
-# where a figure comes from: "据LSEG分析师调查,本季…每股摊薄收益为2.82美元" is Alphabet's EPS,
-# "根据Omdia数据" a survey of the market
 def _named_as_examples(key: str, mentions: list[Mention], lexicon: Lexicon) -> set[str]:
     """Return the entities (and what they belong to) a sentence names only as examples, inside
     brackets or a 包括…等 list: "A类机构(公募基金、社保基金…及QFII等)", or as the source of its
@@ -347,8 +345,8 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     topic = choose_topic(
         # a source, an investor or an analyst named sentence after sentence is still not the subject
         [
-            [lexicon.lineage(m.entity)[-1] for m in found_in if not source_or_investor(key[s.start : s.end], m)]
-            for s, found_in in zip(sentences, all_mentions, strict=True)
+            [lexicon.lineage(m.entity)[-1] for m in found_in if not source_or_investor(s_key, m)]
+            for s_key, found_in in zip((key[s.start : s.end] for s in sentences), all_mentions, strict=True)
         ],
         is_company,
         boosted=[e.name for e in found.values() if e.how & {"ticker", "title", "reporter"}]

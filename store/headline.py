@@ -135,7 +135,7 @@ _LISTED_YEARS = re.compile(
 
 
 _RESPECTIVELY = re.compile(r"分别|分別|依次")
-_PERIOD_JOINER = re.compile(r"\s?(?:、|以及|及|和|与|至|到)\s?")
+_PERIOD_JOINER = re.compile(rf"\s?(?:{_LIST_SEPARATOR.pattern}|至|到)\s?")
 _MONTH_RUN = re.compile(r"((?:19|20)\d\d)\s?年\s?(\d{1,2})\s?月\s?(?:至|到|-|—|~)\s?(\d{1,2})\s?月")
 
 
@@ -148,7 +148,7 @@ def _respective_period(key: str, before: str) -> str | None:
     if not marks or re.search(r"[,，;；。]", before[marks[-1].end() :]):
         return None
     mark = marks[-1].start()
-    place = len(re.findall(r"、|以及|及|和|与", before[marks[-1].end() :]))
+    place = len(_LIST_SEPARATOR.findall(before[marks[-1].end() :]))
     months = [m for m in _MONTH_RUN.finditer(key, 0, mark) if mark - m.end() <= 20]
     if months:
         m = months[-1]
@@ -204,7 +204,7 @@ def value_period(
         place = len(_LIST_SEPARATOR.findall(since[breaks[-1].end() :] if breaks else since))
         if lo < hi and _TO_THE_END.search(since):
             return str(hi)  # "2022-2024年营业收入从42.64万元跃升至7.43亿元": the range's end
-        opens_list = re.match(r"\s?(?:、|以及|及|和|与)", key[v.end - offset :])
+        opens_list = _LIST_SEPARATOR.match(key[v.end - offset :].lstrip())
         if lo < hi and not _LISTED.search(since) and not opens_list and fallback == f"{lo}–{hi}":
             return fallback  # "2021年至2023年的营收复合年增长率高达82.3%": the whole span's figure
         if lo < hi and lo + place < hi:

@@ -318,7 +318,9 @@ class Lexicon:
             for other, words in self.metrics[name].becomes_with.items():
                 if other not in self.metrics:
                     continue
-                shifted = [(a, b) for a, b in spans if any(key[:a].rstrip().endswith(w) for w in words)]
+                shifted = [
+                    (a, b) for a, b in spans if any(key[max(0, a - len(w) - 3) : a].rstrip().endswith(w) for w in words)
+                ]
                 if shifted:
                     positions[other] = sorted({*positions.get(other, []), *shifted})
                     strength = max(b - a for a, b in shifted) + 2

@@ -682,15 +682,9 @@ def parse_period(
 
 
 def _bare_quarter(n: PeriodName) -> bool:
-    return (
-        n.year is None
-        and n.offset is None
-        and n.quarter_offset is None
-        and not n.same_part
-        and bool(n.part)
-        and n.part is not None
-        and n.part[0] == "Q"
-    )
+    # 第二季: no year, nothing relative, not 同期
+    no_year = n.year is None and n.offset is None and n.quarter_offset is None and not n.same_part
+    return no_year and n.part is not None and n.part.startswith("Q")
 
 
 def article_period_names(key: str) -> list[PeriodName]:

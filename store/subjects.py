@@ -176,6 +176,8 @@ class SubjectTracker:
 
 # --- who a sentence is not about: its sources, investors and analysts ------------------------
 
+# where a figure comes from: "据LSEG分析师调查,本季…每股摊薄收益为2.82美元" is Alphabet's EPS,
+# "根据Omdia数据" a survey of the market
 _SOURCE_BEFORE = re.compile(r"(?:据|根据|援引)\s?$")
 _SOURCE_AFTER = re.compile(r"\s?(?:的)?(?:分析师|研究员)?\s?(?:的)?(?:调查|统计|数据|报告|预测|预估|估计|测算|研究)")
 
