@@ -145,7 +145,10 @@ class StoreHolder:
         self.sources = Path(sources)
         self.lexicon = tuple(lexicon)
         self._state = state
-        self._reload_lock = threading.Lock()
+        # A reload refuses a second one (ReloadInProgress), but waits for a follow() poll: the
+        # poll runs every fraction of a second and must not turn an admin's reload away.
+        self._reload_running = threading.Lock()
+        self._changing_live = threading.Lock()  # one changer of the live store: a reload or a follow()
         self._swap_lock = threading.RLock()
         self._retired: list[FactStore] = []
         self.started_at = time.time()
@@ -340,12 +343,13 @@ class StoreHolder:
         Raises ReloadInProgress if another reload is running, ReloadFailed (old store still live) if
         the build or its validation fails, ReloadRefused if the new store would keep less than
         ``1 - max_loss`` of the facts and ``force`` is false."""
-        if not self._reload_lock.acquire(blocking=False):
+        if not self._reload_running.acquire(blocking=False):
             raise ReloadInProgress()
         try:
-            return self._reload(force)
+            with self._changing_live:
+                return self._reload(force)
         finally:
-            self._reload_lock.release()
+            self._reload_running.release()
 
     def _build(self, target: Path, previous: Path | None, generation: int) -> BuildReport:
         # The lexicon is read afresh: an operator may have added a TOML file before reloading.
@@ -446,7 +450,7 @@ class StoreHolder:
 
         A reload running here, or a published file this process cannot open, leaves the live store
         as it is until the next call."""
-        if not self._reload_lock.acquire(blocking=False):
+        if not self._changing_live.acquire(blocking=False):
             return False
         try:
             # Read the record under the lock: a record read before one of our own reloads
@@ -489,7 +493,7 @@ class StoreHolder:
             log.info("following store generation %s published at %s", self._generation, path)
             return True
         finally:
-            self._reload_lock.release()
+            self._changing_live.release()
 
     def start_following(self, interval: float = FOLLOW_INTERVAL) -> None:
         """Every `interval` seconds on a daemon thread, until close(): follow() the state's record

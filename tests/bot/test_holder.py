@@ -85,12 +85,35 @@ def test_failed_build_keeps_the_old_store(holder, sources):
 
 
 def test_a_second_reload_while_one_runs_is_refused(holder):
-    holder._reload_lock.acquire()  # a reload in progress
+    holder._reload_running.acquire()  # a reload in progress
     try:
         with pytest.raises(ReloadInProgress):
             holder.reload()
     finally:
-        holder._reload_lock.release()
+        holder._reload_running.release()
+
+
+def test_a_reload_waits_for_a_follow_poll_instead_of_refusing(holder):
+    # A replica polls the state's record every fraction of a second; an admin's reload that
+    # meets a poll must wait for it, not be told another reload is running.
+    stop = threading.Event()
+    polls = 0
+
+    def poll() -> None:
+        nonlocal polls
+        while not stop.is_set():
+            holder.follow()
+            polls += 1
+
+    follower = threading.Thread(target=poll)
+    follower.start()
+    try:
+        reports = [holder.reload() for _ in range(3)]
+    finally:
+        stop.set()
+        follower.join(30)
+    assert polls > 0
+    assert [r.generation for r in reports] == [reports[0].generation + i for i in range(3)]
 
 
 def test_a_restart_serves_the_generation_the_state_names(holder, state, sources):

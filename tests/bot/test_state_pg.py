@@ -363,7 +363,7 @@ def test_a_published_file_this_replica_cannot_open_keeps_the_live_store(fleet, c
 def test_follow_waits_for_a_reload_running_here(fleet):
     first, second, _ = fleet
     first.reload()
-    with second._reload_lock:
+    with second._changing_live:  # a reload changing the live store here
         assert second.follow() is False
     assert second.follow() is True
 
