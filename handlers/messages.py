@@ -288,6 +288,7 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "operating_cost": ("operating cost", "运营成本", "營運成本"),
     "net_margin": ("net margin", "净利率", "淨利率"),
     "adjusted_profit": ("adjusted profit", "经调整净利润", "經調整淨利"),
+    "ebitda": ("EBITDA", "EBITDA", "EBITDA"),
     "r_and_d": ("R&D", "研发投入", "研發投入"),
     "cash": ("cash", "现金", "現金"),
     "eps": ("EPS", "每股收益", "每股盈餘"),

@@ -146,15 +146,18 @@ class RankingContext:
     _keyword_patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict, repr=False)
 
     def keyword_pattern(self, metric: str) -> re.Pattern[str] | None:
-        """Return a pattern matching where each of a metric's Chinese keywords starts (computed
-        once per metric: the segment rule asks for every candidate)."""
+        """Return a pattern matching where each of a metric's keywords starts, a Latin one as a
+        whole word (EBITDA, EPS in Chinese text) (computed once per metric: the segment rule asks
+        for every candidate)."""
         if metric not in self._keyword_patterns:
             keywords = self.metrics.get(metric, {}).get("keywords", ())
-            chinese = sorted({kw for kw in keywords if not is_latin(kw)}, key=len, reverse=True)
-            # a lookahead matches empty, so overlapping keywords each give their start
-            self._keyword_patterns[metric] = (
-                re.compile(f"(?=({'|'.join(map(re.escape, chinese))}))") if chinese else None
+            written = sorted(
+                {re.escape(kw) if not is_latin(kw) else rf"(?<![a-z]){re.escape(kw)}(?![a-z])" for kw in keywords},
+                key=len,
+                reverse=True,
             )
+            # a lookahead matches empty, so overlapping keywords each give their start
+            self._keyword_patterns[metric] = re.compile(f"(?=({'|'.join(written)}))") if written else None
         return self._keyword_patterns[metric]
 
 

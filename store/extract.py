@@ -272,6 +272,15 @@ def _opening_on(mentions: list[Mention]) -> str | None:
     return first.entity if first is not None and first.start <= 1 else None
 
 
+def _last_such_quarter(quarter: int, fiscal: bool, dated_year: int | None, published: str | None) -> int | None:
+    """Return the year of the last calendar quarter ``quarter`` ended by the article's date: a
+    title "次季經調整純利跌18％" of 30 August 2025 reports 2025's second quarter, one of February
+    2026 on 末季 2025's fourth. A fiscal quarter's year depends on the company: None."""
+    if fiscal or dated_year is None or not published:
+        return None
+    return dated_year if 3 * quarter <= int(published[5:7]) else dated_year - 1
+
+
 def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str | None = None) -> Document:
     """Return the cleaned article and the facts it states.
 
@@ -316,9 +325,12 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     # the quarter the title and lead report: what the article's 本季 (this quarter) is
     told_quarter = next(
         (
-            (n.year, int(n.part[1]), n.fiscal)
+            (year, int(n.part[1]), n.fiscal)
             for n in periods
-            if n.start < told_end and n.year and n.part and n.part[0] == "Q"
+            if n.start < told_end
+            and n.part
+            and n.part[0] == "Q"
+            and (year := n.year or _last_such_quarter(int(n.part[1]), n.fiscal, dated_year, published))
         ),
         None,
     )
@@ -342,16 +354,22 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
         ent = lexicon.entities.get(top)
         return (ent is not None and ent.kind == "company") or (top in names_zh and top not in people_found)
 
+    def as_topic(name: str) -> str:
+        # a product is its company's (ChatGPT counts for OpenAI); a company is itself, a listed
+        # subsidiary too (金山雲(3896) is Kingsoft Cloud's article, not its parent Kingsoft's)
+        ent = lexicon.entities.get(name)
+        return name if ent is not None and ent.kind == "company" else lexicon.lineage(name)[-1]
+
     topic = choose_topic(
         # a source, an investor or an analyst named sentence after sentence is still not the subject
         [
-            [lexicon.lineage(m.entity)[-1] for m in found_in if not source_or_investor(s_key, m)]
+            [as_topic(m.entity) for m in found_in if not source_or_investor(s_key, m)]
             for s_key, found_in in zip((key[s.start : s.end] for s in sentences), all_mentions, strict=True)
         ],
         is_company,
         boosted=[e.name for e in found.values() if e.how & {"ticker", "title", "reporter"}]
         # the company the title or lead opens on ("中芯国际最新发布的财务报告显示…")
-        + [lexicon.lineage(e)[-1] for e in map(_opening_on, all_mentions[:2]) if e],
+        + [as_topic(e) for e in map(_opening_on, all_mentions[:2]) if e],
     )
     subjects = SubjectTracker(topic, is_company)
     month = int(published[5:7]) if published and dated_year else None

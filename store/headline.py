@@ -21,6 +21,7 @@ from .candidates import (
 )
 from .numbers import Value
 from .periods import (
+    WHOLE_YEAR,
     YEAR,
     LabelParts,
     PeriodName,
@@ -29,6 +30,7 @@ from .periods import (
     month_after,
     parse_period,
     period_agreement,
+    period_names,
     relative_word,
     resolve,
 )
@@ -90,11 +92,33 @@ def headline_for(c: Candidate, u: Understanding, ctx: RankingContext) -> Headlin
             c, u, growth.get("expects", "any"), growth.get("keywords", []), anchors, others, "growth"
         )
     figures, period, forecast = lead
+    if figures and metric != "growth" and "growth" in u.metrics:
+        # "Baidu AI cloud revenue growth" of "AI雲收入年增33%；AI應用收入達26億元": the clause
+        # naming what is asked states only its growth; another unit's level is no answer
+        words = _anchors_beside_keywords(anchors, u, ctx)
+        if words and not _clause_holds(c, figures[0], words):
+            growth = ctx.metrics.get("growth", {})
+            rate = headline(c, u, growth.get("expects", "any"), growth.get("keywords", []), anchors, others, "growth")
+            if rate[0] and _clause_holds(c, rate[0][0], words):
+                lead = rate
+                figures, period, forecast = lead
     level_then_change = len(figures) == 2 and figures[1].change and not figures[0].change
     if "growth" in u.metrics and metric != "growth" and level_then_change:
         # "net profit growth": the rate the profit grew by leads, the profit it came to beside it
         lead = [figures[1], figures[0]], period, forecast
     return lead
+
+
+def _anchors_beside_keywords(anchors: list[str], u: Understanding, ctx: RankingContext) -> list[str]:
+    # the question's Chinese words that are no keyword of a metric asked (云, not 收入)
+    keywords = {kw for m in u.metrics for kw in ctx.metrics.get(m, {}).get("keywords", ())}
+    return [a for a in anchors if a and not is_latin(a) and a not in keywords]
+
+
+def _clause_holds(c: Candidate, v: Value, words: list[str]) -> bool:
+    s, e = v.start - c.start, v.end - c.start
+    clause = c.key[clause_start(c.key, s) : clause_end(c.key, e)]
+    return any(w in clause for w in words)
 
 
 def others_named(c: Candidate, u: Understanding, ctx: RankingContext) -> list[tuple[int, bool]]:
@@ -221,6 +245,14 @@ def value_period(
         place = len(re.findall(r"、|和|及", listed.group("figures")))
         if place < len(listed_years):
             return listed_years[place]
+    clause = before[clause_start(key, len(before)) :]
+    stated = label_parts(fallback)
+    if WHOLE_YEAR.search(clause) and not period_names(clause):
+        # "预估第4季EPS为1.5元，全年约4.2元": the whole year's, of the quarter's year; never a
+        # period an earlier clause names for something else ("2025年4月年报电话会议,全年有望交付…")
+        if stated is not None and stated.part:
+            return f"{'FY' if stated.fiscal else ''}{stated.years[-1]}"
+        return fallback
     names = figure_periods(key, len(before))
     if not names:
         return fallback
@@ -295,8 +327,9 @@ def is_forecast(key: str, offset: int, v: Value) -> bool:
 
 _ASKS_EARLIER = re.compile(r"原本|原来|原先|此前|先前|之前|previous|original|prior|earlier", re.I)
 _ASKS_CHANGE = re.compile(
-    r"增长|增速|增幅|成长|上升|下降|下滑|减少|增加|涨|跌|同比|环比|年增|年减|变化|提高|降低|少了|多了"
+    r"增长|增速|增幅|成长|上升|下降|下滑|减少|增加|涨|跌|同比|环比|年增|年减|变化|提高|降低|少了|多了|收窄|缩小|扩大|幅度"
     r"|growth|grow|rise|fall|fell|drop|change|increase|decrease|declin|jump|plung|surg|soar|slump|shr[ia]nk|yoy|qoq"
+    r"|narrow|widen"
     r"|quarter[\s-]on[\s-]quarter|year[\s-]on[\s-]year|sequential|cut|reduce|raise|raising|by how much",
     re.I,
 )
@@ -305,7 +338,7 @@ _ASKS_CHANGE = re.compile(
 def asks_for_a_change(u: Understanding) -> bool:
     """Tell whether a question asks how something changed (growth, 同比, 减少多少, drop) rather
     than what it came to: the one reading the ranking rules and the headline both use."""
-    words = " ".join([getattr(u, "text", ""), *u.terms, *u.hint_words, *u.ignored])
+    words = " ".join([getattr(u, "text", ""), *u.terms, *u.hint_words, *u.ignored, *u.names])
     return "growth" in u.metrics or bool(_ASKS_CHANGE.search(words))
 _FROM = re.compile(r"(?:由|从)[^至到,，;；]*$")  # "由246.7億美元升至277億美元": where it came from
 _EARLIER = re.compile(r"(?:之前|此前|原先|原本|原来|先前)[^,，;；]{0,10}$")  # "较之前预测的300億美元"

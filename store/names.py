@@ -16,6 +16,7 @@ reader does, from how the text introduces them. Each way is a *source*, recorded
 - ``title``        — the subject the title and several sentences open on: 寒武纪发布…, 寒武纪 Q1…
 - ``opener``       — a word no dictionary knows that opens several sentences or clauses anywhere: 聯鈞前三季…, 。聯鈞帶來…
 - ``pinyin``       — a Chinese name whose pinyin is a Latin name the article writes: 百川智能 and Baichuan
+- ``gloss``        — a Chinese word beside a Latin name that CC-CEDICT glosses as it: Oracle 甲骨文
 
 A found name never runs on into a verb or particle (its edge is where the article's repetitions
 of it end), a figure or a term is never a name (``EPS 17.44``, ``Capex(资本支出)``), and a generic
@@ -52,6 +53,7 @@ SOURCES = (
     "title",
     "opener",
     "pinyin",
+    "gloss",
 )
 
 # Corporate words after a name (longest first): what is left before them is the name itself.
@@ -146,11 +148,12 @@ _OWNER_AFTER = re.compile(r"(?:旗下(?:的)?|子公司|母公司)")
 # what an outlet calls itself: a name before it is the outlet's (Hehson财经, 36氪网)
 _MEDIA_AFTER = re.compile(r"\s?(?:财经|新闻|日报|早报|晚报|周刊|网(?![络路])|研究院|资讯|传媒|电视|通讯社)")
 # results name who publishes them: 云天励飞发布2024年年度报告, 对云天励飞2024年年报进行分析
-_REPORT = r"(?:半年度报告|年度报告|季度报告|财务报告|年报|半年报|季报|财报|业绩报告|业绩公告|业绩快报|招股说明书|招股书)"
+_REPORT = r"(?:半年度报告|年度报告|季度报告|财务报告|(?<=[季度年])报告|年报|半年报|季报|财报|业绩报告|业绩公告|业绩快报|招股说明书|招股书|公告)"
 _REPORTS_AFTER = scanned_from(
-    "发公披交递0-9最日近今昨晚",
-    r"(?:最新|日前|近日|今日|昨日|昨晚|今晚|晚间)?(?:发布|公布|披露|交出|递交)了?\s?(?:其)?(?:\d{4}\s?年度?\s?)?"
-    r"(?:第?[一二三四1-4]季度|上半年|前三季度|全年)?(?:的)?" + _REPORT + r"|(?=\d{4}\s?年度?\s?" + _REPORT + ")"
+    "发公披交递甩0-9最日近今昨晚",
+    r"(?:最新|日前|近日|今日|昨日|昨晚|今晚|晚间)?(?:发布|公布|披露|交出|递交|发出|甩出)了?\s?(?:其|一份|一则)?"
+    r"(?:\d{4}\s?年度?\s?)?(?:第?[一二三四1-4]季度|上半年|前三季度|全年)?(?:的)?" + _REPORT
+    + r"|(?=\d{4}\s?年度?\s?" + _REPORT + ")"
 )
 _LATIN_NAME = scanned_from(
     "A-Za-z",
@@ -231,11 +234,17 @@ def _owns_edge(name: str, key: str) -> bool:
     return len(name) >= 2 and name[0] in _OWNABLE_EDGE and key.count(head) >= 2 and key.count(head[1:]) == key.count(head)
 
 
-def _is_generic(word: str, generic: set[str], metric_words: KeywordIndex, key: str | None = None) -> bool:
+def _is_generic(
+    word: str, generic: set[str], metric_words: KeywordIndex, key: str | None = None, *, cut_from_a_name: bool = False
+) -> bool:
+    """Tell whether ``word`` is no name: a generic or metric word, a period, or a span whose edges
+    run into the words around a name (a locative 里 or 中 at its end). The opening characters
+    ``cut_from_a_name`` (阿里 of 阿里巴巴) have no such edge to check at their end."""
     if word in _GENERIC_ZH or word in _OPENERS or word in generic or len(word) < 2:
         return True
     edge = word[0] in _EDGE and not (key is not None and _owns_edge(word, key))
-    if word.endswith(_BAD_ENDINGS) or edge or word[0] in _NEVER_FIRST or word[-1] in _NEVER_LAST:
+    bad_end = word.endswith(_BAD_ENDINGS) and not cut_from_a_name
+    if bad_end or edge or word[0] in _NEVER_FIRST or word[-1] in _NEVER_LAST:
         return True
     if re.search(r"\d|季度|上半|下半|年度", word) or _ORDINAL.search(word) or _COUNTED.match(word):
         return True
@@ -298,6 +307,12 @@ def _name_ending_at(
             # characters, which the segmenter does not know) is the name's head
             head = words[-2] if len(words[-2]) >= 2 else "".join(words[:-1])[-2:]
             name = head + name if len(head) >= 2 else ""
+        elif len(words) >= 2 and _is_generic(name, generic, metric_words, key):
+            # 协|创|数据: an ordinary last word (data), and a head the article writes again on its
+            # own (协创恰恰是…): the name is the two together
+            head = words[-2] if len(words[-2]) >= 2 else "".join(words[:-1])[-2:]
+            if len(head) >= 2 and key.count(head) >= 2:
+                name = head + name
         if not name:
             return None
     else:
@@ -643,7 +658,9 @@ def discover_names(
     for m in _REPORTS_AFTER.finditer(key):
         name = _name_ending_at(key, m.start(), generic, metric_words)
         # named again, or opening the article ("中芯国际最新发布的财务报告显示,…" then 公司 throughout)
-        opens = name is not None and m.start() - len(name) <= 1
+        # or a clause of its lead ("2月12日晚,协创数据甩出一份公告:…", then 这家公司, 它家)
+        at = m.start() - len(name) if name else 0
+        opens = name is not None and (at <= 1 or at < _LEAD_CHARS and key[at - 1] in ",，。\n:：")
         if name and (key.count(name) >= 2 or opens) and _is_name_like(name, key):
             add(strip_corporate(name), "reporter", also=(name,))
     # products: a name a product word follows, written so more than once (可灵 AI, 豆包大模型)
@@ -727,7 +744,7 @@ def discover_names(
         word = _without_trailing_periods(word)  # "Credo FY2026Q2": the period is no part of it
         word = re.sub(r"\s(?:CEO|CFO|CTO|COO|VP)$", "", word)  # "OpenAI CEO": the company
         k = fold(word)
-        if not _latin_is_name(word, k, generic, metric_words, english_words):
+        if not _latin_is_name(word, k, generic, metric_words, english_words, text=text):
             continue
         if _MEDIA_AFTER.match(key, m.end()):
             continue  # "Hehson财经上市公司研究院": the outlet reporting, never a subject
@@ -762,6 +779,12 @@ def discover_names(
         entry = add(zh, "pinyin", shown=found[latin_key].name, also=(latin_key,))
         if entry is not None:
             entry.zh = zh
+    # Oracle 甲骨文: a Chinese word written right beside a Latin name that CC-CEDICT glosses as it
+    for zh, latin_key in _glossed_beside(key, [k for k in found if is_latin(k)]).items():
+        if zh not in known and not _is_generic(zh, generic, metric_words):
+            entry = add(zh, "gloss", shown=found[latin_key].name, also=(latin_key,))
+            if entry is not None:
+                entry.zh = zh
     # the subject the title, the lead and several sentences open on (寒武纪发布半年报…)
     for name in _subjects(key, title_end, generic, metric_words):
         add(name, "title")
@@ -774,7 +797,9 @@ def discover_names(
     found = _merge_corporate_forms(found)
     # the short form an article also uses: 阿里 for 阿里巴巴 ("以阿里为例"), its first two
     # characters written on their own too, when they are no everyday word (火山 of 火山引擎 is)
-    # (not when another name found opens on them too: 奕斯 of 奕斯伟计算 and of 奕斯伟材料)
+    # (not when another name found opens on them too: 奕斯 of 奕斯伟计算 and of 奕斯伟材料; but a
+    # unit named after its parent, longer by a description, leaves the parent its short form:
+    # 阿里 of 阿里巴巴 beside 阿里国际数字商业集团)
     all_keys = {k for e in found.values() for k in e.keys if not is_latin(k)}
     for entry in found.values():
         short = (entry.zh or "")[:2]
@@ -783,15 +808,22 @@ def discover_names(
             and len(entry.zh) >= 4
             and short not in everyday
             and short not in known
-            and not _is_generic(short, generic, metric_words, key)
-            and not any(e is not entry and (e.zh or "").startswith(short) for e in found.values())
+            and not _is_generic(short, generic, metric_words, key, cut_from_a_name=True)
+            and not any(
+                e is not entry and (e.zh or "").startswith(short) and len(e.zh or "") < len(entry.zh) + _UNIT_LONGER
+                for e in found.values()
+            )
             and _written_alone(key, short, all_keys)
         ):
             entry.keys.add(short)
     # 持有寒武纪 beside 寒武纪: a longer name ending on another, written less often, is that name
     # run into the words before it
+    # 景硕今天 and 景硕说明 beside 景硕: one run into the time word or the speaking verb after it
     for k in [k for k in found if not is_latin(k)]:
-        if any(k[i:] in found and key.count(k) < key.count(k[i:]) for i in range(1, len(k) - 1)):
+        if any(k[i:] in found and key.count(k) < key.count(k[i:]) for i in range(1, len(k) - 1)) or any(
+            k[:i] in found and key.count(k) < key.count(k[:i]) and (k[i:] in _RUNS_INTO or re.fullmatch(_SAYS, k[i:]))
+            for i in range(2, len(k) - 1)
+        ):
             del found[k]
     for k, entry in found.items():
         entry.count = max(key.count(s) for s in entry.keys | {k})
@@ -818,6 +850,28 @@ def _learn_syllables(text: str) -> None:
         _SYLLABLES[c] = syllable
         if syllable:
             _BY_SYLLABLE.setdefault(syllable, set()).add(c)
+
+
+def _glossed_beside(key: str, latin_keys: Iterable[str]) -> dict[str, str]:
+    """Return the Chinese words written right beside a Latin name (one space at most, either side)
+    whose CC-CEDICT gloss is that name, each with the name's key: "Oracle 甲骨文 (ORCL)" names one
+    company twice, though 甲骨文 alone is the oracle-bone script."""
+    from .dictionary import english_renderings
+
+    out: dict[str, str] = {}
+    for latin_key in latin_keys:
+        if " " in latin_key or len(latin_key) < 5:
+            continue
+        name = re.escape(latin_key)
+        after = re.finditer(rf"(?<![a-z]){name} ?([\u3400-\u9fff]{{2,4}})", key)
+        before = re.finditer(rf"([\u3400-\u9fff]{{2,4}}) ?{name}(?![a-z])", key)
+        runs = [m.group(1)[:n] for m in after for n in range(4, 1, -1)]
+        runs += [m.group(1)[-n:] for m in before for n in range(4, 1, -1)]
+        for zh in dict.fromkeys(r for r in runs if len(r) >= 2):
+            if latin_key in english_renderings(zh):
+                out.setdefault(zh, latin_key)
+                break
+    return out
 
 
 def _pinyin_names(key: str, latin_keys: Iterable[str]) -> dict[str, str]:
@@ -876,7 +930,7 @@ def _merge_corporate_forms(found: dict[str, FoundName]) -> dict[str, FoundName]:
     return out
 
 
-_SURE_SOURCES = {"ticker", "bracket", "dictionary", "latin", "pinyin"}
+_SURE_SOURCES = {"ticker", "bracket", "dictionary", "latin", "pinyin", "gloss"}
 
 
 def _always_runs_on(key: str, spans: list[tuple[int, int]]) -> bool:
@@ -946,6 +1000,7 @@ def _latin_is_name(
     english_words: set[str],
     *,
     initials_of_a_company: bool = False,
+    text: str | None = None,
 ) -> bool:
     if len(word) < 2 or k in generic or re.fullmatch(r"[\d.\s]+|[a-z]\d*", k) or _is_period_word(k):
         return False
@@ -960,8 +1015,28 @@ def _latin_is_name(
     if not _left_over(k, ((s, e) for _, s, e in metric_words.spans(k))):
         return False  # "Non-GAAP EPS": metric keywords only
     if " " not in k and k in english_words and not re.search(r"[A-Z]", word[1:]):
-        return False  # Will, Colossus: an English word, capitalised at a sentence's start
+        # Will, Colossus: an English word, capitalised at a sentence's start; but Chinese has no
+        # capitals of its own, so a word written capitalised in it again and again, and never
+        # in lower case, is a name (Oracle 甲骨文, 使 Oracle 同時具備…)
+        return text is not None and _capitalised_among_chinese(word, text)
     return True
+
+
+def _capitalised_among_chinese(word: str, text: str) -> bool:
+    alone = r"(?<![A-Za-z\-]){}(?![A-Za-z\-])"
+    among_chinese = [
+        m for m in re.finditer(alone.format(re.escape(word)), text)
+        if CJK_RUN.search(text[max(0, m.start() - 2) : m.start()] + " " + text[m.end() : m.end() + 2])
+    ]  # fmt: skip
+    lower = re.search(alone.format(re.escape(word.lower())), text)
+    return len(among_chinese) >= _MIN_CAPITALISED and lower is None
+
+
+_LEAD_CHARS = 300  # how far an article's lead reaches, for a name that opens one of its clauses
+# what a name runs into after it, in a Taiwan company's announcement: 景碩今天公布, 景碩說明
+_RUNS_INTO = _OPENERS | {"说明", "宣布", "公告", "公布", "预估", "预计", "预期", "指出", "表示"}
+_UNIT_LONGER = 3  # characters a unit's name adds to its parent's at least (阿里巴巴, 阿里国际数字商业集团)
+_MIN_CAPITALISED = 3  # times a capitalised English word is written before it is read as a name
 
 
 def _frequent_openings(key: str, starts: list[int], longest: int, fewest: int) -> list[str]:

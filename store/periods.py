@@ -191,8 +191,14 @@ _TOKENS: list[tuple[str, re.Pattern[str], object]] = [
         ),
         lambda m: {"part": f"Q{_EN_ORDINAL[m[2]]}", "fiscal": "fiscal" in m[0]},
     ),
-    # Hong Kong and Taiwan's first and last quarters: 首季 (not 首三季, nine months), 末季
-    ("首末", scanned_from("首末", r"[首末](?=季)(?!季报)"), lambda m: {"part": "Q1" if m[0] == "首" else "Q4"}),
+    # Hong Kong and Taiwan's first, second and last quarters: 首季 (not 首三季, nine months), 次季,
+    # 末季. 次季 is Hong Kong's second quarter; looking ahead (展望次季) it is the next one, left
+    # unread, and 是次 is "this" (是次季報: this quarter's report)
+    (
+        "首次末",
+        scanned_from("首次末", r"[首末]季度?(?!报)|(?<!是)(?<!展望)(?<!预计)(?<!预期)(?<!预估)次季(?!报|度)"),
+        lambda m: {"part": {"首": "Q1", "次": "Q2", "末": "Q4"}[m[0][0]]},
+    ),
     # fiscal quarters as analysts type them: FQ1, 1QFY26, Q1 FY2026
     (
         "f",
@@ -707,6 +713,8 @@ _AHEAD = re.compile(r"(?:(?<!截)(?:至|到)|(?:计划|将|拟|预计|预期|有
 
 
 _UNTIL = re.compile(r"(?:截至|截止)\s?$")
+# a photo's caption dates the photo, not the article: "图为2023年7月6日,在上海举行的世界人工智能大会"
+_CAPTION = re.compile(r"(?:图为|图片为|摄于|资料图|资料照片?)[::]?\s?$")
 
 
 def published_date(head: str, file_name: str = "") -> str | None:
@@ -717,6 +725,8 @@ def published_date(head: str, file_name: str = "") -> str | None:
     """
     full: re.Match[str] | None = None
     for m in _ISO_DATE.finditer(head):
+        if _CAPTION.search(head, max(0, m.start() - 5), m.start()):
+            continue
         if not _UNTIL.search(head, max(0, m.start() - 3), m.start()):
             full = m
             break
@@ -1031,9 +1041,15 @@ def _just_reported(parts: LabelParts, article: tuple[int, int]) -> bool:
 
 
 def _states_one_year(key: str) -> bool:
-    # every period written, a base it is compared with too ("高于2025年")
+    # every period written is a whole year ("2026年…突破10亿美元,并于2027年达到数十亿美元"), and
+    # none is a base it is compared with ("预计2026年将显著高于2025年" may be about the quarter)
     names = period_names(key) if key else []
-    return len(names) == 1 and names[0].year is not None and names[0].part is None
+    if not names or any(n.part is not None or (n.year is None and n.offset is None) for n in names):
+        return False  # (今年 and 明年 are whole years too)
+    return len(names) == 1 or not any(_BASE_BEFORE.search(key, max(0, n.start - 3), n.start) for n in names)
+
+
+_BASE_BEFORE = re.compile(r"(?:高于|低于|超过|不及|较|比|相比|相较|对比)\s?$")
 
 
 def _relative_agreement(

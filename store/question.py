@@ -275,6 +275,16 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
                     u.terms.append(phrase)  # "sales": the metric, and the words 销售额 too
             else:
                 u.terms.append(phrase)
+                # "cloud revenue": a glossary phrase that ends on a metric's keyword asks for
+                # that metric too (the lexicon's 阿里云 is not there to say so without it)
+                last = phrase.rsplit(" ", 1)[-1]
+                inner = vocab.metric_keywords.get(last) if " " in phrase else None
+                # (its Chinese words hold that metric's keyword too: 云 收入, not 开盘价)
+                said = any(vocab.metric_keywords.get(w) == inner for w in vocab.glossary.get(phrase, ()))
+                if inner and said and inner not in u.metrics and not _BUSINESS_LINE.match(q, end):
+                    u.metrics.append(inner)
+                    asked_at[inner] = asked_at.get(inner, False) or not _WHEN_AFTER.match(q, end)
+                    u.keywords.append(last)
             cover(pos, end)
     if any(asked_at.values()):
         for metric, asked in asked_at.items():
@@ -377,7 +387,7 @@ def _shift_metrics(q: str, vocab: QuestionVocabulary, u: Understanding) -> None:
     # listing raised (the lexicon's becomes_with)
     for i, metric in enumerate(u.metrics):
         for other, words in vocab.metric_shifts.get(metric, {}).items():
-            if any(_says(q, w) for w in words):
+            if any(_says(q, w) and not _BEFORE_OR_AFTER.search(q, 0, q.find(w)) for w in words):
                 u.metrics[i] = other
                 break
     u.metrics[:] = list(dict.fromkeys(u.metrics))
@@ -392,6 +402,10 @@ def _things_not_counts(vocab: QuestionVocabulary, u: Understanding) -> None:
         if metric in u.metrics and said and all(k in things for k in said):
             u.metrics.remove(metric)
             u.terms.extend(k for k in said if k not in u.terms)
+
+
+# "funding raised before IPO", "pre-IPO", "上市前": the listing says when, the funding is no IPO's
+_BEFORE_OR_AFTER = re.compile(r"(?:\bbefore|\bafter|\bpre|\bpost)[\s-]?$")
 
 
 def _says(q: str, word: str) -> bool:

@@ -68,10 +68,10 @@ _VAGUE = {"多", "数"}
 # a figure written with a numeral, Arabic or Chinese (两次, 兩輪), not with words alone (上万, 数十亿)
 _NUMERAL = re.compile(r"[\d一二两兩三四五六七八九]")
 # words before a metric's keyword that mean the whole company's figure, not a business unit's;
-# 归母 (attributable to the parent's shareholders) and 扣非 (before one-off items) qualify a
-# profit line, they do not name a segment
+# 归母, 归属母公司业主 (attributable to the parent's owners, shareholders) and 扣非 (before one-off
+# items) qualify a profit line, they do not name a segment
 _TOTAL_WORDS = re.compile(
-    r"(?:总|整体|全年|全季|合并|自结|集团|公司|季度?|年度?|月|同期|上季|本季|今年|去年|前一季|当季|财年|期内|归母|扣非|应占|[的之其该])$"
+    r"(?:总|整体|全年|全季|合并|自结|集团|公司|季度?|年度?|月|同期|上季|本季|今年|去年|前一季|当季|财年|期内|归母|扣非|应占|业主|股东|[的之其该])$"
     # a report's own line is the company's: "第3季财报营收", "业绩公告显示收入"
     r"|(?:财报|年报|季报|业绩|公告|报告|显示)$"
     # a verb before the keyword reports the company's own figure: "实现净利润", "录得收入"
@@ -338,7 +338,7 @@ def _clause_period(c: Candidate, v: Value) -> bool:
     opening = [n for n in period_names(c.key[part:at])[:1] if n.start <= 1 and part > 0]
     # a stated year or part: 当季 and 同期 point back at a period named before, not at their own;
     # in a dated article a relative year ("今年上半年…;去年同期营收为4490万元") is its own too
-    return any(
+    return bool(WHOLE_YEAR.search(clause)) or any(
         (n.year or n.part or ((n.same_part or n.offset is not None) and c.published))
         and (n.offset is None or c.published)
         and n.quarter_offset is None
@@ -405,14 +405,24 @@ def _period(c: Candidate, q: Understanding) -> float:
         if before and None not in before:
             return fact if before & set(asked_parts) else 0.0
     own = [v for v in asked if _clause_period(c, v)]
+    # "第4季EPS為1.5元，全年約4.2元": a figure of the same kind right after the asked metric's, in
+    # a clause of its own period, goes on with that metric for that period
+    continued = [
+        v
+        for v in c.values
+        if v.metric is None
+        and any(a.kind == v.kind and not a.change and a.start < v.start for a in asked)
+        and not v.change
+        and _clause_period(c, v)
+    ]
     bases = (
         [v for v in c.values if v.metric is None and _same_period_before(c, v)]
         if any(m in c.metrics for m in q.metrics)
         else []
     )
-    if not own and not bases:
+    if not own and not bases and not continued:
         return fact
-    periods = {value_period(c.key, c.start, v, c.period, published=c.published) for v in own + bases}
+    periods = {value_period(c.key, c.start, v, c.period, published=c.published) for v in own + bases + continued}
     reached = [v for v in c.values if v.metric is None and _reached(c, v)]
     if len(own) < len(asked) or reached or not asked:
         # a figure of the metric asked without a period of its own, the one a change reached
@@ -581,8 +591,23 @@ def segment(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Po
     if not m.segment:
         return None
     other_unit = m.entity < 1 and (bool(q.names) or len(q.entities) > 1)
-    why = f"segment {m.segment}" + ("; another part than the one asked" if other_unit else "")
-    return Points("segment", -ctx.weights.segment * (2 if other_unit else 1), why)
+    breakdown = _breakdown(c, q, ctx)
+    why = (
+        f"segment {m.segment}"
+        + ("; another part than the one asked" if other_unit else "")
+        + ("; a breakdown by unit" if breakdown else "")
+    )
+    return Points("segment", -ctx.weights.segment * (2 if other_unit or breakdown else 1), why)
+
+
+def _breakdown(c: Candidate, q: Understanding, ctx: RankingContext) -> bool:
+    # "增值服务收入914亿元…；营销服务业务收入358亿元…；金融科技及企业服务收入555亿元": the metric's
+    # keyword three times over, its first figure a unit's, is the units' figures, never the total
+    metric = next((m for m in q.metrics if m in c.metrics and m in _SEGMENTED), None)
+    return metric is not None and len(_keyword_spans(c, metric, ctx)) >= _UNITS_IN_A_BREAKDOWN
+
+
+_UNITS_IN_A_BREAKDOWN = 3
 
 
 def focus(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
@@ -1062,6 +1087,48 @@ def body_over_headline(answers: list[Ranked]) -> list[Ranked]:
                 ordered.append(one)
                 placed.add(one.rank_id)
     return ordered
+
+
+def precise_over_rounded(answers: list[Ranked], q: Understanding, ctx: RankingContext) -> list[Ranked]:
+    """Return ``answers`` with the first one's figure in its precise form first: a results lead
+    sums up in round figures ("期內收入升10%至1339億元") and the body gives them exactly ("營業收入
+    1338.96億元人民幣，升10.38%"); the exact figure, about the same subject, is the one to quote.
+    Only an answer a few places down, whose headline figure the first one's rounds, moves up."""
+    if len(answers) < 2:
+        return answers
+    first = headline_for(answers[0].candidate, q, ctx)[0]
+    if not first:
+        return answers
+    for i, other in enumerate(answers[1:_PRECISE_WITHIN], start=1):
+        if set(other.candidate.entities + other.candidate.context) != set(
+            answers[0].candidate.entities + answers[0].candidate.context
+        ):
+            continue
+        exact = headline_for(other.candidate, q, ctx)[0]
+        if exact and _rounds(first[0], exact[0]):
+            return [other, *answers[:i], *answers[i + 1 :]]
+    return answers
+
+
+_PRECISE_WITHIN = 4  # answers looked at for the precise form of the first one's figure
+_WRITTEN_NUMBER = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+
+
+def _rounds(rounded: Value, exact: Value) -> bool:
+    # 1339億元 rounds 1338.96億元, 45% rounds 45.45%: fewer decimals, the same figure to them
+    if rounded.amount is None or exact.amount is None or rounded.kind != exact.kind:
+        return False
+    if rounded.currency != exact.currency or rounded.unit != exact.unit or rounded.change != exact.change:
+        return False
+    a, b = _WRITTEN_NUMBER.search(rounded.text), _WRITTEN_NUMBER.search(exact.text)
+    if a is None or b is None:
+        return False
+    places_a, places_b = len(a.group(1) or ""), len(b.group(1) or "")
+    written = float(a.group(0).replace(",", ""))
+    if places_b <= places_a or not written:
+        return False
+    scale = rounded.amount / written
+    return abs(rounded.amount - exact.amount) <= 0.5 * 10**-places_a * abs(scale) + 1e-9
 
 
 def explain(r: Ranked) -> str:

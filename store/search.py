@@ -53,6 +53,7 @@ from .ranking import (
     explain,
     explain_why,
     lead_of,
+    precise_over_rounded,
     rank,
     rejection,
     states_asked_kind,
@@ -552,7 +553,7 @@ class FactStore:
         ]
         # the ``stated`` order: answers stating a figure of the kind asked first, by score within
         answers.sort(key=lambda r: not states_asked_kind(r.candidate, q, self.ranking))
-        return ranked, body_over_headline(answers), gathered
+        return ranked, precise_over_rounded(body_over_headline(answers), q, self.ranking), gathered
 
     @_using
     def explain(self, query: str, *, top: int = 8, metrics: set[str] | None = None) -> str:

@@ -273,9 +273,18 @@ def split_sentences(text: str) -> list[Span]:
             emit(start, j)
             start = i = j
             continue
+        elif ch == "[" and not open_quotes and (cited := _CITATION.match(text, i)):
+            # "…下跌超35%,为同期六支新股中表现最差标的 [1] - 截至…": a research summary's items run
+            # on in one line, each ending on its sources' numbers
+            emit(start, cited.end())
+            start = i = cited.end()
+            continue
         i += 1
     emit(start, n)
     return spans
+
+
+_CITATION = re.compile(r"(?:\[\d{1,2}\])+(?=\s|$)")
 
 
 def clean_runs(sentence: Span, damaged: list[tuple[int, int]]) -> list[Span]:
@@ -319,11 +328,13 @@ def clean_runs(sentence: Span, damaged: list[tuple[int, int]]) -> list[Span]:
 
 
 # A stock code as articles write it after a company: （300750）, (0700.HK), (2330-TW), 688256.SH,
-# AAPL-US, (Nasdaq:CRDO). It names the company (store.names) and is no figure (store.numbers).
+# AAPL-US, a dual listing (688981.SH、00981.HK), (Nasdaq:CRDO). It names the company (store.names) and is no figure (store.numbers).
 STOCK_CODE = scanned_from(
     r"\s（(0-9a-z",
     r"\s?[（(]\s?(?:(?:sh|sz|hk|nasdaq|nyse|tpex|twse|港股|美股|a股|股票代码|股票代號)\s?[:：]?\s?)?"
-    r"(?:\d{4,6}(?:\.(?:sh|sz|hk|bj|tw|two))?|\d{4}-tw|[a-z]{1,5}[.\-](?:us|o|n|hk))\s?[)）]"
+    r"(?:\d{4,6}(?:\.(?:sh|sz|hk|bj|tw|two))?|\d{4}-tw|[a-z]{1,5}[.\-](?:us|o|n|hk))"
+    # a company listed twice: (688981.SH、00981.HK), (00700.HK/TCEHY-US)
+    r"(?:\s?[、,，/;；]\s?(?:\d{4,6}\.(?:sh|sz|hk|bj|tw|two)|\d{4}-tw|[a-z]{1,5}[.\-](?:us|o|n|hk)))*\s?[)）]"
     # an exchange names the symbol that follows it: (Nasdaq:CRDO), （纳斯达克：NVDA）
     r"|\s?[（(]\s?(?:nasdaq|nyse|纳斯达克|纽交所|那斯达克|紐交所)\s?[:：]\s?(?P<symbol>[a-z]{1,5})\s?[)）]"
     r"|(?<![a-z0-9])(?:\d{6}\.(?:sh|sz|bj)|\d{4,5}\.hk|\d{4}-tw|[a-z]{1,5}-us)(?![a-z0-9])"

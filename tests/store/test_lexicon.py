@@ -123,6 +123,7 @@ RESULTS_WORDS = [
     ("shipments", "出货量"), ("shipments", "出貨量"), ("shipments", "交付量"), ("shipments", "shipments"),
     ("benchmark", "总分"), ("benchmark", "總分"), ("benchmark", "分數"), ("r_and_d", "研發投資"),
     ("target_price", "目标价"), ("target_price", "目標價"), ("target_price", "target price"),
+    ("ebitda", "EBITDA"), ("ebitda", "息稅折舊攤銷前利潤"), ("ebitda", "經調整EBITDA"),
     ("operating_margin", "營業獲利率"),
     ("dividend", "中期息"), ("dividend", "末期股息"), ("dividend", "現金股利"), ("dividend", "interim dividend"),
     ("shares_offered", "共發行"), ("shares_offered", "全球發售"), ("shares_offered", "shares offered"),

@@ -97,6 +97,19 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
         ("Baichuan raises $300 million\n\n聊天機器人初創企業百川智能,成立僅六個月。這次是百川智能。", "Baichuan", "pinyin"),
         # a name may open on an ordinal (第四范式), though an ordinal is no name
         ("港股 AI 企业第四范式(06682.HK)发布业绩。第四范式实现营收 18.67 亿元。", "第四范式", "ticker"),
+        # who publishes an announcement, opening a clause of the lead, named once in full: its
+        # ordinary last word (数据) is no edge, its head (协创) is written again on its own
+        ("来源:企业上市\n\n2月12日晚,协创数据甩出一份公告:准备花不超过110亿,买服务器。而协创恰恰是合作伙伴。", "协创数据", "reporter"),
+        # a report named by its period: 发布2025年第三季度报告
+        ("“光模块双雄”之一中际旭创交上了一份成绩单。10月30日,中际旭创发布2025年第三季度报告。", "中际旭创", "reporter"),
+        # a company listed on two exchanges names both codes in one bracket
+        ("集成电路制造领军企业中芯国际(688981.SH、00981.HK)业绩稳定增长。2月10日晚间,中芯国际发布业绩快报。", "中芯", "ticker"),
+        # an English word Chinese text writes capitalised again and again, never in lower case,
+        # and the Chinese word beside it that CC-CEDICT glosses as it
+        *[
+            ("Oracle 甲骨文 (ORCL) 起家於企業資料庫。使 Oracle 同時具備優勢。Oracle 雲端收入 80 億美元。", "Oracle", how)
+            for how in ("latin", "gloss")
+        ],
         # a month glued to a Latin name is no part of it
         ("本次测评数据选取了SuperCLUE-12月测评结果。", "SuperCLUE", "latin"),
         # a name starts on its first capitalised word, not on a date line's words before it
@@ -142,6 +155,8 @@ CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(C
         ("寒武纪人工智能芯片出货量大增,人工智能行业需求旺盛。人工智能芯片供不应求。", "人工"),  # 人工|智能
         ("該公司表示，设备集团的订单增加。半导体设备集团今年营收增长。", "设备"),  # an everyday word
         ("xAI has bought a third building called MACROHARDRR. Will take @xAI training compute to almost 2GW", "Will"),
+        # an English word the text also writes in lower case is a word, however often capitalised
+        ("Agent 能力提升。Agent 市场扩大。Agent 应用增加。企业 agent 订单翻倍。", "Agent"),
         # the outlet reporting is no subject
         ("Hehson财经上市公司研究院|财报鹰眼预警\n云天励飞发布2024年年度报告。Hehson财经点评。", "Hehson"),
         ("總部位於深圳的華為，計劃明年生產約60萬顆910C昇騰晶片。華為表示。", "中国"),
@@ -168,6 +183,11 @@ CREDO = "Credo Technology(Nasdaq:CRDO)於 2025 年 12 月 1 日召開 FY2026Q2(C
         ("公司推出PCB(印制电路板)新品。HDI(高密度互连)产能扩大。", "印制电路板"),
         # 初创企业 is the kind of company: its 创企 does not start the name at 业
         ("聊天機器人初創企業百川智能成立僅六個月。百川智能獲得融資。百川智能表示。", "业百川"),
+        # a name run into the time word or the speaking verb after it (景碩今天公布, 景碩說明)
+        *[
+            ("IC載板廠景碩今天晚間公告資本支出預算。景碩今天公布淨利15.96億元。景碩說明,獲利翻揚。景碩說明,需求強勁。景碩說明,成長可期。景碩去年獲利成長。景碩指出。", w)
+            for w in ("景硕今天", "景硕说明")
+        ],
         # a person speaking opens sentences too; 本次 opens clauses and is no name
         ("記憶體價格上漲。公司受惠。\n陳慶文表示,記憶體缺貨。陳慶文指出,價格上漲。陳慶文認為,明年仍缺。陳慶文說,公司受惠。", "陈庆文"),
         ("本次融资由红杉领投。本次融资后估值上升。本次融资资金用于研发。本次融资完成。", "本次"),
@@ -334,6 +354,14 @@ def test_a_short_form_two_names_open_on_is_neither_s(bare):
     # 它石, written alone beside 它石智航 and no other name opening on it, is its short form
     names = found("它石智航(TARS)完成融资。它石智航成立仅50天。以它石为例,它石智航获投。", bare)
     assert any("它石" in n["keys"] for n in names.values()), names
+    # a unit named after its parent (阿里国际数字商业集团) leaves the parent its short form, a
+    # locative-looking end (里) and all
+    names = found(
+        "阿里於是次季報中調整分部。歸屬於阿里巴巴中國電商集團的業務收入增長。阿里指相關收入按年增10%。"
+        "至於阿里國際數字商業集團(AIDC),阿里表示虧損收窄。",
+        bare,
+    )
+    assert "阿里" in names["Alibaba"]["keys"] and "阿里" not in names["AIDC"]["keys"], names
 
 
 def test_a_name_opening_a_line_before_its_stock_code_is_the_whole_run(bare):

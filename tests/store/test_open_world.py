@@ -492,3 +492,15 @@ def test_a_bare_quarter_in_an_article_reporting_a_fiscal_one_is_the_company_s_fi
     ) as s:
         a = s.search("曜光 第二季 毛利率 预估").answers[0]
         assert "68％" in a.quote and a.period == "FY2026 Q2"
+
+
+def test_a_lead_in_round_figures_gives_way_to_the_body_s_exact_one(tmp_path):
+    # the lead sums the results up in round figures, the body gives them exactly: the exact
+    # figure is the one to quote (a lead stating no rounding word, so no build-time link)
+    article = (
+        " date 2026-03-09 中興通訊去年盈利大減33%\n\n"
+        "中興通訊(00763)公布業績，去年盈利按年跌33%至56億元，期內收入升10%至1339億元。\n\n"
+        "中興通訊公布，截至去年12月31日止年度盈利56.17億元，按年下跌33.32%。期內營業收入1338.96億元人民幣，升10.38%。\n"
+    )
+    with store_of(tmp_path, {"zte.txt": article}) as s:
+        assert first_figure(s, "ZTE 2025 revenue") == "1338.96億元人民幣"

@@ -67,6 +67,7 @@ SAME_PHRASES = [
     ("本季度", ["this quarter"], "2024 Q4"),
     # as Hong Kong and Taiwan write the first and last quarters, and as analysts type fiscal ones
     ("2024年首季", ["2024", "Q1"], "2024 Q1"),
+    ("次季", ["Q2"], "2024 Q2"),  # Hong Kong's second quarter
     ("末季", ["Q4"], "2024 Q4"),
     ("FQ3 2024", ["2024", "Q3"], "FY2024 Q3"),
     ("3QFY24", ["2024", "Q3"], "FY2024 Q3"),
@@ -489,6 +490,8 @@ def test_a_range_of_years_may_end_on_a_date():
         ("智谱开启招股:发行价116.2港元,计划1月8日上市\n12月30日,智谱正式开启港股招股,至2026年1月5日结束", "2025-12-30"),
         ("3月5日,公司宣布将于2025年4月1日上市", "2025-03-05"),
         ("公司宣布将于2025年4月1日上市", "2025-04-01"),  # no dateline to fall back on: the date given
+        # a photo's caption dates the photo
+        ("腾讯放榜2025年第二季业绩。\n图为2023年7月6日,在上海举行的世界人工智能大会", None),
     ],
 )
 def test_the_dateline_is_the_day_written_not_a_day_looked_ahead_to(head, published):
@@ -592,3 +595,68 @@ def test_this_quarter_is_the_quarter_the_lead_reports():
     )
     facts = extract_facts(text, "a.txt", LEX).facts
     assert [(f.period, f.implied_year) for f in facts] == [("2025 Q4", None), ("2025 Q4", None), (None, 2025)]
+
+
+@pytest.mark.parametrize("question", ["騰訊 首季 收入", "騰訊 次季 收入", "騰訊 末季度 收入"])
+def test_hong_kong_s_quarters_are_read_whole_leaving_no_word(question):
+    # 季 left over as a word would favour any sentence holding 季 (上季, 按季) over the answer
+    u = read_question(question, VOCAB, TODAY)
+    assert len(u.periods) == 1 and u.terms == [], u
+
+
+@pytest.mark.parametrize(
+    ("key", "label"),
+    [
+        ("次季经调整纯利跌18%", "2025 Q2"),
+        ("阿里于是次季报中调整分部", None),  # 是次: this (quarter's report), no quarter
+        ("展望次季营收", None),  # looking ahead: the next quarter, left unread
+    ],
+)
+def test_hong_kong_s_second_quarter_is_read_where_it_is_one(key, label):
+    stated = parse_period(key, 2025, 2025, 8)
+    assert (stated.label if stated else None) == label
+
+
+def test_a_dated_article_s_title_quarter_without_a_year_is_the_last_such_quarter():
+    # " date 2025-08-30 次季…": the second quarter just reported, 2025's; a sentence stating no
+    # period is that quarter's
+    doc = extract_facts(
+        " date 2025-08-30 次季經調整純利跌18％ 遜預期\n\n阿里旗下雲智能集團收入333.98億元，按年增26%。",
+        "a.txt",
+        Lexicon.load(),
+    )
+    cloud = next(f for f in doc.facts if "333.98" in f.quote)
+    assert (cloud.implied_year, cloud.implied_part) == (2025, "Q2")
+
+
+@pytest.mark.parametrize(
+    ("text", "fallback", "figure", "period"),
+    [
+        # a figure whose clause says 全年 is the whole year's, of the quarter's year
+        ("预估第4季EPS为1.5元,全年约4.2元。", "2025 Q4", "约4.2元", "2025"),
+        ("预估第4季EPS为1.5元,全年约4.2元。", "2025 Q4", "1.5元", "2025 Q4"),
+        # and never of a period an earlier clause names for something else
+        ("根据公司2025年4月年报电话会议,全年有望交付440MW算力。", None, "440mw", None),
+        # a year written with 全年 is that year (a base's, here)
+        ("公有云上大模型2025年上半年536.7万亿Tokens的调用量,较2024年全年114万亿Tokens调用量增长近400%。", "2025 H1", "114万亿tokens", "2024"),
+    ],
+)
+def test_a_figure_said_of_the_whole_year_is_the_year_s(text, fallback, figure, period):
+    key = fold(text)
+    v = next(v for v in parse_quantities(key) if v.text == figure)
+    assert value_period(key, 0, v, fallback, published="2025-12-16") == period
+
+
+@pytest.mark.parametrize(
+    ("key", "agrees"),
+    [
+        # whole years only, none a base: a quarter asked is not answered
+        ("有信心2026年资料中心asic的营收会突破10亿美元,并于2027年达到数十亿美元", False),
+        ("有信心今年资料中心asic的营收会突破10亿美元,并于2027年达到数十亿美元", False),
+        # a year compared with a base may still be about the quarter
+        ("预计2026年资本支出将显著高于2025年", True),
+    ],
+)
+def test_a_quarter_asked_is_not_answered_by_whole_years_alone(key, agrees):
+    agreement = period_agreement(["Q1"], "2026", key, published="2026-02-04", today=datetime.date(2026, 12, 8))
+    assert (agreement > 0) is agrees

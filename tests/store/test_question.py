@@ -35,6 +35,8 @@ def vocab():
         # a keyword before 后 (after) says when: the valuation after the round is asked
         ("OpenAI 融资后 估值", ["OpenAI"], ["valuation"], []),
         ("OpenAI 融资 估值", ["OpenAI"], ["valuation", "investment"], []),
+        # a glossary phrase ending on a metric's keyword asks for the metric too
+        ("Tencent advertising revenue Q2", ["Tencent"], ["revenue"], ["Q2"]),
     ],
 )
 def test_entities_metrics_and_periods_are_read(vocab, question, entities, metrics, periods):
@@ -75,8 +77,11 @@ def test_entities_metrics_and_periods_are_read(vocab, question, entities, metric
         ("AI算力业务 收入", "metrics", ["revenue"]),
         ("AI算力 收入", "metrics", ["revenue", "compute"]),
         ("How much did MetaX raise", "metrics", ["investment"]),
+        ("MetaX funding raised before IPO", "metrics", ["investment"]),  # the listing says when
         ("How much did Microsoft spend on infrastructure", "metrics", ["capex"]),
         ("中国市场 占 数据中心收入 多少", "value_kinds", ["percent"]),  # the share one is of the other
+        ("SenseTime net loss ratio 2024", "value_kinds", ["percent"]),  # the loss as a share, not its amount
+        ("景碩 去年 每股基本純益", "metrics", ["eps"]),  # Taiwan's basic EPS, not net profit (純益)
         ("How long did it take to train Hunyuan", "value_kinds", ["duration"]),
         ("K1 sold out in how many minutes", "value_kinds", ["duration"]),
         # a share price is a price or how it moved, not the percentage "share" asks for

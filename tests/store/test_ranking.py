@@ -89,6 +89,7 @@ def test_named_beats_carried_beats_article_subject():
         ("公司预计归母净利润为18.10亿元", "净利润", None),
         ("预计扣非净利润为17.10亿元", "净利润", None),
         ("股东应占净利润10亿元", "净利润", None),
+        ("景硕公布2025年归属母公司业主净利15.96亿元", "净利", None),  # attributable to the owners
         # a verb before the keyword reports the company's own figure
         ("2025 年上半年实现营业收入 28.81 亿元;实现净利润 10.38 亿元", "净利润", None),
         ("录得收入 512 亿美元", "收入", None),
@@ -119,6 +120,19 @@ def test_a_segment_the_question_does_not_name_costs_points():
         and part.points_of("segment") < 0
         and asked.points_of("segment") is None
     )
+
+
+def test_a_breakdown_by_unit_costs_twice_what_one_unit_s_figure_does():
+    # three units' revenue in one sentence is the breakdown, never the total asked
+    one = scored("騰訊 第二季 收入", candidate("公司第二季增值服务收入914亿元,按年增16%。", ["Tencent"]))[1]
+    units = scored(
+        "騰訊 第二季 收入",
+        candidate(
+            "公司第二季增值服务收入914亿元,按年增16%;营销服务业务收入358亿元;金融科技及企业服务收入555亿元。",
+            ["Tencent"],
+        ),
+    )[1]
+    assert units.points_of("segment") == 2 * one.points_of("segment") < 0
 
 
 def test_a_part_asked_that_the_sentence_names_away_from_its_figure_costs_points():
@@ -878,3 +892,61 @@ def test_by_how_much_asks_for_the_change_not_the_amount(seed_store):
     # how much alone asks for the amount
     q = "How much will Google, Microsoft and Meta spend on capex in 2025?"
     assert "2150億美元" in seed_store.search(q).answers[0].headline[0].text
+
+
+def test_the_growth_of_the_unit_asked_leads_over_another_unit_s_level():
+    # the clause naming what is asked (云) states only its growth: the next clause's level is
+    # another unit's (AI应用), no answer
+    from store.headline import headline_for
+
+    u = read_question("百度 云 收入 增长", VOCAB)
+    c = candidate("其中,AI云收入年增33%;AI应用收入达人民币26亿元。", ["Baidu"], metrics=["revenue", "growth"])
+    lead, _, _ = headline_for(c, u, CTX)
+    assert lead[0].text == "33%", (u, lead)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "period", "verdict"),
+    [
+        # a figure of the same kind after the asked one, in a clause of its own period, is that
+        # period's: the whole year asked is answered by "全年约4.2元"
+        ("JD.com 2025年 全年 EPS 预估", "京东预估第4季EPS为1.5元,全年约4.2元。", "2025 Q4", None),
+        ("JD.com 2024年 全年 EPS 预估", "京东预估第4季EPS为1.5元,全年约4.2元。", "2025 Q4", "period"),
+        # and the asked figure with no period of its own keeps the sentence's ("…2021年为134亿元")
+        ("京東 2022年 淨利", "京东归属于普通股股东的净利润为104亿元,2021年为134亿元。", "2022", None),
+        ("京東 2021年 淨利", "京东归属于普通股股东的净利润为104亿元,2021年为134亿元。", "2022", None),
+        ("京東 2020年 淨利", "京东归属于普通股股东的净利润为104亿元,2021年为134亿元。", "2022", "period"),
+    ],
+)
+def test_a_figure_going_on_with_the_metric_asked_has_its_own_period(question, text, period, verdict):
+    from dataclasses import replace
+
+    u = read_question(question, VOCAB)
+    c = candidate(text, ["JD.com"], period=period)
+    # the builder names the first figure by its keyword; the one going on with it has none
+    c.values[0] = replace(c.values[0], metric=u.metrics[0])
+    assert answer_verdict(rank(c, u, CTX), u, CTX, strict_metrics=False) == verdict
+
+
+@pytest.mark.parametrize(
+    ("rounded", "exact", "rounds"),
+    [
+        ("收入1339億元", "收入1338.96億元", True),
+        ("盈利跌45%", "盈利跌45.45%", True),
+        ("收入1339億元", "收入1340.5億元", False),  # another figure
+        ("收入1338.96億元", "收入1339億元", False),  # the exact one is never rounded again
+        ("收入1339億元", "收入1338.96億美元", False),  # another currency
+    ],
+)
+def test_a_figure_rounds_its_exact_form_only(rounded, exact, rounds):
+    from store.ranking import _rounds
+
+    a, b = (parse_quantities(fold(t), t)[0] for t in (rounded, exact))
+    assert _rounds(a, b) is rounds
+
+
+@pytest.mark.parametrize("question", ["萬興科技 第三季 虧損 收窄 幅度", "SenseTime loss narrowed by how much", "商汤 亏损 扩大"])
+def test_a_loss_narrowing_or_widening_asks_for_a_change(question):
+    from store.headline import asks_for_a_change
+
+    assert asks_for_a_change(read_question(question, VOCAB))

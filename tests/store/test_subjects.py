@@ -224,6 +224,21 @@ def test_the_company_the_lead_opens_on_is_the_article_s():
     assert "SMIC" in last.entities + last.context
 
 
+def test_a_listed_subsidiary_s_article_is_its_own_not_its_parent_s():
+    # 金山雲 (Kingsoft Cloud, listed as 3896) has a parent in the lexicon (Kingsoft): its results
+    # article, saying 公司 throughout, is Kingsoft Cloud's
+    doc = extract_facts(
+        "金山雲目標價9.45元\n金山雲(3896)公布,第3季總收入達24.8億元人民幣,按年增長31.4%。"
+        "值得關注是,公司經調整淨利潤首次實現盈利,達2870萬元人民幣。\n"
+        "在盈利能力方面,公司非公認會計準則EBITDA達8.3億元人民幣。",
+        "a.txt",
+        Lexicon.load(),
+    )
+    assert doc.topic == "Kingsoft Cloud"
+    profit = next(f for f in doc.facts if "2870" in f.quote)
+    assert "Kingsoft Cloud" in profit.entities + profit.context
+
+
 def test_the_source_of_a_figure_is_not_whom_it_is_about():
     text = (
         "Alphabet发布2025年第四季度财报,营收与净利润均超出华尔街预期。"

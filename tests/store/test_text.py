@@ -98,6 +98,19 @@ def test_split_sentences_keeps_quoted_speech_whole_and_offsets_exact():
     assert all(text[s.start : s.end] == s.text for s in spans)
 
 
+def test_a_research_summary_s_items_end_on_their_sources_numbers():
+    # a summary's items run on in one line, each closed by its sources ([1], [4][5]); a bracketed
+    # number inside a sentence ("[1]号线") is no end
+    text = "首秀表现黯淡 [1] - 上市前暗盘交易中,股价下跌超35% [4][5] 历史融资 - 累计完成7轮融资,开通[1]号线"
+    spans = split_sentences(text)
+    assert [s.text for s in spans] == [
+        "首秀表现黯淡 [1]",
+        "- 上市前暗盘交易中,股价下跌超35% [4][5]",
+        "历史融资 - 累计完成7轮融资,开通[1]号线",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in spans)
+
+
 def test_a_pattern_scanned_from_its_first_characters_matches_as_its_plain_form(seeds):
     # scanned_from's lookahead only lets the scanner skip characters no match starts with: a
     # character missing from a pattern's list would lose every match starting on it
