@@ -321,12 +321,18 @@ def _name_ending_at(
         if before >= 0 and _owns_edge(key[before] + name, key):
             name = key[before] + name  # 如祺出行: the run was cut at 如, which is the name's own
     for place in _PLACES:
-        if name.startswith(place) and len(name) - len(place) >= 2:
-            name = name[len(place) :]
-            break
+        if name.startswith(place) and len(name) - len(place) >= 2 and not _everyday_word(name[len(place) :]):
+            name = name[len(place) :]  # 深圳XX科技: where it is, then the name
+            break  # (中国移动, 中国电信: a place and an everyday word are the name itself)
     if named_by_bracket:  # its Latin name says it is one: 曜石算力 may hold a term (算力)
         return None if name in _GENERIC_ZH or name in generic or name[0] in _EDGE else name
     return None if _is_generic(name, generic, metric_words, key) else name
+
+
+def _everyday_word(word: str) -> bool:
+    from .dictionary import everyday_words
+
+    return word in everyday_words()
 
 
 def _written_alone(key: str, short: str, names: set[str]) -> bool:
@@ -911,13 +917,12 @@ def _merge_corporate_forms(found: dict[str, FoundName]) -> dict[str, FoundName]:
     out: dict[str, FoundName] = {}
     for k in sorted(found, key=len):
         entry = found[k]
-        core = next(
-            (by_core[c] for c in {strip_corporate(s) for s in entry.keys | {k}} if c in by_core), None
-        )
+        core = next((by_core[c] for s in entry.keys | {k} for c in _cores(s) if c in by_core), None)
         if core is None:
             out[k] = entry
             for s in entry.keys | {k}:
-                by_core.setdefault(strip_corporate(s), k)
+                for c in _cores(s):
+                    by_core.setdefault(c, k)
             continue
         kept = out[core]
         kept.keys |= entry.keys | {k}
@@ -926,8 +931,17 @@ def _merge_corporate_forms(found: dict[str, FoundName]) -> dict[str, FoundName]:
         if is_latin(fold(kept.name)) is False and is_latin(fold(entry.name)):
             kept.name = entry.name  # the Latin name a dictionary or bracket gave
         for s in entry.keys | {k}:
-            by_core.setdefault(strip_corporate(s), core)
+            for c in _cores(s):
+                by_core.setdefault(c, core)
     return out
+
+
+def _cores(name: str) -> set[str]:
+    # a name without its corporate words; Taiwan's X科 is X科技 cut short (聯發科, 長園科)
+    cores = {strip_corporate(name)}
+    if len(name) >= 3 and name.endswith("科") and CJK_RUN.fullmatch(name):
+        cores.add(strip_corporate(name + "技"))
+    return cores
 
 
 _SURE_SOURCES = {"ticker", "bracket", "dictionary", "latin", "pinyin", "gloss"}

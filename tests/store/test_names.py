@@ -102,6 +102,8 @@ def found(text: str, lexicon: Lexicon) -> dict[str, dict]:
         ("来源:企业上市\n\n2月12日晚,协创数据甩出一份公告:准备花不超过110亿,买服务器。而协创恰恰是合作伙伴。", "协创数据", "reporter"),
         # a report named by its period: 发布2025年第三季度报告
         ("“光模块双雄”之一中际旭创交上了一份成绩单。10月30日,中际旭创发布2025年第三季度报告。", "中际旭创", "reporter"),
+        # a place and an everyday word are the name itself, not a place before a name
+        ("【明報專訊】中國移動（0941）公布，上半年營運收入按年跌0.5%至5437.69億元。中國移動董事長楊杰出席業績會。", "中国移动", "ticker"),
         # a company listed on two exchanges names both codes in one bracket
         ("集成电路制造领军企业中芯国际(688981.SH、00981.HK)业绩稳定增长。2月10日晚间,中芯国际发布业绩快报。", "中芯", "ticker"),
         # an English word Chinese text writes capitalised again and again, never in lower case,
@@ -368,3 +370,14 @@ def test_a_name_opening_a_line_before_its_stock_code_is_the_whole_run(bare):
     # written once, as a title: the segmenter would cut 长光华芯 into pieces
     names = found("长光华芯(688048):Q2业绩实现扭亏 光通信持续突破\n根据公司2025年半年度报告,公司营收为2.14亿元。", bare)
     assert "长光华芯" in names, names
+
+
+def test_taiwan_s_short_x_ke_is_the_company_x_keji(bare):
+    # 聯發科 is 聯發科技 cut short: one name, not two
+    names = found(
+        "聯發科法說會 看好AI ASIC\n聯發科今日舉行法說會，執行長表示營收成長。聯發科預估第一季營收持平。"
+        "聯發科指出需求強勁。聯發科技去年營收成長。聯發科技表示。",
+        bare,
+    )
+    holding = [n for n in names.values() if "联发科" in n["keys"] or "联发科技" in n["keys"]]
+    assert len(holding) == 1 and {"联发科", "联发科技"} <= set(holding[0]["keys"]), names
