@@ -458,7 +458,7 @@ def headline(
         # the question's period picks among the figures of a sentence stating several (Q2 and H1)
         period = value_period(c.key, c.start, v, c.period, published=c.published)
         agreement = (
-            period_agreement(u.periods, period, "", published=c.published, today=u.today, whole_year=u.whole_year)
+            period_agreement(u.periods, period, "", published=c.published, today=u.today, whole_year=u.whole_year, at_period_end=u.at_period_end)
             if u.periods
             else 1.0
         )

@@ -906,10 +906,13 @@ def period_agreement(
     published: str | None = None,
     today: datetime.date | str | None = None,
     whole_year: bool = False,
+    at_period_end: bool = False,
 ) -> float:
     """Score a fact's period against a question's (``asked_periods`` atoms): 1 agrees, 0
     contradicts, between: how likely the fact is for the period asked. A question asking for the
-    whole year (``whole_year``: 全年, full-year) is contradicted by a part of it.
+    whole year (``whole_year``: 全年, full-year) is contradicted by a part of it. One asking for
+    a balance at a quarter's end (``at_period_end``: 三季度末, end of Q3) is answered by the nine
+    months' or the half's statement ending on that day.
 
     ``period`` is the fact's label, ``key`` its sentence, ``implied_year`` the year its article
     implies when the sentence states none, ``published`` its article's date. A relative word
@@ -925,6 +928,9 @@ def period_agreement(
         today = datetime.date.fromisoformat(today)
     today = today or datetime.date.today()
     parts = label_parts(period)
+    if at_period_end and parts is not None and parts.part in _ENDS_ON and _ENDS_ON[parts.part] in asked:
+        period = period.replace(parts.part, _ENDS_ON[parts.part]) if period else period
+        parts = label_parts(period)
     article = (int(published[:4]), int(published[5:7])) if published and published[:4].isdigit() else None
     # a label whose year the article's most stated year gave (``implied_year``) is silent on the year
     inferred = parts is not None and implied_year is not None and parts.years == (implied_year,)
@@ -953,6 +959,10 @@ def period_agreement(
         # year's figure (it still answers when nothing states the whole year)
         scores = [min(s, YEAR_AGREES) for s in scores]
     return 0.0 if 0.0 in scores or not scores else sum(scores) / len(scores)
+
+
+# the quarter a cumulative period ends on: a balance at its end is the same day's
+_ENDS_ON = {"9M": "Q3", "H1": "Q2"}
 
 
 def _month_agreement(month: int, parts: LabelParts | None, key: str) -> float:

@@ -44,6 +44,8 @@ MAX_QUESTION_CHARS = 500  # no question needs more; a button carrying it must fi
 # controls (bidi overrides) separate words like a space
 _ZERO_WIDTH = dict.fromkeys([0x00AD, 0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF])
 _SLACK_MENTION = re.compile(r"<@[UWB][A-Z0-9]+(?:\|[^>]*)?>")
+# a balance asked at a period's end: 三季度末 存货, 期末, Q3 end, as of the end of June
+_AT_PERIOD_END = re.compile(r"(?:季度?|期)末|季底|(?<![a-z])(?:end of|as of|at the end)(?![a-z])|q[1-4]\s?end|余额")
 _FORECAST_WORDS = re.compile(
     r"预计|预期|预测|预估|指引|展望|财测|目标|guidance|forecast|outlook|expected|expects|target"
 )
@@ -77,6 +79,7 @@ class Understanding:
     hint_words: list[str] = field(default_factory=list)  # the words that asked for it (环比, 占比)
     forecast: bool = False  # the question asks for guidance or a forecast
     whole_year: bool = False  # 全年, full-year: a part of the year (H1, Q3, 9M) does not answer
+    at_period_end: bool = False  # 三季度末, end of Q3: a balance that day, as the nine months state it
     total: bool = False  # 总收入, total revenue: a business unit's figure does not answer
     rounds: list[str] = field(default_factory=list)  # funding rounds asked: "a", "b+", "pre-a", "天使"
     translations: dict[str, list[str]] = field(default_factory=dict)  # English term -> Chinese words
@@ -234,6 +237,7 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
     # "2024年全年", "full-year 2024": the whole year (the words stay words: the sentence that
     # answers often writes 全年 too)
     u.whole_year = bool(WHOLE_YEAR.search(q))
+    u.at_period_end = bool(_AT_PERIOD_END.search(q))
     u.total = bool(_ASKS_TOTAL.search(q))
     u.rounds = funding_rounds(q)
     # 3. metric keywords and glossary phrases, longest first ("bar exam" before "exam"); a word
@@ -342,6 +346,9 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
         _read_chinese(m.group(0), vocab, u)
     _shift_metrics(q, vocab, u)
     _things_not_counts(vocab, u)
+    if u.at_period_end:
+        # 三季度末: the 末 left after the quarter is the period's end, no word to find (报告期末)
+        u.terms = [t for t in u.terms if t != "末"]
     return u
 
 

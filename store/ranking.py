@@ -382,7 +382,7 @@ def _period(c: Candidate, q: Understanding) -> float:
         # likely, a little less surely than a sentence saying so (never the whole year's)
         told = f"{implied} {c.implied_part}"
         fact = IMPLIED_PART * period_agreement(
-            q.periods, told, c.key, published=c.published, today=q.today, whole_year=q.whole_year
+            q.periods, told, c.key, published=c.published, today=q.today, whole_year=q.whole_year, at_period_end=q.at_period_end
         )
     else:
         fact = period_agreement(
@@ -392,7 +392,7 @@ def _period(c: Candidate, q: Understanding) -> float:
             implied_year=implied,
             published=c.published,
             today=q.today,
-            whole_year=q.whole_year,
+            whole_year=q.whole_year, at_period_end=q.at_period_end,
         )
     if "分别" in c.key:
         return fact  # "2022年、2023年、2024年…分别为A、B、C": one figure per period, by place
@@ -444,7 +444,7 @@ def _period(c: Candidate, q: Understanding) -> float:
             implied_year=c.implied_year,
             published=c.published,
             today=q.today,
-            whole_year=q.whole_year,
+            whole_year=q.whole_year, at_period_end=q.at_period_end,
         )
         for p in periods
     )

@@ -660,3 +660,23 @@ def test_a_figure_said_of_the_whole_year_is_the_year_s(text, fallback, figure, p
 def test_a_quarter_asked_is_not_answered_by_whole_years_alone(key, agrees):
     agreement = period_agreement(["Q1"], "2026", key, published="2026-02-04", today=datetime.date(2026, 12, 8))
     assert (agreement > 0) is agrees
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "agrees"),
+    [
+        # a balance at a quarter's end is the nine months' or the half's statement ending that day
+        ("浪潮信息 三季度末 存货", "2025 9M", True),
+        ("Inspur contract liabilities end of Q3 2025", "2025 9M", True),
+        ("Inspur inventory Q2 end 2025", "2025 H1", True),
+        # a flow over the quarter is no nine months' figure
+        ("浪潮信息 三季度 营收", "2025 9M", False),
+    ],
+)
+def test_a_balance_at_a_quarter_s_end_is_the_cumulative_statement_s(question, label, agrees):
+    u = read_question(question, VOCAB, datetime.date(2026, 12, 8))
+    agreement = period_agreement(
+        u.periods, label, "", published="2025-10-31", today=u.today, at_period_end=u.at_period_end
+    )
+    assert (agreement > 0) is agrees, (u.periods, u.at_period_end, agreement)
+    assert "末" not in u.terms
