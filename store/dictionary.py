@@ -408,5 +408,10 @@ def english_words() -> frozenset[str]:
     return _tables()["english"]
 
 
+def head_glosses() -> dict[str, str]:
+    """Return each CC-CEDICT word's leading English gloss word (摩尔 -> moore, 甲骨文 -> oracle)."""
+    return _tables()["heads"]
+
+
 def _head_words() -> dict[str, str]:
     return _tables()["heads"]

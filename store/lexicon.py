@@ -205,7 +205,7 @@ class Lexicon:
         metric keywords, English words and CC-CEDICT's companies (computed once; a build calls
         it before starting its workers, so they receive it instead of parsing the dictionary)."""
         if self._name_sources is None:
-            from .dictionary import also_known_as, company_names, english_words, everyday_words
+            from .dictionary import also_known_as, company_names, english_words, everyday_words, head_glosses
 
             companies = company_names()
             # the glossary's Chinese words are terms (资料中心, 环比), never names
@@ -223,6 +223,7 @@ class Lexicon:
                 "dictionary_index": KeywordIndex(companies),
                 "also_known_as": also_known_as(),
                 "everyday": everyday_words(),
+                "glosses": head_glosses(),
                 "known": self._alias_dict,
             }
         return self._name_sources

@@ -266,7 +266,13 @@ def _repeated_end(key: str, run: str, size: int, longest: int) -> tuple[int, int
 
 
 def _name_ending_at(
-    key: str, end: int, generic: set[str], metric_words: KeywordIndex, *, named_by_bracket: bool = False
+    key: str,
+    end: int,
+    generic: set[str],
+    metric_words: KeywordIndex,
+    *,
+    everyday: frozenset[str] = frozenset(),
+    named_by_bracket: bool = False,
 ) -> str | None:
     """Return the name whose last character is ``key[end - 1]``: the Chinese run before ``end``,
     cut after the last particle that introduces it, then where the article's repetitions of it
@@ -321,18 +327,12 @@ def _name_ending_at(
         if before >= 0 and _owns_edge(key[before] + name, key):
             name = key[before] + name  # 如祺出行: the run was cut at 如, which is the name's own
     for place in _PLACES:
-        if name.startswith(place) and len(name) - len(place) >= 2 and not _everyday_word(name[len(place) :]):
+        if name.startswith(place) and len(name) - len(place) >= 2 and name[len(place) :] not in everyday:
             name = name[len(place) :]  # 深圳XX科技: where it is, then the name
             break  # (中国移动, 中国电信: a place and an everyday word are the name itself)
     if named_by_bracket:  # its Latin name says it is one: 曜石算力 may hold a term (算力)
         return None if name in _GENERIC_ZH or name in generic or name[0] in _EDGE else name
     return None if _is_generic(name, generic, metric_words, key) else name
-
-
-def _everyday_word(word: str) -> bool:
-    from .dictionary import everyday_words
-
-    return word in everyday_words()
 
 
 def _written_alone(key: str, short: str, names: set[str]) -> bool:
@@ -564,6 +564,7 @@ def discover_names(
     dictionary_index: KeywordIndex | None = None,
     also_known_as: dict[str, tuple[str, ...]] | None = None,
     everyday: frozenset[str] = frozenset(),
+    glosses: dict[str, str] | None = None,
     known: dict[str, str],
     title_end: int = 0,
 ) -> dict[str, FoundName]:
@@ -611,7 +612,7 @@ def discover_names(
     for m in _TICKER.finditer(key):
         tickers.append((m.start(), m.end()))
         symbol = (m["symbol"],) if m["symbol"] else ()  # CRDO names Credo Technology too
-        name = _name_ending_at(key, m.start(), generic, metric_words)
+        name = _name_ending_at(key, m.start(), generic, metric_words, everyday=everyday)
         if name:
             add(name, "ticker", also=(strip_corporate(name), *symbol))
         elif (latin := _latin_before(text, m.start())) and fold(latin) not in generic:
@@ -624,7 +625,7 @@ def discover_names(
             continue  # 股份有限公司 of 集团股份有限公司: the word before it was read already
         if key.endswith(CORPORATE_WORDS_ZH, 0, m.start()) and not m.group(0).endswith("有限公司"):
             continue  # 集团 of 电子集团: the name ends before the weaker word (电子) too
-        name = _name_ending_at(key, m.start(), generic, metric_words)
+        name = _name_ending_at(key, m.start(), generic, metric_words, everyday=everyday)
         if name and len(name) >= 4 and _everyday_phrase(name, everyday):
             continue  # 资产管理 of 奇点资产管理有限公司: the trade two names share, not a name
         if name and _is_name_like(name, key):
@@ -643,14 +644,14 @@ def discover_names(
             end -= 1
         if key[max(0, end - 2) : end] == "公司":
             end -= 2
-        name = _name_ending_at(key, end, generic, metric_words)
+        name = _name_ending_at(key, end, generic, metric_words, everyday=everyday)
         if name and key.count(name) >= 2 and not name.endswith(("区", "部", "兼", "总", "副")):
             add(strip_corporate(name), "role", also=(name,))
     # owners: 字节跳动旗下的火山引擎, 母公司Alphabet
     for m in _OWNER_AFTER.finditer(key):
         if key.endswith(("归属", "属于", "归属于"), 0, m.start()):
             continue  # 归属母公司业主: attributable to the parent's owners, an accounting line
-        name = _name_ending_at(key, m.start(), generic, metric_words)
+        name = _name_ending_at(key, m.start(), generic, metric_words, everyday=everyday)
         if name and _is_name_like(name, key):
             add(strip_corporate(name), "owner", also=(name,))
     # appositives: AI解决方案提供商创新奇智正式上市, 协作机器人龙头越疆(02432.HK)
@@ -662,7 +663,7 @@ def discover_names(
             add(strip_corporate(name), "appositive", also=also)
     # publishers of results: 云天励飞发布2024年年度报告, named so more than once
     for m in _REPORTS_AFTER.finditer(key):
-        name = _name_ending_at(key, m.start(), generic, metric_words)
+        name = _name_ending_at(key, m.start(), generic, metric_words, everyday=everyday)
         # named again, or opening the article ("中芯国际最新发布的财务报告显示,…" then 公司 throughout)
         # or a clause of its lead ("2月12日晚,协创数据甩出一份公告:…", then 这家公司, 它家)
         at = m.start() - len(name) if name else 0
@@ -671,7 +672,7 @@ def discover_names(
             add(strip_corporate(name), "reporter", also=(name,))
     # products: a name a product word follows, written so more than once (可灵 AI, 豆包大模型)
     for m in _PRODUCT_AFTER.finditer(key):
-        name = _name_ending_at(key, m.start(), generic, metric_words)
+        name = _name_ending_at(key, m.start(), generic, metric_words, everyday=everyday)
         if name and name + key[m.start() : m.end()].replace(" ", "") in generic:
             continue  # 生成式AI (generative AI): a term the glossary gives, whole, no product
         if name and key.count(name) >= 2 and len(name) <= 4:
@@ -703,7 +704,7 @@ def discover_names(
         if not _latin_is_name(latin, latin_key, generic, metric_words, english_words, initials_of_a_company=initials):
             continue
         legal = _legal_name_before(key, m.start())
-        zh = legal or _name_ending_at(key, m.start(), generic, metric_words, named_by_bracket=True)
+        zh = legal or _name_ending_at(key, m.start(), generic, metric_words, everyday=everyday, named_by_bracket=True)
         if not zh or zh in everyday:
             continue  # 碳化硅(SiC): an everyday word's gloss is a term's, not a name's
         if zh in known and latin_key not in known:
@@ -786,7 +787,7 @@ def discover_names(
         if entry is not None:
             entry.zh = zh
     # Oracle 甲骨文: a Chinese word written right beside a Latin name that CC-CEDICT glosses as it
-    for zh, latin_key in _glossed_beside(key, [k for k in found if is_latin(k)]).items():
+    for zh, latin_key in _glossed_beside(key, [k for k in found if is_latin(k)], glosses or {}).items():
         if zh not in known and not _is_generic(zh, generic, metric_words):
             entry = add(zh, "gloss", shown=found[latin_key].name, also=(latin_key,))
             if entry is not None:
@@ -858,12 +859,11 @@ def _learn_syllables(text: str) -> None:
             _BY_SYLLABLE.setdefault(syllable, set()).add(c)
 
 
-def _glossed_beside(key: str, latin_keys: Iterable[str]) -> dict[str, str]:
+def _glossed_beside(key: str, latin_keys: Iterable[str], glosses: dict[str, str]) -> dict[str, str]:
     """Return the Chinese words written right beside a Latin name (one space at most, either side)
-    whose CC-CEDICT gloss is that name, each with the name's key: "Oracle 甲骨文 (ORCL)" names one
-    company twice, though 甲骨文 alone is the oracle-bone script."""
-    from .dictionary import english_renderings
-
+    whose CC-CEDICT gloss (``glosses``: the word its first sense leads with) is that name, each
+    with the name's key: "Oracle 甲骨文 (ORCL)" names one company twice, though 甲骨文 alone is the
+    oracle-bone script."""
     out: dict[str, str] = {}
     for latin_key in latin_keys:
         if " " in latin_key or len(latin_key) < 5:
@@ -874,7 +874,7 @@ def _glossed_beside(key: str, latin_keys: Iterable[str]) -> dict[str, str]:
         runs = [m.group(1)[:n] for m in after for n in range(4, 1, -1)]
         runs += [m.group(1)[-n:] for m in before for n in range(4, 1, -1)]
         for zh in dict.fromkeys(r for r in runs if len(r) >= 2):
-            if latin_key in english_renderings(zh):
+            if glosses.get(zh) == latin_key:
                 out.setdefault(zh, latin_key)
                 break
     return out
