@@ -545,17 +545,21 @@ def period(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Poi
 def keyword(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:
     """The question's own keyword, written verbatim, beats a synonym of it ("EBITDA"); twice so
     when it qualifies a shorter keyword of its metric (归母净利润 of 净利润): a sentence saying only
-    净利润 may state another line (-5.72亿元 consolidated, not the -5.79亿元 attributable)."""
+    净利润 may state another line (-5.72亿元 consolidated, not the -5.79亿元 attributable). The
+    Chinese words that asked for a kind of figure count too: 环比 asked, "环比增长12.24%" beats a
+    sentence saying only 同比."""
+    hint = next((w for w in q.hint_words if not is_latin(w) and w in c.key), None)
     hit = next((kw for kw in q.keywords if kw in c.key), None)
-    if not hit:
+    if not hit and not hint:
         return None
-    qualified = any(
+    qualified = hit is not None and any(
         kw != hit and kw in hit
         for metric in q.metrics
         for kw in ctx.metrics.get(metric, {}).get("keywords", ())
         if not is_latin(kw)
     )
-    return Points("keyword", ctx.weights.keyword * (2 if qualified else 1), f"writes {hit!r}")
+    points = (ctx.weights.keyword * (2 if qualified else 1) if hit else 0.0) + (ctx.weights.keyword if hint else 0.0)
+    return Points("keyword", points, "writes " + " and ".join(repr(w) for w in (hit, hint) if w))
 
 
 def round_named(c: Candidate, q: Understanding, m: Match, ctx: RankingContext) -> Points | None:

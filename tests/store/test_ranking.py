@@ -950,3 +950,10 @@ def test_a_loss_narrowing_or_widening_asks_for_a_change(question):
     from store.headline import asks_for_a_change
 
     assert asks_for_a_change(read_question(question, VOCAB))
+
+
+def test_the_change_asked_written_verbatim_counts_like_its_keyword():
+    # 环比 asked: the sentence giving the quarter-on-quarter change beats one giving only 同比
+    qoq = scored("生益科技 第三季度 营收 环比增长", candidate("第三季度营业收入79.34亿元,同比增长55.10%,环比增长12.24%。"))[1]
+    yoy = scored("生益科技 第三季度 营收 环比增长", candidate("第三季度营业收入79.34亿元,同比增长55.10%。"))[1]
+    assert qoq.points_of("keyword") > yoy.points_of("keyword") > 0
