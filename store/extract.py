@@ -22,6 +22,7 @@ from .periods import (
     article_period_names,
     parse_period,
     published_date,
+    year_just_ended,
 )
 from .sources import DATE_STAMP, MAX_TITLE
 from .subjects import SubjectTracker, choose_topic, source_or_investor
@@ -272,15 +273,6 @@ def _opening_on(mentions: list[Mention]) -> str | None:
     return first.entity if first is not None and first.start <= 1 else None
 
 
-def _last_such_quarter(quarter: int, fiscal: bool, dated_year: int | None, published: str | None) -> int | None:
-    """Return the year of the last calendar quarter ``quarter`` ended by the article's date: a
-    title "次季經調整純利跌18％" of 30 August 2025 reports 2025's second quarter, one of February
-    2026 on 末季 2025's fourth. A fiscal quarter's year depends on the company: None."""
-    if fiscal or dated_year is None or not published:
-        return None
-    return dated_year if 3 * quarter <= int(published[5:7]) else dated_year - 1
-
-
 def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str | None = None) -> Document:
     """Return the cleaned article and the facts it states.
 
@@ -298,6 +290,7 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
     if stamp:
         key = " " * stamp.end() + key[stamp.end() :]
     dated_year = int(published[:4]) if published else None
+    month = int(published[5:7]) if published and dated_year else None
     periods = article_period_names(key)
     article_year = _article_year(key, published, periods)
     # "2024年同期则录淨流入173.72億元": the year a figure is compared with is no year the article reports
@@ -330,7 +323,8 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
             if n.start < told_end
             and n.part
             and n.part[0] == "Q"
-            and (year := n.year or _last_such_quarter(int(n.part[1]), n.fiscal, dated_year, published))
+            # a title's quarter without its year (次季…), in a dated article: the last one ended
+            and (year := n.year or (dated_year and month and not n.fiscal and year_just_ended(n.part, dated_year, month)))
         ),
         None,
     )
@@ -372,7 +366,6 @@ def extract_facts(raw_text: str, file: str, lexicon: Lexicon, *, published: str 
         + [as_topic(e) for e in map(_opening_on, all_mentions[:2]) if e],
     )
     subjects = SubjectTracker(topic, is_company)
-    month = int(published[5:7]) if published and dated_year else None
     tables = TableReader(lambda cell: parse_period(fold(cell), article_year, dated_year, month))
     facts: list[Fact] = []
     people: dict[str, str] = {}

@@ -1048,7 +1048,7 @@ def _capitalised_among_chinese(word: str, text: str) -> bool:
 
 _LEAD_CHARS = 300  # how far an article's lead reaches, for a name that opens one of its clauses
 # what a name runs into after it, in a Taiwan company's announcement: 景碩今天公布, 景碩說明
-_RUNS_INTO = _OPENERS | {"说明", "宣布", "公告", "公布", "预估", "预计", "预期", "指出", "表示"}
+_RUNS_INTO = _OPENERS | {"说明", "宣布", "公告", "公布", "预估", "预计", "预期"}  # (and _SAYS)
 _UNIT_LONGER = 3  # characters a unit's name adds to its parent's at least (阿里巴巴, 阿里国际数字商业集团)
 _MIN_CAPITALISED = 3  # times a capitalised English word is written before it is read as a name
 

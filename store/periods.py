@@ -485,6 +485,13 @@ def fiscal_year_of(part: str | None, year_end_month: int, year: int, month: int 
     return year
 
 
+def year_just_ended(part: str, year: int, month: int) -> int:
+    """Return the year of the last calendar ``part`` (Q2, H1) ended by an article of ``year`` and
+    ``month``: a title "次季經調整純利跌18％" of August 2025 reports 2025's second quarter, one of
+    February 2026 on 末季 2025's fourth (results, not guidance: no quarter still to come)."""
+    return year if _PART_END_MONTH[part] <= month else year - 1
+
+
 def _day_year(month: int, day: int, year: int, published_month: int | None, published_day: int) -> int:
     # a day later in the year than the article (by more than a quarter) is last year's: a January
     # article's "12月20日" is the December before; "将于5月10日" in an April article is this year's
@@ -1056,10 +1063,7 @@ def _states_one_year(key: str) -> bool:
     names = period_names(key) if key else []
     if not names or any(n.part is not None or (n.year is None and n.offset is None) for n in names):
         return False  # (今年 and 明年 are whole years too)
-    return len(names) == 1 or not any(_BASE_BEFORE.search(key, max(0, n.start - 3), n.start) for n in names)
-
-
-_BASE_BEFORE = re.compile(r"(?:高于|低于|超过|不及|较|比|相比|相较|对比)\s?$")
+    return len(names) == 1 or len(period_names(without_bases(key))) == len(names)
 
 
 def _relative_agreement(

@@ -44,8 +44,10 @@ MAX_QUESTION_CHARS = 500  # no question needs more; a button carrying it must fi
 # controls (bidi overrides) separate words like a space
 _ZERO_WIDTH = dict.fromkeys([0x00AD, 0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF])
 _SLACK_MENTION = re.compile(r"<@[UWB][A-Z0-9]+(?:\|[^>]*)?>")
-# a balance asked at a period's end: 三季度末 存货, 期末, Q3 end, as of the end of June
-_AT_PERIOD_END = re.compile(r"(?:季度?|期)末|季底|(?<![a-z])(?:end of|as of|at the end)(?![a-z])|q[1-4]\s?end|余额")
+# a balance asked at a period's end: right after the period (三季度末, 季底, Q3 end), or in words
+# (期末, end of Q3, as of, 余额)
+_PERIOD_END_AFTER = re.compile(r"\s?(?:末|底|end(?![a-z]))")
+_AT_PERIOD_END = re.compile(r"期末|(?<![a-z])(?:end of|as of|at the end)(?![a-z])|余额")
 _FORECAST_WORDS = re.compile(
     r"预计|预期|预测|预估|指引|展望|财测|目标|guidance|forecast|outlook|expected|expects|target"
 )
@@ -232,12 +234,16 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
         u.periods.extend(a for a in atoms if a not in u.periods)
         if u.entities or not all(a.startswith("M") for a in atoms):
             cover(start, end)
+        if closing := _PERIOD_END_AFTER.match(q, end):
+            # 三季度末, Q3 end: the period's end is asked (a balance that day), no word to find
+            u.at_period_end = True
+            cover(end, closing.end())
         # else a month stays a word too: with no name to hold on to, "3月营收" is how the
         # sentence that answers writes it
     # "2024年全年", "full-year 2024": the whole year (the words stay words: the sentence that
     # answers often writes 全年 too)
     u.whole_year = bool(WHOLE_YEAR.search(q))
-    u.at_period_end = bool(_AT_PERIOD_END.search(q))
+    u.at_period_end = u.at_period_end or bool(_AT_PERIOD_END.search(q))
     u.total = bool(_ASKS_TOTAL.search(q))
     u.rounds = funding_rounds(q)
     # 3. metric keywords and glossary phrases, longest first ("bar exam" before "exam"); a word
@@ -346,9 +352,6 @@ def read_question(text: str, vocab: QuestionVocabulary, today: datetime.date | N
         _read_chinese(m.group(0), vocab, u)
     _shift_metrics(q, vocab, u)
     _things_not_counts(vocab, u)
-    if u.at_period_end:
-        # 三季度末: the 末 left after the quarter is the period's end, no word to find (报告期末)
-        u.terms = [t for t in u.terms if t != "末"]
     return u
 
 

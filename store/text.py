@@ -329,12 +329,14 @@ def clean_runs(sentence: Span, damaged: list[tuple[int, int]]) -> list[Span]:
 
 # A stock code as articles write it after a company: （300750）, (0700.HK), (2330-TW), 688256.SH,
 # AAPL-US, a dual listing (688981.SH、00981.HK), (Nasdaq:CRDO). It names the company (store.names) and is no figure (store.numbers).
+_EXCHANGE = r"\.(?:sh|sz|hk|bj|tw|two)"  # 688981.SH, 0700.HK, 2330.TW
+_SYMBOL = r"\d{4}-tw|[a-z]{1,5}[.\-](?:us|o|n|hk)"  # 2330-TW, AAPL-US, TSM.N
 STOCK_CODE = scanned_from(
     r"\s（(0-9a-z",
     r"\s?[（(]\s?(?:(?:sh|sz|hk|nasdaq|nyse|tpex|twse|港股|美股|a股|股票代码|股票代號)\s?[:：]?\s?)?"
-    r"(?:\d{4,6}(?:\.(?:sh|sz|hk|bj|tw|two))?|\d{4}-tw|[a-z]{1,5}[.\-](?:us|o|n|hk))"
+    rf"(?:\d{{4,6}}(?:{_EXCHANGE})?|{_SYMBOL})"
     # a company listed twice: (688981.SH、00981.HK), (00700.HK/TCEHY-US)
-    r"(?:\s?[、,，/;；]\s?(?:\d{4,6}\.(?:sh|sz|hk|bj|tw|two)|\d{4}-tw|[a-z]{1,5}[.\-](?:us|o|n|hk)))*\s?[)）]"
+    rf"(?:\s?[、,，/;；]\s?(?:\d{{4,6}}{_EXCHANGE}|{_SYMBOL}))*\s?[)）]"
     # an exchange names the symbol that follows it: (Nasdaq:CRDO), （纳斯达克：NVDA）
     r"|\s?[（(]\s?(?:nasdaq|nyse|纳斯达克|纽交所|那斯达克|紐交所)\s?[:：]\s?(?P<symbol>[a-z]{1,5})\s?[)）]"
     r"|(?<![a-z0-9])(?:\d{6}\.(?:sh|sz|bj)|\d{4,5}\.hk|\d{4}-tw|[a-z]{1,5}-us)(?![a-z0-9])"
